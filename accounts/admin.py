@@ -1,0 +1,132 @@
+"""Admin for court administrators: courts, teams, users and their roles.
+
+A court administrator (role court_admin, is_staff) manages only their own court's teams and users; the deployment's
+superuser manages everything.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Court, Role, Team, User
+from .policy import Perm, has_perm
+
+
+class CourtScopedAdmin(admin.ModelAdmin):
+    court_field = "court"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.court_field}_id": request.user.court_id})
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or has_perm(request.user, Perm.COURT_ADMIN)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_module_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Court)
+class CourtAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or has_perm(request.user, Perm.COURT_ADMIN)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        return obj is not None and obj.pk == request.user.court_id and has_perm(request.user, Perm.COURT_ADMIN)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("code", "level", "parent")
+
+
+@admin.register(Team)
+class TeamAdmin(CourtScopedAdmin):
+    list_display = ("name", "court", "kind", "leader", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name",)
+    autocomplete_fields = ("leader",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "court" in form.base_fields:
+            form.base_fields["court"].queryset = Court.objects.filter(pk=request.user.court_id)
+        return form
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class UserAdminForm(forms.ModelForm):
+    roles = RolesField(choices=Role.choices, required=False, label=_("roles"))
+
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserAdminForm
+    list_display = ("username", "full_name", "court", "roles", "is_active")
+    list_filter = ("court", "is_active")
+    search_fields = ("username", "full_name", "phone")
+    filter_horizontal = ("teams", "groups", "user_permissions")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone")}),
+        (_("Court and roles"), {"fields": ("court", "roles", "teams")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(court_id=request.user.court_id)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or has_perm(request.user, Perm.COURT_ADMIN)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_module_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("is_superuser", "last_login", "date_joined")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser:
+            if "court" in form.base_fields:
+                form.base_fields["court"].queryset = Court.objects.filter(pk=request.user.court_id)
+            if "teams" in form.base_fields:
+                form.base_fields["teams"].queryset = Team.objects.filter(court_id=request.user.court_id)
+        return form

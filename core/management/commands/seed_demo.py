@@ -1,0 +1,46 @@
+"""Seed the demo court: organisation, staff and (from each app's ``demo`` module) a realistic year of work.
+
+Running it again changes nothing: the organisation is found by natural keys, and each app's seeder does nothing when
+its demo data is already there.
+"""
+
+import importlib
+
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_PASSWORD, STAFF, seed_org
+
+# The apps whose ``demo.seed(org, *, seed, cases)`` adds demo data, in dependency order.
+DEMO_APPS = ["cases", "assets", "notices", "deadlines", "reports"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo court, its staff and a year of demo cases (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=20240101, help="Random seed for the generated year.")
+        parser.add_argument("--cases", type=int, default=3500, help="Cases received in the demo year.")
+        parser.add_argument("--org-only", action="store_true", help="Create only the courts, teams and staff.")
+
+    def handle(self, *args, seed: int, cases: int, org_only: bool, **options):
+        if cases < 0:
+            from django.core.management.base import CommandError
+
+            raise CommandError("--cases must not be negative.")
+        org = seed_org()
+        if not org_only:
+            for app in DEMO_APPS:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                if hasattr(module, "seed"):
+                    summary = module.seed(org, seed=seed, cases=cases)
+                    if summary:
+                        self.stdout.write(f"{app}: {summary}")
+        created = ", ".join(org.created_users) or "none (already present)"
+        self.stdout.write(self.style.SUCCESS(f"Demo court: {org.court.name} ({org.court.code}). Accounts created: {created}"))
+        self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in STAFF)
+                          + ", zy_chief, qz_officer, sysadmin")

@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+
+@shared_task(name="core.tasks.heartbeat")
+def heartbeat() -> str:
+    """Records that beat and a worker are alive; shown on /healthz."""
+    now = timezone.now().isoformat()
+    cache.set("celery-heartbeat", now, timeout=None)
+    return now

@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from accounts.policy import user_perms
+
+from .nav import nav_for
+
+
+@login_required
+def home(request):
+    """The workbench: the entry points of the signed-in user's roles."""
+    perms = user_perms(request.user)
+    return render(request, "core/home.html", {"cards": nav_for(request.user, perms)[1:]})
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: the database answers; reports the last Celery heartbeat."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "celery_heartbeat": cache.get("celery-heartbeat")})

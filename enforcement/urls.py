@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts import api as accounts_api
+from core import views as core_views
+
+admin.site.site_header = _("Court enforcement administration")
+admin.site.site_title = _("Court enforcement administration")
+
+api_v1 = [
+    path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", accounts_api.TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("", include("cases.api_urls")),
+    path("", include("assets.api_urls")),
+    path("", include("notices.api_urls")),
+    path("", include("deadlines.api_urls")),
+    path("", include("reports.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("cases/", include("cases.urls")),
+    path("assets/", include("assets.urls")),
+    path("notices/", include("notices.urls")),
+    path("deadlines/", include("deadlines.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+

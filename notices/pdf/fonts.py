@@ -1,0 +1,487 @@
+"""Prepared fonts for court notices.
+
+GB/T 9704 asks for 小标宋 (titles), 仿宋 (body), 黑体 and 楷体 (headings). Those are commercial fonts, so we
+use freely licensed faces shipped by Debian as stand-ins (see ``FACES`` and docs/fonts.md).
+
+WeasyPrint subsets every font it embeds, and the cost grows with the size of the font file it starts from: a
+whole Noto CJK ``.ttc`` collection (≈ 25 MB, five faces) costs ≈ 0.19 s per one-page notice, a single face cut
+down in advance ≈ 0.08 s. ``prepare()`` therefore extracts each chosen face from its collection into a standalone
+font file restricted to the characters court documents need (``BASE_RANGES``). Every character the source face
+has in those ranges is kept, including rare name characters of CJK Extension A (e.g. 䶮).
+
+Command line (run at setup time; the output directory is not committed)::
+
+    python -m notices.pdf.fonts prepare --out var/fonts [--force] [--jobs N]
+    python -m notices.pdf.fonts check [--out var/fonts]
+
+``ensure_fonts()`` is what the renderer calls: it returns at once when the prepared fonts are current, and
+otherwise prepares them under an exclusive file lock, so parallel workers never build the same files twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_FONTS_DIR = PROJECT_ROOT / "var" / "fonts"
+DEFAULT_SOURCE_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
+
+# Bump when the output format or subsetting options change: every prepared face is then rebuilt.
+FORMAT_VERSION = 1
+MANIFEST_NAME = "manifest.json"
+LOCK_NAME = ".prepare.lock"
+
+# Characters court documents need. Only code points the source face actually maps are kept.
+BASE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),  # ASCII
+    (0x00A0, 0x00FF),  # Latin-1 supplement (¥ · × ÷ °)
+    (0x0100, 0x017F),  # Latin Extended-A (pinyin ā ē ī ō ū)
+    (0x01CD, 0x01DC),  # pinyin with caron and ü (ǎ ǐ ǒ ǔ ǚ)
+    (0x02C6, 0x02DD),  # spacing modifiers (ˇ ˉ ˊ ˋ ˙)
+    (0x0391, 0x03C9),  # Greek (in GB 2312)
+    (0x0401, 0x0451),  # Cyrillic (in GB 2312)
+    (0x2000, 0x206F),  # general punctuation (“ ” ‘ ’ — … ‰ ※)
+    (0x20A0, 0x20CF),  # currency symbols
+    (0x2100, 0x218F),  # letterlike symbols and number forms (℃ № Ⅰ Ⅱ)
+    (0x2190, 0x22FF),  # arrows, mathematical operators (≤ ≥ ∶)
+    (0x2460, 0x24FF),  # enclosed alphanumerics (① ⑴ ⒈)
+    (0x2500, 0x25FF),  # box drawing, block elements, geometric shapes (□ ■ ○ ●)
+    (0x2600, 0x27BF),  # miscellaneous symbols, dingbats (☆ ★ ✓)
+    (0x2E80, 0x2FDF),  # CJK radicals supplement, Kangxi radicals
+    (0x3000, 0x303F),  # CJK symbols and punctuation (、 。 〇 《 》 【 】)
+    (0x3040, 0x30FF),  # kana (in GB 2312)
+    (0x3100, 0x312F),  # bopomofo
+    (0x31C0, 0x31EF),  # CJK strokes
+    (0x3200, 0x33FF),  # enclosed CJK letters, CJK compatibility (㈠ ㎡)
+    (0x3400, 0x4DBF),  # CJK Unified Ideographs Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE10, 0xFE1F),  # vertical forms
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # half-width and full-width forms
+)
+
+# The fallback face also carries the supplementary-plane ideographs its source has (Extension B and later),
+# so a rare name character outside the BMP still prints instead of a .notdef box.
+FALLBACK_EXTRA_RANGES: tuple[tuple[int, int], ...] = (
+    (0x20000, 0x323AF),  # CJK Unified Ideographs Extensions B–H
+    (0x2F800, 0x2FA1F),  # CJK compatibility ideographs supplement
+)
+
+# OpenType layout features kept in the prepared faces (WeasyPrint drops GSUB/GPOS when it embeds a font; these
+# only matter for shaping).
+LAYOUT_FEATURES = ("ccmp", "kern", "liga", "locl")
+
+
+class FontsNotPrepared(RuntimeError):
+    """The prepared fonts are missing or stale and could not be built."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One face inside an installed font file (a collection .ttc or a single .ttf/.otf)."""
+
+    filename: str
+    postscript_name: str  # nameID 6 of the face, used to find it inside a collection
+
+
+@dataclass(frozen=True)
+class Face:
+    """A prepared face: which GB/T 9704 font it stands in for, and where it comes from."""
+
+    key: str  # output file stem and manifest key
+    css_family: str  # font-family used in notice.css
+    stands_for: str  # the GB/T 9704 font it replaces
+    sources: tuple[Source, ...]  # candidates, first installed one wins
+    licence: str
+    css_weight: int = 400
+    extra_ranges: tuple[tuple[int, int], ...] = field(default=())
+
+    @property
+    def ranges(self) -> tuple[tuple[int, int], ...]:
+        return BASE_RANGES + self.extra_ranges
+
+    def spec_hash(self) -> str:
+        """Fingerprint of everything that determines the output file, for the staleness check."""
+        payload = json.dumps(
+            [FORMAT_VERSION, self.key, self.css_family, [s.__dict__ for s in self.sources], self.ranges,
+             LAYOUT_FEATURES],
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+OFL = "SIL Open Font License 1.1"
+ARPHIC = "Arphic Public License"
+
+# The table docs/fonts.md describes. Order matters for nothing but the CLI output.
+FACES: tuple[Face, ...] = (
+    Face(
+        key="title",
+        css_family="Enf XiaoBiaoSong",
+        stands_for="方正小标宋 (2号 titles)",
+        sources=(
+            Source("NotoSerifCJK-Bold.ttc", "NotoSerifCJKsc-Bold"),
+            Source("NotoSerifCJKsc-Bold.otf", "NotoSerifCJKsc-Bold"),
+        ),
+        licence=OFL,
+    ),
+    Face(
+        key="body",
+        css_family="Enf FangSong",
+        stands_for="仿宋_GB2312 (3号 body, case number, date)",
+        sources=(
+            Source("NotoSerifCJK-Light.ttc", "NotoSerifCJKsc-Light"),  # fonts-noto-cjk-extra
+            Source("NotoSerifCJK-Regular.ttc", "NotoSerifCJKsc-Regular"),  # fonts-noto-cjk
+        ),
+        licence=OFL,
+    ),
+    Face(
+        key="hei",
+        css_family="Enf HeiTi",
+        stands_for="黑体 (level-1 headings 一、)",
+        sources=(
+            Source("NotoSansCJK-Medium.ttc", "NotoSansCJKsc-Medium"),  # fonts-noto-cjk-extra
+            Source("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold"),  # fonts-noto-cjk
+        ),
+        licence=OFL,
+    ),
+    Face(
+        key="kai",
+        css_family="Enf KaiTi",
+        stands_for="楷体_GB2312 (level-2 headings （一）)",
+        sources=(Source("ukai.ttc", "UKaiCN"),),
+        licence=ARPHIC,
+    ),
+    Face(
+        key="fallback",
+        css_family="Enf Fallback",
+        stands_for="fallback for characters a primary face lacks",
+        sources=(Source("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular"),),
+        licence=OFL,
+        extra_ranges=FALLBACK_EXTRA_RANGES,
+    ),
+)
+
+FACES_BY_KEY = {face.key: face for face in FACES}
+
+
+# --- Locations ----------------------------------------------------------------------------------------------------
+
+
+def fonts_dir() -> Path:
+    """Where prepared fonts live: Django setting ENF_FONTS_DIR, else env ENF_FONTS_DIR, else <project>/var/fonts."""
+    with contextlib.suppress(Exception):  # Django missing or settings not configured: fall through
+        from django.conf import settings
+
+        if settings.configured and getattr(settings, "ENF_FONTS_DIR", None):
+            return Path(settings.ENF_FONTS_DIR)
+    env = os.environ.get("ENF_FONTS_DIR")
+    return Path(env) if env else DEFAULT_FONTS_DIR
+
+
+def source_dirs() -> list[Path]:
+    env = os.environ.get("ENF_FONT_SOURCE_DIRS")
+    dirs = env.split(os.pathsep) if env else DEFAULT_SOURCE_DIRS
+    return [Path(d) for d in dirs if d]
+
+
+def find_source(face: Face, search_dirs: Sequence[Path] | None = None) -> tuple[Path, Source]:
+    """Locate the first installed candidate file for ``face``."""
+    dirs = list(search_dirs) if search_dirs is not None else source_dirs()
+    for source in face.sources:
+        for base in dirs:
+            if not base.is_dir():
+                continue
+            for path in sorted(base.rglob(source.filename)):
+                return path, source
+    wanted = ", ".join(s.filename for s in face.sources)
+    raise FontsNotPrepared(
+        f"No source font for {face.css_family} ({face.stands_for}): none of {wanted} found under "
+        f"{', '.join(map(str, dirs))}. Install fonts-noto-cjk, fonts-noto-cjk-extra and fonts-arphic-ukai "
+        f"(or set ENF_FONT_SOURCE_DIRS)."
+    )
+
+
+def output_path(face: Face, out_dir: Path, *, truetype: bool) -> Path:
+    """Prepared file name: CFF outlines (Noto) give .otf, TrueType outlines (AR PL) give .ttf."""
+    return out_dir / f"enf-{face.key}{'.ttf' if truetype else '.otf'}"
+
+
+# --- Manifest and staleness ------------------------------------------------------------------------------------------
+
+
+def read_manifest(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(out_dir: Path, manifest: dict) -> None:
+    _atomic_write_bytes(out_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+
+
+def face_status(face: Face, out_dir: Path, manifest: dict | None = None) -> str:
+    """'ok', or the reason the prepared face must be (re)built."""
+    manifest = read_manifest(out_dir) if manifest is None else manifest
+    entry = manifest.get("faces", {}).get(face.key)
+    if not entry:
+        return "missing"
+    path = out_dir / entry["file"]
+    if not path.is_file():
+        return "missing"
+    if entry.get("spec") != face.spec_hash():
+        return "spec changed"
+    source = Path(entry.get("source", ""))
+    try:
+        if source.stat().st_mtime > path.stat().st_mtime:
+            return "source newer"
+    except OSError:
+        pass  # the source was removed after preparing: the prepared face is still usable
+    return "ok"
+
+
+def prepared_paths(out_dir: Path | None = None) -> dict[str, Path]:
+    """Map face key → prepared file, from the manifest (no staleness check)."""
+    out_dir = Path(out_dir) if out_dir is not None else fonts_dir()
+    faces = read_manifest(out_dir).get("faces", {})
+    return {key: out_dir / faces[key]["file"] for key in FACES_BY_KEY if key in faces}
+
+
+def fonts_are_current(out_dir: Path | None = None) -> bool:
+    out_dir = Path(out_dir) if out_dir is not None else fonts_dir()
+    manifest = read_manifest(out_dir)
+    return all(face_status(face, out_dir, manifest) == "ok" for face in FACES)
+
+
+# --- Building ------------------------------------------------------------------------------------------------------
+
+
+def _codepoints(ranges: Sequence[tuple[int, int]]) -> set[int]:
+    wanted: set[int] = set()
+    for start, end in ranges:
+        wanted.update(range(start, end + 1))
+    return wanted
+
+
+def _open_face(path: Path, source: Source):
+    """Open the face named ``source.postscript_name`` from a collection (or a plain font file)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    with path.open("rb") as fh:
+        is_collection = fh.read(4) == b"ttcf"
+    if not is_collection:
+        return TTFont(str(path), recalcBBoxes=False, recalcTimestamp=False)
+    collection = TTCollection(str(path), lazy=True)
+    names = []
+    for index, font in enumerate(collection.fonts):
+        name = font["name"].getDebugName(6)
+        names.append(name)
+        if name == source.postscript_name:
+            return TTFont(str(path), fontNumber=index, recalcBBoxes=False, recalcTimestamp=False)
+    raise FontsNotPrepared(f"{path} has no face named {source.postscript_name!r} (faces: {', '.join(names)})")
+
+
+def _rename(font, face: Face, source_path: Path) -> None:
+    """Give the prepared face its own names, so it never collides with the installed original in fontconfig.
+
+    The copyright (nameID 0), licence (13, 14) and trademark (7) records are kept as they are.
+    """
+    name_table = font["name"]
+    original = name_table.getDebugName(4) or source_path.name
+    family = face.css_family
+    postscript = family.replace(" ", "") + "-" + face.key.capitalize()
+    for record_id in (1, 3, 4, 6, 16, 17, 21, 22):
+        name_table.removeNames(nameID=record_id)
+    name_table.setName(family, 1, 3, 1, 0x409)
+    name_table.setName("Regular", 2, 3, 1, 0x409)
+    name_table.setName(f"{postscript};subset of {original}", 3, 3, 1, 0x409)
+    name_table.setName(family, 4, 3, 1, 0x409)
+    name_table.setName(postscript, 6, 3, 1, 0x409)
+    name_table.setName(family, 1, 1, 0, 0)
+    name_table.setName(family, 4, 1, 0, 0)
+    name_table.setName(postscript, 6, 1, 0, 0)
+    if "CFF " in font:
+        cff = font["CFF "].cff
+        cff.fontNames = [postscript]
+        top = cff.topDictIndex[0]
+        top.FullName = family
+        top.FamilyName = family
+
+
+def build_face(face_key: str, out_dir: str) -> dict:
+    """Extract and subset one face; returns its manifest entry. Runs in a worker process under ``prepare``."""
+    from fontTools import subset
+
+    face = FACES_BY_KEY[face_key]
+    out = Path(out_dir)
+    started = time.perf_counter()
+    source_path, source = find_source(face)
+    font = _open_face(source_path, source)
+    cmap = font.getBestCmap()
+    wanted = _codepoints(face.ranges) & set(cmap)
+
+    options = subset.Options()
+    options.layout_features = list(LAYOUT_FEATURES)
+    options.hinting = False  # print only: hinting instructions just add bytes
+    options.notdef_outline = True
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.recalc_bounds = False
+    options.drop_tables += ["BASE", "DSIG", "VORG", "vhea", "vmtx", "EBDT", "EBLC", "EBSC"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=wanted)
+    subsetter.subset(font)
+    _rename(font, face, source_path)
+
+    target = output_path(face, out, truetype="glyf" in font)
+    with tempfile.NamedTemporaryFile(dir=out, prefix=f".{target.name}.", delete=False) as tmp:
+        tmp_path = Path(tmp.name)
+    try:
+        font.save(str(tmp_path))
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+    kept = set(font.getBestCmap())
+    return {
+        "file": target.name,
+        "css_family": face.css_family,
+        "stands_for": face.stands_for,
+        "source": str(source_path),
+        "source_face": source.postscript_name,
+        "licence": face.licence,
+        "spec": face.spec_hash(),
+        "codepoints": len(kept),
+        "han": sum(1 for cp in kept if 0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF),
+        "glyphs": len(font.getGlyphOrder()),
+        "bytes": target.stat().st_size,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+@contextlib.contextmanager
+def _exclusive_lock(out_dir: Path) -> Iterator[None]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK_NAME, "a+") as lock_file:
+        fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
+
+def prepare(out_dir: Path | str | None = None, *, force: bool = False, jobs: int = 1) -> dict:
+    """Build every stale or missing face into ``out_dir``; a no-op (a few stat calls) when all are current.
+
+    Safe to call from several processes at once: the work happens under an exclusive lock, and faces that
+    another process finished meanwhile are not rebuilt. ``jobs`` > 1 builds faces in parallel worker
+    processes (the CLI does this; the renderer's on-demand call does not, as it may run in a daemon worker).
+    Returns the manifest.
+    """
+    out = Path(out_dir) if out_dir is not None else fonts_dir()
+    with _exclusive_lock(out):
+        manifest = read_manifest(out)
+        if manifest.get("format") != FORMAT_VERSION:
+            manifest = {"format": FORMAT_VERSION, "faces": {}}
+        stale = [face.key for face in FACES if force or face_status(face, out, manifest) != "ok"]
+        if not stale:
+            return manifest
+        for key in stale:
+            find_source(FACES_BY_KEY[key])  # fail fast, before minutes of subsetting
+        logger.info("Preparing notice fonts in %s: %s", out, ", ".join(stale))
+        if jobs > 1 and len(stale) > 1:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
+                entries = dict(zip(stale, pool.map(build_face, stale, [str(out)] * len(stale)), strict=True))
+        else:
+            entries = {key: build_face(key, str(out)) for key in stale}
+        manifest["faces"].update(entries)
+        manifest["faces"] = {key: manifest["faces"][key] for key in FACES_BY_KEY if key in manifest["faces"]}
+        _write_manifest(out, manifest)
+        return manifest
+
+
+def ensure_fonts(out_dir: Path | str | None = None, *, auto_prepare: bool | None = None) -> dict[str, Path]:
+    """Return face key → prepared file, preparing the fonts first when they are missing or stale.
+
+    ``auto_prepare`` defaults to env ENF_FONTS_AUTO_PREPARE (on unless "0"). When it is off and fonts are
+    missing, raises ``FontsNotPrepared`` with the command to run.
+    """
+    out = Path(out_dir) if out_dir is not None else fonts_dir()
+    if not fonts_are_current(out):
+        if auto_prepare is None:
+            auto_prepare = os.environ.get("ENF_FONTS_AUTO_PREPARE", "1") != "0"
+        if not auto_prepare:
+            raise FontsNotPrepared(
+                f"Notice fonts are missing or stale in {out}. Run: python -m notices.pdf.fonts prepare --out {out}"
+            )
+        logger.warning("Notice fonts missing or stale in %s; preparing them now (takes a few minutes)", out)
+        prepare(out)
+    return prepared_paths(out)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
+        tmp.write(data)
+        tmp_path = Path(tmp.name)
+    os.replace(tmp_path, path)
+
+
+# --- CLI -----------------------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m notices.pdf.fonts", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_prepare = sub.add_parser("prepare", help="extract and subset the faces (skips current ones)")
+    p_prepare.add_argument("--out", type=Path, default=None, help="output directory (default: ENF_FONTS_DIR)")
+    p_prepare.add_argument("--force", action="store_true", help="rebuild even when current")
+    p_prepare.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel worker processes")
+    p_check = sub.add_parser("check", help="report the state of the prepared faces; exit 1 when not current")
+    p_check.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    out = args.out if args.out is not None else fonts_dir()
+
+    if args.command == "prepare":
+        started = time.perf_counter()
+        try:
+            manifest = prepare(out, force=args.force, jobs=max(1, args.jobs))
+        except FontsNotPrepared as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for key, entry in manifest["faces"].items():
+            print(
+                f"{key:9} {entry['file']:18} {entry['css_family']:18} ← {entry['source_face']:24} "
+                f"{entry['han']:6} 汉字 {entry['bytes'] / 1e6:5.1f} MB  {entry['stands_for']}"
+            )
+        print(f"done in {time.perf_counter() - started:.1f} s → {out}")
+        return 0
+
+    manifest = read_manifest(out)
+    current = True
+    for face in FACES:
+        status = face_status(face, out, manifest)
+        current &= status == "ok"
+        print(f"{face.key:9} {status}")
+    return 0 if current else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
