@@ -1,1 +1,14 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("cases", api.CaseViewSet, basename="case")
+router.register("parties", api.PartyViewSet, basename="party")
+router.register("actions", api.ActionViewSet, basename="action")
+router.register("leads", api.LeadViewSet, basename="lead")
+router.register("petitions", api.PetitionViewSet, basename="petition")
+router.register("settlements", api.SettlementViewSet, basename="settlement")
+router.register("closures", api.ClosureViewSet, basename="closure")
+
+urlpatterns = router.urls

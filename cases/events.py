@@ -34,3 +34,123 @@ def stage_changed(*, case: Case, actor, old: str, new: str, reason: str = "") ->
         + (f" ({reason})" if reason else ""),
         old=old, new=new, reason=reason,
     )
+
+
+def stream_overridden(*, case: Case, actor, old: str, new: str, reason: str) -> CaseEvent:
+    from .models import Stream
+
+    return event_log(case=case, type="stream_overridden", actor=actor,
+                     summary=_("Stream: %(old)s → %(new)s") % {"old": Stream(old).label, "new": Stream(new).label}
+                     + (f" ({reason})" if reason else ""), old=old, new=new, reason=reason)
+
+
+def action_logged(*, case: Case, actor, action) -> CaseEvent:
+    return event_log(case=case, type="action_logged", actor=actor,
+                     summary=f"{action.get_kind_display()}: {action.summary}", action_id=action.pk, kind=action.kind,
+                     occurred_on=action.occurred_on.isoformat())
+
+
+def attachment_added(*, case: Case, actor, attachment) -> CaseEvent:
+    return event_log(case=case, type="attachment_added", actor=actor,
+                     summary=_("Attachment added: %(name)s") % {"name": attachment.original_name},
+                     attachment_id=attachment.pk, action_id=attachment.action_id)
+
+
+def lead_registered(*, case: Case, actor, lead) -> CaseEvent:
+    return event_log(case=case, type="lead_registered", actor=actor,
+                     summary=(_("Urgent asset lead received: %(text)s") if lead.urgent
+                              else _("Asset lead received: %(text)s")) % {"text": lead.description[:80]},
+                     lead_id=lead.pk)
+
+
+def lead_handled(*, case: Case, actor, lead) -> CaseEvent:
+    return event_log(case=case, type="lead_handled", actor=actor,
+                     summary=_("Asset lead checked: %(text)s") % {"text": lead.result[:80]}, lead_id=lead.pk)
+
+
+def petition_registered(*, case: Case, actor, petition) -> CaseEvent:
+    return event_log(case=case, type="petition_registered", actor=actor,
+                     summary=_("%(kind)s received, answer due %(due)s") % {
+                         "kind": petition.get_kind_display(), "due": petition.due_on},
+                     petition_id=petition.pk)
+
+
+def petition_answered(*, case: Case, actor, petition) -> CaseEvent:
+    return event_log(case=case, type="petition_answered", actor=actor,
+                     summary=_("%(kind)s answered") % {"kind": petition.get_kind_display()}, petition_id=petition.pk)
+
+
+def settlement_registered(*, case: Case, actor, settlement) -> CaseEvent:
+    return event_log(case=case, type="settlement_registered", actor=actor,
+                     summary=_("Settlement agreement signed: ¥%(total)s in %(n)s instalment(s)") % {
+                         "total": f"{settlement.total_amount:,.2f}", "n": settlement.instalments.count()},
+                     settlement_id=settlement.pk)
+
+
+def instalment_paid(*, case: Case, actor, instalment) -> CaseEvent:
+    return event_log(case=case, type="instalment_paid", actor=actor,
+                     summary=_("Settlement instalment %(n)s: ¥%(paid)s of ¥%(amount)s paid") % {
+                         "n": instalment.number, "paid": f"{instalment.paid_amount:,.2f}",
+                         "amount": f"{instalment.amount:,.2f}"},
+                     instalment_id=instalment.pk)
+
+
+def settlement_performed(*, case: Case, actor, settlement) -> CaseEvent:
+    return event_log(case=case, type="settlement_performed", actor=actor,
+                     summary=_("Settlement agreement fully performed"), settlement_id=settlement.pk)
+
+
+def settlement_breached(*, case: Case, actor, settlement) -> CaseEvent:
+    return event_log(case=case, type="settlement_breached", actor=actor,
+                     summary=_("Settlement agreement breached; enforcement may resume: %(note)s") % {
+                         "note": settlement.breach_note[:80]}, settlement_id=settlement.pk)
+
+
+def closure_requested(*, case: Case, actor, request) -> CaseEvent:
+    return event_log(case=case, type="closure_requested", actor=actor,
+                     summary=_("Closure requested: %(mode)s") % {"mode": request.get_mode_display()},
+                     request_id=request.pk, mode=request.mode)
+
+
+def closure_approved(*, case: Case, actor, request) -> CaseEvent:
+    return event_log(case=case, type="closure_approved", actor=actor,
+                     summary=_("Closure approved: %(mode)s") % {"mode": request.get_mode_display()},
+                     request_id=request.pk, mode=request.mode)
+
+
+def closure_returned(*, case: Case, actor, request) -> CaseEvent:
+    return event_log(case=case, type="closure_returned", actor=actor,
+                     summary=_("Closure request returned: %(reason)s") % {"reason": request.return_reason[:80]},
+                     request_id=request.pk)
+
+
+def case_resumed(*, case: Case, actor, new_case) -> CaseEvent:
+    return event_log(case=case, type="case_resumed", actor=actor,
+                     summary=_("Enforcement resumed as %(number)s") % {"number": new_case.number},
+                     new_case_id=new_case.pk)
+
+
+def term_extended(*, case: Case, actor, extension) -> CaseEvent:
+    return event_log(case=case, type="term_extended", actor=actor,
+                     summary=_("Term extended by %(months)s months: %(reason)s") % {
+                         "months": extension.months, "reason": extension.reason[:80]},
+                     extension_id=extension.pk)
+
+
+def term_paused(*, case: Case, actor, pause) -> CaseEvent:
+    return event_log(case=case, type="term_paused", actor=actor,
+                     summary=_("Term paused from %(start)s: %(kind)s") % {"start": pause.started_on,
+                                                                         "kind": pause.get_kind_display()},
+                     pause_id=pause.pk)
+
+
+def term_pause_ended(*, case: Case, actor, pause) -> CaseEvent:
+    return event_log(case=case, type="term_pause_ended", actor=actor,
+                     summary=_("Term pause ended on %(end)s: %(kind)s") % {"end": pause.ended_on,
+                                                                         "kind": pause.get_kind_display()},
+                     pause_id=pause.pk)
+
+
+def party_status_changed(*, case: Case, actor, case_party, text: str) -> CaseEvent:
+    return event_log(case=case, type="party_status_changed", actor=actor,
+                     summary=f"{case_party.party.name}: {text}", case_party_id=case_party.pk)

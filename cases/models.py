@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+import pghistory
+
 from accounts.policy import Target
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -337,3 +339,332 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+# --- The action log, leads, petitions, settlements, closures and assignment history --------------------------------
+
+
+class ActionKind(models.TextChoices):
+    """The catalogue of enforcement measures; each kind has its own detail form in ``cases.actions``."""
+
+    NOTICE_SERVED = "notice_served", _("Notice served")
+    NETWORK_QUERY = "network_query", _("Network asset query")
+    ONSITE_INVESTIGATION = "onsite_investigation", _("On-site investigation")
+    SUMMONS = "summons", _("Summons")
+    SEARCH = "search", _("Search")
+    FREEZE = "freeze", _("Freeze")
+    SEIZURE = "seizure", _("Seizure")
+    VEHICLE_DETENTION = "vehicle_detention", _("Vehicle detention")
+    EVICTION = "eviction", _("Eviction (腾空房屋)")
+    JUDICIAL_DETENTION = "judicial_detention", _("Judicial detention (司法拘留)")
+    FINE = "fine", _("Fine (罚款)")
+    CONSUMPTION_RESTRICTION = "consumption_restriction", _("Consumption restriction (限制消费)")
+    DISHONEST_LISTING = "dishonest_listing", _("Dishonest-debtor listing (失信)")
+    MEDIA_EXPOSURE = "media_exposure", _("Media exposure")
+    REWARD_NOTICE = "reward_notice", _("Reward notice (悬赏)")
+    HEARING = "hearing", _("Enforcement hearing (执行听证)")
+    SETTLEMENT_TALK = "settlement_talk", _("Settlement talk")
+    APPLICANT_INTERVIEW = "applicant_interview", _("Applicant interview (约谈)")
+    OTHER = "other", _("Other")
+
+
+class Action(models.Model):
+    """One enforcement measure an officer took on a case: the daily work, shown on the timeline."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("measure"), max_length=32, choices=ActionKind.choices)
+    occurred_on = models.DateField(_("date"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.PROTECT,
+                              related_name="case_actions")
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enforcement action")
+        verbose_name_plural = _("enforcement actions")
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            models.Index(fields=["case", "kind", "occurred_on"], name="action_case_kind_idx"),
+            models.Index(fields=["actor", "occurred_on"], name="action_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+    def policy_target(self) -> Target:
+        return self.case.policy_target()
+
+
+def attachment_upload_to(instance: "ActionAttachment", filename: str) -> str:
+    # The stored name never uses the uploader's file name (it is kept in ``original_name``).
+    import uuid
+
+    ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp",
+           "image/gif": "gif", "image/heic": "heic"}.get(instance.content_type, "bin")
+    return f"cases/attachments/{instance.action.case_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class ActionAttachment(models.Model):
+    """A photo or scan attached to an action. Served only through a permission-checked view."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["action", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def policy_target(self) -> Target:
+        return self.action.case.policy_target()
+
+
+class LeadSource(models.TextChoices):
+    CONTACT_CARD = "contact_card", _("Contact card (便民联系卡)")
+    APPLICANT = "applicant", _("Applicant in person or by phone")
+    THIRD_PARTY = "third_party", _("Third party or public")
+    REWARD = "reward", _("Reward notice response")
+    OTHER = "other", _("Other")
+
+
+class Lead(models.Model):
+    """An asset lead given by the applicant (财产线索, §2.1 node 4a): checked within 7 days, 3 if urgent."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="leads")
+    received_at = models.DateTimeField(_("received at"))
+    urgent = models.BooleanField(_("urgent"), default=False)
+    source = models.CharField(_("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.APPLICANT)
+    description = models.TextField(_("lead"))
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="case_leads")
+    due_at = models.DateTimeField(_("to be handled by"))
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    result = models.TextField(_("what was done"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("asset lead")
+        verbose_name_plural = _("asset leads")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(handled_at__isnull=True) | ~Q(result=""), name="lead_handled_has_result"),
+        ]
+        indexes = [
+            models.Index(fields=["officer", "due_at"], condition=Q(handled_at__isnull=True), name="lead_open_due_idx"),
+            models.Index(fields=["case", "handled_at"], name="lead_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+    def policy_target(self) -> Target:
+        return self.case.policy_target()
+
+
+class PetitionKind(models.TextChoices):
+    PETITION = "petition", _("Petition (信访)")
+    COMPLAINT = "complaint", _("Complaint")
+    SUPERVISION = "supervision", _("Referred for supervision (督办)")
+    ENQUIRY = "enquiry", _("Enquiry")
+
+
+class Petition(models.Model):
+    """A petition or complaint about a case (执行信访), answered within the court's deadline."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="petitions")
+    kind = models.CharField(_("kind"), max_length=16, choices=PetitionKind.choices, default=PetitionKind.PETITION)
+    petitioner = models.CharField(_("petitioner"), max_length=100, blank=True)
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("answer due on"))
+    content = models.TextField(_("content"))
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="case_petitions")
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="petition_due_after_received"),
+            models.CheckConstraint(condition=Q(answered_on__isnull=True) | ~Q(reply=""),
+                                   name="petition_answered_has_reply"),
+        ]
+        indexes = [
+            models.Index(fields=["assigned_to", "due_on"], condition=Q(answered_on__isnull=True),
+                         name="petition_open_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+    def policy_target(self) -> Target:
+        return self.case.policy_target()
+
+
+class SettlementStatus(models.TextChoices):
+    ACTIVE = "active", _("Being performed")
+    PERFORMED = "performed", _("Fully performed")
+    BREACHED = "breached", _("Breached")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Settlement(models.Model):
+    """An enforcement settlement agreement (执行和解, §2.3, §3.7) with an instalment schedule."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="settlements")
+    signed_on = models.DateField(_("signed on"))
+    terms = models.TextField(_("terms"))
+    total_amount = models.DecimalField(_("total agreed"), default=Decimal("0.00"), **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=SettlementStatus.choices,
+                              default=SettlementStatus.ACTIVE)
+    breached_on = models.DateField(_("breached on"), null=True, blank=True)
+    breach_note = models.TextField(_("breach"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("settlement agreement")
+        verbose_name_plural = _("settlement agreements")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="active"), name="settlement_one_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.signed_on}"
+
+    def policy_target(self) -> Target:
+        return self.case.policy_target()
+
+
+class SettlementInstalment(models.Model):
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="instalments")
+    number = models.PositiveSmallIntegerField(_("instalment"))
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_amount = models.DecimalField(_("amount paid"), default=Decimal("0.00"), **MONEY)
+
+    class Meta:
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        ordering = ["settlement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "number"], name="instalment_unique_number"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.amount}"
+
+    def policy_target(self) -> Target:
+        return self.settlement.case.policy_target()
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_amount >= self.amount
+
+
+class ClosureStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class ClosureRequest(models.Model):
+    """An officer's request to close a case in one of the six modes; the chief approves or returns it."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="closure_requests")
+    mode = models.CharField(_("closure mode"), max_length=20, choices=ClosureMode.choices)
+    ground = models.CharField(_("ground"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ClosureStatus.choices,
+                              default=ClosureStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    checklist = models.JSONField(_("checklist"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("closure request")
+        verbose_name_plural = _("closure requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="pending"), name="closure_one_pending"),
+            models.CheckConstraint(condition=~Q(status="returned") | ~Q(return_reason=""),
+                                   name="closure_returned_has_reason"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="closure_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_mode_display()}"
+
+    def policy_target(self) -> Target:
+        return self.case.policy_target()
+
+
+class Assignment(models.Model):
+    """Who handled a case when: one row per (re)assignment, the current one open (``ended_at`` null)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assignments")
+    team = models.ForeignKey("accounts.Team", verbose_name=_("team"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handling officer"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["case", "-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True), name="assignment_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.team} / {self.officer}"
+
+    def policy_target(self) -> Target:
+        return self.case.policy_target()
+
+
+# --- Audit: row history kept by database triggers (django-pghistory); application code cannot skip or edit it ------
+
+def _track(model: type[models.Model]) -> type[models.Model]:
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+        model_name=f"{model.__name__}History", append_only=True,
+        obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history_row",
+                                          on_delete=models.DO_NOTHING, db_constraint=False),
+    )(model)
+
+
+for _model in (Case, CaseParty, Party, Action, Lead, Petition, Settlement, SettlementInstalment, ClosureRequest,
+               Assignment, TermPause, TermExtension):
+    _track(_model)
+
+TRACKED_MODELS = (Case, CaseParty, Party, Action, Lead, Petition, Settlement, SettlementInstalment, ClosureRequest,
+                  Assignment, TermPause, TermExtension)

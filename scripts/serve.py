@@ -75,7 +75,8 @@ def main() -> int:
 
     def start(name: str, args: list[str]) -> None:
         log(f"Starting {name}")
-        children.append(subprocess.Popen(args, cwd=ROOT, env=env))
+        # Own process group: Ctrl-C reaches only this supervisor, which then stops each child gracefully.
+        children.append(subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True))
 
     start("web", [PY, "-m", "gunicorn", "enforcement.wsgi:application", "--bind", f"{host}:{port}",
                   "--workers", env.get("WEB_CONCURRENCY", "3"), "--access-logfile", "-", "--graceful-timeout", "10"])

@@ -13,6 +13,13 @@ from accounts.models import Court, CourtLevel, Role, Team, TeamKind, User
 PASSWORD = "Test-password-2026"
 
 
+def pytest_configure(config):
+    # PBKDF2 with Django's default work factor costs ~0.5 s a user; tests create many users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Org:
     high: Court

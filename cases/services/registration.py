@@ -18,7 +18,9 @@ from core.rules.case_numbers import format_case_number
 from core.rules.identifiers import validate_party_id
 
 from .. import events
+from ._common import audited
 from ..models import (
+    Assignment,
     IMPLEMENTATION_TYPES,
     BasisKind,
     Case,
@@ -48,6 +50,7 @@ class PartyInput:
     address: str = ""
     legal_representative: str = ""
     agent: str = ""
+    party: Party | None = None  # an existing party record (resumed cases reuse the original case's parties)
 
 
 def case_number_allocate(*, court: Court, year: int, case_type: str) -> int:
@@ -74,6 +77,8 @@ def account_reference_for(*, court: Court, year: int, case_type: str, serial: in
 
 def party_upsert(*, data: PartyInput, field_prefix: str) -> Party:
     """Find the party by identifier, or create them. Identifiers are checked by checksum (domain.md §8)."""
+    if data.party is not None:
+        return data.party
     if data.kind not in PartyKind.values:
         raise ValidationError({f"{field_prefix}.kind": _("Unknown party kind.")})
     name = (data.name or "").strip()
@@ -143,7 +148,7 @@ def intake_warnings(*, court: Court, received_on: date, filed_on: date, basis_ef
     return warnings
 
 
-@transaction.atomic
+@audited
 def case_register(
     *,
     actor,
@@ -255,6 +260,8 @@ def case_register(
         )
     events.case_registered(case=case, actor=actor)
     if team or officer:
+        Assignment.objects.create(case=case, team=team, officer=officer, started_at=timezone.now(), assigned_by=actor,
+                                  reason=_("At registration"))
         events.case_assigned(case=case, actor=actor, team=team, officer=officer, previous_team=None,
                              previous_officer=None)
     return case

@@ -156,15 +156,15 @@ def parse_case_number(text: str, *, enforcement_only: bool = False) -> ParsedCas
     With ``enforcement_only`` the type code must be one of ``CaseTypeCode`` (§1.3).
     """
     cleaned = _clean(text)
-    if match := _NEW_FORM.fullmatch(cleaned):
+    if match := _OLD_FORM.fullmatch(cleaned):  # first: the new-form pattern would read 执字第 as a type code
+        court, type_code = _split_old_middle(match["middle"])
+        parsed = ParsedCaseNumber(int(match["year"]), court, type_code, int(match["serial"]), legacy_form=True)
+    elif match := _NEW_FORM.fullmatch(cleaned):
         court = match["court"]
         if court != SUPREME_COURT_CODE and court[0] not in HIGH_COURT_CODES:
             _fail(_("Court code %(value)s in %(text)s is not valid: it must start with a province abbreviation "
                     "or be 最高法."), "case_number_court", value=court, text=text)
         parsed = ParsedCaseNumber(int(match["year"]), court, match["type"], int(match["serial"]))
-    elif match := _OLD_FORM.fullmatch(cleaned):
-        court, type_code = _split_old_middle(match["middle"])
-        parsed = ParsedCaseNumber(int(match["year"]), court, type_code, int(match["serial"]), legacy_form=True)
     else:
         _fail(
             _("%(text)s is not a case number: expected （year）court code + type code + serial + 号, "

@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .checksums import USCC_ALPHABET, org_code_check_char, resident_id_check_char, uscc_check_char
+
 
 class IdKind(models.TextChoices):
     RESIDENT_ID = "resident_id", _("Resident identity number")
@@ -49,19 +51,10 @@ class IdCheckResult:
     flagged: bool = False  # True for legacy or loosely checked identifiers and whenever there is a warning
 
 
-# §8.1: GB 11643 weights for positions 1-17 and the check character for each remainder mod 11.
-RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-RIC_CHECK_CHARS = "10X98765432"
-# §8.2: GB 32100 alphabet (no I, O, S, V, Z) and weights 3^(i-1) mod 31.
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-# §8.2: GB 11714 organisation-code weights; letters count A=10 ... Z=35.
-ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 # First two digits of GB/T 2260 province-level codes; 81/82/83 are used by HK/Macao/Taiwan residence permits.
 PROVINCE_PREFIXES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
 )
-LEGACY_KINDS = frozenset({IdKind.RESIDENT_ID_15, IdKind.ORG_CODE, IdKind.REG_NO, IdKind.OTHER})
 
 _RIC18 = re.compile(r"[0-9]{17}[0-9X]")
 _ORG = re.compile(r"[0-9A-Z]{8}[0-9X]")
@@ -77,25 +70,6 @@ def _is_digits(text: str) -> bool:
 def normalize_id(value: str) -> str:
     """NFKC-normalise (full-width digits and letters become ASCII), upper-case and drop all whitespace (§8.1)."""
     return "".join(unicodedata.normalize("NFKC", value or "").upper().split())
-
-
-def resident_id_check_char(first17: str) -> str:
-    """The GB 11643 MOD 11-2 check character for 17 digits (§8.1)."""
-    total = sum(int(char) * weight for char, weight in zip(first17, RIC_WEIGHTS, strict=True))
-    return RIC_CHECK_CHARS[total % 11]
-
-
-def uscc_check_char(first17: str) -> str:
-    """The GB 32100 check character for 17 USCC characters; C18 = 31 maps to '0' (§8.2)."""
-    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
-
-
-def org_code_check_char(first8: str) -> str:
-    """The GB 11714 check character for the 8 body characters of an organisation code (§8.2)."""
-    total = sum(int(char, 36) * weight for char, weight in zip(first8, ORG_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    return {10: "X", 11: "0"}.get(check, str(check))
 
 
 def resident_id_15_to_18(value: str) -> str:

@@ -8,7 +8,7 @@ on 2025-03-15. Rulings that write "自2024年3月15日起至2025年3月14日止"
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import NoReturn
 
 from django.core.exceptions import ValidationError
@@ -161,6 +161,10 @@ def _ceil_fen(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_UP)
 
 
+def _floor_fen(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_DOWN)
+
+
 def check_auction_price(
     *,
     round_no: int,
@@ -211,7 +215,7 @@ def check_auction_deposit(*, opening_price: MoneyInput, deposit: MoneyInput) -> 
     if not low <= amount <= high:
         _fail(
             _("The deposit %(value)s must be between %(low)s and %(high)s (5%%-20%% of the opening price)."),
-            "auction_deposit", value=amount, low=_ceil_fen(low), high=high.quantize(CENT),
+            "auction_deposit", value=amount, low=_ceil_fen(low), high=_floor_fen(high),
         )
 
 

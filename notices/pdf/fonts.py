@@ -9,6 +9,15 @@ down in advance ≈ 0.08 s. ``prepare()`` therefore extracts each chosen face fr
 font file restricted to the characters court documents need (``BASE_RANGES``). Every character the source face
 has in those ranges is kept, including rare name characters of CJK Extension A (e.g. 䶮).
 
+Each face is further split in two files: the common part (every non-Han character plus the 6,763 hanzi of
+GB 2312, which cover nearly all running text) and the "Ext" part (the remaining CJK Unified Ideographs and
+Extension A, e.g. 堃 喆 䶮). The CSS lists both (``"Enf FangSong", "Enf FangSong Ext", "Enf Fallback"``), so
+every character still prints. The split matters because WeasyPrint subsets with "retain glyph IDs" and then keeps
+every glyph slot up to the highest one used: with the whole face in one file a page embeds ~30,000 (empty) glyph
+slots per font, costing ~25 ms of subsetting and ~20 ms of compression per font and page set; with the common
+part (~8,000 glyphs) it is a fraction of that, and the Ext file is embedded only by documents that use one of
+its characters.
+
 Command line (run at setup time; the output directory is not committed)::
 
     python -m notices.pdf.fonts prepare --out var/fonts [--force] [--jobs N]
@@ -42,7 +51,7 @@ DEFAULT_FONTS_DIR = PROJECT_ROOT / "var" / "fonts"
 DEFAULT_SOURCE_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 
 # Bump when the output format or subsetting options change: every prepared face is then rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 4
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".prepare.lock"
 
@@ -76,6 +85,22 @@ BASE_RANGES: tuple[tuple[int, int], ...] = (
     (0xFF00, 0xFFEF),  # half-width and full-width forms
 )
 
+# Ideograph ranges of BASE_RANGES (split between a face's common and Ext parts).
+HAN_RANGES: tuple[tuple[int, int], ...] = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def gb2312_hanzi() -> frozenset[int]:
+    """The 6,763 hanzi of GB 2312 (levels 1 and 2): the common part of each face."""
+    chars = set()
+    for row in range(0xB0, 0xF8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                chars.add(ord(bytes((row, cell)).decode("gb2312")))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(chars)
+
+
 # The fallback face also carries the supplementary-plane ideographs its source has (Extension B and later),
 # so a rare name character outside the BMP still prints instead of a .notdef box.
 FALLBACK_EXTRA_RANGES: tuple[tuple[int, int], ...] = (
@@ -83,9 +108,11 @@ FALLBACK_EXTRA_RANGES: tuple[tuple[int, int], ...] = (
     (0x2F800, 0x2FA1F),  # CJK compatibility ideographs supplement
 )
 
-# OpenType layout features kept in the prepared faces (WeasyPrint drops GSUB/GPOS when it embeds a font; these
-# only matter for shaping).
-LAYOUT_FEATURES = ("ccmp", "kern", "liga", "locl")
+# OpenType layout features kept in the prepared faces. Only shaping uses them (WeasyPrint drops GSUB/GPOS when it
+# embeds a font). Keeping 'locl', 'vert' & co. would pull ~17,000 Japanese/Korean/traditional and vertical
+# variant glyphs into every face through the GSUB closure, for nothing: the SC face's cmap already maps to the
+# simplified-Chinese glyph forms, and notices are set horizontally.
+LAYOUT_FEATURES = ("ccmp", "kern")
 
 
 class FontsNotPrepared(RuntimeError):
@@ -102,25 +129,53 @@ class Source:
 
 @dataclass(frozen=True)
 class Face:
-    """A prepared face: which GB/T 9704 font it stands in for, and where it comes from."""
+    """A stand-in face: which GB/T 9704 font it replaces, and where it comes from."""
 
     key: str  # output file stem and manifest key
     css_family: str  # font-family used in notice.css
     stands_for: str  # the GB/T 9704 font it replaces
     sources: tuple[Source, ...]  # candidates, first installed one wins
     licence: str
-    css_weight: int = 400
     extra_ranges: tuple[tuple[int, int], ...] = field(default=())
+    split: bool = True  # prepare a common part and an Ext part (see the module docstring)
+
+    def parts(self) -> tuple[Part, ...]:
+        if self.split:
+            return (Part(self, "common"), Part(self, "ext"))
+        return (Part(self, "all"),)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One prepared font file: the common or Ext part of a face, or all of it."""
+
+    face: Face
+    kind: str  # "common" | "ext" | "all"
 
     @property
-    def ranges(self) -> tuple[tuple[int, int], ...]:
-        return BASE_RANGES + self.extra_ranges
+    def key(self) -> str:
+        return f"{self.face.key}-ext" if self.kind == "ext" else self.face.key
+
+    @property
+    def css_family(self) -> str:
+        return f"{self.face.css_family} Ext" if self.kind == "ext" else self.face.css_family
+
+    def codepoints(self) -> set[int]:
+        """Code points this part should carry (those the source face lacks are skipped when building)."""
+        wanted = _codepoints(BASE_RANGES + self.face.extra_ranges)
+        if self.kind == "all":
+            return wanted
+        han = _codepoints(HAN_RANGES + self.face.extra_ranges)
+        common = gb2312_hanzi()
+        if self.kind == "common":
+            return (wanted - han) | (wanted & common)
+        return (wanted & han) - common
 
     def spec_hash(self) -> str:
         """Fingerprint of everything that determines the output file, for the staleness check."""
         payload = json.dumps(
-            [FORMAT_VERSION, self.key, self.css_family, [s.__dict__ for s in self.sources], self.ranges,
-             LAYOUT_FEATURES],
+            [FORMAT_VERSION, self.key, self.kind, self.css_family, [s.__dict__ for s in self.face.sources],
+             BASE_RANGES, HAN_RANGES, self.face.extra_ranges, LAYOUT_FEATURES],
             sort_keys=True,
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
@@ -175,10 +230,13 @@ FACES: tuple[Face, ...] = (
         sources=(Source("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular"),),
         licence=OFL,
         extra_ranges=FALLBACK_EXTRA_RANGES,
+        split=False,
     ),
 )
 
 FACES_BY_KEY = {face.key: face for face in FACES}
+PARTS: tuple[Part, ...] = tuple(part for face in FACES for part in face.parts())
+PARTS_BY_KEY = {part.key: part for part in PARTS}
 
 
 # --- Locations ----------------------------------------------------------------------------------------------------
@@ -218,9 +276,9 @@ def find_source(face: Face, search_dirs: Sequence[Path] | None = None) -> tuple[
     )
 
 
-def output_path(face: Face, out_dir: Path, *, truetype: bool) -> Path:
+def output_path(part: Part, out_dir: Path, *, truetype: bool) -> Path:
     """Prepared file name: CFF outlines (Noto) give .otf, TrueType outlines (AR PL) give .ttf."""
-    return out_dir / f"enf-{face.key}{'.ttf' if truetype else '.otf'}"
+    return out_dir / f"enf-{part.key}{'.ttf' if truetype else '.otf'}"
 
 
 # --- Manifest and staleness ------------------------------------------------------------------------------------------
@@ -237,16 +295,16 @@ def _write_manifest(out_dir: Path, manifest: dict) -> None:
     _atomic_write_bytes(out_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
 
 
-def face_status(face: Face, out_dir: Path, manifest: dict | None = None) -> str:
-    """'ok', or the reason the prepared face must be (re)built."""
+def part_status(part: Part, out_dir: Path, manifest: dict | None = None) -> str:
+    """'ok', or the reason the prepared file must be (re)built."""
     manifest = read_manifest(out_dir) if manifest is None else manifest
-    entry = manifest.get("faces", {}).get(face.key)
+    entry = manifest.get("faces", {}).get(part.key)
     if not entry:
         return "missing"
     path = out_dir / entry["file"]
     if not path.is_file():
         return "missing"
-    if entry.get("spec") != face.spec_hash():
+    if entry.get("spec") != part.spec_hash():
         return "spec changed"
     source = Path(entry.get("source", ""))
     try:
@@ -258,16 +316,16 @@ def face_status(face: Face, out_dir: Path, manifest: dict | None = None) -> str:
 
 
 def prepared_paths(out_dir: Path | None = None) -> dict[str, Path]:
-    """Map face key → prepared file, from the manifest (no staleness check)."""
+    """Map part key ("body", "body-ext", …) → prepared file, from the manifest (no staleness check)."""
     out_dir = Path(out_dir) if out_dir is not None else fonts_dir()
     faces = read_manifest(out_dir).get("faces", {})
-    return {key: out_dir / faces[key]["file"] for key in FACES_BY_KEY if key in faces}
+    return {key: out_dir / faces[key]["file"] for key in PARTS_BY_KEY if key in faces}
 
 
 def fonts_are_current(out_dir: Path | None = None) -> bool:
     out_dir = Path(out_dir) if out_dir is not None else fonts_dir()
     manifest = read_manifest(out_dir)
-    return all(face_status(face, out_dir, manifest) == "ok" for face in FACES)
+    return all(part_status(part, out_dir, manifest) == "ok" for part in PARTS)
 
 
 # --- Building ------------------------------------------------------------------------------------------------------
@@ -298,15 +356,42 @@ def _open_face(path: Path, source: Source):
     raise FontsNotPrepared(f"{path} has no face named {source.postscript_name!r} (faces: {', '.join(names)})")
 
 
-def _rename(font, face: Face, source_path: Path) -> None:
+def _blank_codepoints(font, codepoints: set[int]) -> set[int]:
+    """Code points whose glyph has no outline although they are not spaces.
+
+    AR PL UKai maps 43 Extension A characters (e.g. 䶮 U+4DAE) to empty glyphs; keeping those mappings would
+    print a blank instead of falling back to the next face in the CSS font-family list.
+    """
+    import unicodedata
+
+    cmap = font.getBestCmap()
+    candidates = {cp for cp in codepoints if unicodedata.category(chr(cp))[0] not in "ZC"}
+    blank: set[int] = set()
+    if "glyf" in font:
+        glyf = font["glyf"]
+        for cp in candidates:
+            if glyf[cmap[cp]].numberOfContours == 0:
+                blank.add(cp)
+    elif "CFF " in font:
+        charstrings = font["CFF "].cff.topDictIndex[0].CharStrings
+        for cp in candidates:
+            charstring = charstrings[cmap[cp]]
+            charstring.decompile()
+            operators = [tok for tok in charstring.program if isinstance(tok, str) and "mask" not in tok]
+            if operators in (["endchar"], []):
+                blank.add(cp)
+    return blank
+
+
+def _rename(font, part: Part, source_path: Path) -> None:
     """Give the prepared face its own names, so it never collides with the installed original in fontconfig.
 
     The copyright (nameID 0), licence (13, 14) and trademark (7) records are kept as they are.
     """
     name_table = font["name"]
     original = name_table.getDebugName(4) or source_path.name
-    family = face.css_family
-    postscript = family.replace(" ", "") + "-" + face.key.capitalize()
+    family = part.css_family
+    postscript = family.replace(" ", "")
     for record_id in (1, 3, 4, 6, 16, 17, 21, 22):
         name_table.removeNames(nameID=record_id)
     name_table.setName(family, 1, 3, 1, 0x409)
@@ -325,17 +410,21 @@ def _rename(font, face: Face, source_path: Path) -> None:
         top.FamilyName = family
 
 
-def build_face(face_key: str, out_dir: str) -> dict:
-    """Extract and subset one face; returns its manifest entry. Runs in a worker process under ``prepare``."""
+def build_part(part_key: str, out_dir: str) -> dict:
+    """Extract one face from its collection and cut it down to one part's characters; returns the manifest
+    entry. Runs in a worker process under ``prepare(jobs>1)``."""
     from fontTools import subset
 
-    face = FACES_BY_KEY[face_key]
+    part = PARTS_BY_KEY[part_key]
+    face = part.face
     out = Path(out_dir)
     started = time.perf_counter()
     source_path, source = find_source(face)
     font = _open_face(source_path, source)
     cmap = font.getBestCmap()
-    wanted = _codepoints(face.ranges) & set(cmap)
+    wanted = part.codepoints() & set(cmap)
+    blank = _blank_codepoints(font, wanted)
+    wanted -= blank
 
     options = subset.Options()
     options.layout_features = list(LAYOUT_FEATURES)
@@ -349,26 +438,29 @@ def build_face(face_key: str, out_dir: str) -> dict:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=wanted)
     subsetter.subset(font)
-    _rename(font, face, source_path)
+    _rename(font, part, source_path)
 
-    target = output_path(face, out, truetype="glyf" in font)
+    target = output_path(part, out, truetype="glyf" in font)
     with tempfile.NamedTemporaryFile(dir=out, prefix=f".{target.name}.", delete=False) as tmp:
         tmp_path = Path(tmp.name)
     try:
         font.save(str(tmp_path))
+        tmp_path.chmod(0o644)  # NamedTemporaryFile creates 0600; web and worker users must read the fonts
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
     kept = set(font.getBestCmap())
     return {
         "file": target.name,
-        "css_family": face.css_family,
+        "css_family": part.css_family,
+        "part": part.kind,
         "stands_for": face.stands_for,
         "source": str(source_path),
         "source_face": source.postscript_name,
         "licence": face.licence,
-        "spec": face.spec_hash(),
+        "spec": part.spec_hash(),
         "codepoints": len(kept),
+        "dropped_blank": len(blank),
         "han": sum(1 for cp in kept if 0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF),
         "glyphs": len(font.getGlyphOrder()),
         "bytes": target.stat().st_size,
@@ -400,25 +492,25 @@ def prepare(out_dir: Path | str | None = None, *, force: bool = False, jobs: int
         manifest = read_manifest(out)
         if manifest.get("format") != FORMAT_VERSION:
             manifest = {"format": FORMAT_VERSION, "faces": {}}
-        stale = [face.key for face in FACES if force or face_status(face, out, manifest) != "ok"]
+        stale = [part.key for part in PARTS if force or part_status(part, out, manifest) != "ok"]
         if not stale:
             return manifest
         for key in stale:
-            find_source(FACES_BY_KEY[key])  # fail fast, before minutes of subsetting
+            find_source(PARTS_BY_KEY[key].face)  # fail fast, before minutes of subsetting
         logger.info("Preparing notice fonts in %s: %s", out, ", ".join(stale))
         if jobs > 1 and len(stale) > 1:
             with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
-                entries = dict(zip(stale, pool.map(build_face, stale, [str(out)] * len(stale)), strict=True))
+                entries = dict(zip(stale, pool.map(build_part, stale, [str(out)] * len(stale)), strict=True))
         else:
-            entries = {key: build_face(key, str(out)) for key in stale}
+            entries = {key: build_part(key, str(out)) for key in stale}
         manifest["faces"].update(entries)
-        manifest["faces"] = {key: manifest["faces"][key] for key in FACES_BY_KEY if key in manifest["faces"]}
+        manifest["faces"] = {key: manifest["faces"][key] for key in PARTS_BY_KEY if key in manifest["faces"]}
         _write_manifest(out, manifest)
         return manifest
 
 
 def ensure_fonts(out_dir: Path | str | None = None, *, auto_prepare: bool | None = None) -> dict[str, Path]:
-    """Return face key → prepared file, preparing the fonts first when they are missing or stale.
+    """Return part key → prepared file, preparing the fonts first when they are missing or stale.
 
     ``auto_prepare`` defaults to env ENF_FONTS_AUTO_PREPARE (on unless "0"). When it is off and fonts are
     missing, raises ``FontsNotPrepared`` with the command to run.
@@ -440,6 +532,7 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
         tmp.write(data)
         tmp_path = Path(tmp.name)
+    tmp_path.chmod(0o644)
     os.replace(tmp_path, path)
 
 
@@ -457,6 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_check.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     out = args.out if args.out is not None else fonts_dir()
 
     if args.command == "prepare":
@@ -468,18 +562,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         for key, entry in manifest["faces"].items():
             print(
-                f"{key:9} {entry['file']:18} {entry['css_family']:18} ← {entry['source_face']:24} "
-                f"{entry['han']:6} 汉字 {entry['bytes'] / 1e6:5.1f} MB  {entry['stands_for']}"
+                f"{key:12} {entry['file']:21} {entry['css_family']:22} ← {entry['source_face']:23} "
+                f"{entry['han']:6} 汉字 {entry['glyphs']:6} glyphs {entry['bytes'] / 1e6:5.1f} MB  {entry['stands_for']}"
             )
         print(f"done in {time.perf_counter() - started:.1f} s → {out}")
         return 0
 
     manifest = read_manifest(out)
     current = True
-    for face in FACES:
-        status = face_status(face, out, manifest)
+    for part in PARTS:
+        status = part_status(part, out, manifest)
         current &= status == "ok"
-        print(f"{face.key:9} {status}")
+        print(f"{part.key:12} {status}")
     return 0 if current else 1
 
 

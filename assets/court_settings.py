@@ -1,0 +1,46 @@
+"""Per-court settings of the assets app (see core.court_settings).
+
+Defaults and where they come from (domain.md):
+
+* ``payout_days`` 30 - days from receipt to payout (§2.1 node 11; SPC 法发〔2017〕6号 as quoted by KUAN-DL,
+  UNCONFIRMED §9 item 4). Local rules are stricter (5 days) or looser (1 month).
+* ``payout_chief_threshold`` 100000 - payouts of at least this amount need the division chief; below it the case-fund
+  manager (finance) or the chief may approve (§5.1 practice, KUAN-DL).
+* ``payout_high_approver_roles`` ["chief"] - the roles that may approve a payout at or above the threshold (a court
+  that sends large payouts to a deputy president adds that role once it exists).
+* ``separate_control_and_disposal`` True - 分段集约: the team that controlled an asset may not dispose of it.
+* ``fee_base`` "recovered" - the enforcement-fee base, the amount actually recovered or the amount applied for
+  (§4.2, UNCONFIRMED §9 item 6). Used for a case's fee in the calculators.
+* ``fee_rounding`` "fen" - round fees to the fen or the whole yuan (§4.2, UNCONFIRMED).
+* ``no_amount_fee`` 50 - the fee for an application with no amount, 50-500 yuan (FEE art 14(1)).
+* ``interest_count_start_day`` False - whether the day the performance period expires is itself charged
+  (§5.2, UNCONFIRMED §9 item 7). Default: not counted (end - start days).
+* ``wage_priority`` False - wage claims paid before ordinary claims in a distribution (§5.1, UNCONFIRMED §9 item 13).
+* ``control_count_start_day`` False - whether a control term counts its first day ("自3月15日起至次年3月14日止").
+* ``expiring_window_days`` 30 - default window of the expiring-controls list.
+"""
+
+from decimal import Decimal
+
+from core.court_settings import Setting
+
+SETTINGS = [
+    Setting("payout_days", 30, "Days from receipt of case funds to payout (§2.1 node 11).", int),
+    Setting("payout_chief_threshold", Decimal("100000"),
+            "Payouts of at least this amount (yuan) must be approved by the division chief.", Decimal),
+    Setting("payout_high_approver_roles", ["chief"],
+            "Roles whose approval a payout at or above the threshold needs (any one of them).", list),
+    Setting("separate_control_and_disposal", True,
+            "The team that controlled an asset may not dispose of it (分段集约).", bool),
+    Setting("fee_base", "recovered", "Enforcement-fee base: amount recovered or amount applied for (§4.2).", str,
+            choices=("recovered", "claimed")),
+    Setting("fee_rounding", "fen", "Round fees to the fen or to the whole yuan (§4.2).", str, choices=("fen", "yuan")),
+    Setting("no_amount_fee", Decimal("50"), "Enforcement fee for an application without an amount, 50-500 yuan.",
+            Decimal),
+    Setting("interest_count_start_day", False,
+            "Delayed-performance interest also charges the day the performance period expires (§5.2).", bool),
+    Setting("wage_priority", False, "Wage claims rank before ordinary claims in a distribution (§5.1).", bool),
+    Setting("control_count_start_day", False,
+            "A control term counts its first day (expiry one day earlier than the month rule).", bool),
+    Setting("expiring_window_days", 30, "Default window, in days, of the expiring-controls list.", int),
+]

@@ -1,0 +1,203 @@
+"""Reads of the assets app, scoped by the permission policy inside the query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.policy import Perm, has_perm, scope_q
+from cases.models import Case
+from core import court_settings
+
+from .models import (
+    RECEIPT_KIND_VALUES,
+    Asset,
+    AuctionRound,
+    ControlMeasure,
+    ControlStatus,
+    Disposal,
+    LedgerEntry,
+    Objection,
+    Payout,
+    PayoutStatus,
+)
+
+CASE_PATHS = {"court": "court", "team": "case__team", "officer": "case__officer"}
+
+
+def _case_scope(user, perm: Perm) -> Q:
+    """Rows hanging off a case (with a denormalised ``court``) the user may reach with ``perm``."""
+    return scope_q(user, perm, **CASE_PATHS)
+
+
+# --- Assets and controls ---------------------------------------------------------------------------------------
+
+def asset_list_for_case(*, case: Case) -> list[Asset]:
+    """A case's assets with their measures, disposals and objections: a fixed number of queries."""
+    return list(
+        Asset.objects.filter(case=case).select_related("owner__party").prefetch_related(
+            Prefetch("controls", queryset=ControlMeasure.objects.select_related("team", "controlled_by")
+                     .order_by("queue_rank")),
+            Prefetch("disposals", queryset=Disposal.objects.select_related("team").prefetch_related(
+                Prefetch("rounds", queryset=AuctionRound.objects.order_by("round_no")))),
+            Prefetch("objections", queryset=Objection.objects.order_by("filed_on", "id")),
+        ).order_by("id")
+    )
+
+
+def asset_list_for_user(*, user) -> QuerySet[Asset]:
+    return Asset.objects.filter(scope_q(user, Perm.CASE_VIEW, court="case__court", team="case__team",
+                                        officer="case__officer"))
+
+
+def asset_get_for_user(*, user, pk: int) -> Asset:
+    asset = asset_list_for_user(user=user).select_related("case", "owner__party").filter(pk=pk).first()
+    if asset is None:
+        raise Http404("No such asset.")
+    return asset
+
+
+def control_list_for_user(*, user) -> QuerySet[ControlMeasure]:
+    return ControlMeasure.objects.filter(_case_scope(user, Perm.CASE_VIEW))
+
+
+def control_get_for_user(*, user, pk: int) -> ControlMeasure:
+    control = control_list_for_user(user=user).select_related("asset", "case").filter(pk=pk).first()
+    if control is None:
+        raise Http404("No such control measure.")
+    return control
+
+
+def controls_expiring(*, user, within_days: int, today: date | None = None) -> QuerySet[ControlMeasure]:
+    """Measures in force that expire within ``within_days`` (already-expired ones not yet lapsed included), soonest
+    first, that the user may see. Uses the partial index on (court, expires_on) WHERE status = 'active'."""
+    today = today or timezone.localdate()
+    return (ControlMeasure.objects.filter(_case_scope(user, Perm.CASE_VIEW), status=ControlStatus.ACTIVE,
+                                          expires_on__lte=today + timedelta(days=within_days))
+            .select_related("asset", "case", "team").order_by("expires_on", "id"))
+
+
+def expiring_window_default(user) -> int:
+    return court_settings.get(user.court_id, "expiring_window_days")
+
+
+# --- Disposals -------------------------------------------------------------------------------------------------
+
+def disposal_list_for_user(*, user) -> QuerySet[Disposal]:
+    """Disposals of cases the user may see, and those their team handles (分段集约: not the case's team)."""
+    return Disposal.objects.filter(
+        _case_scope(user, Perm.CASE_VIEW) | scope_q(user, Perm.ASSET_DISPOSE, court="court", team="team",
+                                                    officer=None)
+    )
+
+
+def disposal_get_for_user(*, user, pk: int) -> Disposal:
+    disposal = (disposal_list_for_user(user=user).select_related("asset__owner__party", "case", "team")
+                .prefetch_related(Prefetch("rounds", queryset=AuctionRound.objects.order_by("round_no")))
+                .filter(pk=pk).first())
+    if disposal is None:
+        raise Http404("No such disposal.")
+    return disposal
+
+
+# --- Funds -----------------------------------------------------------------------------------------------------
+
+def case_balance(*, case_id: int) -> Decimal:
+    """The balance of the case's fund account: an index-only sum over its entries."""
+    return LedgerEntry.objects.filter(case_id=case_id).aggregate(s=Sum("signed_amount"))["s"] or Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class FundsSummary:
+    balance: Decimal
+    reserved: Decimal  # promised to payouts not yet paid
+    received: Decimal
+    paid_out: Decimal
+    awaiting: Decimal  # receipts not yet paid out
+    overdue_receipts: int
+
+    @property
+    def available(self) -> Decimal:
+        return self.balance - self.reserved
+
+
+def case_funds_summary(*, case: Case, today: date | None = None) -> FundsSummary:
+    today = today or timezone.localdate()
+    entries = LedgerEntry.objects.filter(case=case)
+    agg = entries.aggregate(
+        balance=Sum("signed_amount"),
+        received=Sum("signed_amount", filter=Q(kind__in=RECEIPT_KIND_VALUES)
+                     | Q(kind="reversal", reverses__kind__in=RECEIPT_KIND_VALUES)),
+        paid=Sum("amount", filter=Q(kind="disbursement")),
+        returned=Sum("amount", filter=Q(kind="reversal", reverses__kind="disbursement")),
+        awaiting=Sum("amount", filter=Q(kind__in=RECEIPT_KIND_VALUES, paid_out_on__isnull=True)),
+    )
+    overdue = entries.filter(kind__in=RECEIPT_KIND_VALUES, paid_out_on__isnull=True, payout_due_on__lt=today).count()
+    reserved = (Payout.objects.filter(case=case, status__in=[PayoutStatus.PREPARED, PayoutStatus.APPROVED])
+                .aggregate(s=Sum("amount"))["s"])
+    zero = Decimal("0.00")
+    return FundsSummary(
+        balance=agg["balance"] or zero, reserved=reserved or zero, received=agg["received"] or zero,
+        paid_out=(agg["paid"] or zero) - (agg["returned"] or zero), awaiting=agg["awaiting"] or zero,
+        overdue_receipts=overdue,
+    )
+
+
+def ledger_for_case(*, case: Case) -> QuerySet[LedgerEntry]:
+    return (LedgerEntry.objects.filter(case=case).select_related("recorded_by", "payout__payee__party")
+            .prefetch_related("reversed_by").order_by("occurred_on", "id"))
+
+
+def ledger_list_for_user(*, user) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(_case_scope(user, Perm.CASE_VIEW))
+
+
+def ledger_get_for_user(*, user, pk: int) -> LedgerEntry:
+    entry = ledger_list_for_user(user=user).select_related("case").filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such ledger entry.")
+    return entry
+
+
+def funds_scope(user) -> Q:
+    """Funds lists: who records receipts, or approves payouts, on a case's account."""
+    return _case_scope(user, Perm.FUNDS_RECORD) | _case_scope(user, Perm.PAYOUT_APPROVE)
+
+
+def funds_awaiting(*, user) -> QuerySet[LedgerEntry]:
+    """Receipts not yet paid out, by payout due date (overdue first): the 30-day rule (§2.1 node 11)."""
+    return (LedgerEntry.objects.filter(funds_scope(user), payout_due_on__isnull=False, paid_out_on__isnull=True)
+            .select_related("case").order_by("payout_due_on", "id"))
+
+
+def payout_list_for_user(*, user) -> QuerySet[Payout]:
+    return Payout.objects.filter(_case_scope(user, Perm.CASE_VIEW))
+
+
+def payout_get_for_user(*, user, pk: int) -> Payout:
+    payout = (payout_list_for_user(user=user).select_related("case", "payee__party", "prepared_by", "approved_by")
+              .filter(pk=pk).first())
+    if payout is None:
+        raise Http404("No such payout.")
+    return payout
+
+
+def payout_queue(*, user) -> QuerySet[Payout]:
+    """Payouts awaiting approval or execution that the user may approve."""
+    return (Payout.objects.filter(_case_scope(user, Perm.PAYOUT_APPROVE),
+                                  status__in=[PayoutStatus.PREPARED, PayoutStatus.APPROVED])
+            .select_related("case", "payee__party", "prepared_by", "approved_by").order_by("prepared_at", "id"))
+
+
+def payouts_for_case(*, case: Case) -> QuerySet[Payout]:
+    return Payout.objects.filter(case=case).select_related("payee__party", "prepared_by", "approved_by",
+                                                           "executed_by").order_by("-prepared_at", "-id")
+
+
+def can(user, perm: Perm, target) -> bool:
+    return has_perm(user, perm, target)

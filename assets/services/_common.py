@@ -1,0 +1,66 @@
+"""Helpers shared by the services: row locks in the fixed order, money input, and the case timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+
+from ..models import Asset
+
+
+def lock_case(case_or_id) -> Case:
+    """Lock the case row (first in the lock order) and return it fresh."""
+    pk = getattr(case_or_id, "pk", case_or_id)
+    return Case.objects.select_for_update(of=("self",)).select_related("court", "team", "officer").get(pk=pk)
+
+
+def lock_asset(asset_or_id) -> Asset:
+    pk = getattr(asset_or_id, "pk", asset_or_id)
+    return Asset.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def money(value, *, field: str, positive: bool = True, allow_none: bool = False) -> Decimal | None:
+    """A money input as a Decimal with 2 places; floats refused; a ValidationError naming ``field`` otherwise."""
+    if value is None or value == "":
+        if allow_none:
+            return None
+        raise ValidationError({field: _("This field is required.")})
+    if isinstance(value, float) or isinstance(value, bool):
+        raise ValidationError({field: _("Enter the amount as a decimal string, not a floating-point number.")})
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError({field: _("Enter a valid amount.")}) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: _("Enter an amount with at most 2 decimal places.")})
+    if amount.copy_abs() >= Decimal("1e14"):
+        raise ValidationError({field: _("The amount is too large.")})
+    if positive and amount <= 0:
+        raise ValidationError({field: _("The amount must be greater than zero.")})
+    if not positive and amount < 0:
+        raise ValidationError({field: _("The amount must not be negative.")})
+    return amount.quantize(Decimal("0.01"))
+
+
+def require_date(value, *, field: str) -> date:
+    if not isinstance(value, date):
+        raise ValidationError({field: _("Enter a valid date.")})
+    return value
+
+
+def rule_error(exc: ValidationError, field: str) -> ValidationError:
+    """Re-raise a rule function's ValidationError (no field) against ``field``, with its message rendered."""
+    if hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({field: [m for m in exc.messages]})
+
+
+def log_event(*, case: Case, type: str, actor, summary: str, **parameters) -> None:
+    from cases.events import event_log
+
+    event_log(case=case, type=type, actor=actor, summary=summary, **parameters)

@@ -1,0 +1,132 @@
+"""The calculators court staff use every day: enforcement and preservation fees (domain.md §4), delayed-performance
+interest (§5.2) and the distribution of proceeds (§5.1). The maths is core.rules; this layer applies the court's
+settings for the unconfirmed rules (rounding, fee base, day count, wage priority) and names the input fields in its
+errors. Nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from accounts.policy import Perm, require
+from cases.models import Case
+from core import court_settings
+from core.rules.distribution import Claim, Distribution, DistributionMode, PriorityClass, distribute
+from core.rules.fees import FeeBreakdown, enforcement_fee_breakdown, preservation_fee_breakdown
+from core.rules.interest import InterestResult, delayed_interest
+
+from ._common import money, rule_error
+
+
+def _court_id(court) -> int | None:
+    return getattr(court, "pk", court)
+
+
+def enforcement_fee_calculate(*, court, amount, preservation: bool = False) -> FeeBreakdown:
+    """The fee for ``amount`` (None or "" = no amount involved), tier by tier, rounded per the court's setting."""
+    value = money(amount, field="amount", positive=False, allow_none=True)
+    rounding = court_settings.get(_court_id(court), "fee_rounding")
+    try:
+        if preservation:
+            return preservation_fee_breakdown(amount=value, rounding=rounding)
+        return enforcement_fee_breakdown(amount=value, rounding=rounding,
+                                         no_amount_fee=court_settings.get(_court_id(court), "no_amount_fee"))
+    except ValidationError as exc:
+        raise rule_error(exc, "amount") from None
+
+
+@dataclass(frozen=True)
+class CaseFee:
+    base: str  # "recovered" or "claimed"
+    amount: Decimal
+    breakdown: FeeBreakdown
+
+
+def case_fee_calculate(*, actor, case: Case) -> CaseFee:
+    """A case's enforcement fee on the base the court's ``fee_base`` setting names."""
+    require(actor, Perm.CASE_VIEW, case)
+    base = court_settings.get(case.court_id, "fee_base")
+    amount = case.amount_recovered if base == "recovered" else case.amount_claimed
+    preservation = case.case_type == "执保"
+    return CaseFee(base, amount, enforcement_fee_calculate(court=case.court_id, amount=amount,
+                                                           preservation=preservation))
+
+
+def interest_calculate(
+    *,
+    court,
+    principal,
+    start: date,
+    end: date,
+    payments: Sequence[tuple[date, object]] = (),
+    excluded_periods: Sequence[tuple[date, date]] = (),
+) -> InterestResult:
+    """Doubled-part interest (INT art 1) with part payments and excluded 中止/暂缓 periods; the day count follows the
+    court's ``interest_count_start_day`` setting."""
+    value = money(principal, field="principal")
+    cleaned = [(day, money(amount, field=f"payments.{i}.amount")) for i, (day, amount) in enumerate(payments)]
+    if end < start:
+        raise ValidationError({"end": _("The end date is before the start date.")})
+    for i, (day, _amount) in enumerate(cleaned):
+        if day > end:
+            raise ValidationError({f"payments.{i}.date": _("The payment is after the end date.")})
+    for i, (first, last) in enumerate(excluded_periods):
+        if last < first:
+            raise ValidationError({f"excluded_periods.{i}.until": _("The period ends before it starts.")})
+    try:
+        return delayed_interest(principal=value, start=start, end=end, payments=cleaned,
+                                count_start_day=court_settings.get(_court_id(court), "interest_count_start_day"),
+                                excluded_periods=list(excluded_periods))
+    except ValidationError as exc:
+        raise rule_error(exc, "end") from None
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    creditor: str
+    principal: object
+    interest: object = "0"
+    priority_class: str = PriorityClass.ORDINARY
+    rank: int = 0
+    seizure_order: int | None = None
+
+
+def distribution_calculate(
+    *, court, total, sale_costs="0", enforcement_costs="0", claims: Sequence[ClaimInput], mode: str = "pro_rata",
+) -> Distribution:
+    """Share ``total`` proceeds among the claims (§5.1); the parts, the costs and the surplus sum exactly to it.
+    Wage claims rank ahead of ordinary ones only if the court's ``wage_priority`` setting is on."""
+    if not claims:
+        raise ValidationError({"claims": _("Enter at least one claim.")})
+    if mode not in DistributionMode.values:
+        raise ValidationError({"mode": _("Choose pro rata or in order of seizure.")})
+    built = []
+    for i, c in enumerate(claims):
+        if not (c.creditor or "").strip():
+            raise ValidationError({f"claims.{i}.creditor": _("This field is required.")})
+        if c.priority_class not in PriorityClass.values:
+            raise ValidationError({f"claims.{i}.priority_class": _("Choose a valid class.")})
+        if mode == DistributionMode.SEIZURE_ORDER and c.priority_class in (PriorityClass.ORDINARY,
+                                                                             PriorityClass.WAGE) \
+                and c.seizure_order is None:
+            raise ValidationError({f"claims.{i}.seizure_order": _("Needed when distributing in order of seizure.")})
+        built.append(Claim(
+            id=i + 1, creditor=c.creditor.strip(),
+            principal=money(c.principal, field=f"claims.{i}.principal", positive=False),
+            interest=money(c.interest or "0", field=f"claims.{i}.interest", positive=False),
+            priority_class=c.priority_class, rank=c.rank or 0, seizure_order=c.seizure_order,
+        ))
+    try:
+        return distribute(
+            total=money(total, field="total", positive=False),
+            sale_costs=money(sale_costs or "0", field="sale_costs", positive=False),
+            enforcement_costs=money(enforcement_costs or "0", field="enforcement_costs", positive=False),
+            claims=built, mode=mode, wage_priority=court_settings.get(_court_id(court), "wage_priority"),
+        )
+    except ValidationError as exc:
+        raise rule_error(exc, "claims") from None

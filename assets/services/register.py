@@ -1,0 +1,121 @@
+"""The asset register and third-party objections (案外人异议)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.policy import Perm, require
+from cases.models import Case, CaseParty
+
+from ..models import REQUIRED_IDENTIFIERS, Asset, AssetKind, AssetSource, Objection, ObjectionStatus
+from ._common import lock_asset, lock_case, log_event, money
+
+IDENTIFIER_FIELDS = ("bank_name", "account_number", "certificate_number", "plate_number", "company_name", "share")
+
+
+@transaction.atomic
+def asset_register(
+    *,
+    actor,
+    case: Case,
+    owner: CaseParty,
+    kind: str,
+    description: str,
+    source: str,
+    estimated_value: Decimal | str | None = None,
+    location: str = "",
+    source_note: str = "",
+    bank_name: str = "",
+    account_number: str = "",
+    certificate_number: str = "",
+    plate_number: str = "",
+    company_name: str = "",
+    share: str = "",
+) -> Asset:
+    """Record an asset found in the investigation, with the identifiers its kind needs."""
+    case = lock_case(case)
+    require(actor, Perm.ASSET_CONTROL, case)
+    errors: dict[str, str] = {}
+    if kind not in AssetKind.values:
+        errors["kind"] = _("Choose a valid asset kind.")
+    if source not in AssetSource.values:
+        errors["source"] = _("Choose where the information came from.")
+    if owner is None or owner.case_id != case.pk:
+        errors["owner"] = _("The owner must be a party to this case.")
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = _("This field is required.")
+    values = {name: (value or "").strip() for name, value in zip(IDENTIFIER_FIELDS, (
+        bank_name, account_number, certificate_number, plate_number, company_name, share), strict=True)}
+    for name in REQUIRED_IDENTIFIERS.get(kind, ()):
+        if not values[name]:
+            errors[name] = _("Required for this kind of asset.")
+    try:
+        value = money(estimated_value, field="estimated_value", positive=False, allow_none=True)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        value = None
+    if errors:
+        raise ValidationError(errors)
+    asset = Asset.objects.create(
+        case=case, owner=owner, kind=kind, description=description[:200], source=source,
+        source_note=(source_note or "").strip()[:300], estimated_value=value, location=(location or "").strip()[:300],
+        created_by=actor, **values,
+    )
+    log_event(case=case, type="asset_registered", actor=actor,
+              summary=_("Asset registered: %(asset)s") % {"asset": asset}, asset_id=asset.pk)
+    return asset
+
+
+@transaction.atomic
+def objection_record(*, actor, asset: Asset, objector: str, filed_on: date, grounds: str = "") -> Objection:
+    """A third party objects to enforcement against the asset: disposal stops until it is decided."""
+    case = lock_case(asset.case_id)
+    asset = lock_asset(asset)
+    require(actor, Perm.ASSET_CONTROL, case)
+    if not (objector or "").strip():
+        raise ValidationError({"objector": _("This field is required.")})
+    if filed_on > timezone.localdate():
+        raise ValidationError({"filed_on": _("The date cannot be in the future.")})
+    objection = Objection.objects.create(asset=asset, objector=objector.strip()[:200], filed_on=filed_on,
+                                         grounds=grounds or "", recorded_by=actor)
+    if not asset.objection_pending:
+        asset.objection_pending = True
+        asset.save(update_fields=["objection_pending"])
+    log_event(case=case, type="asset_objection", actor=actor,
+              summary=_("Third-party objection by %(who)s to %(asset)s") % {"who": objection.objector, "asset": asset},
+              asset_id=asset.pk, objection_id=objection.pk)
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, actor, objection: Objection, status: str, decided_on: date) -> Objection:
+    """Record the outcome; the asset's ``objection_pending`` flag clears when no objection is pending any more."""
+    asset = Asset.objects.only("case_id").get(pk=objection.asset_id)
+    case = lock_case(asset.case_id)
+    asset = lock_asset(asset)
+    require(actor, Perm.ASSET_CONTROL, case)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.status != ObjectionStatus.PENDING:
+        raise ValidationError({"status": _("This objection has already been decided.")})
+    if status not in (ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED, ObjectionStatus.WITHDRAWN):
+        raise ValidationError({"status": _("Choose upheld, dismissed or withdrawn.")})
+    if decided_on < objection.filed_on:
+        raise ValidationError({"decided_on": _("The decision cannot be before the objection was filed.")})
+    objection.status, objection.decided_on, objection.decided_by = status, decided_on, actor
+    objection.save(update_fields=["status", "decided_on", "decided_by"])
+    pending = asset.objections.filter(status=ObjectionStatus.PENDING).exists()
+    if asset.objection_pending != pending:
+        asset.objection_pending = pending
+        asset.save(update_fields=["objection_pending"])
+    log_event(case=case, type="asset_objection_decided", actor=actor,
+              summary=_("Objection to %(asset)s: %(status)s") % {"asset": asset,
+                                                                 "status": ObjectionStatus(status).label},
+              asset_id=asset.pk, objection_id=objection.pk)
+    return objection

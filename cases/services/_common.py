@@ -1,0 +1,49 @@
+"""Helpers shared by the cases services."""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal, InvalidOperation
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+
+def audited(func):
+    """Run the service in one transaction and tag every row-history entry it causes with the acting user, so the
+    audit trail says who, whether the call came from a page, the API or a command."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        actor = kwargs.get("actor")
+        with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None), service=func.__name__):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def money(value, field: str, *, positive: bool = False) -> Decimal:
+    """A yuan amount with at most 2 decimals, or a ValidationError naming ``field``."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: [_("Enter an amount in yuan.")]}) from None
+    if not amount.is_finite():
+        raise ValidationError({field: [_("Enter an amount in yuan.")]})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: [_("Amounts are in yuan with at most 2 decimal places.")]})
+    if amount < 0 or (positive and amount == 0):
+        raise ValidationError({field: [_("The amount must be greater than zero.") if positive
+                                       else _("An amount cannot be negative.")]})
+    if amount >= Decimal("1e14"):
+        raise ValidationError({field: [_("The amount is too large.")]})
+    return amount.quantize(Decimal("0.01"))
+
+
+def lock_case(case):
+    """Re-read the case under a row lock: every service that changes a case's state takes this lock first."""
+    from cases.models import Case
+
+    return Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=case.pk)

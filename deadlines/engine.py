@@ -1,0 +1,604 @@
+"""The deadline engine: the one place that computes every deadline of every source, set-based, in SQL.
+
+``recompute(today=..., case_ids=None)`` rebuilds the ``Deadline`` table from the facts with a fixed number of
+statements whatever the number of cases (no query per case):
+
+1. rule parameters per court (code defaults from ``deadlines.rules``, the cases app's term settings and the court's
+   ``DeadlineRule`` overrides) and the working-day calendar per court (national ``Holiday`` rows, a court's own rows
+   overriding them) go into temporary tables;
+2. the live cases (open; closed but not archived; 终本 within the query horizon; or with an unmet stored deadline);
+3. every source contributes rows (start date, months, days, working or calendar days, roll-over, what met it), one
+   ``SELECT`` per source, each enabled only when its model exists (the cases and assets models arrive separately);
+4. due dates are computed by joins against the calendar (n-th working day; next working day for CPL art 85);
+5. the ``Deadline`` table is synchronised: changed rows updated, new rows inserted, unmet rows whose source no
+   longer yields them cancelled.
+
+The term (§3.1) is 6 months (3 for non-litigation) plus approved extensions, pushed out by excluded periods
+(``TermPause``; an open pause counts up to today, so the term stands still while the case is suspended), merged and
+applied in order as ``core.rules.calendar.extend_by_excluded`` does, then moved off a rest day.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.models import IMPLEMENTATION_TYPES, OPEN_STAGES, CaseType, ClosureMode
+
+from . import rules as rules_module
+from .models import DeadlineKind as K
+from .models import SourceType as S
+
+log = logging.getLogger(__name__)
+
+CALENDAR_FROM = date(2000, 1, 1)
+CALENDAR_TO = date(2049, 12, 31)
+RECOMPUTE_LOCK = 0x64656164  # advisory lock key: 'dead'
+LOCAL_TZ = "Asia/Shanghai"
+
+RECEIPT_KINDS = ("debtor_payment", "bank_deduction", "auction_proceeds", "field_collection")
+NOTICE_DOC_TYPES = ("execution_notice", "asset_report_order", "enforcement_notice")
+
+
+def _model(label: str, *fields: str):
+    """The model if it exists with these fields, else None (the cases/assets models arrive separately)."""
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return None
+    try:
+        for f in fields:
+            model._meta.get_field(f)
+    except FieldDoesNotExist:
+        return None
+    return model
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _c(model, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+@dataclass
+class Result:
+    rows: int = 0  # deadlines computed
+    updated: int = 0
+    inserted: int = 0
+    cancelled: int = 0
+    queries: int = 0
+    skipped: bool = False  # another recompute held the lock
+
+    @property
+    def changed(self) -> int:
+        return self.updated + self.inserted + self.cancelled
+
+
+class _Runner:
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.count = 0
+
+    def __call__(self, sql: str, params=None):
+        self.count += 1
+        self.cursor.execute(sql, params or None)
+        return self.cursor
+
+
+# --- rule and calendar tables -------------------------------------------------------------------------------------
+
+def _rule_values() -> tuple[str, dict]:
+    parts, params = [], {}
+    for i, spec in enumerate(rules_module.RULES.values()):
+        parts.append(f"(%(k{i})s, %(d{i})s, %(m{i})s, %(w{i})s, %(r{i})s, %(warn{i})s::int[])")
+        params.update({f"k{i}": spec.kind, f"d{i}": spec.days, f"m{i}": spec.months, f"w{i}": spec.working_days,
+                       f"r{i}": spec.roll, f"warn{i}": list(spec.warn_days)})
+    return ", ".join(parts), params
+
+
+def _setup(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
+    run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_cal, _dl_wd, _dl_case, _dl_src, _dl_new")
+    values, params = _rule_values()
+    params["term_kind"] = K.TERM
+    params["filing_kind"] = K.FILING
+    params["payout_kind"] = K.PAYOUT
+    # Rules per court: code default < the cases app's court setting (term, filing) < the court's DeadlineRule.
+    run(f"""
+        CREATE TEMP TABLE _dl_rule ON COMMIT DROP AS
+        SELECT c.id AS court_id, d.kind,
+               COALESCE(r.days, CASE WHEN d.kind = %(filing_kind)s THEN (fd.value #>> '{{}}')::int
+                                     WHEN d.kind = %(payout_kind)s THEN (pd.value #>> '{{}}')::int END, d.days) AS days,
+               COALESCE(r.months, CASE WHEN d.kind = %(term_kind)s THEN (tm.value #>> '{{}}')::int END, d.months)
+                   AS months,
+               COALESCE(tn.value #>> '{{}}', '3')::int AS months_nonlit,
+               COALESCE(r.working_days, d.working) AS working, d.roll,
+               COALESCE(r.warn_days::int[], d.warn) AS warn,
+               COALESCE(r.enabled, true) AS enabled
+        FROM accounts_court c
+        CROSS JOIN (VALUES {values}) AS d(kind, days, months, working, roll, warn)
+        LEFT JOIN deadlines_deadlinerule r ON r.court_id = c.id AND r.kind = d.kind
+        LEFT JOIN core_courtsetting tm ON tm.court_id = c.id AND tm.key = 'term_months'
+        LEFT JOIN core_courtsetting tn ON tn.court_id = c.id AND tn.key = 'term_months_non_litigation'
+        LEFT JOIN core_courtsetting fd ON fd.court_id = c.id AND fd.key = 'filing_days'
+        LEFT JOIN core_courtsetting pd ON pd.court_id = c.id AND pd.key = 'payout_days'
+    """, params)
+    # Court configuration: calendar key (own holidays or the national calendar) and the 终本 query horizon.
+    run("""
+        CREATE TEMP TABLE _dl_court ON COMMIT DROP AS
+        SELECT c.id AS court_id,
+               CASE WHEN EXISTS (SELECT 1 FROM deadlines_holiday h WHERE h.court_id = c.id) THEN c.id ELSE 0 END
+                   AS ck,
+               COALESCE((zb.value #>> '{}')::int, 5) AS zb_years
+        FROM accounts_court c
+        LEFT JOIN core_courtsetting zb ON zb.court_id = c.id AND zb.key = 'deadline_zb_query_years'
+    """)
+    # The working-day calendar: for each calendar key and day, whether it is worked and how many worked days up
+    # to it (cum). The n-th working day after d is the worked day with cum = cum(d) + n; the first working day on
+    # or after d has cum = cum(d) - worked(d) + 1.
+    run("""
+        CREATE TEMP TABLE _dl_cal ON COMMIT DROP AS
+        WITH keys AS (SELECT DISTINCT ck FROM _dl_court UNION SELECT 0),
+        days AS (
+            SELECT keys.ck, g::date AS day
+            FROM keys CROSS JOIN generate_series(%(from)s::date, %(to)s::date, interval '1 day') g
+        ),
+        flags AS (
+            SELECT days.ck, days.day,
+                   COALESCE(own.kind, nat.kind, CASE WHEN extract(isodow FROM days.day) < 6
+                                                     THEN 'workday' ELSE 'holiday' END) = 'workday' AS working
+            FROM days
+            LEFT JOIN deadlines_holiday own ON own.court_id = days.ck AND own.date = days.day
+            LEFT JOIN deadlines_holiday nat ON nat.court_id IS NULL AND nat.date = days.day
+        )
+        SELECT ck, day, working, sum(working::int) OVER (PARTITION BY ck ORDER BY day)::int AS cum FROM flags
+    """, {"from": CALENDAR_FROM, "to": CALENDAR_TO})
+    run("CREATE TEMP TABLE _dl_wd ON COMMIT DROP AS SELECT ck, cum, day FROM _dl_cal WHERE working")
+    run("ANALYZE _dl_cal; ANALYZE _dl_wd; ANALYZE _dl_rule; ANALYZE _dl_court")
+
+    # The live cases and what every source needs of them.
+    case_filter = "AND c.id = ANY(%(case_ids)s)" if case_ids is not None else ""
+    run(f"""
+        CREATE TEMP TABLE _dl_case ON COMMIT DROP AS
+        SELECT c.id, c.court_id, c.team_id, COALESCE(c.officer_id, t.leader_id) AS resp, c.case_type, c.stage,
+               c.received_on, c.filed_on, c.closed_on, c.closure_mode, c.archived_on, c.non_litigation, k.ck
+        FROM cases_case c
+        JOIN _dl_court k ON k.court_id = c.court_id
+        LEFT JOIN accounts_team t ON t.id = c.team_id
+        WHERE (c.stage = ANY(%(open)s)
+               OR c.stage = 'closed'
+               OR (c.closure_mode = %(zb)s AND c.closed_on >= %(today)s::date - make_interval(years => k.zb_years + 1))
+               OR EXISTS (SELECT 1 FROM deadlines_deadline d
+                          WHERE d.case_id = c.id AND d.status IN ('open', 'overdue')))
+        {case_filter}
+    """, {"open": [str(s) for s in OPEN_STAGES], "zb": ClosureMode.TERMINATED_ROUND, "today": today,
+          "case_ids": case_ids})
+    run("ALTER TABLE _dl_case ADD PRIMARY KEY (id); ANALYZE _dl_case")
+
+
+# --- sources ------------------------------------------------------------------------------------------------------
+# Each source is a SELECT of: source_type, source_id, kind, seq, case_id, court_id, team_id, responsible_id, ck,
+# start_on (shown as "counted from"), base (date the period is added to), months, days, working, roll, warn, met_on.
+
+def _rule_join(alias: str, kind_sql: str) -> str:
+    return f"JOIN _dl_rule {alias} ON {alias}.court_id = c.court_id AND {alias}.kind = {kind_sql} AND {alias}.enabled"
+
+
+def _case_sources(today: date) -> tuple[list[str], dict]:
+    action = _model("cases.Action", "case", "kind", "occurred_on")
+    issued = _model("notices.IssuedDocument", "case", "doc_type", "issued_at")
+    pause = _model("cases.TermPause", "case", "started_on", "ended_on")
+    ext = _model("cases.TermExtension", "case", "months")
+    params = {
+        "executive": [CaseType.FIRST, CaseType.RESUMED], "impl": [str(t) for t in IMPLEMENTATION_TYPES],
+        "objection_type": CaseType.OBJECTION, "recon_type": CaseType.RECONSIDERATION,
+        "zb": ClosureMode.TERMINATED_ROUND, "fulfilled": ClosureMode.FULFILLED, "today": today,
+        "notice_docs": list(NOTICE_DOC_TYPES),
+    }
+    parts = []
+    cols = "c.id, c.court_id, c.team_id, c.resp, c.ck"
+
+    parts.append(f"""
+        SELECT 'case', c.id, 'filing', 0, {cols}, c.received_on, c.received_on, r.months, r.days, r.working,
+               r.roll, r.warn, c.filed_on
+        FROM _dl_case c {_rule_join('r', "'filing'")}
+        WHERE c.case_type = ANY(%(impl)s)""")
+
+    # 执行通知 and 报告财产令 within 10 days of filing: met by the first notice served or notice document issued.
+    met = []
+    if action is not None:
+        met.append(f"""(SELECT min(a.{_c(action, 'occurred_on')}) FROM {_t(action)} a
+                        WHERE a.{_c(action, 'case')} = c.id AND a.{_c(action, 'kind')} = 'notice_served')""")
+    if issued is not None:
+        met.append(f"""(SELECT min((i.{_c(issued, 'issued_at')} AT TIME ZONE '{LOCAL_TZ}')::date) FROM {_t(issued)} i
+                        WHERE i.{_c(issued, 'case')} = c.id AND i.{_c(issued, 'doc_type')} = ANY(%(notice_docs)s))""")
+    notice_met = f"LEAST({', '.join(met)})" if met else "NULL::date"
+    parts.append(f"""
+        SELECT 'case', c.id, 'notice', 0, {cols}, c.filed_on, c.filed_on, r.months, r.days, r.working,
+               r.roll, r.warn, {notice_met}
+        FROM _dl_case c {_rule_join('r', "'notice'")}
+        WHERE c.case_type = ANY(%(executive)s) AND c.stage = ANY(%(open)s)""")
+
+    # The 6-month term (3 for non-litigation) plus extensions, pushed out by excluded periods (TermPause).
+    ext_sql = (f"""(SELECT sum(x.{_c(ext, 'months')}) FROM {_t(ext)} x WHERE x.{_c(ext, 'case')} = c.id)"""
+               if ext is not None else "0")
+    if pause is not None:
+        pause_sql = f"""
+            LEFT JOIN LATERAL (
+                WITH p AS (
+                    SELECT GREATEST(tp.{_c(pause, 'started_on')}, c.filed_on) AS s,
+                           COALESCE(tp.{_c(pause, 'ended_on')}, GREATEST(%(today)s::date, tp.{_c(pause, 'started_on')})) AS e
+                    FROM {_t(pause)} tp
+                    WHERE tp.{_c(pause, 'case')} = c.id
+                      AND COALESCE(tp.{_c(pause, 'ended_on')}, %(today)s::date) >= c.filed_on
+                ), p2 AS (
+                    SELECT s, e, max(e) OVER (ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
+                    FROM p
+                ), p3 AS (
+                    SELECT s, e, sum(CASE WHEN prev_e IS NULL OR s > prev_e + 1 THEN 1 ELSE 0 END)
+                                 OVER (ORDER BY s, e) AS grp
+                    FROM p2
+                ), isl AS (
+                    SELECT min(s) AS s, max(e) AS e FROM p3 GROUP BY grp
+                ), acc AS (
+                    SELECT s, (e - s + 1) AS len,
+                           COALESCE(sum(e - s + 1) OVER (ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                                    0) AS before
+                    FROM isl
+                ), ok AS (
+                    SELECT len, bool_and(s <= t0.d0 + before::int) OVER (ORDER BY s) AS run_ok FROM acc
+                )
+                SELECT COALESCE(sum(len) FILTER (WHERE run_ok), 0)::int AS days FROM ok
+            ) px ON true"""
+        pause_days = "px.days"
+    else:
+        pause_sql, pause_days = "", "0"
+    parts.append(f"""
+        SELECT 'case', c.id, 'term', 0, {cols}, c.filed_on, t0.d0 + {pause_days}, 0, 0, false, r.roll, r.warn,
+               CASE WHEN c.closed_on IS NOT NULL THEN c.closed_on END
+        FROM _dl_case c {_rule_join('r', "'term'")}
+        CROSS JOIN LATERAL (
+            SELECT (c.filed_on + make_interval(months => CASE WHEN c.non_litigation THEN r.months_nonlit ELSE r.months END
+                    + COALESCE({ext_sql}, 0)::int))::date AS d0
+        ) t0
+        {pause_sql}
+        WHERE c.case_type = ANY(%(executive)s)""")
+
+    for kind, ctype in ((K.OBJECTION, "objection_type"), (K.RECONSIDERATION, "recon_type")):
+        parts.append(f"""
+            SELECT 'case', c.id, '{kind}', 0, {cols}, c.received_on, c.received_on, r.months, r.days, r.working,
+                   r.roll, r.warn, c.closed_on
+            FROM _dl_case c {_rule_join('r', f"'{kind}'")}
+            WHERE c.case_type = %({ctype})s""")
+
+    parts.append(f"""
+        SELECT 'case', c.id, 'archive', 0, {cols}, c.closed_on, c.closed_on, r.months, r.days, r.working,
+               r.roll, r.warn, c.archived_on
+        FROM _dl_case c {_rule_join('r', "'archive'")}
+        WHERE c.closed_on IS NOT NULL""")
+
+    # 终本: a network query every 6 months for 5 years (ZB-9), one deadline per period, each met by a query
+    # logged in that period. Stops when the case is resumed (执恢).
+    if action is not None:
+        zb_met = f"""(SELECT min(a.{_c(action, 'occurred_on')}) FROM {_t(action)} a
+                      WHERE a.{_c(action, 'case')} = c.id AND a.{_c(action, 'kind')} = 'network_query'
+                        AND a.{_c(action, 'occurred_on')} > (c.closed_on + make_interval(months => r.months * (k - 1)))::date
+                        AND a.{_c(action, 'occurred_on')} <= (c.closed_on + make_interval(months => r.months * k))::date)"""
+    else:
+        zb_met = "NULL::date"
+    parts.append(f"""
+        SELECT 'case', c.id, 'zb_query', k, {cols},
+               (c.closed_on + make_interval(months => r.months * (k - 1)))::date, c.closed_on, r.months * k, r.days,
+               r.working, r.roll, r.warn, {zb_met}
+        FROM _dl_case c {_rule_join('r', "'zb_query'")}
+        JOIN _dl_court ct ON ct.court_id = c.court_id
+        CROSS JOIN LATERAL generate_series(1, GREATEST(1, ct.zb_years * 12 / GREATEST(r.months, 1))) k
+        WHERE c.closure_mode = %(zb)s AND c.closed_on IS NOT NULL
+          AND (c.closed_on + make_interval(months => r.months * (k - 1)))::date <= %(today)s::date
+          AND NOT EXISTS (SELECT 1 FROM cases_case rc WHERE rc.origin_case_id = c.id)""")
+
+    # Parties: the 失信 term, removal after performance, consumption-restriction reviews and lifting.
+    parts.append(f"""
+        SELECT 'case_party', cp.id, 'dishonest_term', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+               cp.dishonest_until, cp.dishonest_until, r.months, r.days, r.working, r.roll, r.warn,
+               cp.dishonest_removed_on
+        FROM _dl_case c JOIN cases_caseparty cp ON cp.case_id = c.id {_rule_join('r', "'dishonest_term'")}
+        WHERE cp.dishonest_listed_on IS NOT NULL AND cp.dishonest_until IS NOT NULL""")
+    parts.append(f"""
+        SELECT 'case_party', cp.id, 'dishonest_removal', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+               c.closed_on, c.closed_on, r.months, r.days, r.working, r.roll, r.warn, cp.dishonest_removed_on
+        FROM _dl_case c JOIN cases_caseparty cp ON cp.case_id = c.id {_rule_join('r', "'dishonest_removal'")}
+        WHERE c.closure_mode = %(fulfilled)s AND cp.dishonest_listed_on IS NOT NULL
+          AND (cp.dishonest_removed_on IS NULL OR cp.dishonest_removed_on >= c.closed_on)""")
+    parts.append(f"""
+        SELECT 'case_party', cp.id, 'restriction_lift', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+               c.closed_on, c.closed_on, r.months, r.days, r.working, r.roll, r.warn, cp.restriction_lifted_on
+        FROM _dl_case c JOIN cases_caseparty cp ON cp.case_id = c.id {_rule_join('r', "'restriction_lift'")}
+        WHERE c.closure_mode = %(fulfilled)s AND cp.restricted_on IS NOT NULL
+          AND (cp.restriction_lifted_on IS NULL OR cp.restriction_lifted_on >= c.closed_on)""")
+    if action is not None:
+        review_met = f"""(SELECT min(a.{_c(action, 'occurred_on')}) FROM {_t(action)} a
+                          WHERE a.{_c(action, 'case')} = c.id AND a.{_c(action, 'kind')} = 'consumption_restriction'
+                            AND a.{_c(action, 'occurred_on')} > (cp.restricted_on + make_interval(months => r.months * (k - 1)))::date
+                            AND a.{_c(action, 'occurred_on')} <= (cp.restricted_on + make_interval(months => r.months * k))::date)"""
+    else:
+        review_met = "NULL::date"
+    parts.append(f"""
+        SELECT 'case_party', cp.id, 'restriction_review', k, c.id, c.court_id, c.team_id, c.resp, c.ck,
+               (cp.restricted_on + make_interval(months => r.months * (k - 1)))::date, cp.restricted_on,
+               r.months * k, r.days, r.working, r.roll, r.warn, {review_met}
+        FROM _dl_case c JOIN cases_caseparty cp ON cp.case_id = c.id {_rule_join('r', "'restriction_review'")}
+        CROSS JOIN LATERAL generate_series(1, 1 + GREATEST(0, (
+            (extract(year FROM age(%(today)s::date, cp.restricted_on)) * 12
+             + extract(month FROM age(%(today)s::date, cp.restricted_on)))::int / GREATEST(r.months, 1)))) k
+        WHERE cp.restricted_on IS NOT NULL AND cp.restriction_lifted_on IS NULL AND c.stage = ANY(%(open)s)
+          AND r.months > 0""")
+    params["open"] = [str(s) for s in OPEN_STAGES]
+    return parts, params
+
+
+def _lead_petition_settlement_sources() -> list[str]:
+    parts = []
+    lead = _model("cases.Lead", "case", "received_at", "urgent", "officer", "handled_at")
+    if lead is not None:
+        parts.append(f"""
+            SELECT 'lead', l.id, CASE WHEN l.{_c(lead, 'urgent')} THEN 'lead_urgent' ELSE 'lead' END, 0,
+                   c.id, c.court_id, c.team_id, COALESCE(l.{_c(lead, 'officer')}, c.resp), c.ck,
+                   (l.{_c(lead, 'received_at')} AT TIME ZONE '{LOCAL_TZ}')::date,
+                   (l.{_c(lead, 'received_at')} AT TIME ZONE '{LOCAL_TZ}')::date,
+                   r.months, r.days, r.working, r.roll, r.warn,
+                   (l.{_c(lead, 'handled_at')} AT TIME ZONE '{LOCAL_TZ}')::date
+            FROM _dl_case c JOIN {_t(lead)} l ON l.{_c(lead, 'case')} = c.id
+            JOIN _dl_rule r ON r.court_id = c.court_id AND r.enabled
+                 AND r.kind = CASE WHEN l.{_c(lead, 'urgent')} THEN 'lead_urgent' ELSE 'lead' END
+            WHERE c.stage = ANY(%(open)s) OR l.{_c(lead, 'handled_at')} IS NOT NULL""")
+    petition = _model("cases.Petition", "case", "received_on", "due_on", "assigned_to", "answered_on")
+    if petition is not None:
+        parts.append(f"""
+            SELECT 'petition', p.id, 'petition', 0, c.id, c.court_id, c.team_id,
+                   COALESCE(p.{_c(petition, 'assigned_to')}, c.resp), c.ck, p.{_c(petition, 'received_on')},
+                   p.{_c(petition, 'due_on')}, 0, 0, false, r.roll, r.warn, p.{_c(petition, 'answered_on')}
+            FROM _dl_case c JOIN {_t(petition)} p ON p.{_c(petition, 'case')} = c.id
+            {_rule_join('r', "'petition'")}""")
+    settlement = _model("cases.Settlement", "case", "signed_on", "status")
+    instalment = _model("cases.SettlementInstalment", "settlement", "due_on", "amount", "paid_on", "paid_amount")
+    if settlement is not None and instalment is not None:
+        parts.append(f"""
+            SELECT 'instalment', i.id, 'instalment', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                   s.{_c(settlement, 'signed_on')}, i.{_c(instalment, 'due_on')}, 0, 0, false, r.roll, r.warn,
+                   CASE WHEN i.{_c(instalment, 'paid_on')} IS NOT NULL
+                             AND COALESCE(i.{_c(instalment, 'paid_amount')}, 0) >= i.{_c(instalment, 'amount')}
+                        THEN i.{_c(instalment, 'paid_on')} END
+            FROM _dl_case c JOIN {_t(settlement)} s ON s.{_c(settlement, 'case')} = c.id
+            JOIN {_t(instalment)} i ON i.{_c(instalment, 'settlement')} = s.id
+            {_rule_join('r', "'instalment'")}
+            WHERE s.{_c(settlement, 'status')} NOT IN ('cancelled', 'breached')
+              AND (c.stage = ANY(%(open)s) OR i.{_c(instalment, 'paid_on')} IS NOT NULL)""")
+    return parts
+
+
+def _asset_sources() -> list[str]:
+    parts = []
+    control = _model("assets.ControlMeasure", "asset", "case", "kind", "preservation", "effective_on", "expires_on",
+                     "status", "released_on")
+    if control is not None:
+        cm = lambda f: f"m.{_c(control, f)}"  # noqa: E731
+        parts.append(f"""
+            SELECT 'control', m.id, 'control_expiry', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                   {cm('effective_on')}, {cm('expires_on')}, 0, 0, false, r.roll, r.warn,
+                   CASE WHEN {cm('status')} = 'released' THEN COALESCE({cm('released_on')}, {cm('expires_on')}) END
+            FROM _dl_case c JOIN {_t(control)} m ON {cm('case')} = c.id {_rule_join('r', "'control_expiry'")}
+            WHERE {cm('expires_on')} IS NOT NULL AND {cm('status')} IN ('active', 'released', 'lapsed')
+              AND NOT ({cm('status')} = 'released' AND {cm('released_on')} IS NULL)""")
+        parts.append(f"""
+            SELECT 'control', m.id, 'preservation_renewal', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                   {cm('effective_on')}, {cm('expires_on')}, 0, -r.days, false, false, r.warn, NULL::date
+            FROM _dl_case c JOIN {_t(control)} m ON {cm('case')} = c.id
+            {_rule_join('r', "'preservation_renewal'")}
+            WHERE {cm('expires_on')} IS NOT NULL AND {cm('status')} = 'active' AND {cm('preservation')}""")
+        asset = _model("assets.Asset", "kind")
+        disposal = _model("assets.Disposal", "asset")
+        if asset is not None:
+            started = "NULL::date"
+            if disposal is not None:
+                date_field = next((f for f in ("reference_requested_on", "started_on", "created_at")
+                                   if _model("assets.Disposal", f) is not None), None)
+                if date_field:
+                    expr = f"d.{_c(disposal, date_field)}"
+                    if date_field.endswith("_at"):
+                        expr = f"({expr} AT TIME ZONE '{LOCAL_TZ}')::date"
+                    started = (f"(SELECT min({expr}) FROM {_t(disposal)} d "
+                               f"WHERE d.{_c(disposal, 'asset')} = {cm('asset')})")
+            parts.append(f"""
+                SELECT 'control', m.id, 'reference_price', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                       {cm('effective_on')}, {cm('effective_on')}, r.months, r.days, r.working, r.roll, r.warn,
+                       {started}
+                FROM _dl_case c JOIN {_t(control)} m ON {cm('case')} = c.id
+                JOIN {_t(asset)} a ON a.id = {cm('asset')}
+                {_rule_join('r', "'reference_price'")}
+                WHERE {cm('kind')} IN ('seizure', 'detention') AND {cm('effective_on')} IS NOT NULL
+                  AND NOT {cm('preservation')} AND {cm('status')} IN ('active', 'released', 'lapsed')
+                  AND a.{_c(asset, 'kind')} NOT IN ('bank_deposit', 'wage_income')
+                  AND c.case_type = ANY(%(executive)s) AND c.stage = ANY(%(open)s)""")
+    auction = _model("assets.AuctionRound", "disposal", "round_no", "kind", "result", "ended_on", "notice_on")
+    disposal = _model("assets.Disposal", "asset", "case", "status")
+    if auction is not None and disposal is not None:
+        au = lambda f: _c(auction, f)  # noqa: E731
+        # After a failed first online auction, the next round within 30 days (NETAUC art 26): met when it is
+        # announced; moot once the disposal ends.
+        parts.append(f"""
+            SELECT 'auction_round', ar.id, 'reauction', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                   ar.{au('ended_on')}, ar.{au('ended_on')}, r.months, r.days, r.working, r.roll, r.warn,
+                   (SELECT min(nx.{au('notice_on')}) FROM {_t(auction)} nx
+                    WHERE nx.{au('disposal')} = ar.{au('disposal')} AND nx.{au('round_no')} > ar.{au('round_no')})
+            FROM _dl_case c JOIN {_t(disposal)} dp ON dp.{_c(disposal, 'case')} = c.id
+            JOIN {_t(auction)} ar ON ar.{au('disposal')} = dp.id
+            {_rule_join('r', "'reauction'")}
+            WHERE ar.{au('result')} = 'failed' AND ar.{au('kind')} = 'auction' AND ar.{au('round_no')} = 1
+              AND c.stage = ANY(%(open)s)
+              AND ar.{au('ended_on')} IS NOT NULL
+              AND (dp.{_c(disposal, 'status')} IN ('auction', 'pricing')
+                   OR EXISTS (SELECT 1 FROM {_t(auction)} nx WHERE nx.{au('disposal')} = ar.{au('disposal')}
+                              AND nx.{au('round_no')} > ar.{au('round_no')}))""")
+    objection = _model("assets.Objection", "asset", "filed_on", "status", "decided_on")
+    asset = _model("assets.Asset", "case")
+    if objection is not None and asset is not None:
+        # A third party's objection to enforcement against an asset: decided within 15 days (CPL art 238).
+        parts.append(f"""
+            SELECT 'asset_objection', o.id, 'objection', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                   o.{_c(objection, 'filed_on')}, o.{_c(objection, 'filed_on')}, r.months, r.days, r.working,
+                   r.roll, r.warn, o.{_c(objection, 'decided_on')}
+            FROM _dl_case c JOIN {_t(asset)} a ON a.{_c(asset, 'case')} = c.id
+            JOIN {_t(objection)} o ON o.{_c(objection, 'asset')} = a.id
+            {_rule_join('r', "'objection'")}
+            WHERE o.{_c(objection, 'status')} <> 'withdrawn'""")
+    ledger = _model("assets.LedgerEntry", "case", "kind", "occurred_on")
+    if ledger is not None:
+        le = lambda f: f"e.{_c(ledger, f)}"  # noqa: E731
+        paid = le("paid_out_on") if _model("assets.LedgerEntry", "paid_out_on") else "NULL::date"
+        reversed_filter = ""
+        if _model("assets.LedgerEntry", "reverses"):
+            reversed_filter = (f"AND NOT EXISTS (SELECT 1 FROM {_t(ledger)} rv "
+                               f"WHERE rv.{_c(ledger, 'reverses')} = e.id)")
+        parts.append(f"""
+            SELECT 'ledger_entry', e.id, 'payout', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                   {le('occurred_on')}, {le('occurred_on')}, r.months, r.days, r.working, r.roll, r.warn, {paid}
+            FROM _dl_case c JOIN {_t(ledger)} e ON {le('case')} = c.id {_rule_join('r', "'payout'")}
+            WHERE {le('kind')} = ANY(%(receipts)s) {reversed_filter}""")
+    return parts
+
+
+# --- the recompute ------------------------------------------------------------------------------------------------
+
+SYNC_COLUMNS = ("case_id", "court_id", "team_id", "responsible_id", "start_on", "due_on", "warn_from", "warn_days",
+                "status", "met_on")
+
+
+def _compute(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
+    _setup(run, today=today, case_ids=case_ids)
+    parts, params = _case_sources(today)
+    parts += _lead_petition_settlement_sources()
+    parts += _asset_sources()
+    params.update({"receipts": list(RECEIPT_KINDS), "today": today})
+    union = "\nUNION ALL\n".join(parts)
+    run(f"""
+        CREATE TEMP TABLE _dl_src ON COMMIT DROP AS
+        SELECT * FROM ({union}) AS s(source_type, source_id, kind, seq, case_id, court_id, team_id, responsible_id,
+                                    ck, start_on, base, months, days, working, roll, warn, met_on)
+        WHERE s.base IS NOT NULL
+    """, params)
+    run("ANALYZE _dl_src")
+    # Due dates: months, then n calendar days or the n-th working day; calendar-day deadlines on a rest day move to
+    # the next working day (CPL art 85).
+    run("""
+        CREATE TEMP TABLE _dl_new ON COMMIT DROP AS
+        WITH a AS (
+            SELECT s.*, CASE WHEN s.months = 0 THEN s.base
+                             ELSE (s.base + make_interval(months => s.months))::date END AS b2
+            FROM _dl_src s
+        ), b AS (
+            SELECT a.*, CASE WHEN a.working THEN COALESCE(w.day, a.b2 + a.days) ELSE a.b2 + a.days END AS raw
+            FROM a
+            LEFT JOIN _dl_cal cb ON a.working AND cb.ck = a.ck AND cb.day = a.b2
+            LEFT JOIN _dl_wd w ON w.ck = a.ck AND w.cum = cb.cum + a.days
+        ), c AS (
+            SELECT b.*, CASE WHEN b.roll AND NOT b.working THEN COALESCE(wr.day, b.raw) ELSE b.raw END AS due_on
+            FROM b
+            LEFT JOIN _dl_cal cr ON b.roll AND NOT b.working AND cr.ck = b.ck AND cr.day = b.raw
+            LEFT JOIN _dl_wd wr ON wr.ck = b.ck AND wr.cum = cr.cum - cr.working::int + 1
+        )
+        SELECT source_type::varchar AS source_type, source_id::bigint AS source_id, kind::varchar AS kind,
+               seq::smallint AS seq, case_id, court_id, team_id, responsible_id,
+               LEAST(start_on, due_on) AS start_on, due_on,
+               due_on - COALESCE((SELECT max(x) FROM unnest(warn) x), 0) AS warn_from,
+               COALESCE(warn, '{}')::smallint[] AS warn_days,
+               (CASE WHEN met_on IS NOT NULL THEN 'met' WHEN due_on < %(today)s::date THEN 'overdue'
+                     ELSE 'open' END)::varchar AS status,
+               met_on
+        FROM c
+    """, {"today": today})
+
+
+def _sync(run: _Runner, *, case_ids: list[int] | None, result: Result) -> None:
+    key = "d.source_type = n.source_type AND d.source_id = n.source_id AND d.kind = n.kind AND d.seq = n.seq"
+    run("ALTER TABLE _dl_new ADD PRIMARY KEY (source_type, source_id, kind, seq); ANALYZE _dl_new")
+    assign = ", ".join(f"{col} = n.{col}" for col in SYNC_COLUMNS)
+    differs = " OR ".join(f"d.{col} IS DISTINCT FROM n.{col}" for col in SYNC_COLUMNS)
+    cur = run(f"UPDATE deadlines_deadline d SET {assign}, computed_at = now() FROM _dl_new n WHERE {key} AND ({differs})")
+    result.updated = cur.rowcount
+    cols = ", ".join(SYNC_COLUMNS)
+    cur = run(f"""
+        INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, {cols}, computed_at)
+        SELECT n.source_type, n.source_id, n.kind, n.seq, {', '.join('n.' + c for c in SYNC_COLUMNS)}, now()
+        FROM _dl_new n
+        WHERE NOT EXISTS (SELECT 1 FROM deadlines_deadline d WHERE {key})
+        ON CONFLICT (source_type, source_id, kind, seq) DO NOTHING
+    """)
+    result.inserted = cur.rowcount
+    scope = "AND d.case_id = ANY(%(case_ids)s)" if case_ids is not None else ""
+    cur = run(f"""
+        UPDATE deadlines_deadline d SET status = 'cancelled', computed_at = now()
+        WHERE d.status IN ('open', 'overdue') {scope}
+          AND NOT EXISTS (SELECT 1 FROM _dl_new n WHERE {key})
+    """, {"case_ids": case_ids})
+    result.cancelled = cur.rowcount
+    cur = run("SELECT count(*) FROM _dl_new")
+    result.rows = cur.fetchone()[0]
+
+
+def recompute(*, today: date | None = None, case_ids: list[int] | None = None, wait: bool = False) -> Result:
+    """Bring the Deadline table in line with the facts, set-based. ``case_ids`` limits it to those cases.
+
+    A full recompute takes an exclusive advisory lock and a partial one a shared lock, so two full recomputes never
+    run at once (the second is skipped unless ``wait``) and a single case's recompute never waits for a full one.
+    """
+    today = today or timezone.localdate()
+    result = Result()
+    with transaction.atomic(), connection.cursor() as cursor:
+        run = _Runner(cursor)
+        if case_ids is None:
+            fn = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        else:
+            fn = "pg_advisory_xact_lock_shared" if wait else "pg_try_advisory_xact_lock_shared"
+            case_ids = [int(i) for i in case_ids]
+        run(f"SELECT {fn}(%(key)s)", {"key": RECOMPUTE_LOCK})
+        got = cursor.fetchone()[0]
+        if got is False:
+            result.skipped = True
+            result.queries = run.count
+            return result
+        _compute(run, today=today, case_ids=case_ids)
+        _sync(run, case_ids=case_ids, result=result)
+        result.queries = run.count
+    log.info("deadlines recomputed: %s rows, %s changed (%s queries)", result.rows, result.changed, result.queries)
+    return result
+
+
+def recompute_after_commit(*, case_ids: list[int]) -> None:
+    """For other apps' services: recompute these cases' deadlines once their transaction has committed."""
+    ids = list(case_ids)
+    transaction.on_commit(lambda: recompute(case_ids=ids, wait=True))
+
+
+def preview(*, case_id: int, today: date | None = None) -> list[dict]:
+    """The deadlines of one case as the engine computes them now, without writing (rolled back)."""
+    today = today or timezone.localdate()
+    rows: list[dict] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        run = _Runner(cursor)
+        _compute(run, today=today, case_ids=[int(case_id)])
+        cursor.execute("SELECT * FROM _dl_new ORDER BY due_on")
+        names = [c.name for c in cursor.description]
+        rows = [dict(zip(names, r)) for r in cursor.fetchall()]
+        transaction.set_rollback(True)
+    return rows
+
+
+__all__ = ["Result", "preview", "recompute", "recompute_after_commit"]

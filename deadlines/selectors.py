@@ -1,0 +1,219 @@
+"""Reads of the deadlines app, each filtered by the permission policy inside the query."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.policy import Perm, has_perm, require, scope_q
+from core import court_settings
+
+from .models import UNRESOLVED, Deadline, DeadlineStatus, Notification, SourceType
+
+# --- notifications ------------------------------------------------------------------------------------------------
+
+
+def notification_unread_count(*, user) -> int:
+    """The page header's badge: one indexed count (partial index on unread rows)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def notification_list_for_user(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = (Notification.objects.filter(recipient_id=user.pk)
+          .select_related("deadline", "case").order_by("-created_at", "-id"))
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+# --- deadlines ----------------------------------------------------------------------------------------------------
+
+
+def deadline_scope_q(user, perm: Perm = Perm.CASE_VIEW):
+    return scope_q(user, perm, court="court", team="team", officer="responsible")
+
+
+def deadline_list_for_user(*, user) -> QuerySet[Deadline]:
+    """Every deadline the user may see (the API's list)."""
+    return Deadline.objects.filter(deadline_scope_q(user)).select_related("case", "responsible")
+
+
+def deadline_mine(*, user, include_done: bool = False) -> QuerySet[Deadline]:
+    """"My deadlines": those the user is responsible for, most urgent first (overdue ones have the earliest dates)."""
+    qs = Deadline.objects.filter(responsible_id=user.pk)
+    if not include_done:
+        qs = qs.filter(status__in=UNRESOLVED)
+    return qs.select_related("case").order_by("due_on", "id")
+
+
+def deadline_mine_month(*, user, year: int, month: int) -> QuerySet[Deadline]:
+    first = date(year, month, 1)
+    last = date(year, month, pycalendar.monthrange(year, month)[1])
+    return (Deadline.objects.filter(responsible_id=user.pk, due_on__range=(first, last))
+            .exclude(status=DeadlineStatus.CANCELLED).select_related("case").order_by("due_on", "id"))
+
+
+def deadline_overdue_list(*, user, team_id: int | None = None, kind: str | None = None,
+                          court_id: int | None = None) -> QuerySet[Deadline]:
+    """The chief's court-wide overdue list (a superior court's chief sees its subordinate courts)."""
+    require(user, Perm.REPORT_VIEW)
+    qs = Deadline.objects.filter(scope_q(user, Perm.REPORT_VIEW, court="court", team=None, officer=None),
+                                 status=DeadlineStatus.OVERDUE)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if court_id:
+        qs = qs.filter(court_id=court_id)
+    return qs.select_related("case", "responsible", "team", "court").order_by("due_on", "id")
+
+
+def deadline_list_for_case(*, user, case) -> list[Deadline]:
+    if not has_perm(user, Perm.CASE_VIEW, case):
+        raise PermissionDenied
+    return list(Deadline.objects.filter(case_id=case.pk).exclude(status=DeadlineStatus.CANCELLED)
+                .select_related("responsible").order_by("due_on", "id"))
+
+
+# --- presentation helpers -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    deadline: Deadline
+    label: str
+    source_label: str
+    days_left: int
+    rag: str  # red / amber / green / done
+    threshold_text: str = ""
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left
+
+
+def red_days_for(user) -> int:
+    return court_settings.get(getattr(user, "court_id", None), "deadline_red_days")
+
+
+def rag_of(d: Deadline, *, today: date, red_days: int) -> str:
+    if d.status in (DeadlineStatus.MET, DeadlineStatus.CANCELLED):
+        return "done"
+    if d.due_on < today or (d.due_on - today).days <= red_days:
+        return "red"
+    if d.warn_from <= today:
+        return "amber"
+    return "green"
+
+
+def threshold_text(threshold: int | None, level: str = "responsible") -> str:
+    if threshold is None:
+        return ""
+    if level == "leader":
+        return _("Escalated to you as team leader: overdue %(n)s day(s) or more") % {"n": -threshold}
+    if level == "chief":
+        return _("Escalated to you as division chief: overdue %(n)s day(s) or more") % {"n": -threshold}
+    if threshold < 0:
+        return _("Overdue")
+    if threshold == 0:
+        return _("Due today")
+    return _("Due within %(n)s day(s)") % {"n": threshold}
+
+
+def _source_labels(deadlines: list[Deadline]) -> dict[tuple[str, int], str]:
+    """A short description of each source record: one query per source type on the page, never per row."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for d in deadlines:
+        ids[d.source_type].add(d.source_id)
+    labels: dict[tuple[str, int], str] = {}
+
+    def fetch(source_type, label, fields, fmt):
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            return
+        for row in model.objects.filter(pk__in=ids[source_type]).values("pk", *fields):
+            labels[(source_type, row["pk"])] = fmt(row)
+
+    if ids.get(SourceType.CONTROL):
+        fetch(SourceType.CONTROL, "assets.ControlMeasure", ["asset__description", "ruling_number"],
+              lambda r: r["asset__description"] or r["ruling_number"])
+    if ids.get(SourceType.LEAD):
+        fetch(SourceType.LEAD, "cases.Lead", ["description"], lambda r: r["description"][:40])
+    if ids.get(SourceType.PETITION):
+        fetch(SourceType.PETITION, "cases.Petition", ["petitioner", "content"],
+              lambda r: (r["petitioner"] + "：" if r["petitioner"] else "") + r["content"][:30])
+    if ids.get(SourceType.INSTALMENT):
+        fetch(SourceType.INSTALMENT, "cases.SettlementInstalment", ["number", "amount"],
+              lambda r: _("Instalment %(n)s: %(amount)s yuan") % {"n": r["number"], "amount": r["amount"]})
+    if ids.get(SourceType.LEDGER_ENTRY):
+        fetch(SourceType.LEDGER_ENTRY, "assets.LedgerEntry", ["amount", "occurred_on"],
+              lambda r: _("%(amount)s yuan received on %(date)s") % {"amount": r["amount"], "date": r["occurred_on"]})
+    if ids.get(SourceType.CASE_PARTY):
+        fetch(SourceType.CASE_PARTY, "cases.CaseParty", ["party__name"], lambda r: r["party__name"])
+    if ids.get(SourceType.AUCTION_ROUND):
+        fetch(SourceType.AUCTION_ROUND, "assets.AuctionRound", ["disposal__asset__description", "round_no"],
+              lambda r: _("%(asset)s, round %(n)s") % {"asset": r["disposal__asset__description"], "n": r["round_no"]})
+    if ids.get(SourceType.ASSET_OBJECTION):
+        fetch(SourceType.ASSET_OBJECTION, "assets.Objection", ["objector", "asset__description"],
+              lambda r: f"{r['objector']}（{r['asset__description']}）")
+    return labels
+
+
+def deadline_describe_rows(deadlines, *, today: date | None = None, red_days: int = 3,
+                           reminders=None) -> list[Item]:
+    today = today or timezone.localdate()
+    deadlines = list(deadlines)
+    labels = _source_labels(deadlines)
+    items = []
+    for i, d in enumerate(deadlines):
+        label = d.get_kind_display()
+        if d.seq:
+            label = _("%(label)s, period %(n)s") % {"label": label, "n": d.seq}
+        item = Item(deadline=d, label=label, source_label=labels.get((d.source_type, d.source_id), ""),
+                    days_left=(d.due_on - today).days, rag=rag_of(d, today=today, red_days=red_days))
+        if reminders is not None:
+            item.threshold_text = threshold_text(reminders[i].threshold, reminders[i].level)
+        items.append(item)
+    return items
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    working: bool
+    items: list
+
+
+def month_grid(*, year: int, month: int, items: list[Item], working_calendar) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) covering the month, each day with its deadlines."""
+    by_day: dict[date, list] = defaultdict(list)
+    for it in items:
+        by_day[it.deadline.due_on].append(it)
+    first = date(year, month, 1)
+    start = first - timedelta(days=first.weekday())
+    last = date(year, month, pycalendar.monthrange(year, month)[1])
+    end = last + timedelta(days=6 - last.weekday())
+    today = timezone.localdate()
+    weeks, week = [], []
+    day = start
+    while day <= end:
+        week.append(CalendarDay(day=day, in_month=day.month == month, is_today=day == today,
+                                working=working_calendar.is_working_day(day), items=by_day.get(day, [])))
+        if len(week) == 7:
+            weeks.append(week)
+            week = []
+        day += timedelta(days=1)
+    return weeks

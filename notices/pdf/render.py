@@ -1,0 +1,207 @@
+"""HTML → PDF for court notices, with a warm per-process cache.
+
+Building a WeasyPrint ``FontConfiguration`` and parsing the stylesheet (which registers the five prepared fonts
+with fontconfig) is the expensive part of a first render. Both are built once per process and thread and reused
+by every later call; the ``CSS`` objects keep their reference to the font configuration, so font files are not
+read again per call.
+
+Public API::
+
+    render_pdf(html, *, base_url=None) -> bytes
+    render_documents(htmls, *, base_url=None, duplex=False) -> bytes   # many notices, one PDF
+    render_template_html(template_name, context) -> str
+    render_template_pdf(template_name, context) -> bytes
+    warm_up() -> None                                                  # e.g. in a Celery worker_process_init
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from notices.pdf import fonts
+
+logger = logging.getLogger(__name__)
+
+NOTICE_CSS_PATH = Path(__file__).with_name("notice.css")
+PROJECT_ROOT = fonts.PROJECT_ROOT
+DEFAULT_BASE_URL = PROJECT_ROOT.as_uri() + "/"
+
+# Local resources a notice may reference (images such as a court emblem or an electronic seal). Anything else,
+# in particular http(s), is refused: rendering never reaches the network.
+ALLOWED_FILE_ROOTS = (PROJECT_ROOT / "templates", PROJECT_ROOT / "static", PROJECT_ROOT / "notices")
+
+
+@dataclass(frozen=True)
+class _Engine:
+    pid: int
+    font_config: Any  # weasyprint.text.fonts.FontConfiguration
+    stylesheets: tuple[Any, ...]  # weasyprint.CSS, parsed once
+    url_fetcher: Any
+    font_files: Mapping[str, Path]
+
+
+_local = threading.local()
+
+
+def _make_url_fetcher(extra_roots: Iterable[Path] = ()):
+    from weasyprint.urls import URLFetcher
+
+    roots = tuple(p.resolve() for p in (*ALLOWED_FILE_ROOTS, *extra_roots))
+
+    class NoticeURLFetcher(URLFetcher):
+        """data: URIs and files under the project's template/static folders (and the fonts dir) only."""
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "file":
+                from urllib.parse import unquote, urlsplit
+
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in roots):
+                    raise ValueError(f"notice resource outside the allowed folders: {url}")
+            elif scheme != "data":
+                raise ValueError(f"notice resources must be local (data: or file:), got {url[:80]}")
+            return super().fetch(url, headers)
+
+    return NoticeURLFetcher(allowed_protocols=("data", "file"), timeout=5)
+
+
+def font_face_css(font_files: Mapping[str, Path]) -> str:
+    """@font-face rules pointing (file://) at the prepared faces."""
+    rules = []
+    for key, path in font_files.items():
+        family = fonts.PARTS_BY_KEY[key].css_family
+        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{path.resolve().as_uri()}"); }}')
+    return "\n".join(rules) + "\n"
+
+
+def _build_engine() -> _Engine:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts_dir = fonts.fonts_dir()
+    font_files = fonts.ensure_fonts(fonts_dir)
+    missing = [part.key for part in fonts.PARTS if part.key not in font_files]
+    if missing:
+        raise fonts.FontsNotPrepared(f"prepared fonts incomplete in {fonts_dir}: missing {', '.join(missing)}")
+    font_config = FontConfiguration()
+    url_fetcher = _make_url_fetcher(extra_roots=[fonts_dir])
+    css_text = font_face_css(font_files) + NOTICE_CSS_PATH.read_text(encoding="utf-8")
+    stylesheet = CSS(
+        string=css_text, base_url=NOTICE_CSS_PATH.parent.as_uri() + "/", font_config=font_config,
+        url_fetcher=url_fetcher,
+    )
+    logger.debug("Notice PDF engine ready (pid %s, fonts in %s)", os.getpid(), fonts_dir)
+    return _Engine(os.getpid(), font_config, (stylesheet,), url_fetcher, dict(font_files))
+
+
+def get_engine() -> _Engine:
+    """The cached engine of this process and thread (rebuilt after a fork)."""
+    engine = getattr(_local, "engine", None)
+    if engine is None or engine.pid != os.getpid():
+        engine = _local.engine = _build_engine()
+    return engine
+
+
+def reset_engine() -> None:
+    """Drop this thread's cached engine (tests; after re-preparing fonts in a long-lived process)."""
+    _local.engine = None
+
+
+def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Render one HTML document (a notice) to PDF bytes with the notice stylesheet and prepared fonts."""
+    from weasyprint import HTML
+
+    engine = get_engine()
+    document = HTML(string=html, base_url=base_url or DEFAULT_BASE_URL, url_fetcher=engine.url_fetcher)
+    return document.write_pdf(stylesheets=list(engine.stylesheets), font_config=engine.font_config)
+
+
+_BODY_RE = re.compile(r"<body\b[^>]*>(?P<body>.*?)</body\s*>", re.IGNORECASE | re.DOTALL)
+_STYLE_RE = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.IGNORECASE | re.DOTALL)
+_TITLE_RE = re.compile(r"<title\b[^>]*>(?P<title>.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def combine_documents(htmls: Iterable[str], *, duplex: bool = False, title: str | None = None) -> str:
+    """One HTML document holding every notice's body, each in a page-group wrapper starting a new page.
+
+    Per-document ``<style>`` blocks are kept once each (identical blocks are deduplicated). With ``duplex``,
+    every notice starts on a right-hand page (a blank page is inserted after notices with an odd page count).
+    """
+    styles: dict[str, None] = {}
+    parts: list[str] = []
+    first_title = None
+    css_class = "enf-doc duplex" if duplex else "enf-doc"
+    for html in htmls:
+        head, body = html, html
+        if match := _BODY_RE.search(html):
+            head, body = html[: match.start()], match["body"]
+        if first_title is None and (match := _TITLE_RE.search(head)):
+            first_title = match["title"].strip()
+        for style in _STYLE_RE.findall(head):
+            styles.setdefault(style)
+        parts.append(f'<div class="{css_class}">{body}</div>')
+    if not parts:
+        raise ValueError("render_documents() needs at least one document")
+    doc_title = title or (f"{first_title}等{len(parts)}份" if len(parts) > 1 and first_title else first_title or "")
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{doc_title}</title>{''.join(styles)}</head><body>{''.join(parts)}</body></html>"
+    )
+
+
+def render_documents(htmls: list[str], *, base_url: str | None = None, duplex: bool = False) -> bytes:
+    """Render many notices into one PDF, each starting on a new page and numbered from 1.
+
+    One combined HTML document is laid out in a single pass, which is far faster than rendering the notices
+    one by one and merging the PDFs.
+    """
+    return render_pdf(combine_documents(htmls, duplex=duplex), base_url=base_url)
+
+
+# --- Django templates ----------------------------------------------------------------------------------------------
+
+
+def ensure_template_library() -> None:
+    """Make ``{% load notices_pdf %}`` work in every DjangoTemplates engine, whatever the settings say."""
+    from django.template import engines
+    from django.template.backends.django import DjangoTemplates
+
+    from notices.pdf import templatetags
+
+    for backend in engines.all():
+        if not isinstance(backend, DjangoTemplates):
+            continue
+        engine = backend.engine
+        if templatetags.LIBRARY_NAME not in engine.template_libraries:
+            engine.libraries[templatetags.LIBRARY_NAME] = templatetags.LIBRARY_MODULE
+            engine.template_libraries[templatetags.LIBRARY_NAME] = templatetags.register
+
+
+def render_template_html(template_name: str, context: Mapping[str, Any]) -> str:
+    """The notice's HTML, rendered with Django's template engine (for previews and for batches)."""
+    from django.template.loader import render_to_string
+
+    ensure_template_library()
+    return render_to_string(template_name, dict(context))
+
+
+def render_template_pdf(template_name: str, context: Mapping[str, Any]) -> bytes:
+    """Render a notice template (e.g. ``notices/docs/zhixing_tongzhishu.html``) to PDF bytes."""
+    return render_pdf(render_template_html(template_name, context))
+
+
+def warm_up() -> None:
+    """Build the engine and lay out a line in every face, so the first real request is fast."""
+    sample = "".join(
+        f'<p style="font-family:&quot;{part.css_family}&quot;">执行通知书（2026）甘0503执1号 堃喆䶮 0123456789</p>'
+        for part in fonts.PARTS
+    )
+    render_pdf(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>{sample}</body></html>')

@@ -1,0 +1,52 @@
+"""Template filters for notice templates: ``{% load notices_pdf %}``.
+
+This is a plain module, not an app's ``templatetags`` package. ``render_template_pdf`` registers it with every
+DjangoTemplates engine before rendering; to load it elsewhere, add to the TEMPLATES options::
+
+    "libraries": {"notices_pdf": "notices.pdf.templatetags"}
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from notices.pdf import cn, qr
+
+LIBRARY_NAME = "notices_pdf"
+LIBRARY_MODULE = __name__
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value):
+    """2026-11-23 → 二〇二六年十一月二十三日 (date of issue)."""
+    return cn.cn_date(value) if value else ""
+
+
+@register.filter
+def zh_date(value):
+    """2026-11-23 → 2026年11月23日 (dates in the body text)."""
+    return cn.zh_date(value) if value else ""
+
+
+@register.filter
+def yuan(value):
+    """100000 → 100,000.00"""
+    return cn.yuan(value)
+
+
+@register.filter
+def qr_data_uri(value):
+    """Text or URL → data URI of its QR code (SVG)."""
+    return qr.qr_data_uri(str(value)) if value else ""
+
+
+@register.filter
+def pronoun(party):
+    """How a notice addresses a party: "你单位" for a unit (kind == "unit" or is_unit), otherwise "你"."""
+    if party is None:
+        return "你"
+    kind = party.get("kind") if isinstance(party, dict) else getattr(party, "kind", None)
+    is_unit = party.get("is_unit") if isinstance(party, dict) else getattr(party, "is_unit", None)
+    return "你单位" if (is_unit or kind == "unit") else "你"

@@ -1,0 +1,122 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from cases.models import Assignment, CaseEvent, Stage, TermPause
+from cases.services import case_assign, case_stream_override, case_transition, term_extension_grant
+from cases.term import case_term_deadline, case_term_deadlines
+
+from .conftest import log, network_details
+
+
+def test_case_moves_forward_only_when_its_guards_are_met(org, make_case):
+    case = make_case()
+    case = case_transition(actor=org.officer, case=case, to_stage="notice")
+    with pytest.raises(ValidationError) as exc:
+        case_transition(actor=org.officer, case=case, to_stage="investigation")
+    assert "enforcement notice" in " ".join(exc.value.message_dict["to_stage"])
+    log(case, org.officer, "notice_served", {"documents": ["enforcement_notice"], "method": "post",
+                                             "recipient": "被执行人", "served_on": "2026-03-05"}, on=date(2026, 3, 5))
+    case = case_transition(actor=org.officer, case=case, to_stage="investigation")
+    with pytest.raises(ValidationError):
+        case_transition(actor=org.officer, case=case, to_stage="control")
+    log(case, org.officer, "network_query", network_details(found=["bank_deposit"]))
+    case = case_transition(actor=org.officer, case=case, to_stage="control")
+    with pytest.raises(ValidationError) as exc:
+        case_transition(actor=org.officer, case=case, to_stage="payout")
+    assert "received" in " ".join(exc.value.message_dict["to_stage"])
+    assert case.stage == Stage.CONTROL
+    assert CaseEvent.objects.filter(case=case, type="stage_changed").count() == 3
+
+
+def test_closing_or_archiving_cannot_be_done_by_a_transition(org, make_case):
+    case = make_case()
+    with pytest.raises(ValidationError) as exc:
+        case_transition(actor=org.chief, case=case, to_stage="closed")
+    assert "closure request" in " ".join(exc.value.message_dict["to_stage"])
+    with pytest.raises(ValidationError):
+        case_transition(actor=org.clerk, case=case, to_stage="archived")
+
+
+def test_going_back_needs_a_reason(org, make_case):
+    case = case_transition(actor=org.officer, case=make_case(), to_stage="notice")
+    with pytest.raises(ValidationError) as exc:
+        case_transition(actor=org.officer, case=case, to_stage="registered")
+    assert "reason" in exc.value.message_dict
+    case = case_transition(actor=org.officer, case=case, to_stage="registered", reason="通知书退回，重新送达")
+    assert case.stage == Stage.REGISTERED
+
+
+def test_suspension_pauses_the_term_and_resume_returns_to_the_stage_before(org, make_case):
+    today = timezone.localdate()
+    case = make_case(received_on=today - timedelta(days=40), filed_on=today - timedelta(days=40))
+    case = case_transition(actor=org.officer, case=case, to_stage="notice")
+    before = case_term_deadline(case)
+    start = today - timedelta(days=20)
+    case = case_transition(actor=org.officer, case=case, to_stage="suspended", reason="案外人异议成立", on=start)
+    assert case.resume_stage == "notice"
+    pause = TermPause.objects.get(case=case, ended_on__isnull=True)
+    assert pause.kind == "suspension"
+    with pytest.raises(ValidationError) as exc:
+        case_transition(actor=org.officer, case=case, to_stage="investigation")
+    assert "resumes at the stage it left" in " ".join(exc.value.message_dict["to_stage"])
+    case = case_transition(actor=org.officer, case=case, to_stage="notice", on=start + timedelta(days=9))
+    pause.refresh_from_db()
+    assert pause.ended_on == start + timedelta(days=9)
+    assert case.stage == "notice" and case.resume_stage == ""
+    assert case_term_deadline(case) == before + timedelta(days=10)
+
+
+def test_officer_of_another_team_cannot_move_the_case(org, make_case):
+    case = make_case()
+    with pytest.raises(PermissionDenied):
+        case_transition(actor=org.colleague, case=case, to_stage="notice")
+    with pytest.raises(PermissionDenied):
+        case_transition(actor=org.clerk, case=case, to_stage="notice")
+
+
+def test_reassignment_is_recorded_and_only_a_chief_may_assign(org, make_case):
+    case = make_case()
+    assert Assignment.objects.filter(case=case, ended_at__isnull=True).count() == 1
+    with pytest.raises(PermissionDenied):
+        case_assign(actor=org.officer, case=case, team=org.other_team, officer=org.colleague)
+    case = case_assign(actor=org.chief, case=case, team=org.other_team, officer=org.colleague, reason="工作调整")
+    history = list(Assignment.objects.filter(case=case).order_by("started_at"))
+    assert len(history) == 2 and history[0].ended_at is not None and history[1].officer == org.colleague
+    assert CaseEvent.objects.filter(case=case, type="case_assigned").count() == 2
+    with pytest.raises(ValidationError) as exc:
+        case_assign(actor=org.chief, case=case, team=org.team, officer=org.colleague)
+    assert "officer" in exc.value.message_dict  # not a member of that team
+
+
+def test_chief_overrides_the_stream_with_a_reason(org, make_case):
+    case = make_case()
+    with pytest.raises(PermissionDenied):
+        case_stream_override(actor=org.officer, case=case, stream="complex", reason="x")
+    with pytest.raises(ValidationError):
+        case_stream_override(actor=org.chief, case=case, stream="complex", reason="")
+    case = case_stream_override(actor=org.chief, case=case, stream="complex", reason="涉及多处不动产")
+    assert case.stream == "complex" and case.stream_overridden
+
+
+def test_term_is_six_months_plus_extensions_and_excluded_periods(org, make_case):
+    case = make_case(filed_on=date(2026, 3, 4))
+    assert case_term_deadline(case) == date(2026, 9, 4)
+    TermPause.objects.create(case=case, kind="appraisal", started_on=date(2026, 4, 1), ended_on=date(2026, 4, 30))
+    assert case_term_deadline(case) == date(2026, 10, 4)
+    with pytest.raises(ValidationError):
+        term_extension_grant(actor=org.chief, case=case, months=6, reason="财产处置中")
+    term_extension_grant(actor=org.chief, case=case, months=3, reason="财产处置中")
+    assert case_term_deadline(case) == date(2027, 1, 3)
+    non_lit = make_case(filed_on=date(2026, 3, 4), non_litigation=True)
+    assert case_term_deadline(non_lit) == date(2026, 6, 4)
+    assert case_term_deadlines([case, non_lit]) == {case.pk: date(2027, 1, 3), non_lit.pk: date(2026, 6, 4)}
+
+
+def test_bulk_term_deadlines_use_a_fixed_number_of_queries(org, make_case, django_assert_max_num_queries):
+    cases = [make_case() for _ in range(5)]
+    with django_assert_max_num_queries(4):
+        result = case_term_deadlines(cases)
+    assert len(result) == 5

@@ -1,0 +1,139 @@
+"""Reminders: thresholds, escalation, notifications, e-mail digests, exactly once (in-process; the Celery-worker
+versions are in test_worker.py)."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+
+from accounts.models import Role
+from cases.models import Case
+from deadlines.models import Deadline, Notification, Reminder
+from deadlines.services import deadlines_scan, email_digests_send, reminders_claim
+from deadlines import engine
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def emails(org):
+    for user in (org.officer, org.colleague, org.chief):
+        user.email = f"{user.username}@maiji.court.invalid"
+        user.save(update_fields=["email"])
+
+
+def test_warning_threshold_reminds_once_and_the_next_threshold_again(org, make_case, emails):
+    case = make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))  # notice due 03-16, warn 3 and 1
+    deadlines_scan(today=date(2026, 3, 12))
+    assert not Reminder.objects.filter(deadline__kind="notice").exists()
+    deadlines_scan(today=date(2026, 3, 13))
+    deadlines_scan(today=date(2026, 3, 14))
+    r = Reminder.objects.filter(deadline__kind="notice")
+    assert list(r.values_list("threshold", "recipient__username")) == [(3, "officer")]
+    deadlines_scan(today=date(2026, 3, 15))
+    assert sorted(r.values_list("threshold", flat=True)) == [1, 3]
+    assert Notification.objects.filter(recipient=org.officer, deadline__case=case).count() == 2
+    assert len(mail.outbox) == 2 and mail.outbox[0].to == ["officer@maiji.court.invalid"]
+    assert case.number in mail.outbox[0].body
+
+
+def test_first_seen_inside_the_window_gets_only_the_tightest_warning(org, make_case, emails):
+    make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
+    deadlines_scan(today=date(2026, 3, 15))
+    assert list(Reminder.objects.filter(deadline__kind="notice").values_list("threshold", flat=True)) == [1]
+
+
+def test_digest_is_one_email_per_user_per_scan(org, make_case, emails):
+    for _ in range(3):
+        make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
+    deadlines_scan(today=date(2026, 3, 15))
+    assert Reminder.objects.count() == 3
+    assert len(mail.outbox) == 1
+    assert "3" in mail.outbox[0].subject
+    assert Reminder.objects.filter(email_status="sent").count() == 3
+
+
+def test_overdue_escalates_to_team_leader_then_chief(org, make_case, emails):
+    case = make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4), officer=None, team=org.other_team)
+    Case.objects.filter(pk=case.pk).update(officer=org.colleague)  # colleague handles it; other_team has a leader
+    org.other_team.leader = make_user("leader2", org.court, [Role.OFFICER], [org.other_team], email="l2@x.invalid")
+    org.other_team.save()
+    deadlines_scan(today=date(2026, 3, 17))  # 1 day overdue
+    levels = set(Reminder.objects.filter(deadline__kind="notice").values_list("level", "recipient__username"))
+    assert levels == {("responsible", "colleague"), ("leader", "leader2")}
+    deadlines_scan(today=date(2026, 3, 23))  # 7 days overdue
+    levels = set(Reminder.objects.filter(deadline__kind="notice").values_list("level", "recipient__username"))
+    assert ("chief", "chief") in levels and len(levels) == 3
+    assert Notification.objects.filter(recipient=org.chief, level="chief").count() == 1
+
+
+def test_met_deadline_sends_no_more_reminders(org, make_case, emails):
+    case = make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
+    deadlines_scan(today=date(2026, 3, 13))
+    from cases.models import Action
+    Action.objects.create(case=case, kind="notice_served", occurred_on=date(2026, 3, 14), actor=org.officer)
+    deadlines_scan(today=date(2026, 3, 17))
+    assert Reminder.objects.filter(deadline__kind="notice").count() == 1
+
+
+def test_moved_due_date_is_reminded_again(org, make_case, emails):
+    case = make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
+    deadlines_scan(today=date(2026, 3, 13))
+    Case.objects.filter(pk=case.pk).update(filed_on=date(2026, 3, 5))  # notice now due 03-16 -> still 16
+    from deadlines.models import DeadlineRule
+    DeadlineRule.objects.create(court=org.court, kind="notice", days=20)
+    deadlines_scan(today=date(2026, 3, 22))
+    assert Reminder.objects.filter(deadline__kind="notice").values("due_on").distinct().count() == 2
+
+
+def test_user_without_email_gets_the_notification_but_no_mail(org, make_case):
+    make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
+    deadlines_scan(today=date(2026, 3, 15))
+    assert Notification.objects.filter(recipient=org.officer).count() == 1
+    assert Reminder.objects.get().email_status == "skipped"
+    assert mail.outbox == []
+
+
+def test_claiming_twice_creates_nothing_new(org, make_case, emails):
+    make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
+    engine.recompute(today=date(2026, 3, 15))
+    import uuid
+    assert reminders_claim(today=date(2026, 3, 15), scan_id=uuid.uuid4()) == 1
+    assert reminders_claim(today=date(2026, 3, 15), scan_id=uuid.uuid4()) == 0
+    assert email_digests_send() == 1
+    assert email_digests_send() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_scans_in_threads_remind_exactly_once(org_committed, make_case_committed):
+    make_case = make_case_committed
+    org = org_committed
+    for user in (org.officer, org.chief):
+        user.email = f"{user.username}@x.invalid"
+        user.save(update_fields=["email"])
+    for _ in range(5):
+        make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            deadlines_scan(today=date(2026, 3, 25))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    # 5 notices overdue 9 days: officer (overdue) + chief (escalated); officer leads the team, so no leader row.
+    assert Reminder.objects.count() == 10
+    assert Notification.objects.count() == 10
+    assert Reminder.objects.filter(email_status="sent").count() == 10
+    assert len(mail.outbox) == 2
