@@ -1,1 +1,19 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("assets", api.AssetViewSet, basename="asset")
+router.register("control-measures", api.ControlMeasureViewSet, basename="control-measure")
+router.register("disposals", api.DisposalViewSet, basename="disposal")
+router.register("ledger-entries", api.LedgerEntryViewSet, basename="ledger-entry")
+router.register("payouts", api.PayoutViewSet, basename="payout")
+
+urlpatterns = [
+    path("case-funds/<int:case_id>/", api.CaseFundsView.as_view(), name="case-funds"),
+    path("calculators/enforcement-fee/", api.EnforcementFeeView.as_view(), name="calc-enforcement-fee"),
+    path("calculators/interest/", api.InterestView.as_view(), name="calc-interest"),
+    path("calculators/distribution/", api.DistributionView.as_view(), name="calc-distribution"),
+    *router.urls,
+]

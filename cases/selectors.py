@@ -147,7 +147,7 @@ def with_party_names(cases: list[Case]) -> list[Case]:
 def my_cases(*, user) -> QuerySet[Case]:
     """Open cases the user handles personally."""
     return (Case.objects.filter(scope_q(user, Perm.CASE_ACT)).filter(officer=user, stage__in=OPEN_STAGES)
-            .select_related("team").order_by("filed_on", "id"))
+            .select_related("team", "officer").order_by("filed_on", "id"))
 
 
 def annotate_due(cases: list[Case], *, today: date | None = None) -> list[Case]:

@@ -61,7 +61,7 @@ def zhixing_tongzhishu_context(**overrides: Any) -> dict[str, Any]:
             "name": "龚堃喆",
             "kind": "person",
             "id_number": "620503198805120035",
-            "address": "甘肃省天水市麦积区道北街道花园路18号3单元502室",
+            "address": "甘肃省天水市麦积区花园路18号",
         },
         "applicant": {"name": "天水市陇䶮商贸有限公司"},
         "basis": {

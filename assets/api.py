@@ -1,0 +1,709 @@
+"""REST API for assets, control measures, disposals, the case-fund ledger, payouts and the calculators.
+
+Thin: serializers validate the shape, services decide and check permissions, selectors scope reads. Money is a string.
+Payout preparation and execution honour an ``Idempotency-Key`` header: a retried request gets the first result back.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Team
+from accounts.policy import Perm
+from cases.models import CaseParty
+from cases.selectors import case_get_for_user
+from core.api import Pagination
+from core.rules.distribution import DistributionMode, PriorityClass
+
+from . import selectors, services
+from .models import (
+    RECEIPT_KINDS,
+    Asset,
+    AssetKind,
+    AssetSource,
+    AuctionRound,
+    ControlKind,
+    ControlMeasure,
+    Disposal,
+    EntryKind,
+    LedgerEntry,
+    ObjectionStatus,
+    Payout,
+    ReferenceMethod,
+    ReleaseGround,
+    RoundKind,
+    RoundResult,
+)
+
+MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True}
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER,
+    description="A client-chosen unique key: repeating the request with the same key returns the first result.")
+
+
+def enum_field(choices, *, blank: bool = False, **kwargs) -> serializers.ChoiceField:
+    """A choice field documented as an inline enum (several models here have a ``kind`` with different values)."""
+    values = [c[0] for c in choices] + ([""] if blank else [])
+
+    @extend_schema_field({"allOf": [{"type": "string", "enum": values}]})
+    class EnumField(serializers.ChoiceField):
+        pass
+
+    return EnumField(choices=list(choices) + ([("", "")] if blank else []), **kwargs)
+
+
+def _case_param(request, perm=Perm.CASE_VIEW):
+    try:
+        pk = int(request.query_params.get("case") or request.data.get("case"))
+    except (TypeError, ValueError):
+        raise serializers.ValidationError({"case": ["Enter the case id."]}) from None
+    return case_get_for_user(user=request.user, pk=pk, perm=perm)
+
+
+# --- Serializers -----------------------------------------------------------------------------------------------
+
+class ControlSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(allow_null=True, read_only=True, **MONEY)
+    kind = enum_field(ControlKind.choices, read_only=True)
+    release_ground = enum_field(ReleaseGround.choices, blank=True, read_only=True)
+
+    class Meta:
+        model = ControlMeasure
+        fields = ["id", "asset", "case", "kind", "preservation", "ordered_on", "ruling_number", "assisting_body",
+                  "amount", "queue_rank", "status", "effective_on", "expires_on", "renewals", "released_on",
+                  "release_ground", "release_note", "lapsed_on", "team", "controlled_by", "released_by"]
+        read_only_fields = fields
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    estimated_value = serializers.DecimalField(allow_null=True, read_only=True, **MONEY)
+    kind = enum_field(AssetKind.choices, read_only=True)
+    controls = ControlSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Asset
+        fields = ["id", "case", "owner", "kind", "description", "bank_name", "account_number", "certificate_number",
+                  "plate_number", "company_name", "share", "location", "estimated_value", "source", "source_note",
+                  "objection_pending", "created_at", "controls"]
+        read_only_fields = fields
+
+
+class AssetCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    owner = serializers.IntegerField()
+    kind = enum_field(AssetKind.choices)
+    description = serializers.CharField(max_length=200)
+    source = serializers.ChoiceField(AssetSource.choices)
+    source_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    estimated_value = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    location = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    bank_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    account_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    certificate_number = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    plate_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    company_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    share = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+class ObjectionSerializer(serializers.Serializer):
+    objector = serializers.CharField(max_length=200)
+    filed_on = serializers.DateField()
+    grounds = serializers.CharField(required=False, allow_blank=True)
+
+
+class ObjectionDecideSerializer(serializers.Serializer):
+    objection = serializers.IntegerField()
+    status = serializers.ChoiceField([s for s in ObjectionStatus.choices if s[0] != "pending"])
+    decided_on = serializers.DateField()
+
+
+class ControlCreateSerializer(serializers.Serializer):
+    asset = serializers.IntegerField()
+    kind = enum_field(ControlKind.choices)
+    ordered_on = serializers.DateField()
+    ruling_number = serializers.CharField(max_length=60)
+    assisting_body = serializers.CharField(max_length=200)
+    preservation = serializers.BooleanField(default=False)
+    effective_on = serializers.DateField(required=False, allow_null=True)
+    requested_until = serializers.DateField(required=False, allow_null=True)
+    amount = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+
+
+class RenewSerializer(serializers.Serializer):
+    renewed_on = serializers.DateField()
+    ruling_number = serializers.CharField(max_length=60)
+    requested_until = serializers.DateField(required=False, allow_null=True)
+
+
+class ReleaseSerializer(serializers.Serializer):
+    released_on = serializers.DateField()
+    ground = enum_field(ReleaseGround.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    opening_price = serializers.DecimalField(read_only=True, **MONEY)
+    deposit = serializers.DecimalField(allow_null=True, read_only=True, **MONEY)
+    hammer_price = serializers.DecimalField(allow_null=True, read_only=True, **MONEY)
+    kind = enum_field(RoundKind.choices, read_only=True)
+
+    class Meta:
+        model = AuctionRound
+        fields = ["id", "round_no", "kind", "platform", "notice_on", "auction_on", "opening_price", "deposit",
+                  "result", "ended_on", "hammer_price"]
+        read_only_fields = fields
+
+
+class DisposalSerializer(serializers.ModelSerializer):
+    reference_price = serializers.DecimalField(allow_null=True, read_only=True, **MONEY)
+    final_price = serializers.DecimalField(allow_null=True, read_only=True, **MONEY)
+    rounds = RoundSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Disposal
+        fields = ["id", "asset", "case", "team", "status", "reference_method", "reference_requested_on",
+                  "reference_due_on", "reference_price", "reference_report_on", "reference_valid_until", "buyer",
+                  "final_price", "concluded_on", "confirmation_ruling", "ruling_served_on", "handover_due_on",
+                  "handed_over_on", "started_by", "concluded_by", "rounds"]
+        read_only_fields = fields
+
+
+class DisposalCreateSerializer(serializers.Serializer):
+    asset = serializers.IntegerField()
+    team = serializers.IntegerField()
+    reference_method = serializers.ChoiceField(ReferenceMethod.choices)
+    reference_requested_on = serializers.DateField()
+
+
+class ReferencePriceSerializer(serializers.Serializer):
+    reference_price = serializers.DecimalField(**MONEY)
+    report_on = serializers.DateField()
+    valid_months = serializers.IntegerField(default=12)
+
+
+class RoundCreateSerializer(serializers.Serializer):
+    notice_on = serializers.DateField()
+    auction_on = serializers.DateField()
+    opening_price = serializers.DecimalField(**MONEY)
+    deposit = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    platform = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class RoundResultSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    result = serializers.ChoiceField([r for r in RoundResult.choices if r[0] != "pending"])
+    ended_on = serializers.DateField()
+    hammer_price = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    buyer = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class TransferSerializer(serializers.Serializer):
+    transferee = serializers.CharField(max_length=200)
+    transferred_on = serializers.DateField()
+
+
+class RulingSerializer(serializers.Serializer):
+    ruling_number = serializers.CharField(max_length=60)
+    served_on = serializers.DateField()
+
+
+class HandoverSerializer(serializers.Serializer):
+    handed_over_on = serializers.DateField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(read_only=True, **MONEY)
+    signed_amount = serializers.DecimalField(read_only=True, **MONEY)
+    kind = enum_field(EntryKind.choices, read_only=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "case", "kind", "amount", "signed_amount", "occurred_on", "recorded_at", "recorded_by",
+                  "payer", "reference", "memo", "reverses", "payout", "disposal", "payout_due_on", "paid_out_on"]
+        read_only_fields = fields
+
+
+class ReceiptCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    kind = enum_field([(k.value, k.label) for k in RECEIPT_KINDS])
+    amount = serializers.DecimalField(**MONEY)
+    occurred_on = serializers.DateField()
+    payer = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    memo = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    disposal = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+    occurred_on = serializers.DateField(required=False, allow_null=True)
+
+
+class FundsSummarySerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    account_reference = serializers.CharField()
+    balance = serializers.DecimalField(**MONEY)
+    reserved = serializers.DecimalField(**MONEY)
+    available = serializers.DecimalField(**MONEY)
+    received = serializers.DecimalField(**MONEY)
+    paid_out = serializers.DecimalField(**MONEY)
+    awaiting = serializers.DecimalField(**MONEY)
+    overdue_receipts = serializers.IntegerField()
+
+
+class PayoutSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(read_only=True, **MONEY)
+
+    class Meta:
+        model = Payout
+        fields = ["id", "case", "payee", "amount", "payee_account_name", "payee_bank", "payee_account_number", "note",
+                  "status", "prepared_by", "prepared_at", "approved_by", "approved_at", "executed_by", "executed_at",
+                  "returned_reason"]
+        read_only_fields = fields
+
+
+class PayoutCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    payee = serializers.IntegerField()
+    amount = serializers.DecimalField(**MONEY)
+    payee_account_name = serializers.CharField(max_length=200)
+    payee_bank = serializers.CharField(max_length=100)
+    payee_account_number = serializers.CharField(max_length=40)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+# --- Views -----------------------------------------------------------------------------------------------------
+
+class _Base(viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    pagination_class = Pagination
+
+    def _validated(self, serializer_class):
+        s = serializer_class(data=self.request.data)
+        s.is_valid(raise_exception=True)
+        return dict(s.validated_data)
+
+
+class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = AssetSerializer
+    queryset = Asset.objects.none()
+
+    def get_queryset(self):
+        qs = selectors.asset_list_for_user(user=self.request.user).prefetch_related("controls").order_by("id")
+        if self.action == "list" and self.request.query_params.get("case"):
+            qs = qs.filter(case=_case_param(self.request))
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=AssetCreateSerializer, responses={201: AssetSerializer})
+    def create(self, request):
+        d = self._validated(AssetCreateSerializer)
+        case = case_get_for_user(user=request.user, pk=d.pop("case"))
+        owner = CaseParty.objects.filter(case=case, pk=d.pop("owner")).first()
+        asset = services.asset_register(actor=request.user, case=case, owner=owner, **d)
+        return Response(AssetSerializer(asset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ObjectionSerializer, responses={201: AssetSerializer})
+    @action(detail=True, methods=["post"])
+    def objections(self, request, pk=None):
+        d = self._validated(ObjectionSerializer)
+        asset = selectors.asset_get_for_user(user=request.user, pk=pk)
+        services.objection_record(actor=request.user, asset=asset, **d)
+        asset.refresh_from_db()
+        return Response(AssetSerializer(asset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ObjectionDecideSerializer, responses=AssetSerializer)
+    @action(detail=True, methods=["post"], url_path="objections/decide")
+    def objection_decide(self, request, pk=None):
+        d = self._validated(ObjectionDecideSerializer)
+        asset = selectors.asset_get_for_user(user=request.user, pk=pk)
+        objection = get_object_or_404(asset.objections, pk=d.pop("objection"))
+        services.objection_decide(actor=request.user, objection=objection, **d)
+        asset.refresh_from_db()
+        return Response(AssetSerializer(asset).data)
+
+
+class ControlMeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = ControlSerializer
+    queryset = ControlMeasure.objects.none()
+
+    def get_queryset(self):
+        p = self.request.query_params
+        if self.action == "list" and p.get("expiring_within"):
+            try:
+                days = int(p["expiring_within"])
+            except ValueError:
+                raise serializers.ValidationError({"expiring_within": ["Enter a whole number of days."]}) from None
+            return selectors.controls_expiring(user=self.request.user, within_days=days)
+        qs = selectors.control_list_for_user(user=self.request.user).order_by("id")
+        if self.action == "list" and p.get("case"):
+            qs = qs.filter(case=_case_param(self.request))
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", int), OpenApiParameter(
+        "expiring_within", int, description="Only measures in force expiring within this many days, soonest first")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ControlCreateSerializer, responses={201: ControlSerializer})
+    def create(self, request):
+        d = self._validated(ControlCreateSerializer)
+        asset = selectors.asset_get_for_user(user=request.user, pk=d.pop("asset"))
+        control = services.control_order(actor=request.user, asset=asset, **d)
+        return Response(ControlSerializer(control).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RenewSerializer, responses=ControlSerializer)
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        d = self._validated(RenewSerializer)
+        control = services.control_renew(actor=request.user, control=self.get_object(), **d)
+        return Response(ControlSerializer(control).data)
+
+    @extend_schema(request=ReleaseSerializer, responses=ControlSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        d = self._validated(ReleaseSerializer)
+        control = services.control_release(actor=request.user, control=self.get_object(), **d)
+        return Response(ControlSerializer(control).data)
+
+
+class DisposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = DisposalSerializer
+    queryset = Disposal.objects.none()
+
+    def get_queryset(self):
+        qs = selectors.disposal_list_for_user(user=self.request.user).prefetch_related("rounds").order_by("id")
+        if self.action == "list" and self.request.query_params.get("case"):
+            qs = qs.filter(case_id=self.request.query_params["case"])
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def _done(self, disposal, code=status.HTTP_200_OK):
+        disposal = selectors.disposal_get_for_user(user=self.request.user, pk=disposal.pk)
+        return Response(DisposalSerializer(disposal).data, status=code)
+
+    @extend_schema(request=DisposalCreateSerializer, responses={201: DisposalSerializer})
+    def create(self, request):
+        d = self._validated(DisposalCreateSerializer)
+        asset = get_object_or_404(Asset.objects.select_related("case"), pk=d.pop("asset"),
+                                  case__court_id=request.user.court_id)
+        team = Team.objects.filter(pk=d.pop("team"), court_id=request.user.court_id).first()
+        disposal = services.disposal_start(actor=request.user, asset=asset, team=team, **d)
+        return self._done(disposal, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReferencePriceSerializer, responses=DisposalSerializer)
+    @action(detail=True, methods=["post"], url_path="reference-price")
+    def reference_price(self, request, pk=None):
+        d = self._validated(ReferencePriceSerializer)
+        return self._done(services.disposal_reference_price_set(actor=request.user, disposal=self.get_object(), **d))
+
+    @extend_schema(request=RoundCreateSerializer, responses={201: DisposalSerializer})
+    @action(detail=True, methods=["post"])
+    def rounds(self, request, pk=None):
+        d = self._validated(RoundCreateSerializer)
+        auction = services.auction_round_schedule(actor=request.user, disposal=self.get_object(), **d)
+        return self._done(auction.disposal, status.HTTP_201_CREATED)
+
+    @extend_schema(request=RoundResultSerializer, responses=DisposalSerializer)
+    @action(detail=True, methods=["post"], url_path="round-result")
+    def round_result(self, request, pk=None):
+        d = self._validated(RoundResultSerializer)
+        disposal = self.get_object()
+        auction = get_object_or_404(disposal.rounds, pk=d.pop("round"))
+        services.auction_round_record_result(actor=request.user, auction=auction, **d)
+        return self._done(disposal)
+
+    @extend_schema(request=TransferSerializer, responses=DisposalSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        d = self._validated(TransferSerializer)
+        return self._done(services.disposal_transfer_in_lieu(actor=request.user, disposal=self.get_object(), **d))
+
+    @extend_schema(request=RulingSerializer, responses=DisposalSerializer)
+    @action(detail=True, methods=["post"])
+    def ruling(self, request, pk=None):
+        d = self._validated(RulingSerializer)
+        return self._done(services.disposal_ruling_record(actor=request.user, disposal=self.get_object(), **d))
+
+    @extend_schema(request=HandoverSerializer, responses=DisposalSerializer)
+    @action(detail=True, methods=["post"])
+    def handover(self, request, pk=None):
+        d = self._validated(HandoverSerializer)
+        return self._done(services.disposal_handover_record(actor=request.user, disposal=self.get_object(), **d))
+
+    @extend_schema(request=ReasonSerializer, responses=DisposalSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        d = self._validated(ReasonSerializer)
+        return self._done(services.disposal_withdraw(actor=request.user, disposal=self.get_object(), **d))
+
+
+class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = LedgerEntrySerializer
+    queryset = LedgerEntry.objects.none()
+
+    def get_queryset(self):
+        p = self.request.query_params
+        if self.action == "list" and p.get("awaiting_payout") in ("1", "true"):
+            return selectors.funds_awaiting(user=self.request.user)
+        qs = selectors.ledger_list_for_user(user=self.request.user).order_by("occurred_on", "id")
+        if self.action == "list" and p.get("case"):
+            qs = qs.filter(case=_case_param(self.request))
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", int), OpenApiParameter(
+        "awaiting_payout", bool, description="Only receipts not yet paid out, by payout due date")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ReceiptCreateSerializer, responses={201: LedgerEntrySerializer})
+    def create(self, request):
+        d = self._validated(ReceiptCreateSerializer)
+        case = case_get_for_user(user=request.user, pk=d.pop("case"))
+        disposal_id = d.pop("disposal", None)
+        disposal = get_object_or_404(Disposal, pk=disposal_id, case=case) if disposal_id else None
+        entry = services.receipt_record(actor=request.user, case=case, disposal=disposal, **d)
+        return Response(LedgerEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReverseSerializer, responses={201: LedgerEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        d = self._validated(ReverseSerializer)
+        entry = services.entry_reverse(actor=request.user, entry=self.get_object(), **d)
+        return Response(LedgerEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class CaseFundsView(APIView):
+    """A case's fund account: balance, amounts reserved for payouts, received, paid out, awaiting payout."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=FundsSummarySerializer)
+    def get(self, request, case_id: int):
+        case = case_get_for_user(user=request.user, pk=case_id)
+        s = selectors.case_funds_summary(case=case)
+        return Response(FundsSummarySerializer({
+            "case": case.pk, "account_reference": case.account_reference, "balance": s.balance,
+            "reserved": s.reserved, "available": s.available, "received": s.received, "paid_out": s.paid_out,
+            "awaiting": s.awaiting, "overdue_receipts": s.overdue_receipts}).data)
+
+
+class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = PayoutSerializer
+    queryset = Payout.objects.none()
+
+    def get_queryset(self):
+        p = self.request.query_params
+        if self.action == "list" and p.get("queue") in ("1", "true"):
+            return selectors.payout_queue(user=self.request.user)
+        qs = selectors.payout_list_for_user(user=self.request.user).order_by("-prepared_at", "-id")
+        if self.action == "list" and p.get("case"):
+            qs = qs.filter(case=_case_param(self.request))
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", int), OpenApiParameter(
+        "queue", bool, description="Only payouts awaiting approval or payment that you may approve")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def _key(self):
+        return self.request.headers.get("Idempotency-Key")
+
+    @extend_schema(request=PayoutCreateSerializer, responses={201: PayoutSerializer, 200: PayoutSerializer},
+                   parameters=[IDEMPOTENCY_HEADER])
+    def create(self, request):
+        d = self._validated(PayoutCreateSerializer)
+        case = case_get_for_user(user=request.user, pk=d.pop("case"))
+        payee = CaseParty.objects.filter(case=case, pk=d.pop("payee")).first()
+        payout = services.payout_prepare(actor=request.user, case=case, payee=payee, idempotency_key=self._key(), **d)
+        return Response(PayoutSerializer(payout).data,
+                        status=status.HTTP_200_OK if payout.replayed else status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=PayoutSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return Response(PayoutSerializer(services.payout_approve(actor=request.user, payout=self.get_object())).data)
+
+    @extend_schema(request=None, responses=PayoutSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"])
+    def execute(self, request, pk=None):
+        payout = services.payout_execute(actor=request.user, payout=self.get_object(), idempotency_key=self._key())
+        return Response(PayoutSerializer(payout).data)
+
+    @extend_schema(request=ReasonSerializer, responses=PayoutSerializer, operation_id="payouts_return")
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        d = self._validated(ReasonSerializer)
+        return Response(PayoutSerializer(services.payout_return(actor=request.user, payout=self.get_object(),
+                                                                **d)).data)
+
+    @extend_schema(request=ReasonSerializer, responses=PayoutSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        d = self._validated(ReasonSerializer)
+        return Response(PayoutSerializer(services.payout_cancel(actor=request.user, payout=self.get_object(),
+                                                                **d)).data)
+
+
+# --- Calculators -----------------------------------------------------------------------------------------------
+
+class FeeInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    preservation = serializers.BooleanField(default=False)
+
+
+class FeeLineSerializer(serializers.Serializer):
+    lower = serializers.DecimalField(allow_null=True, **MONEY)
+    upper = serializers.DecimalField(allow_null=True, **MONEY)
+    rate = serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True, coerce_to_string=True)
+    portion = serializers.DecimalField(allow_null=True, **MONEY)
+    fee = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=True)
+
+
+class FeeResultSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(allow_null=True, **MONEY)
+    lines = FeeLineSerializer(many=True)
+    subtotal = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=True)
+    cap = serializers.DecimalField(allow_null=True, **MONEY)
+    total = serializers.DecimalField(**MONEY)
+
+
+class DatedAmountSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY)
+
+
+class InterestInputSerializer(serializers.Serializer):
+    principal = serializers.DecimalField(**MONEY)
+    start = serializers.DateField(help_text="The day the performance period expired")
+    end = serializers.DateField(help_text="The payment (or calculation) date")
+    payments = DatedAmountSerializer(many=True, required=False)
+    excluded_periods = inline_serializer("ExcludedPeriod", {"first": serializers.DateField(),
+                                                            "last": serializers.DateField()}, many=True,
+                                         required=False)
+
+
+class SegmentSerializer(serializers.Serializer):
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    days = serializers.IntegerField()
+    principal = serializers.DecimalField(**MONEY)
+    excluded = serializers.BooleanField()
+    interest = serializers.DecimalField(max_digits=24, decimal_places=6, coerce_to_string=True)
+
+
+class InterestResultSerializer(serializers.Serializer):
+    principal = serializers.DecimalField(**MONEY)
+    daily_rate = serializers.DecimalField(max_digits=10, decimal_places=6, coerce_to_string=True)
+    days = serializers.IntegerField()
+    excluded_days = serializers.IntegerField()
+    segments = SegmentSerializer(many=True)
+    total = serializers.DecimalField(**MONEY)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ClaimInputSerializer(serializers.Serializer):
+    creditor = serializers.CharField(max_length=200)
+    principal = serializers.DecimalField(**MONEY)
+    interest = serializers.DecimalField(default="0", **MONEY)
+    priority_class = serializers.ChoiceField(PriorityClass.choices, default=PriorityClass.ORDINARY)
+    rank = serializers.IntegerField(default=0, min_value=0)
+    seizure_order = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class DistributionInputSerializer(serializers.Serializer):
+    total = serializers.DecimalField(**MONEY)
+    sale_costs = serializers.DecimalField(default="0", **MONEY)
+    enforcement_costs = serializers.DecimalField(default="0", **MONEY)
+    mode = serializers.ChoiceField(DistributionMode.choices, default=DistributionMode.PRO_RATA)
+    claims = ClaimInputSerializer(many=True)
+
+
+class DistributionLineSerializer(serializers.Serializer):
+    claim_id = serializers.IntegerField()
+    creditor = serializers.CharField()
+    priority_class = serializers.CharField()
+    step = serializers.IntegerField()
+    principal_owed = serializers.DecimalField(**MONEY)
+    interest_owed = serializers.DecimalField(**MONEY)
+    principal_paid = serializers.DecimalField(**MONEY)
+    interest_paid = serializers.DecimalField(**MONEY)
+    paid = serializers.DecimalField(**MONEY)
+    shortfall = serializers.DecimalField(**MONEY)
+
+
+class DistributionResultSerializer(serializers.Serializer):
+    total = serializers.DecimalField(**MONEY)
+    sale_costs_paid = serializers.DecimalField(**MONEY)
+    enforcement_costs_paid = serializers.DecimalField(**MONEY)
+    lines = DistributionLineSerializer(many=True)
+    surplus = serializers.DecimalField(**MONEY)
+
+
+class _CalcView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def _input(self, serializer_class):
+        from django.core.exceptions import PermissionDenied
+
+        from accounts.policy import has_perm
+
+        if not has_perm(self.request.user, Perm.CASE_VIEW):
+            raise PermissionDenied
+        s = serializer_class(data=self.request.data)
+        s.is_valid(raise_exception=True)
+        return s.validated_data
+
+
+class EnforcementFeeView(_CalcView):
+    """Enforcement application fee (or, with ``preservation``, the preservation fee), tier by tier (§4)."""
+
+    @extend_schema(request=FeeInputSerializer, responses=FeeResultSerializer)
+    def post(self, request):
+        d = self._input(FeeInputSerializer)
+        result = services.enforcement_fee_calculate(court=request.user.court_id, amount=d.get("amount"),
+                                                    preservation=d["preservation"])
+        return Response(FeeResultSerializer(result).data)
+
+
+class InterestView(_CalcView):
+    """Doubled-part interest for delayed performance, with part payments (§5.2)."""
+
+    @extend_schema(request=InterestInputSerializer, responses=InterestResultSerializer)
+    def post(self, request):
+        d = self._input(InterestInputSerializer)
+        result = services.interest_calculate(
+            court=request.user.court_id, principal=d["principal"], start=d["start"], end=d["end"],
+            payments=[(p["date"], p["amount"]) for p in d.get("payments", [])],
+            excluded_periods=[(p["first"], p["last"]) for p in d.get("excluded_periods", [])])
+        return Response(InterestResultSerializer(result).data)
+
+
+class DistributionView(_CalcView):
+    """Distribution of proceeds among several creditors (§5.1); the parts sum exactly to the total."""
+
+    @extend_schema(request=DistributionInputSerializer, responses=DistributionResultSerializer)
+    def post(self, request):
+        d = self._input(DistributionInputSerializer)
+        claims = [services.calculators.ClaimInput(**c) for c in d["claims"]]
+        result = services.distribution_calculate(court=request.user.court_id, total=d["total"],
+                                                 sale_costs=d["sale_costs"],
+                                                 enforcement_costs=d["enforcement_costs"], claims=claims,
+                                                 mode=d["mode"])
+        return Response(DistributionResultSerializer(result).data)
