@@ -232,9 +232,11 @@ class ControlMeasure(models.Model):
         ]
         indexes = [
             # The expiring-controls list and the lapse scan: in-force measures by expiry.
-            models.Index(fields=["court", "expires_on"], condition=Q(status="active"), name="control_active_expiry"),
+            models.Index(fields=["court", "expires_on", "id"], condition=Q(status="active"),
+                         name="control_active_expiry"),
             models.Index(fields=["expires_on"], condition=Q(status="active"), name="control_expiry_scan"),
-            models.Index(fields=["case"], name="control_case_idx"),
+            # The same list for an officer: their cases' in-force measures by expiry (index-only per case).
+            models.Index(fields=["case", "expires_on"], condition=Q(status="active"), name="control_case_active_expiry"),
         ]
 
     def __str__(self) -> str:
@@ -445,7 +447,7 @@ class LedgerEntry(models.Model):
             # A case's balance is an index-only sum.
             models.Index(fields=["case"], include=["signed_amount"], name="ledger_case_balance"),
             # Funds awaiting payout: receipts not yet paid out, by due date.
-            models.Index(fields=["court", "payout_due_on"], condition=Q(paid_out_on__isnull=True)
+            models.Index(fields=["court", "payout_due_on", "id"], condition=Q(paid_out_on__isnull=True)
                          & Q(payout_due_on__isnull=False), name="ledger_awaiting_payout"),
         ]
         triggers = [

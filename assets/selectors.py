@@ -37,6 +37,47 @@ def _case_scope(user, perm: Perm) -> Q:
 
 # --- Assets and controls ---------------------------------------------------------------------------------------
 
+@dataclass
+class Window:
+    """One page of a long list without a COUNT(*): ``size`` rows plus a look-ahead row to know if there is more.
+    Court-wide lists can hold tens of thousands of rows; counting them on every view costs more than the page."""
+
+    items: list
+    number: int
+    has_next: bool
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def page_window(qs: QuerySet, page, size: int = 50) -> Window:
+    try:
+        number = max(1, min(int(page), 10_000))
+    except (TypeError, ValueError):
+        number = 1
+    rows = list(qs[(number - 1) * size:number * size + 1])
+    return Window(rows[:size], number, len(rows) > size)
+
+
 def asset_list_for_case(*, case: Case) -> list[Asset]:
     """A case's assets with their measures, disposals and objections: a fixed number of queries."""
     return list(

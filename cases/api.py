@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -123,10 +125,10 @@ class CaseRegisterSerializer(serializers.Serializer):
     cause = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     obligation_kind = EnumChoiceField(choices=ObligationKind.choices, default=ObligationKind.MONEY)
     act_description = serializers.CharField(required=False, allow_blank=True, default="")
-    principal = serializers.DecimalField(**MONEY, min_value=0, default="0")
-    interest_awarded = serializers.DecimalField(**MONEY, min_value=0, default="0")
-    litigation_costs = serializers.DecimalField(**MONEY, min_value=0, default="0")
-    other_amount = serializers.DecimalField(**MONEY, min_value=0, default="0")
+    principal = serializers.DecimalField(**MONEY, min_value=0, default=Decimal("0.00"))
+    interest_awarded = serializers.DecimalField(**MONEY, min_value=0, default=Decimal("0.00"))
+    litigation_costs = serializers.DecimalField(**MONEY, min_value=0, default=Decimal("0.00"))
+    other_amount = serializers.DecimalField(**MONEY, min_value=0, default=Decimal("0.00"))
     assets_known = serializers.BooleanField(required=False, default=False)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True,
                                               default=None)

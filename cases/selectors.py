@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require, scope_q
 from core.rules.identifiers import normalize_id
@@ -71,11 +71,24 @@ class CaseSearch:
     fuzzy: bool = False
 
 
+# Chinese names are 2-4 characters, so one wrong character already halves the shared trigrams: pg_trgm's default
+# threshold (0.3) misses 欧阳健华 for 欧阳建华 (0.25). The ``%`` operator (which the GIN index serves) uses this.
+FUZZY_NAME_THRESHOLD = 0.2
+
+
+def _set_similarity_threshold() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(FUZZY_NAME_THRESHOLD)])
+
+
 def _party_name_q(name: str, fuzzy: bool) -> Q:
     """Cases with a party whose name matches: contains for 3+ characters, prefix for shorter (both served by the
     trigram index), or similar (pg_trgm ``%``) when fuzzy."""
     name = name.strip()
     if fuzzy:
+        _set_similarity_threshold()
         parties = Party.objects.filter(name__trigram_similar=name)
     elif len(name) >= 3:
         parties = Party.objects.filter(name__contains=name)
@@ -268,12 +281,32 @@ def case_audit_trail(*, case: Case, limit: int = 200) -> list[dict]:
         else:
             r["changes"] = [(f, before.get(f), v) for f, v in r["values"].items() if before.get(f) != v]
         last[key] = r["values"]
+    from django.conf import settings as django_settings
+
     from accounts.models import User
 
+    # Show people by name and choices by label; collect every user id first so names cost one query.
+    for r in rows:
+        for f in r["model"]._meta.concrete_fields:
+            if f.is_relation and f.related_model._meta.label == django_settings.AUTH_USER_MODEL:
+                user_ids |= {v for (name, b, a) in r["changes"] if name == f.attname for v in (b, a) if v}
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+    event_labels = {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}
     for r in rows:
         r["user"] = users.get(r["user_id"])
-        labels = {f.attname: f.verbose_name for f in r["model"]._meta.concrete_fields}
-        r["changes"] = [(labels.get(f, f), b, a) for f, b, a in r["changes"]]
+        r["event"] = event_labels.get(r["event"], r["event"])
+        meta = {f.attname: f for f in r["model"]._meta.concrete_fields}
+
+        def shown(name, value):
+            f = meta.get(name)
+            if value is None or f is None:
+                return value
+            if f.is_relation and f.related_model._meta.label == django_settings.AUTH_USER_MODEL:
+                return users.get(value, value)
+            if f.choices:
+                return dict(f.flatchoices).get(value, value)
+            return value
+
+        r["changes"] = [(meta[f].verbose_name if f in meta else f, shown(f, b), shown(f, a)) for f, b, a in r["changes"]]
     rows.reverse()
     return rows[:limit]

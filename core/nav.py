@@ -27,6 +27,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Cases"), "cases:list", (Perm.CASE_VIEW,)),
     NavItem(_("Register a case"), "cases:register", (Perm.CASE_REGISTER,)),
     NavItem(_("My deadlines"), "deadlines:mine", (Perm.CASE_ACT,)),
+    NavItem(_("Overdue"), "deadlines:overdue", (Perm.CASE_CLOSE_APPROVE,)),
     NavItem(_("Approvals"), "cases:approvals", (Perm.CASE_CLOSE_APPROVE, Perm.PAYOUT_APPROVE)),
     NavItem(_("Seized assets"), "assets:controls_expiring", (Perm.ASSET_CONTROL, Perm.CASE_CLOSE_APPROVE)),
     NavItem(_("Case funds"), "assets:funds_awaiting", (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)),

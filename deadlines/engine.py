@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, transaction
 from django.utils import timezone
@@ -105,7 +106,8 @@ def _rule_values() -> tuple[str, dict]:
 
 
 def _setup(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
-    run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_cal, _dl_wd, _dl_case, _dl_src, _dl_new")
+    run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_cal, _dl_wd, _dl_case, _dl_src, _dl_new, _dl_notice, "
+        "_dl_term, _dl_pause, _dl_started")
     values, params = _rule_values()
     params["term_kind"] = K.TERM
     params["filing_kind"] = K.FILING
@@ -120,7 +122,7 @@ def _setup(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
                    AS months,
                COALESCE(tn.value #>> '{{}}', '3')::int AS months_nonlit,
                COALESCE(r.working_days, d.working) AS working, d.roll,
-               COALESCE(r.warn_days::int[], d.warn) AS warn,
+               ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(r.warn_days::int[], d.warn)) x ORDER BY x DESC) AS warn,
                COALESCE(r.enabled, true) AS enabled
         FROM accounts_court c
         CROSS JOIN (VALUES {values}) AS d(kind, days, months, working, roll, warn)
@@ -158,7 +160,9 @@ def _setup(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
             LEFT JOIN deadlines_holiday own ON own.court_id = days.ck AND own.date = days.day
             LEFT JOIN deadlines_holiday nat ON nat.court_id IS NULL AND nat.date = days.day
         )
-        SELECT ck, day, working, sum(working::int) OVER (PARTITION BY ck ORDER BY day)::int AS cum FROM flags
+        SELECT ck, day, working, sum(working::int) OVER (PARTITION BY ck ORDER BY day)::int AS cum,
+               min(CASE WHEN working THEN day END) OVER (PARTITION BY ck ORDER BY day DESC) AS next_work
+        FROM flags
     """, {"from": CALENDAR_FROM, "to": CALENDAR_TO})
     run("CREATE TEMP TABLE _dl_wd ON COMMIT DROP AS SELECT ck, cum, day FROM _dl_cal WHERE working")
     run("ANALYZE _dl_cal; ANALYZE _dl_wd; ANALYZE _dl_rule; ANALYZE _dl_court")
@@ -191,7 +195,7 @@ def _rule_join(alias: str, kind_sql: str) -> str:
     return f"JOIN _dl_rule {alias} ON {alias}.court_id = c.court_id AND {alias}.kind = {kind_sql} AND {alias}.enabled"
 
 
-def _case_sources(today: date) -> tuple[list[str], dict]:
+def _case_sources(today: date, full: bool = False) -> tuple[list[str], list[str], dict]:
     action = _model("cases.Action", "case", "kind", "occurred_on")
     issued = _model("notices.IssuedDocument", "case", "doc_type", "issued_at")
     pause = _model("cases.TermPause", "case", "started_on", "ended_on")
@@ -201,75 +205,85 @@ def _case_sources(today: date) -> tuple[list[str], dict]:
         "objection_type": CaseType.OBJECTION, "recon_type": CaseType.RECONSIDERATION,
         "zb": ClosureMode.TERMINATED_ROUND, "fulfilled": ClosureMode.FULFILLED, "today": today,
         "notice_docs": list(NOTICE_DOC_TYPES),
+        # The filing deadline is met once and for all when the case is filed: the hourly scan recomputes it only for
+        # cases filed in the last 90 days (their rows never change afterwards); a single case's recompute does all.
+        "full": full,
     }
-    parts = []
+    parts: list[str] = []
+    prep: list[str] = []  # aggregates computed once per scan, joined by hash (never one subquery per case)
     cols = "c.id, c.court_id, c.team_id, c.resp, c.ck"
 
     parts.append(f"""
         SELECT 'case', c.id, 'filing', 0, {cols}, c.received_on, c.received_on, r.months, r.days, r.working,
                r.roll, r.warn, c.filed_on
         FROM _dl_case c {_rule_join('r', "'filing'")}
-        WHERE c.case_type = ANY(%(impl)s)""")
+        WHERE c.case_type = ANY(%(impl)s) AND (c.filed_on >= %(today)s::date - 90 OR %(full)s)""")
 
-    # 执行通知 and 报告财产令 within 10 days of filing: met by the first notice served or notice document issued.
+    # 执行通知 and 报告财产令 within 10 days of filing: met by the first notice served or notice document issued
+    # (aggregated once per scan into _dl_notice, joined by hash).
     met = []
     if action is not None:
-        met.append(f"""(SELECT min(a.{_c(action, 'occurred_on')}) FROM {_t(action)} a
-                        WHERE a.{_c(action, 'case')} = c.id AND a.{_c(action, 'kind')} = 'notice_served')""")
+        met.append(f"""SELECT a.{_c(action, 'case')} AS case_id, a.{_c(action, 'occurred_on')} AS on_
+                       FROM {_t(action)} a JOIN _dl_case c ON c.id = a.{_c(action, 'case')}
+                       WHERE a.{_c(action, 'kind')} = 'notice_served'""")
     if issued is not None:
-        met.append(f"""(SELECT min((i.{_c(issued, 'issued_at')} AT TIME ZONE '{LOCAL_TZ}')::date) FROM {_t(issued)} i
-                        WHERE i.{_c(issued, 'case')} = c.id AND i.{_c(issued, 'doc_type')} = ANY(%(notice_docs)s))""")
-    notice_met = f"LEAST({', '.join(met)})" if met else "NULL::date"
+        met.append(f"""SELECT i.{_c(issued, 'case')}, (i.{_c(issued, 'issued_at')} AT TIME ZONE '{LOCAL_TZ}')::date
+                       FROM {_t(issued)} i JOIN _dl_case c ON c.id = i.{_c(issued, 'case')}
+                       WHERE i.{_c(issued, 'doc_type')} = ANY(%(notice_docs)s)""")
+    if not met:
+        met.append("SELECT NULL::bigint, NULL::date WHERE false")
+    prep.append(f"""CREATE TEMP TABLE _dl_notice ON COMMIT DROP AS
+                    SELECT case_id, min(on_) AS met FROM ({' UNION ALL '.join(met)}) x(case_id, on_) GROUP BY case_id""")
     parts.append(f"""
         SELECT 'case', c.id, 'notice', 0, {cols}, c.filed_on, c.filed_on, r.months, r.days, r.working,
-               r.roll, r.warn, {notice_met}
+               r.roll, r.warn, n.met
         FROM _dl_case c {_rule_join('r', "'notice'")}
+        LEFT JOIN _dl_notice n ON n.case_id = c.id
         WHERE c.case_type = ANY(%(executive)s) AND c.stage = ANY(%(open)s)""")
 
-    # The 6-month term (3 for non-litigation) plus extensions, pushed out by excluded periods (TermPause).
-    ext_sql = (f"""(SELECT sum(x.{_c(ext, 'months')}) FROM {_t(ext)} x WHERE x.{_c(ext, 'case')} = c.id)"""
-               if ext is not None else "0")
-    if pause is not None:
-        pause_sql = f"""
-            LEFT JOIN LATERAL (
-                WITH p AS (
-                    SELECT GREATEST(tp.{_c(pause, 'started_on')}, c.filed_on) AS s,
-                           COALESCE(tp.{_c(pause, 'ended_on')}, GREATEST(%(today)s::date, tp.{_c(pause, 'started_on')})) AS e
-                    FROM {_t(pause)} tp
-                    WHERE tp.{_c(pause, 'case')} = c.id
-                      AND COALESCE(tp.{_c(pause, 'ended_on')}, %(today)s::date) >= c.filed_on
-                ), p2 AS (
-                    SELECT s, e, max(e) OVER (ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
-                    FROM p
-                ), p3 AS (
-                    SELECT s, e, sum(CASE WHEN prev_e IS NULL OR s > prev_e + 1 THEN 1 ELSE 0 END)
-                                 OVER (ORDER BY s, e) AS grp
-                    FROM p2
-                ), isl AS (
-                    SELECT min(s) AS s, max(e) AS e FROM p3 GROUP BY grp
-                ), acc AS (
-                    SELECT s, (e - s + 1) AS len,
-                           COALESCE(sum(e - s + 1) OVER (ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-                                    0) AS before
-                    FROM isl
-                ), ok AS (
-                    SELECT len, bool_and(s <= t0.d0 + before::int) OVER (ORDER BY s) AS run_ok FROM acc
-                )
-                SELECT COALESCE(sum(len) FILTER (WHERE run_ok), 0)::int AS days FROM ok
-            ) px ON true"""
-        pause_days = "px.days"
-    else:
-        pause_sql, pause_days = "", "0"
-    parts.append(f"""
-        SELECT 'case', c.id, 'term', 0, {cols}, c.filed_on, t0.d0 + {pause_days}, 0, 0, false, r.roll, r.warn,
-               CASE WHEN c.closed_on IS NOT NULL THEN c.closed_on END
-        FROM _dl_case c {_rule_join('r', "'term'")}
-        CROSS JOIN LATERAL (
-            SELECT (c.filed_on + make_interval(months => CASE WHEN c.non_litigation THEN r.months_nonlit ELSE r.months END
-                    + COALESCE({ext_sql}, 0)::int))::date AS d0
-        ) t0
-        {pause_sql}
+    # The 6-month term (3 for non-litigation) plus extensions (_dl_term.d0), pushed out by excluded periods
+    # (TermPause), merged and applied in order as core.rules.calendar.extend_by_excluded does (_dl_pause).
+    ext_join = (f"""LEFT JOIN (SELECT x.{_c(ext, 'case')} AS case_id, sum(x.{_c(ext, 'months')})::int AS m
+                              FROM {_t(ext)} x JOIN _dl_case c ON c.id = x.{_c(ext, 'case')} GROUP BY 1) e
+                    ON e.case_id = c.id""" if ext is not None else "LEFT JOIN (SELECT 0 AS case_id, 0 AS m) e ON false")
+    prep.append(f"""CREATE TEMP TABLE _dl_term ON COMMIT DROP AS
+        SELECT c.id, (c.filed_on + make_interval(months => CASE WHEN c.non_litigation THEN r.months_nonlit
+                                                               ELSE r.months END + COALESCE(e.m, 0)))::date AS d0
+        FROM _dl_case c {_rule_join('r', "'term'")} {ext_join}
         WHERE c.case_type = ANY(%(executive)s)""")
+    if pause is not None:
+        prep.append(f"""CREATE TEMP TABLE _dl_pause ON COMMIT DROP AS
+        WITH p AS (
+            SELECT tp.{_c(pause, 'case')} AS case_id, t.d0, GREATEST(tp.{_c(pause, 'started_on')}, c.filed_on) AS s,
+                   COALESCE(tp.{_c(pause, 'ended_on')}, GREATEST(%(today)s::date, tp.{_c(pause, 'started_on')})) AS e
+            FROM {_t(pause)} tp JOIN _dl_term t ON t.id = tp.{_c(pause, 'case')} JOIN _dl_case c ON c.id = t.id
+            WHERE COALESCE(tp.{_c(pause, 'ended_on')}, %(today)s::date) >= c.filed_on
+        ), p2 AS (
+            SELECT p.*, max(e) OVER (PARTITION BY case_id ORDER BY s, e
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
+            FROM p
+        ), p3 AS (
+            SELECT p2.*, sum(CASE WHEN prev_e IS NULL OR s > prev_e + 1 THEN 1 ELSE 0 END)
+                             OVER (PARTITION BY case_id ORDER BY s, e) AS grp
+            FROM p2
+        ), isl AS (
+            SELECT case_id, d0, min(s) AS s, max(e) AS e FROM p3 GROUP BY case_id, d0, grp
+        ), acc AS (
+            SELECT isl.*, (e - s + 1) AS len,
+                   COALESCE(sum(e - s + 1) OVER (PARTITION BY case_id ORDER BY s
+                                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::int AS before
+            FROM isl
+        ), ok AS (
+            SELECT case_id, len, bool_and(s <= d0 + before) OVER (PARTITION BY case_id ORDER BY s) AS run_ok FROM acc
+        )
+        SELECT case_id, COALESCE(sum(len) FILTER (WHERE run_ok), 0)::int AS days FROM ok GROUP BY case_id""")
+    else:
+        prep.append("CREATE TEMP TABLE _dl_pause ON COMMIT DROP AS SELECT 0::bigint AS case_id, 0 AS days WHERE false")
+    parts.append(f"""
+        SELECT 'case', c.id, 'term', 0, {cols}, c.filed_on, t.d0 + COALESCE(pz.days, 0), 0, 0, false, r.roll, r.warn,
+               c.closed_on
+        FROM _dl_case c JOIN _dl_term t ON t.id = c.id {_rule_join('r', "'term'")}
+        LEFT JOIN _dl_pause pz ON pz.case_id = c.id""")
 
     for kind, ctype in ((K.OBJECTION, "objection_type"), (K.RECONSIDERATION, "recon_type")):
         parts.append(f"""
@@ -341,7 +355,7 @@ def _case_sources(today: date) -> tuple[list[str], dict]:
         WHERE cp.restricted_on IS NOT NULL AND cp.restriction_lifted_on IS NULL AND c.stage = ANY(%(open)s)
           AND r.months > 0""")
     params["open"] = [str(s) for s in OPEN_STAGES]
-    return parts, params
+    return prep, parts, params
 
 
 def _lead_petition_settlement_sources() -> list[str]:
@@ -404,18 +418,14 @@ def _asset_sources() -> list[str]:
             {_rule_join('r', "'preservation_renewal'")}
             WHERE {cm('expires_on')} IS NOT NULL AND {cm('status')} = 'active' AND {cm('preservation')}""")
         asset = _model("assets.Asset", "kind")
-        disposal = _model("assets.Disposal", "asset")
+        disposal = _model("assets.Disposal", "asset", "reference_requested_on")
         if asset is not None:
-            started = "NULL::date"
+            started_join, started = "", "NULL::date"
             if disposal is not None:
-                date_field = next((f for f in ("reference_requested_on", "started_on", "created_at")
-                                   if _model("assets.Disposal", f) is not None), None)
-                if date_field:
-                    expr = f"d.{_c(disposal, date_field)}"
-                    if date_field.endswith("_at"):
-                        expr = f"({expr} AT TIME ZONE '{LOCAL_TZ}')::date"
-                    started = (f"(SELECT min({expr}) FROM {_t(disposal)} d "
-                               f"WHERE d.{_c(disposal, 'asset')} = {cm('asset')})")
+                started_join = f"""LEFT JOIN (SELECT d.{_c(disposal, 'asset')} AS asset_id,
+                                                     min(d.{_c(disposal, 'reference_requested_on')}) AS on_
+                                              FROM {_t(disposal)} d GROUP BY 1) ds ON ds.asset_id = {cm('asset')}"""
+                started = "ds.on_"
             parts.append(f"""
                 SELECT 'control', m.id, 'reference_price', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
                        {cm('effective_on')}, {cm('effective_on')}, r.months, r.days, r.working, r.roll, r.warn,
@@ -423,6 +433,7 @@ def _asset_sources() -> list[str]:
                 FROM _dl_case c JOIN {_t(control)} m ON {cm('case')} = c.id
                 JOIN {_t(asset)} a ON a.id = {cm('asset')}
                 {_rule_join('r', "'reference_price'")}
+                {started_join}
                 WHERE {cm('kind')} IN ('seizure', 'detention') AND {cm('effective_on')} IS NOT NULL
                   AND NOT {cm('preservation')} AND {cm('status')} IN ('active', 'released', 'lapsed')
                   AND a.{_c(asset, 'kind')} NOT IN ('bank_deposit', 'wage_income')
@@ -477,69 +488,78 @@ def _asset_sources() -> list[str]:
 
 # --- the recompute ------------------------------------------------------------------------------------------------
 
+SOURCE_CODES = list(S.values)
+KIND_CODES = list(K.values)
+
+
+def code_of(source_type: str, kind: str, seq: int = 0) -> int:
+    """(source type, kind, period) as one integer, so the engine's joins hash two integers, not strings."""
+    return (SOURCE_CODES.index(source_type) + 1) * 1_000_000 + (KIND_CODES.index(kind) + 1) * 1000 + seq
+
+
 SYNC_COLUMNS = ("case_id", "court_id", "team_id", "responsible_id", "start_on", "due_on", "warn_from", "warn_days",
                 "status", "met_on")
 
 
 def _compute(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
     _setup(run, today=today, case_ids=case_ids)
-    parts, params = _case_sources(today)
+    prep, parts, params = _case_sources(today, full=case_ids is not None)
+    params.update({"receipts": list(RECEIPT_KINDS), "today": today, "st_codes": SOURCE_CODES,
+                   "kind_codes": KIND_CODES})
+    for sql in prep:
+        run(sql, params)
     parts += _lead_petition_settlement_sources()
     parts += _asset_sources()
     params.update({"receipts": list(RECEIPT_KINDS), "today": today})
     union = "\nUNION ALL\n".join(parts)
+    union = "\nUNION ALL\n".join(parts)
     run(f"""
-        CREATE TEMP TABLE _dl_src ON COMMIT DROP AS
-        SELECT * FROM ({union}) AS s(source_type, source_id, kind, seq, case_id, court_id, team_id, responsible_id,
-                                    ck, start_on, base, months, days, working, roll, warn, met_on)
-        WHERE s.base IS NOT NULL
-    """, params)
-    run("ANALYZE _dl_src")
-    # Due dates: months, then n calendar days or the n-th working day; calendar-day deadlines on a rest day move to
-    # the next working day (CPL art 85).
-    run("""
         CREATE TEMP TABLE _dl_new ON COMMIT DROP AS
         WITH a AS (
             SELECT s.*, CASE WHEN s.months = 0 THEN s.base
-                             ELSE (s.base + make_interval(months => s.months))::date END AS b2
-            FROM _dl_src s
-        ), b AS (
-            SELECT a.*, CASE WHEN a.working THEN COALESCE(w.day, a.b2 + a.days) ELSE a.b2 + a.days END AS raw
-            FROM a
-            LEFT JOIN _dl_cal cb ON a.working AND cb.ck = a.ck AND cb.day = a.b2
-            LEFT JOIN _dl_wd w ON w.ck = a.ck AND w.cum = cb.cum + a.days
+                             ELSE (s.base + make_interval(months => s.months))::date END
+                        + CASE WHEN s.working THEN 0 ELSE s.days END AS b2
+            FROM ({union}) AS s(source_type, source_id, kind, seq, case_id, court_id, team_id, responsible_id,
+                                ck, start_on, base, months, days, working, roll, warn, met_on)
+            WHERE s.base IS NOT NULL
         ), c AS (
-            SELECT b.*, CASE WHEN b.roll AND NOT b.working THEN COALESCE(wr.day, b.raw) ELSE b.raw END AS due_on
-            FROM b
-            LEFT JOIN _dl_cal cr ON b.roll AND NOT b.working AND cr.ck = b.ck AND cr.day = b.raw
-            LEFT JOIN _dl_wd wr ON wr.ck = b.ck AND wr.cum = cr.cum - cr.working::int + 1
+            SELECT a.*, CASE WHEN a.working THEN COALESCE(w.day, a.b2 + a.days)
+                             WHEN a.roll THEN COALESCE(cr.next_work, a.b2)
+                             ELSE a.b2 END AS due_on
+            FROM a
+            LEFT JOIN _dl_cal cr ON cr.ck = a.ck AND cr.day = a.b2
+            LEFT JOIN _dl_wd w ON a.working AND w.ck = a.ck AND w.cum = cr.cum + a.days
         )
         SELECT source_type::varchar AS source_type, source_id::bigint AS source_id, kind::varchar AS kind,
-               seq::smallint AS seq, case_id, court_id, team_id, responsible_id,
+               seq::smallint AS seq,
+               (array_position(%(st_codes)s::text[], source_type::text) * 1000000
+                + array_position(%(kind_codes)s::text[], kind::text) * 1000 + seq)::int AS code, case_id, court_id, team_id, responsible_id,
                LEAST(start_on, due_on) AS start_on, due_on,
-               due_on - COALESCE((SELECT max(x) FROM unnest(warn) x), 0) AS warn_from,
-               COALESCE(warn, '{}')::smallint[] AS warn_days,
+               due_on - COALESCE(warn[1], 0) AS warn_from,
+               COALESCE(warn, '{{}}')::smallint[] AS warn_days,
                (CASE WHEN met_on IS NOT NULL THEN 'met' WHEN due_on < %(today)s::date THEN 'overdue'
                      ELSE 'open' END)::varchar AS status,
                met_on
         FROM c
-    """, {"today": today})
+    """, params)
 
 
 def _sync(run: _Runner, *, case_ids: list[int] | None, result: Result) -> None:
-    key = "d.source_type = n.source_type AND d.source_id = n.source_id AND d.kind = n.kind AND d.seq = n.seq"
-    run("ALTER TABLE _dl_new ADD PRIMARY KEY (source_type, source_id, kind, seq); ANALYZE _dl_new")
+    key = "d.source_id = n.source_id AND d.code = n.code"
+    run("ANALYZE _dl_new")
+    if case_ids is None:
+        run("SET LOCAL enable_nestloop = off")  # whole-table joins: hash, never a loop of probes per row
     assign = ", ".join(f"{col} = n.{col}" for col in SYNC_COLUMNS)
     differs = " OR ".join(f"d.{col} IS DISTINCT FROM n.{col}" for col in SYNC_COLUMNS)
     cur = run(f"UPDATE deadlines_deadline d SET {assign}, computed_at = now() FROM _dl_new n WHERE {key} AND ({differs})")
     result.updated = cur.rowcount
     cols = ", ".join(SYNC_COLUMNS)
     cur = run(f"""
-        INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, {cols}, computed_at)
-        SELECT n.source_type, n.source_id, n.kind, n.seq, {', '.join('n.' + c for c in SYNC_COLUMNS)}, now()
+        INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, code, {cols}, computed_at)
+        SELECT n.source_type, n.source_id, n.kind, n.seq, n.code, {', '.join('n.' + c for c in SYNC_COLUMNS)}, now()
         FROM _dl_new n
         WHERE NOT EXISTS (SELECT 1 FROM deadlines_deadline d WHERE {key})
-        ON CONFLICT (source_type, source_id, kind, seq) DO NOTHING
+        ON CONFLICT (source_id, code) DO NOTHING
     """)
     result.inserted = cur.rowcount
     scope = "AND d.case_id = ANY(%(case_ids)s)" if case_ids is not None else ""
@@ -574,6 +594,10 @@ def recompute(*, today: date | None = None, case_ids: list[int] | None = None, w
             result.skipped = True
             result.queries = run.count
             return result
+        # JIT-compiling these wide statements costs seconds and saves nothing: they are hash joins over scans.
+        run("SET LOCAL jit = off")
+        if case_ids is None:  # a batch job: let the big joins hash in memory
+            run(f"SET LOCAL work_mem = '{getattr(settings, 'DEADLINES_SCAN_WORK_MEM', '256MB')}'")
         _compute(run, today=today, case_ids=case_ids)
         _sync(run, case_ids=case_ids, result=result)
         result.queries = run.count
@@ -593,6 +617,7 @@ def preview(*, case_id: int, today: date | None = None) -> list[dict]:
     rows: list[dict] = []
     with transaction.atomic(), connection.cursor() as cursor:
         run = _Runner(cursor)
+        run("SET LOCAL jit = off")
         _compute(run, today=today, case_ids=[int(case_id)])
         cursor.execute("SELECT * FROM _dl_new ORDER BY due_on")
         names = [c.name for c in cursor.description]

@@ -49,6 +49,7 @@ class Holiday(models.Model):
 
 
 class DeadlineKind(models.TextChoices):
+    # Append only: the position of each value is stored in Deadline.code (deadlines.engine.code_of).
     FILING = "filing", _("Filing (立案)")
     NOTICE = "notice", _("Enforcement notice and asset-report order (执行通知、报告财产令)")
     TERM = "term", _("Enforcement term (执行期限)")
@@ -72,6 +73,7 @@ class DeadlineKind(models.TextChoices):
 
 
 class SourceType(models.TextChoices):
+    # Append only: the position of each value is stored in Deadline.code (deadlines.engine.code_of).
     CASE = "case", _("Case")
     CASE_PARTY = "case_party", _("Party in a case")
     LEAD = "lead", _("Asset lead")
@@ -134,6 +136,8 @@ class Deadline(models.Model):
     source_id = models.BigIntegerField(_("source id"))
     kind = models.CharField(_("deadline"), max_length=24, choices=DeadlineKind.choices)
     seq = models.PositiveSmallIntegerField(_("period"), default=0)  # recurring deadlines: 1st, 2nd ... period
+    # (source_type, kind, seq) as one integer (deadlines.engine.code_of): the engine joins on (source_id, code).
+    code = models.IntegerField(_("code"))
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE,
                              related_name="deadlines", db_constraint=False)
     court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.CASCADE,
@@ -156,7 +160,7 @@ class Deadline(models.Model):
         verbose_name_plural = _("deadlines")
         ordering = ["due_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["source_type", "source_id", "kind", "seq"], name="deadline_unique_source"),
+            models.UniqueConstraint(fields=["source_id", "code"], name="deadline_unique_source"),
             models.CheckConstraint(condition=Q(status="met", met_on__isnull=False) | (~Q(status="met")
                                                                                        & Q(met_on__isnull=True))
                                    | Q(status="cancelled"),

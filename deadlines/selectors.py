@@ -56,11 +56,12 @@ def deadline_mine(*, user, include_done: bool = False) -> QuerySet[Deadline]:
     return qs.select_related("case").order_by("due_on", "id")
 
 
-def deadline_mine_month(*, user, year: int, month: int) -> QuerySet[Deadline]:
+def deadline_mine_month(*, user, year: int, month: int, include_done: bool = False) -> QuerySet[Deadline]:
     first = date(year, month, 1)
     last = date(year, month, pycalendar.monthrange(year, month)[1])
-    return (Deadline.objects.filter(responsible_id=user.pk, due_on__range=(first, last))
-            .exclude(status=DeadlineStatus.CANCELLED).select_related("case").order_by("due_on", "id"))
+    qs = Deadline.objects.filter(responsible_id=user.pk, due_on__range=(first, last))
+    qs = qs.exclude(status=DeadlineStatus.CANCELLED) if include_done else qs.filter(status__in=UNRESOLVED)
+    return qs.select_related("case").order_by("due_on", "id")
 
 
 def deadline_overdue_list(*, user, team_id: int | None = None, kind: str | None = None,
@@ -195,23 +196,32 @@ class CalendarDay:
     is_today: bool
     working: bool
     items: list
+    more: int = 0
 
 
-def month_grid(*, year: int, month: int, items: list[Item], working_calendar) -> list[list[CalendarDay]]:
-    """Weeks (Monday first) covering the month, each day with its deadlines."""
+CALENDAR_DAY_ITEMS = 4
+
+
+def month_grid(*, year: int, month: int, deadlines, working_calendar, today: date,
+               red_days: int) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) covering the month, each day with its first deadlines (the rest counted, not drawn)."""
+    per_day: dict[date, list] = defaultdict(list)
+    for d in deadlines:
+        per_day[d.due_on].append(d)
+    shown = [d for day in per_day.values() for d in day[:CALENDAR_DAY_ITEMS]]
     by_day: dict[date, list] = defaultdict(list)
-    for it in items:
+    for it in deadline_describe_rows(shown, today=today, red_days=red_days):
         by_day[it.deadline.due_on].append(it)
     first = date(year, month, 1)
     start = first - timedelta(days=first.weekday())
     last = date(year, month, pycalendar.monthrange(year, month)[1])
     end = last + timedelta(days=6 - last.weekday())
-    today = timezone.localdate()
     weeks, week = [], []
     day = start
     while day <= end:
         week.append(CalendarDay(day=day, in_month=day.month == month, is_today=day == today,
-                                working=working_calendar.is_working_day(day), items=by_day.get(day, [])))
+                                working=working_calendar.is_working_day(day), items=by_day.get(day, []),
+                                more=max(0, len(per_day.get(day, [])) - CALENDAR_DAY_ITEMS)))
         if len(week) == 7:
             weeks.append(week)
             week = []

@@ -14,7 +14,6 @@ from __future__ import annotations
 import inspect
 import logging
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -99,6 +98,7 @@ FROM ins JOIN deadlines_deadline d ON d.id = ins.deadline_id
 def reminders_claim(*, today: date, scan_id: uuid.UUID) -> int:
     """Claim every reminder now due (warnings, overdue, escalations) and create its notification: one statement."""
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(CLAIM_SQL, {
             "today": today, "scan": scan_id,
             "leader_days": court_settings.registry()["deadline_escalate_leader_days"].default,
@@ -108,38 +108,53 @@ def reminders_claim(*, today: date, scan_id: uuid.UUID) -> int:
         return cursor.rowcount
 
 
-def email_digests_send(*, limit: int = 20000) -> int:
-    """Send each recipient one e-mail listing their reminders not yet e-mailed. Rows are claimed with SKIP LOCKED and
-    marked sent in the same transaction as the send, so no two scans send the same reminder."""
+DIGEST_MAX_ITEMS = 50
+
+
+def email_digests_send() -> int:
+    """Send each recipient one e-mail listing their reminders not yet e-mailed (the most urgent 50, then a count).
+
+    The pending rows are claimed with FOR UPDATE SKIP LOCKED and marked sent in the same transaction as the send, so
+    two scans never mail the same reminder, and a scan that dies before committing leaves them for the next one.
+    """
     from .selectors import deadline_describe_rows
 
-    sent = 0
     with transaction.atomic():
-        rows = list(
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(email_status="pending")
-            .select_related("recipient", "deadline", "deadline__case")
-            .order_by("recipient_id", "deadline__due_on", "id")[:limit]
-        )
-        if not rows:
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                SELECT r.recipient_id, array_agg(r.id ORDER BY d.due_on, r.id)
+                FROM deadlines_reminder r JOIN deadlines_deadline d ON d.id = r.deadline_id
+                WHERE r.id IN (SELECT id FROM deadlines_reminder WHERE email_status = 'pending'
+                               FOR UPDATE SKIP LOCKED)
+                GROUP BY r.recipient_id
+            """)
+            claimed = cursor.fetchall()
+        if not claimed:
             return 0
-        by_user: dict[int, list[Reminder]] = defaultdict(list)
-        for r in rows:
-            by_user[r.recipient_id].append(r)
+        shown_ids = [i for _user, ids in claimed for i in ids[:DIGEST_MAX_ITEMS]]
+        shown = {r.pk: r for r in Reminder.objects.filter(pk__in=shown_ids)
+                 .select_related("recipient", "deadline", "deadline__case")}
         messages, done = [], []
         base = settings.ENF_PUBLIC_BASE_URL.rstrip("/")
         with translation.override(settings.LANGUAGE_CODE):
-            for reminders in by_user.values():
+            ordered = [shown[i] for _user, ids in claimed for i in ids[:DIGEST_MAX_ITEMS]]
+            # one description pass for every digest: a query per source type, never per recipient
+            described = dict(zip((r.pk for r in ordered),
+                                 deadline_describe_rows([r.deadline for r in ordered], reminders=ordered)))
+            for _user, ids in claimed:
+                reminders = [shown[i] for i in ids[:DIGEST_MAX_ITEMS]]
                 user = reminders[0].recipient
-                items = deadline_describe_rows([r.deadline for r in reminders], reminders=reminders)
-                context = {"user": user, "items": items, "base_url": base}
-                subject = _("Deadline reminders: %(n)s item(s)") % {"n": len(reminders)}
+                items = [described[r.pk] for r in reminders]
+                context = {"user": user, "items": items, "base_url": base, "more": len(ids) - len(reminders)}
+                subject = _("Deadline reminders: %(n)s item(s)") % {"n": len(ids)}
                 body = render_to_string("deadlines/email/digest.txt", context)
                 messages.append(mail.EmailMessage(subject=subject, body=body, to=[user.email]))
-                done.extend(r.pk for r in reminders)
+                done.extend(ids)
         with mail.get_connection() as conn:
             sent = conn.send_messages(messages) or 0
-        Reminder.objects.filter(pk__in=done).update(email_status="sent", emailed_at=timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE deadlines_reminder SET email_status = 'sent', emailed_at = now() WHERE id = ANY(%s)",
+                           [done])
     return sent
 
 

@@ -19,7 +19,7 @@ from accounts.models import Team
 from accounts.policy import Perm, has_perm
 
 from . import selectors, services
-from .models import DeadlineKind, DeadlineStatus
+from .models import DeadlineKind
 
 
 def _month_arg(raw: str | None, today: date) -> tuple[int, int]:
@@ -48,9 +48,8 @@ def mine(request):
     if view == "calendar":
         year, month = _month_arg(request.GET.get("month"), today)
         rows = selectors.deadline_mine_month(user=user, year=year, month=month)
-        items = selectors.deadline_describe_rows(rows, today=today, red_days=red_days)
         context.update({
-            "weeks": selectors.month_grid(year=year, month=month, items=items,
+            "weeks": selectors.month_grid(year=year, month=month, deadlines=rows, today=today, red_days=red_days,
                                           working_calendar=services.calendar_for(user.court_id)),
             "month_start": date(year, month, 1), "prev_month": _shift(year, month, -1),
             "next_month": _shift(year, month, 1), "this_month": f"{today.year:04d}-{today.month:02d}",
@@ -148,5 +147,3 @@ def case_recompute(request, pk: int):
         messages.success(request, _("Deadlines recomputed."))
     return redirect(reverse("cases:detail", args=[case.pk]) + "?tab=deadlines")
 
-
-__all__ = ["DeadlineStatus"]

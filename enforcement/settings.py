@@ -148,6 +148,7 @@ TEMPLATES = [
                 "core.context_processors.shell",
             ],
             "builtins": ["core.templatetags.core_tags"],
+            "libraries": {"notices_pdf": "notices.pdf.templatetags"},
         },
     },
 ]

@@ -60,7 +60,7 @@ def trend_svg(points: list[dict], *, title: str, received_label: str, closed_lab
     return mark_safe("".join(out))  # noqa: S308 - every text node above is escaped
 
 
-def bars_svg(items: list[tuple[str, int | Decimal]], *, title: str, width: int = 360,
+def bars_svg(items: list[tuple[str, int | Decimal]], *, title: str, width: int = 560,
              height: int | None = None) -> SafeString:
     """Horizontal bars, one per (label, value)."""
     row = 24

@@ -2,7 +2,7 @@
 
 Two sources, one meaning (see reports/kpis.py for the definitions and the team-attribution rule):
 
-* the rollup (``reports_dailystat`` / ``reports_stockstat``), rebuilt per court by ``rollup_rebuild`` in one
+* the rollup (``reports_dailystat`` / ``reports_monthstat``), rebuilt per court by ``rollup_rebuild`` in one
   INSERT ... SELECT: flows per day and per (team, officer, case type, stream, closure mode); stocks on a date are
   sums of flows before it. The dashboard and the reports read it for the court, team, officer, case type and stream
   breakdowns, so a year of a million-case court is a few thousand rows to add up.
@@ -180,12 +180,62 @@ SELECT %(court)s, day, team_id, officer_id, case_type, stream, mode, SUM(receive
 FROM flows GROUP BY day, team_id, officer_id, case_type, stream, mode
 """
 
-STOCK_SQL = """
-INSERT INTO reports_stockstat (court_id, month, team_id, officer_id, case_type, stream, net, aged)
-SELECT court_id, date_trunc('month', day)::date, team_id, officer_id, case_type, stream,
+MONTH_SQL = """
+INSERT INTO reports_monthstat (court_id, month, team_id, officer_id, case_type, stream, closure_mode, received, closed,
+                               closed_in_term, closed_days, claimed_received, claimed_closed, recovered_closed, net,
+                               aged)
+SELECT court_id, date_trunc('month', day)::date, team_id, officer_id, case_type, stream, closure_mode, SUM(received),
+       SUM(closed), SUM(closed_in_term), SUM(closed_days), SUM(claimed_received), SUM(claimed_closed),
+       SUM(recovered_closed), SUM(received + moved_in - moved_out - closed), SUM(aged)
+FROM reports_dailystat WHERE court_id = %(court)s
+GROUP BY court_id, date_trunc('month', day), team_id, officer_id, case_type, stream, closure_mode
+"""
+
+
+COURT_DAY_SQL = """
+INSERT INTO reports_courtdaystat (court_id, day, case_type, stream, closure_mode, received, closed, closed_in_term,
+                                  closed_days, claimed_received, claimed_closed, recovered_closed, net, aged)
+SELECT court_id, day, case_type, stream, closure_mode, SUM(received), SUM(closed), SUM(closed_in_term),
+       SUM(closed_days), SUM(claimed_received), SUM(claimed_closed), SUM(recovered_closed),
        SUM(received + moved_in - moved_out - closed), SUM(aged)
 FROM reports_dailystat WHERE court_id = %(court)s
-GROUP BY court_id, date_trunc('month', day), team_id, officer_id, case_type, stream
+GROUP BY court_id, day, case_type, stream, closure_mode
+"""
+
+COURT_MONTH_SQL = """
+INSERT INTO reports_courtmonthstat (court_id, month, case_type, stream, closure_mode, received, closed, closed_in_term,
+                                    closed_days, claimed_received, claimed_closed, recovered_closed, net, aged)
+SELECT court_id, month, case_type, stream, closure_mode, SUM(received), SUM(closed), SUM(closed_in_term),
+       SUM(closed_days), SUM(claimed_received), SUM(claimed_closed), SUM(recovered_closed), SUM(net), SUM(aged)
+FROM reports_monthstat WHERE court_id = %(court)s
+GROUP BY court_id, month, case_type, stream, closure_mode
+"""
+
+OPENING_SQL = """
+WITH keyed AS (
+    SELECT month, COALESCE(team_id, 0) AS team, COALESCE(officer_id, 0) AS officer, case_type, stream,
+           SUM(net) AS n, SUM(aged) AS a
+    FROM reports_monthstat WHERE court_id = %(court)s GROUP BY 1, 2, 3, 4, 5
+),
+combos AS (SELECT DISTINCT team, officer, case_type, stream FROM keyed),
+months AS (
+    SELECT generate_series(MIN(month), GREATEST(MAX(month), date_trunc('month', %(today)s::date)::date)
+                           + interval '1 month', interval '1 month')::date AS month
+    FROM keyed
+),
+grid AS (
+    SELECT m.month, c.team, c.officer, c.case_type, c.stream, COALESCE(k.n, 0) AS n, COALESCE(k.a, 0) AS a
+    FROM months m CROSS JOIN combos c
+    LEFT JOIN keyed k ON k.month = m.month AND k.team = c.team AND k.officer = c.officer
+                     AND k.case_type = c.case_type AND k.stream = c.stream
+),
+cum AS (
+    SELECT month, team, officer, case_type, stream, SUM(n) OVER w - n AS open_cases, SUM(a) OVER w - a AS aged
+    FROM grid WINDOW w AS (PARTITION BY team, officer, case_type, stream ORDER BY month)
+)
+INSERT INTO reports_openingstat (court_id, month, team_id, officer_id, case_type, stream, open_cases, aged)
+SELECT %(court)s, month, NULLIF(team, 0), NULLIF(officer, 0), case_type, stream, open_cases, aged
+FROM cum WHERE open_cases <> 0 OR aged <> 0
 """
 
 
@@ -198,11 +248,16 @@ def rollup_rebuild(court_id: int) -> dict:
     with transaction.atomic(), connections["default"].cursor() as cursor:
         # One rebuild per court at a time; concurrent callers wait, then rebuild again from fresh data.
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7007, court_id])
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute("DELETE FROM reports_dailystat WHERE court_id = %s", [court_id])
-        cursor.execute("DELETE FROM reports_stockstat WHERE court_id = %s", [court_id])
+        for table in ("reports_monthstat", "reports_courtmonthstat", "reports_openingstat", "reports_courtdaystat"):
+            cursor.execute(f"DELETE FROM {table} WHERE court_id = %s", [court_id])
         cursor.execute(sql, {"court": court_id, "tz": _tz()})
         rows = cursor.rowcount
-        cursor.execute(STOCK_SQL, {"court": court_id})
+        cursor.execute(MONTH_SQL, {"court": court_id})
+        cursor.execute(COURT_MONTH_SQL, {"court": court_id})
+        cursor.execute(COURT_DAY_SQL, {"court": court_id})
+        cursor.execute(OPENING_SQL, {"court": court_id, "today": today()})
         seconds = time.monotonic() - started
         RollupState.objects.update_or_create(court_id=court_id, defaults={
             "refreshed_at": timezone.now(), "seconds": seconds, "rows": rows})
@@ -216,7 +271,19 @@ def _new_bucket():
 
 
 def _cursor():
-    return connections[replica_alias() if _using_replica() else "default"].cursor()
+    """A cursor for report queries. JIT compilation is switched off on the connection: these aggregates run in
+    milliseconds, and on large tables PostgreSQL's cost estimate would otherwise trigger seconds of JIT work."""
+    connection = connections[replica_alias() if _using_replica() else "default"]
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(raw, "_reports_jit_off", False) is not True:
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        try:
+            raw._reports_jit_off = True
+        except AttributeError:  # pragma: no cover - a connection class without attributes
+            pass
+    return connection.cursor()
 
 
 def _using_replica() -> bool:
@@ -225,20 +292,50 @@ def _using_replica() -> bool:
     return _use_replica.get()
 
 
+def _month_bounds(period: Period) -> tuple[date, date]:
+    """[first, last) month starts of the calendar months lying wholly inside the period (may be empty)."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    last = _next_month(period.end) if _next_month(period.end) == period.end + timedelta(days=1) else \
+        period.end.replace(day=1)
+    return first, max(first, last)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+FLOW_COLS = ("SUM(received), SUM(closed), SUM(closed_in_term), SUM(closed_days), SUM(claimed_received), "
+             "SUM(claimed_closed), SUM(recovered_closed), SUM(net)")
+
+
 def rollup_measures(court_ids: list[int], period: Period, dim: str, defs: CourtKpis) -> dict:
-    """{dim value: {case type: {measure: Decimal}}} for the case measures, read from the rollup."""
+    """{dim value: {case type: {measure: Decimal}}} for the case measures, read from the rollup: whole months from
+    ``reports_monthstat``, the partial months at either end day by day from ``reports_dailystat``."""
     col = ROLLUP_DIMS[dim]
     out: dict = defaultdict(_new_bucket)
-    month_start, month_end = period.start.replace(day=1), period.end.replace(day=1)
-    params = {"courts": _ints(court_ids), "s": period.start, "e": period.end, "ms": month_start, "me": month_end}
+    m_first, m_last = _month_bounds(period)
+    params = {"courts": _ints(court_ids), "s": period.start, "e": period.end, "mf": m_first, "ml": m_last,
+              "ms": period.start.replace(day=1), "me": period.end.replace(day=1)}
+    by_holder = dim in ("team", "officer")
+    day_table = "reports_dailystat" if by_holder else "reports_courtdaystat"
+    day_net = "received + moved_in - moved_out - closed" if by_holder else "net"
+    daily = ("received, closed, closed_in_term, closed_days, claimed_received, claimed_closed, recovered_closed, "
+             f"{day_net} AS net")
+    monthly = ("received, closed, closed_in_term, closed_days, claimed_received, claimed_closed, recovered_closed, "
+               "net")
+    month_table = "reports_monthstat" if by_holder else "reports_courtmonthstat"
     with _cursor() as cursor:
         cursor.execute(f"""
-            SELECT {col}, case_type, closure_mode, SUM(received), SUM(closed), SUM(closed_in_term), SUM(closed_days),
-                   SUM(claimed_received), SUM(claimed_closed), SUM(recovered_closed),
-                   SUM(received + moved_in - moved_out - closed)
-            FROM reports_dailystat
-            WHERE court_id = ANY(%(courts)s) AND day BETWEEN %(s)s AND %(e)s
-            GROUP BY 1, 2, 3
+            SELECT k, case_type, closure_mode, {FLOW_COLS} FROM (
+                SELECT {col} AS k, case_type, closure_mode, {monthly} FROM {month_table}
+                 WHERE court_id = ANY(%(courts)s) AND month >= %(mf)s AND month < %(ml)s
+                UNION ALL
+                SELECT {col}, case_type, closure_mode, {daily} FROM {day_table}
+                 WHERE court_id = ANY(%(courts)s) AND day >= %(s)s AND day < LEAST(%(mf)s, %(e)s::date + 1)
+                UNION ALL
+                SELECT {col}, case_type, closure_mode, {daily} FROM {day_table}
+                 WHERE court_id = ANY(%(courts)s) AND day >= GREATEST(%(ml)s, %(s)s) AND day <= %(e)s
+            ) t GROUP BY 1, 2, 3
         """, params)
         for key, ctype, mode, rec, closed, in_term, days, c_rec, c_closed, r_closed, net in cursor.fetchall():
             m = out[key][ctype]
@@ -257,16 +354,16 @@ def rollup_measures(court_ids: list[int], period: Period, dim: str, defs: CourtK
                     m["closed_actual_in_term"] += in_term
         cursor.execute(f"""
             SELECT k, case_type, SUM(carried), SUM(aged) FROM (
-                SELECT {col} AS k, case_type, net AS carried, 0 AS aged FROM reports_stockstat
-                 WHERE court_id = ANY(%(courts)s) AND month < %(ms)s
+                SELECT {col} AS k, case_type, open_cases AS carried, 0 AS aged FROM reports_openingstat
+                 WHERE court_id = ANY(%(courts)s) AND month = %(ms)s
                 UNION ALL
-                SELECT {col}, case_type, received + moved_in - moved_out - closed, 0 FROM reports_dailystat
+                SELECT {col}, case_type, {day_net}, 0 FROM {day_table}
                  WHERE court_id = ANY(%(courts)s) AND day >= %(ms)s AND day < %(s)s
                 UNION ALL
-                SELECT {col}, case_type, 0, aged FROM reports_stockstat
-                 WHERE court_id = ANY(%(courts)s) AND month < %(me)s
+                SELECT {col}, case_type, 0, aged FROM reports_openingstat
+                 WHERE court_id = ANY(%(courts)s) AND month = %(me)s
                 UNION ALL
-                SELECT {col}, case_type, 0, aged FROM reports_dailystat
+                SELECT {col}, case_type, 0, aged FROM {day_table}
                  WHERE court_id = ANY(%(courts)s) AND day >= %(me)s AND day <= %(e)s
             ) t GROUP BY 1, 2
         """, params)
@@ -552,24 +649,33 @@ def ageing_predicate(bucket: int, day: date, params: dict) -> str:
 
 
 def ageing(court_ids: list[int], day: date, case_types) -> list[int]:
-    """Open cases at the end of ``day`` by age: <3 months, 3-6, 6-12, 1-2 years, over 2 years."""
+    """Open cases at the end of ``day`` by age: <3 months, 3-6, 6-12, 1-2 years, over 2 years.
+
+    The open cases are read as two index scans: still open (partial index on open cases) and closed after ``day``.
+    """
     params = {"courts": _ints(court_ids), "types": list(case_types), "e": day}
     cols = []
-    for i in range(len(AGE_BUCKETS)):
-        p: dict = {}
-        cond = ageing_predicate(i, day, p)
-        for k, v in p.items():
-            if k != "e":
-                params[f"{k}_{i}"] = v
-                cond = cond.replace(f"%({k})s", f"%({k}_{i})s")
-        if i + 1 < len(AGE_BUCKETS):  # exclusive upper end
-            pass
-        cols.append(f"COUNT(*) FILTER (WHERE {cond})")
+    for i, (low, high) in enumerate(AGE_BUCKETS):
+        oldest, newest = _bucket_bounds(day, low, high)
+        cond = []
+        if oldest:
+            params[f"old{i}"] = oldest
+            cond.append(f"filed_on > %(old{i})s")
+        if low:
+            params[f"new{i}"] = newest
+            cond.append(f"filed_on <= %(new{i})s")
+        cols.append(f"COUNT(*) FILTER (WHERE {' AND '.join(cond) or 'TRUE'})")
     with _cursor() as cursor:
         cursor.execute(f"""
-            SELECT {', '.join(cols)} FROM cases_case c
-            WHERE c.court_id = ANY(%(courts)s) AND c.case_type = ANY(%(types)s) AND c.filed_on <= %(e)s
-              AND (c.closed_on IS NULL OR c.closed_on > %(e)s)
+            SELECT {', '.join(cols)} FROM (
+                SELECT c.filed_on FROM cases_case c
+                 WHERE c.court_id = ANY(%(courts)s) AND c.closed_on IS NULL AND c.filed_on <= %(e)s
+                   AND c.case_type = ANY(%(types)s)
+                UNION ALL
+                SELECT c.filed_on FROM cases_case c
+                 WHERE c.court_id = ANY(%(courts)s) AND c.closed_on > %(e)s AND c.filed_on <= %(e)s
+                   AND c.case_type = ANY(%(types)s)
+            ) open_cases
         """, params)
         return [int(v) for v in cursor.fetchone()]
 

@@ -66,8 +66,20 @@ class KPI:
     group: str = "main"  # main | mode | service | target
 
 
+MODE_LABELS = {
+    "fulfilled": _("Closed: fully enforced (执行完毕)"),
+    "terminated_round": _("Closed: this round terminated (终结本次执行程序)"),
+    "terminated": _("Closed: enforcement terminated (终结执行)"),
+    "withdrawn": _("Closed: case cancelled (销案)"),
+    "refused": _("Closed: enforcement refused (不予执行)"),
+    "rejected": _("Closed: application rejected (驳回申请)"),
+    "review_decided": _("Closed: review decided (裁定/决定)"),
+}
+
+
 def _mode_kpis() -> list[KPI]:
-    return [KPI(f"closed__{m.value}", m.label, COUNT, (f"closed__{m.value}",), group="mode") for m in ClosureMode]
+    return [KPI(f"closed__{m.value}", MODE_LABELS.get(m.value, m.label), COUNT, (f"closed__{m.value}",),
+                group="mode") for m in ClosureMode]
 
 
 KPIS: tuple[KPI, ...] = tuple([

@@ -154,8 +154,9 @@ class DailyStat(models.Model):
         ]
 
 
-class StockStat(models.Model):
-    """Monthly sums of the stock-changing flows of ``DailyStat``, so a stock on any date reads few rows."""
+class MonthStat(models.Model):
+    """``DailyStat`` summed per calendar month (same keys and measures, plus ``net`` = the stock change), so a
+    quarter or a three-year window reads a few thousand month rows and only the partial months day by day."""
 
     court_id = models.BigIntegerField()
     month = models.DateField()
@@ -163,11 +164,80 @@ class StockStat(models.Model):
     officer_id = models.BigIntegerField(null=True)
     case_type = models.CharField(max_length=4)
     stream = models.CharField(max_length=8)
+    closure_mode = models.CharField(max_length=20, blank=True)
+    received = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_in_term = models.IntegerField(default=0)
+    closed_days = models.BigIntegerField(default=0)
+    claimed_received = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    claimed_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    recovered_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
     net = models.IntegerField(default=0)
     aged = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["court_id", "month"], name="stockstat_court_month_idx")]
+        indexes = [models.Index(fields=["court_id", "month"], name="monthstat_court_month_idx")]
+
+
+class CourtDayStat(models.Model):
+    """``DailyStat`` without team and officer (court-wide, per type and stream): weeks and partial months."""
+
+    court_id = models.BigIntegerField()
+    day = models.DateField()
+    case_type = models.CharField(max_length=4)
+    stream = models.CharField(max_length=8)
+    closure_mode = models.CharField(max_length=20, blank=True)
+    received = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_in_term = models.IntegerField(default=0)
+    closed_days = models.BigIntegerField(default=0)
+    claimed_received = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    claimed_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    recovered_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    net = models.IntegerField(default=0)
+    aged = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["court_id", "day"], name="courtdaystat_court_day_idx")]
+
+
+class CourtMonthStat(models.Model):
+    """``MonthStat`` without team and officer: court-wide, per-type and per-stream figures read a few rows."""
+
+    court_id = models.BigIntegerField()
+    month = models.DateField()
+    case_type = models.CharField(max_length=4)
+    stream = models.CharField(max_length=8)
+    closure_mode = models.CharField(max_length=20, blank=True)
+    received = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_in_term = models.IntegerField(default=0)
+    closed_days = models.BigIntegerField(default=0)
+    claimed_received = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    claimed_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    recovered_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    net = models.IntegerField(default=0)
+    aged = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["court_id", "month"], name="courtmonthstat_court_month_idx")]
+
+
+class OpeningStat(models.Model):
+    """Open cases (and long-pending ones) at the start of each month, per team, officer, case type and stream:
+    a stock on any date is one month's opening rows plus the days since."""
+
+    court_id = models.BigIntegerField()
+    month = models.DateField()
+    team_id = models.BigIntegerField(null=True)
+    officer_id = models.BigIntegerField(null=True)
+    case_type = models.CharField(max_length=4)
+    stream = models.CharField(max_length=8)
+    open_cases = models.IntegerField(default=0)
+    aged = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["court_id", "month"], name="openingstat_court_month_idx")]
 
 
 class RollupState(models.Model):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import charts, engine
 from .kpis import HEADLINE_KPIS, KPI_BY_KEY, TABLE_KPIS, court_kpis
@@ -80,8 +81,12 @@ def trend_chart(figures: dict):
     points = [{"label": p["label"], "received": p["kpis"]["received"]["value"],
                "closed": p["kpis"]["closed"]["value"], "rate": p["kpis"]["closure_rate"]["value"]}
               for p in figures.get("trend", [])]
-    return charts.trend_svg(points, title=_("Last 12 weeks"), received_label=_("Received"),
-                            closed_label=_("Closed"), rate_label=_("Closure rate"))
+    return trend_from_points(points)
+
+
+def trend_from_points(points: list[dict]):
+    return charts.trend_svg(points, title=_("Last 12 weeks"), received_label=pgettext("kpi", "Received"),
+                            closed_label=pgettext("kpi", "Closed"), rate_label=pgettext("kpi", "Closure rate"))
 
 
 def ageing_labels() -> list[str]:

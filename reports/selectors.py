@@ -197,9 +197,8 @@ def trend(*, scope: ReportScope, weeks: list[Period], defs: CourtKpis) -> list[d
     first = weeks[0]
     with engine._cursor() as cursor:
         cursor.execute("""
-            SELECT date_trunc('week', day)::date, case_type, closure_mode, SUM(received), SUM(closed),
-                   SUM(received + moved_in - moved_out - closed)
-            FROM reports_dailystat WHERE court_id = ANY(%(courts)s) AND day BETWEEN %(s)s AND %(e)s
+            SELECT date_trunc('week', day)::date, case_type, closure_mode, SUM(received), SUM(closed), SUM(net)
+            FROM reports_courtdaystat WHERE court_id = ANY(%(courts)s) AND day BETWEEN %(s)s AND %(e)s
             GROUP BY 1, 2, 3
         """, {"courts": ids, "s": first.start, "e": weeks[-1].end})
         flows = cursor.fetchall()
@@ -299,6 +298,7 @@ def drilldown(*, user, scope: ReportScope, period: Period, measure: str, kpi: st
         sql, params = engine.drilldown_sql(measure=measure, court_ids=ids, period=period, case_types=types, defs=defs,
                                            dim=dim, value=value, campaign_id=campaign_id)
         kind = "cases"
+    engine._cursor().close()  # JIT off on this connection, as for every report query
     # RawSQL takes positional parameters: turn the named ones into %s in order.
     positional, ordered = _positional(sql, params)
     if kind == "cases":

@@ -141,16 +141,36 @@ def rollup_refresh_request(*, actor: User, court: Court) -> None:
 
 # --- Snapshots ----------------------------------------------------------------------------------------------------
 
+ROLLUP_MAX_AGE = timedelta(minutes=15)  # beat rebuilds every 15 minutes (reports/schedule.py)
+
+
+def rollup_stale_courts(court_ids: list[int], *, max_age: timedelta = ROLLUP_MAX_AGE) -> list[int]:
+    from .models import RollupState
+
+    fresh = set(RollupState.objects.filter(court_id__in=court_ids, refreshed_at__gte=timezone.now() - max_age)
+                .values_list("court_id", flat=True))
+    return [cid for cid in court_ids if cid not in fresh]
+
+
 def snapshot_create(*, scope: ReportScope, period: Period, actor: User | None = None, automatic: bool = False,
-                    progress=None, refresh: bool = True) -> ReportSnapshot:
-    """Compute a report's figures, render its PDF and store both, unchangeable from then on."""
+                    progress=None, refresh: bool | None = None) -> ReportSnapshot:
+    """Compute a report's figures, render its PDF and store both, unchangeable from then on.
+
+    ``refresh``: True rebuilds the rollup first, False uses it as it is, None (default) rebuilds the courts whose
+    rollup is older than ``ROLLUP_MAX_AGE``. The figures record when the rollup was built.
+    """
     if period.kind not in PeriodKind.values:
         raise ValidationError({"period": _("Unknown period kind.")})
     progress = progress or (lambda pct, step: None)
-    if refresh:
+    stale = scope.court_ids() if refresh else (rollup_stale_courts(scope.court_ids()) if refresh is None else [])
+    if stale:
         progress(2, _("Refreshing the figures"))
-        rollup_refresh(court_ids=scope.court_ids())
+        rollup_refresh(court_ids=stale)
     figures = build_figures(scope=scope, period=period, progress=progress)
+    from .models import RollupState
+
+    state = RollupState.objects.filter(court_id__in=scope.court_ids()).order_by("refreshed_at").first()
+    figures["rollup_refreshed_at"] = state.refreshed_at.isoformat() if state else None
     progress(90, _("Rendering the PDF"))
     pdf = render_pdf(render_report_html(figures))
     digest = hashlib.sha256(pdf).hexdigest()

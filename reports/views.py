@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.policy import Perm, require
@@ -74,12 +75,11 @@ def dashboard(request):
     points = [{"label": w["period"].start.strftime("%m-%d"), "received": w["kpis"]["received"]["value"],
                "closed": w["kpis"]["closed"]["value"], "rate": w["kpis"]["closure_rate"]["value"]}
               for w in data["trend"]]
-    from . import charts
+    from .report import trend_from_points
 
     context = _nav_context(request, scope, period, base) | data | {
         "title": _("Dashboard"),
-        "trend_svg": charts.trend_svg(points, title=_("Last 12 weeks"), received_label=_("Received"),
-                                      closed_label=_("Closed"), rate_label=_("Closure rate")),
+        "trend_svg": trend_from_points(points),
         "ageing_rows": list(zip(ageing_labels(), data["ageing"] or [], [f"age_{i}" for i in range(5)]))
         if data["ageing"] else [],
         "ageing_svg": ageing_chart(data["ageing"]) if data["ageing"] else None,
@@ -189,7 +189,7 @@ def _coerce(dim, value):
 
 def MEASURE_LABELS() -> dict:  # noqa: N802
     return {
-        "received": _("Received"), "carried_over": _("Carried over"), "closed": _("Closed"),
+        "received": pgettext("kpi", "Received"), "carried_over": _("Carried over"), "closed": pgettext("kpi", "Closed"),
         "closed_actual": _("Actual closures"), "closed_in_term": _("Closed within the term"),
         "closed_actual_in_term": _("Actual closures within the term"), "open_end": _("Pending at period end"),
         "aged_open": _("Pending over 6 months"), "claimed_closed": _("Closed cases (amount applied for)"),

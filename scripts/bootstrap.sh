@@ -45,5 +45,5 @@ fi
 
 # The notice fonts are cut from Debian's CJK fonts once, at set-up (see docs/fonts.md).
 if [ -f notices/pdf/fonts.py ]; then
-  .venv/bin/python -m notices.pdf.fonts prepare --out "${ENF_FONTS_DIR:-${ENF_VAR_DIR:-var}/fonts}" >/dev/null
+  .venv/bin/python -m notices.pdf.fonts prepare --jobs 2 --out "${ENF_FONTS_DIR:-${ENF_VAR_DIR:-var}/fonts}" >/dev/null
 fi

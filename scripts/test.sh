@@ -47,5 +47,5 @@ trap cleanup EXIT
 
 mkdir -p test-artifacts
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+.venv/bin/python -m pytest -q -rfE "$@" || status=$?
 exit $status

@@ -193,13 +193,23 @@ def controls_lapse_due(today: date | None = None) -> int:
     today = today or timezone.localdate()
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # One statement: lapse every overdue measure and write each case's timeline entry.
             cursor.execute(
                 """
-                UPDATE assets_controlmeasure SET status = 'lapsed', lapsed_on = expires_on + 1
-                WHERE status = 'active' AND expires_on < %s
-                RETURNING asset_id
+                WITH lapsed AS (
+                    UPDATE assets_controlmeasure SET status = 'lapsed', lapsed_on = expires_on + 1
+                    WHERE status = 'active' AND expires_on < %(today)s
+                    RETURNING id, asset_id, case_id, ruling_number, expires_on
+                ), logged AS (
+                    INSERT INTO cases_caseevent (case_id, type, actor_id, at, summary, parameters)
+                    SELECT case_id, 'control_lapsed', NULL, now(),
+                           left(%(prefix)s || ' ' || ruling_number || ' (' || expires_on::text || ')', 300),
+                           jsonb_build_object('control_id', id, 'asset_id', asset_id)
+                    FROM lapsed
+                )
+                SELECT asset_id FROM lapsed
                 """,
-                [today],
+                {"today": today, "prefix": _("Control measure lapsed without renewal:")},
             )
             rows = cursor.fetchall()
         asset_ids = sorted({row[0] for row in rows})

@@ -124,7 +124,8 @@ def disposal_reference_price_set(
         valid_until = reference_price_valid_until(report_date=report_on, valid_months=valid_months)
     except ValidationError as exc:
         raise rule_error(exc, "valid_months") from None
-    disposal.reference_price, disposal.reference_report_on, disposal.reference_valid_until = price, report_on, valid_until
+    disposal.reference_price, disposal.reference_report_on = price, report_on
+    disposal.reference_valid_until = valid_until
     disposal.save(update_fields=["reference_price", "reference_report_on", "reference_valid_until"])
     log_event(case=case, type="disposal_reference_price", actor=actor,
               summary=_("Reference price of %(asset)s: %(price)s, valid until %(until)s") % {

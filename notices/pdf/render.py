@@ -1,9 +1,9 @@
 """HTML → PDF for court notices, with a warm per-process cache.
 
-Building a WeasyPrint ``FontConfiguration`` and parsing the stylesheet (which registers the five prepared fonts
-with fontconfig) is the expensive part of a first render. Both are built once per process and thread and reused
-by every later call; the ``CSS`` objects keep their reference to the font configuration, so font files are not
-read again per call.
+Building a WeasyPrint ``FontConfiguration`` and parsing the stylesheet (whose @font-face rules register the nine
+prepared font files with fontconfig) is the expensive part of a first render (~1 s). Both are built once per
+process and thread (``get_engine``) and reused by every later call: the parsed ``CSS`` object keeps its reference
+to the font configuration, so font files are neither re-read nor re-registered per call.
 
 Public API::
 
@@ -16,11 +16,14 @@ Public API::
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import gc
 import logging
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +51,13 @@ class _Engine:
 
 
 _local = threading.local()
+
+
+@atexit.register
+def _drop_engine() -> None:
+    # Release the main thread's engine before interpreter teardown: WeasyPrint's FontConfiguration.__del__
+    # (which removes its temporary font folder) fails noisily when it runs after module globals are cleared.
+    _local.engine = None
 
 
 def _make_url_fetcher(extra_roots: Iterable[Path] = ()):
@@ -115,13 +125,31 @@ def reset_engine() -> None:
     _local.engine = None
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while WeasyPrint builds its box trees.
+
+    Layout allocates hundreds of thousands of small objects; with the collector on, its full collections walk
+    every live box again and again, which made a 200-notice batch ~25 % slower per notice than a 20-notice one.
+    Reference counting still frees everything as usual; the collector resumes (and catches up) afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """Render one HTML document (a notice) to PDF bytes with the notice stylesheet and prepared fonts."""
     from weasyprint import HTML
 
     engine = get_engine()
-    document = HTML(string=html, base_url=base_url or DEFAULT_BASE_URL, url_fetcher=engine.url_fetcher)
-    return document.write_pdf(stylesheets=list(engine.stylesheets), font_config=engine.font_config)
+    with _gc_paused():
+        document = HTML(string=html, base_url=base_url or DEFAULT_BASE_URL, url_fetcher=engine.url_fetcher)
+        return document.write_pdf(stylesheets=list(engine.stylesheets), font_config=engine.font_config)
 
 
 _BODY_RE = re.compile(r"<body\b[^>]*>(?P<body>.*?)</body\s*>", re.IGNORECASE | re.DOTALL)

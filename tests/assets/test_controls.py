@@ -122,6 +122,7 @@ def test_lapse_scan_lapses_only_expired_measures_and_promotes_the_queue(org, cas
     assert waiting.status == ControlStatus.ACTIVE and waiting.effective_on == old.lapsed_on
     assert fresh.status == ControlStatus.ACTIVE
     assert services.controls_lapse_due(today) == 0  # idempotent
+    assert CaseEvent.objects.filter(case=case, type="control_lapsed").count() == 1
 
 
 def test_lapse_scan_is_a_single_update_for_many_measures(org, case, today, django_assert_max_num_queries):

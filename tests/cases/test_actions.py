@@ -32,7 +32,7 @@ def test_logged_action_is_on_the_timeline_with_its_summary(org, make_case):
     case = make_case()
     action = log(case, org.officer, "network_query", network_details(found=["bank_deposit", "vehicle"]))
     assert action.details["results"]["bank_deposit"] == "found"
-    assert "Bank deposits" in action.summary
+    assert "银行存款" in action.summary
     event = CaseEvent.objects.get(case=case, type="action_logged")
     assert event.parameters["action_id"] == action.pk
 

@@ -17,10 +17,9 @@ def test_zhongben_lists_exactly_what_is_missing(org, old_case):
     with pytest.raises(ValidationError) as exc:
         closure_request(actor=org.officer, case=old_case, mode="terminated_round", reason="无财产可供执行")
     missing = " ".join(exc.value.message_dict["mode"])
-    for text in ("Enforcement notice", "Consumption-restriction", "network query", "On-site investigation",
-                 "Applicant interviewed"):
+    for text in ("执行通知", "限制消费令", "总对总", "现场调查", "约谈申请执行人"):
         assert text in missing
-    assert "More than 3 months" not in missing
+    assert "超过3个月" not in missing
     assert not ClosureRequest.objects.exists()
 
 
@@ -81,7 +80,7 @@ def test_fully_enforced_closes_without_approval_and_lifts_restrictions(org, old_
     log(old_case, org.officer, "consumption_restriction", {"party_ids": respondents, "measure": "impose"})
     with pytest.raises(ValidationError) as exc:
         closure_request(actor=org.officer, case=old_case, mode="fulfilled", reason="已履行")
-    assert "outstanding" in " ".join(exc.value.message_dict["mode"])
+    assert "尚有¥100,000.00未履行" in " ".join(exc.value.message_dict["mode"])
     Case.objects.filter(pk=old_case.pk).update(amount_recovered=Decimal("100000.00"))
     req = closure_request(actor=org.officer, case=old_case, mode="fulfilled", reason="全部履行完毕")
     assert req.status == "approved"
@@ -92,7 +91,7 @@ def test_fully_enforced_closes_without_approval_and_lifts_restrictions(org, old_
 def test_terminated_needs_a_ground_and_review_mode_only_fits_review_cases(org, old_case):
     with pytest.raises(ValidationError) as exc:
         closure_request(actor=org.officer, case=old_case, mode="terminated", reason="申请人撤回")
-    assert "ground" in " ".join(exc.value.message_dict["mode"]).lower()
+    assert "请选择事由" in " ".join(exc.value.message_dict["mode"])
     closure_request(actor=org.officer, case=old_case, mode="terminated", ground="applicant_withdrew", reason="撤回")
     other = ClosureRequest.objects.get(case=old_case)
     assert other.mode == "terminated"

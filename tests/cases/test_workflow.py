@@ -16,7 +16,7 @@ def test_case_moves_forward_only_when_its_guards_are_met(org, make_case):
     case = case_transition(actor=org.officer, case=case, to_stage="notice")
     with pytest.raises(ValidationError) as exc:
         case_transition(actor=org.officer, case=case, to_stage="investigation")
-    assert "enforcement notice" in " ".join(exc.value.message_dict["to_stage"])
+    assert "执行通知书" in " ".join(exc.value.message_dict["to_stage"])
     log(case, org.officer, "notice_served", {"documents": ["enforcement_notice"], "method": "post",
                                              "recipient": "被执行人", "served_on": "2026-03-05"}, on=date(2026, 3, 5))
     case = case_transition(actor=org.officer, case=case, to_stage="investigation")
@@ -26,7 +26,7 @@ def test_case_moves_forward_only_when_its_guards_are_met(org, make_case):
     case = case_transition(actor=org.officer, case=case, to_stage="control")
     with pytest.raises(ValidationError) as exc:
         case_transition(actor=org.officer, case=case, to_stage="payout")
-    assert "received" in " ".join(exc.value.message_dict["to_stage"])
+    assert "尚未收到款项" in " ".join(exc.value.message_dict["to_stage"])
     assert case.stage == Stage.CONTROL
     assert CaseEvent.objects.filter(case=case, type="stage_changed").count() == 3
 
@@ -35,7 +35,7 @@ def test_closing_or_archiving_cannot_be_done_by_a_transition(org, make_case):
     case = make_case()
     with pytest.raises(ValidationError) as exc:
         case_transition(actor=org.chief, case=case, to_stage="closed")
-    assert "closure request" in " ".join(exc.value.message_dict["to_stage"])
+    assert "结案申请" in " ".join(exc.value.message_dict["to_stage"])
     with pytest.raises(ValidationError):
         case_transition(actor=org.clerk, case=case, to_stage="archived")
 
@@ -61,7 +61,7 @@ def test_suspension_pauses_the_term_and_resume_returns_to_the_stage_before(org, 
     assert pause.kind == "suspension"
     with pytest.raises(ValidationError) as exc:
         case_transition(actor=org.officer, case=case, to_stage="investigation")
-    assert "resumes at the stage it left" in " ".join(exc.value.message_dict["to_stage"])
+    assert "回到原节点" in " ".join(exc.value.message_dict["to_stage"])
     case = case_transition(actor=org.officer, case=case, to_stage="notice", on=start + timedelta(days=9))
     pause.refresh_from_db()
     assert pause.ended_on == start + timedelta(days=9)

@@ -25,3 +25,13 @@ def make_case_committed(org_committed):
     from tests.conftest import make_case
 
     return make_case.__wrapped__(org_committed)
+
+
+@pytest.fixture(autouse=True)
+def official_holidays(request):
+    """The national calendar comes from a data migration; transactional tests flush it, so reload it (idempotent)."""
+    marker = request.node.get_closest_marker("django_db")
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    from deadlines.services import holidays_load_official
+
+    holidays_load_official()

@@ -2,7 +2,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 

@@ -1,12 +1,11 @@
 """Pages and API: who sees what, RAG, calendar, case panel, overdue list filters, notifications, query guards."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from deadlines import engine
 from deadlines.models import Deadline, Notification
 from deadlines.services import deadlines_scan
 from tests.conftest import login

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 
 from accounts.models import Role
 from cases.models import Case
-from deadlines.models import Deadline, Notification, Reminder
+from deadlines.models import Notification, Reminder
 from deadlines.services import deadlines_scan, email_digests_send, reminders_claim
 from deadlines import engine
 from tests.conftest import make_user
@@ -137,3 +137,16 @@ def test_concurrent_scans_in_threads_remind_exactly_once(org_committed, make_cas
     assert Notification.objects.count() == 10
     assert Reminder.objects.filter(email_status="sent").count() == 10
     assert len(mail.outbox) == 2
+
+
+def test_digests_for_many_officers_use_a_fixed_number_of_queries(org, make_case, emails, django_assert_max_num_queries):
+    from tests.conftest import make_user
+
+    for i in range(6):
+        officer = make_user(f"o{i}", org.court, [Role.OFFICER], [org.team], email=f"o{i}@x.invalid")
+        make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4), officer=officer, team=org.team)
+    engine.recompute(today=date(2026, 3, 15))
+    import uuid
+    reminders_claim(today=date(2026, 3, 15), scan_id=uuid.uuid4())
+    with django_assert_max_num_queries(8):
+        assert email_digests_send() == 6

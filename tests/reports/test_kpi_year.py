@@ -161,3 +161,21 @@ def test_closure_scope_can_be_first_enforcement_only(org, generated_year, year20
     assert t["closure_rate"]["numerator"] == 3351
     assert t["closure_rate"]["denominator"] == 3504
     assert t["closure_rate"]["value"] == Decimal("95.63")
+
+
+def test_every_week_and_month_of_the_year_matches_the_case_table(org, generated_year):
+    """Weeks read the daily rollup, months and quarters the monthly one, weeks across a month end both."""
+    scope = ReportScope(court=org.court)
+    periods = [Period.containing("week", date(2025, 1, 6) + timedelta(weeks=w)) for w in range(52)]
+    periods += [Period.containing("month", date(2025, m, 1)) for m in range(1, 13)]
+    periods += [Period("custom", date(2025, 1, 29), date(2025, 3, 2))]
+    for period in periods:
+        t = kpi_table(scope=scope, period=period, keys=("received", "closed", "carried_over", "open_end"),
+                      with_window=False)["total"]
+        expected = {
+            "received": Case.objects.filter(filed_on__range=(period.start, period.end)).count(),
+            "closed": Case.objects.filter(closed_on__range=(period.start, period.end)).count(),
+            "carried_over": Case.objects.filter(filed_on__lt=period.start).exclude(closed_on__lt=period.start).count(),
+            "open_end": Case.objects.filter(filed_on__lte=period.end).exclude(closed_on__lte=period.end).count(),
+        }
+        assert {k: t[k]["value"] for k in expected} == expected, period

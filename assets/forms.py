@@ -1,0 +1,252 @@
+"""Page forms: they check the shape of the input; the services decide everything else."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.rules.distribution import DistributionMode, PriorityClass
+
+from .models import (
+    RECEIPT_KINDS,
+    AssetKind,
+    AssetSource,
+    ControlKind,
+    ObjectionStatus,
+    ReferenceMethod,
+    ReleaseGround,
+    RoundResult,
+)
+
+DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+
+
+def money_field(label, required=True):
+    return forms.DecimalField(label=label, max_digits=16, decimal_places=2, min_value=Decimal("0"),
+                              required=required, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+
+class AssetForm(forms.Form):
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AssetKind.choices)
+    description = forms.CharField(label=_("Description"), max_length=200)
+    bank_name = forms.CharField(label=_("Bank"), max_length=100, required=False)
+    account_number = forms.CharField(label=_("Account number"), max_length=40, required=False)
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=80, required=False)
+    plate_number = forms.CharField(label=_("Plate number"), max_length=20, required=False)
+    company_name = forms.CharField(label=_("Company or employer"), max_length=200, required=False)
+    share = forms.CharField(label=_("Share held"), max_length=60, required=False)
+    location = forms.CharField(label=_("Location"), max_length=300, required=False)
+    estimated_value = money_field(_("Estimated value"), required=False)
+    source = forms.ChoiceField(label=_("Source"), choices=AssetSource.choices)
+    source_note = forms.CharField(label=_("Source details"), max_length=300, required=False)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [(cp.pk, f"{cp.get_role_display()}：{cp.party.name}")
+                                        for cp in case.case_parties.select_related("party")]
+
+
+class ControlOrderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Measure"), choices=ControlKind.choices)
+    ordered_on = forms.DateField(label=_("Ordered on"), **DATE)
+    effective_on = forms.DateField(label=_("In force from (service)"), required=False, **DATE)
+    ruling_number = forms.CharField(label=_("Ruling number"), max_length=60)
+    assisting_body = forms.CharField(label=_("Assisting body"), max_length=200)
+    requested_until = forms.DateField(label=_("Term until (if shorter than the maximum)"), required=False, **DATE)
+    amount = money_field(_("Amount frozen"), required=False)
+    preservation = forms.BooleanField(label=_("Preservation measure"), required=False)
+
+
+class RenewForm(forms.Form):
+    renewed_on = forms.DateField(label=_("Renewed on"), **DATE)
+    ruling_number = forms.CharField(label=_("Ruling number"), max_length=60)
+    requested_until = forms.DateField(label=_("New expiry (if shorter than the maximum)"), required=False, **DATE)
+
+
+class ReleaseForm(forms.Form):
+    released_on = forms.DateField(label=_("Released on"), **DATE)
+    ground = forms.ChoiceField(label=_("Ground"), choices=ReleaseGround.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ObjectionForm(forms.Form):
+    objector = forms.CharField(label=_("Objector"), max_length=200)
+    filed_on = forms.DateField(label=_("Filed on"), **DATE)
+    grounds = forms.CharField(label=_("Grounds"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ObjectionDecideForm(forms.Form):
+    status = forms.ChoiceField(label=_("Outcome"), choices=[c for c in ObjectionStatus.choices if c[0] != "pending"])
+    decided_on = forms.DateField(label=_("Decided on"), **DATE)
+
+
+class DisposalStartForm(forms.Form):
+    team = forms.TypedChoiceField(label=_("Disposal team"), coerce=int)
+    reference_method = forms.ChoiceField(label=_("Reference price method"), choices=ReferenceMethod.choices)
+    reference_requested_on = forms.DateField(label=_("Requested on"), **DATE)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+
+
+class ReferencePriceForm(forms.Form):
+    reference_price = money_field(_("Reference price"))
+    report_on = forms.DateField(label=_("Report dated"), **DATE)
+    valid_months = forms.IntegerField(label=_("Valid for (months)"), min_value=1, max_value=12, initial=12)
+
+
+class RoundForm(forms.Form):
+    notice_on = forms.DateField(label=_("Notice published on"), **DATE)
+    auction_on = forms.DateField(label=_("Auction date"), **DATE)
+    opening_price = money_field(_("Opening price"))
+    deposit = money_field(_("Deposit"), required=False)
+    platform = forms.CharField(label=_("Platform"), max_length=100, required=False)
+
+
+class RoundResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=[c for c in RoundResult.choices if c[0] != "pending"])
+    ended_on = forms.DateField(label=_("Ended on"), **DATE)
+    hammer_price = money_field(_("Hammer price"), required=False)
+    buyer = forms.CharField(label=_("Buyer"), max_length=200, required=False)
+
+
+class TransferForm(forms.Form):
+    transferee = forms.CharField(label=_("Creditor taking the asset"), max_length=200)
+    transferred_on = forms.DateField(label=_("Transferred on"), **DATE)
+
+
+class RulingForm(forms.Form):
+    ruling_number = forms.CharField(label=_("Confirmation ruling number"), max_length=60)
+    served_on = forms.DateField(label=_("Served on"), **DATE)
+
+
+class HandoverForm(forms.Form):
+    handed_over_on = forms.DateField(label=_("Handed over on"), **DATE)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ReceiptForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in RECEIPT_KINDS])
+    amount = money_field(_("Amount"))
+    occurred_on = forms.DateField(label=_("Received on"), **DATE)
+    payer = forms.CharField(label=_("Payer"), max_length=200, required=False)
+    reference = forms.CharField(label=_("Bank or receipt reference"), max_length=80, required=False)
+    memo = forms.CharField(label=_("Memo"), max_length=300, required=False)
+    disposal = forms.TypedChoiceField(label=_("From the disposal"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, disposals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["disposal"].choices = [("", "—")] + [(d.pk, str(d.asset)) for d in disposals]
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class PayoutPrepareForm(forms.Form):
+    payee = forms.TypedChoiceField(label=_("Payee"), coerce=int)
+    amount = money_field(_("Amount"))
+    payee_account_name = forms.CharField(label=_("Account name"), max_length=200)
+    payee_bank = forms.CharField(label=_("Bank"), max_length=100)
+    payee_account_number = forms.CharField(label=_("Account number"), max_length=40)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80, required=False)
+
+    def __init__(self, *args, applicants=(), **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["payee"].choices = [(cp.pk, cp.party.name) for cp in applicants]
+
+
+class ExecuteForm(forms.Form):
+    """Carries a key made when the page was drawn: a double click sends the same key twice."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+
+# --- Calculators -----------------------------------------------------------------------------------------------
+
+def _parse_amount(text: str, line_no: int) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError(_("Line %(n)s: %(value)s is not an amount.") % {"n": line_no, "value": text}) from None
+    return value
+
+
+class FeeCalcForm(forms.Form):
+    amount = money_field(_("Amount (leave empty if no amount is involved)"), required=False)
+    preservation = forms.BooleanField(label=_("Preservation fee"), required=False)
+
+
+class InterestCalcForm(forms.Form):
+    principal = money_field(_("Unpaid principal"))
+    start = forms.DateField(label=_("Performance period expired on"), **DATE)
+    end = forms.DateField(label=_("Paid or calculated to"), **DATE)
+    payments = forms.CharField(
+        label=_("Part payments"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: date and amount, e.g. 2026-03-01 40000"))
+
+    def clean_payments(self):
+        rows = []
+        for n, line in enumerate((self.cleaned_data.get("payments") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.replace("，", " ").replace(",", " ").split()
+            if len(parts) != 2:
+                raise ValidationError(_("Line %(n)s: write a date and an amount.") % {"n": n})
+            try:
+                day = date.fromisoformat(parts[0])
+            except ValueError:
+                raise ValidationError(_("Line %(n)s: %(value)s is not a date.") % {"n": n, "value": parts[0]}) \
+                    from None
+            rows.append((day, _parse_amount(parts[1], n)))
+        return rows
+
+
+class DistributionCalcForm(forms.Form):
+    total = money_field(_("Proceeds to distribute"))
+    sale_costs = money_field(_("Costs of the sale"), required=False)
+    enforcement_costs = money_field(_("Enforcement costs"), required=False)
+    mode = forms.ChoiceField(label=_("Ordinary claims"), choices=[
+        (DistributionMode.PRO_RATA.value, _("Pro rata (one distribution)")),
+        (DistributionMode.SEIZURE_ORDER.value, _("In order of seizure"))])
+    claims = forms.CharField(
+        label=_("Claims"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: creditor, principal, interest, class (secured/priority/wage/ordinary), rank or "
+                    "seizure order. E.g. 张三, 300000, 5000, ordinary, 1"))
+
+    def clean_claims(self):
+        rows = []
+        classes = set(PriorityClass.values)
+        for n, line in enumerate(self.cleaned_data["claims"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            if len(parts) < 2:
+                raise ValidationError(_("Line %(n)s: write at least a creditor and a principal.") % {"n": n})
+            creditor, principal = parts[0], _parse_amount(parts[1], n)
+            interest = _parse_amount(parts[2], n) if len(parts) > 2 and parts[2] else Decimal("0")
+            klass = parts[3] if len(parts) > 3 and parts[3] else PriorityClass.ORDINARY
+            if klass not in classes:
+                raise ValidationError(_("Line %(n)s: class must be one of %(classes)s.") % {
+                    "n": n, "classes": ", ".join(PriorityClass.values)})
+            try:
+                order = int(parts[4]) if len(parts) > 4 and parts[4] else None
+            except ValueError:
+                raise ValidationError(_("Line %(n)s: the rank must be a whole number.") % {"n": n}) from None
+            rows.append({"creditor": creditor, "principal": principal, "interest": interest, "priority_class": klass,
+                         "rank": order or 0, "seizure_order": order})
+        if not rows:
+            raise ValidationError(_("Enter at least one claim."))
+        return rows

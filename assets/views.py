@@ -1,0 +1,479 @@
+"""Pages: the assets and funds tabs of a case (also reachable on their own), disposal, the court-wide lists, the
+payout approval queue and the calculators. Thin: forms check shape, services decide, selectors scope."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Team
+from accounts.policy import Perm, has_perm
+from cases.models import PartyRole
+from cases.selectors import case_get_for_user
+
+from . import forms, selectors, services
+from .models import Asset, ControlMeasure, Disposal, Objection, ReleaseGround
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _case_tab_url(case, tab: str) -> str:
+    try:
+        return reverse("cases:detail", args=[case.pk]) + f"?tab={tab}"
+    except Exception:  # cases pages not installed
+        return reverse(f"assets:case_{tab}", args=[case.pk])
+
+
+# --- Assets tab ------------------------------------------------------------------------------------------------
+
+def assets_tab_context(request, case, bound: tuple[str, object] | None = None) -> dict:
+    """Context of the assets tab: a bounded number of queries whatever the number of assets."""
+    user = request.user
+    today = timezone.localdate()
+    assets = selectors.asset_list_for_case(case=case)
+    can_control = has_perm(user, Perm.ASSET_CONTROL, case)
+    teams = list(Team.objects.filter(court_id=case.court_id, is_active=True).order_by("name")) \
+        if has_perm(user, Perm.ASSET_DISPOSE) else []
+    key, bound_form = bound or (None, None)
+
+    def pick(name, factory):
+        return bound_form if key == name else factory()
+
+    for asset in assets:
+        asset.order_form = pick(f"order-{asset.pk}", lambda: forms.ControlOrderForm(
+            prefix=f"order{asset.pk}", initial={"ordered_on": today}))
+        asset.objection_form = pick(f"objection-{asset.pk}", lambda: forms.ObjectionForm(
+            prefix=f"obj{asset.pk}", initial={"filed_on": today}))
+        asset.dispose_form = pick(f"dispose-{asset.pk}", lambda: forms.DisposalStartForm(
+            prefix=f"disp{asset.pk}", teams=teams, initial={"reference_requested_on": today}))
+        asset.active_control = next((c for c in asset.controls.all() if c.status == "active"), None)
+        for control in asset.controls.all():
+            control.renew_form = pick(f"renew-{control.pk}", lambda: forms.RenewForm(
+                prefix=f"renew{control.pk}", initial={"renewed_on": today}))
+            control.release_form = pick(f"release-{control.pk}", lambda: forms.ReleaseForm(
+                prefix=f"rel{control.pk}", initial={"released_on": today}))
+            control.days_left = (control.expires_on - today).days if control.expires_on else None
+        for objection in asset.objections.all():
+            objection.decide_form = pick(f"decide-{objection.pk}", lambda: forms.ObjectionDecideForm(
+                prefix=f"dec{objection.pk}", initial={"decided_on": today}))
+    return {
+        "case": case, "assets": assets, "can_control": can_control, "can_dispose": bool(teams),
+        "asset_form": pick("asset", lambda: forms.AssetForm(case=case, prefix="asset")),
+        "release_grounds": ReleaseGround.choices, "today": today,
+    }
+
+
+@login_required
+def case_assets(request, pk: int, bound=None, status=200):
+    case = case_get_for_user(user=request.user, pk=pk)
+    ctx = assets_tab_context(request, case, bound)
+    return render(request, "assets/case_assets.html", {"title": _("Assets of %(case)s") % {"case": case.number},
+                                                       "ctx": ctx, "case": case}, status=status)
+
+
+def _post_action(request, *, case, form, key, call, success, page, success_message):
+    """Validate ``form``, call the service; on an error show the page again with the form and its errors."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, success_message)
+            return redirect(success)
+    messages.error(request, _("Please correct the errors below."))
+    return page(request, case.pk, bound=(key, form), status=400)
+
+
+@login_required
+@require_POST
+def asset_add(request, pk: int):
+    case = case_get_for_user(user=request.user, pk=pk, perm=Perm.ASSET_CONTROL)
+    form = forms.AssetForm(request.POST, case=case, prefix="asset")
+
+    def call(d):
+        owner = case.case_parties.filter(pk=d.pop("owner")).first()
+        services.asset_register(actor=request.user, case=case, owner=owner, **d)
+
+    return _post_action(request, case=case, form=form, key="asset", call=call, page=case_assets,
+                        success=_case_tab_url(case, "assets"), success_message=_("Asset registered."))
+
+
+def _asset_for(request, pk: int, perm=Perm.CASE_VIEW) -> Asset:
+    asset = selectors.asset_get_for_user(user=request.user, pk=pk)
+    case_get_for_user(user=request.user, pk=asset.case_id, perm=perm)
+    return asset
+
+
+@login_required
+@require_POST
+def control_order(request, pk: int):
+    asset = _asset_for(request, pk, Perm.ASSET_CONTROL)
+    form = forms.ControlOrderForm(request.POST, prefix=f"order{asset.pk}")
+    return _post_action(request, case=asset.case, form=form, key=f"order-{asset.pk}",
+                        call=lambda d: services.control_order(actor=request.user, asset=asset, **d),
+                        page=case_assets, success=_case_tab_url(asset.case, "assets"),
+                        success_message=_("Control measure recorded."))
+
+
+@login_required
+@require_POST
+def objection_add(request, pk: int):
+    asset = _asset_for(request, pk, Perm.ASSET_CONTROL)
+    form = forms.ObjectionForm(request.POST, prefix=f"obj{asset.pk}")
+    return _post_action(request, case=asset.case, form=form, key=f"objection-{asset.pk}",
+                        call=lambda d: services.objection_record(actor=request.user, asset=asset, **d),
+                        page=case_assets, success=_case_tab_url(asset.case, "assets"),
+                        success_message=_("Objection recorded; disposal is blocked until it is decided."))
+
+
+@login_required
+@require_POST
+def objection_decide(request, pk: int):
+    objection = get_object_or_404(Objection.objects.select_related("asset"), pk=pk)
+    asset = _asset_for(request, objection.asset_id, Perm.ASSET_CONTROL)
+    form = forms.ObjectionDecideForm(request.POST, prefix=f"dec{objection.pk}")
+    return _post_action(request, case=asset.case, form=form, key=f"decide-{objection.pk}",
+                        call=lambda d: services.objection_decide(actor=request.user, objection=objection, **d),
+                        page=case_assets, success=_case_tab_url(asset.case, "assets"),
+                        success_message=_("Objection decided."))
+
+
+def _control_for(request, pk: int) -> ControlMeasure:
+    control = selectors.control_get_for_user(user=request.user, pk=pk)
+    case_get_for_user(user=request.user, pk=control.case_id, perm=Perm.ASSET_CONTROL)
+    return control
+
+
+@login_required
+@require_POST
+def control_renew(request, pk: int):
+    control = _control_for(request, pk)
+    form = forms.RenewForm(request.POST, prefix=f"renew{control.pk}")
+    return _post_action(request, case=control.case, form=form, key=f"renew-{control.pk}",
+                        call=lambda d: services.control_renew(actor=request.user, control=control, **d),
+                        page=case_assets, success=_case_tab_url(control.case, "assets"),
+                        success_message=_("Measure renewed."))
+
+
+@login_required
+@require_POST
+def control_release(request, pk: int):
+    control = _control_for(request, pk)
+    form = forms.ReleaseForm(request.POST, prefix=f"rel{control.pk}")
+    return _post_action(request, case=control.case, form=form, key=f"release-{control.pk}",
+                        call=lambda d: services.control_release(actor=request.user, control=control, **d),
+                        page=case_assets, success=_case_tab_url(control.case, "assets"),
+                        success_message=_("Measure released."))
+
+
+@login_required
+@require_POST
+def disposal_start(request, pk: int):
+    asset = get_object_or_404(Asset.objects.select_related("case"), pk=pk, case__court_id=request.user.court_id)
+    teams = Team.objects.filter(court_id=asset.case.court_id, is_active=True)
+    form = forms.DisposalStartForm(request.POST, prefix=f"disp{asset.pk}", teams=teams)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            disposal = services.disposal_start(actor=request.user, asset=asset, team=teams.get(pk=d.pop("team")),
+                                               **d)
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
+                                             for m in ms))
+        else:
+            messages.success(request, _("Disposal started."))
+            return redirect("assets:disposal_detail", pk=disposal.pk)
+    else:
+        messages.error(request, _("Please correct the errors below."))
+    if has_perm(request.user, Perm.CASE_VIEW, asset.case):
+        return case_assets(request, asset.case_id, bound=(f"dispose-{asset.pk}", form), status=400)
+    raise PermissionDenied
+
+
+# --- Disposal --------------------------------------------------------------------------------------------------
+
+@login_required
+def disposals(request):
+    qs = selectors.disposal_list_for_user(user=request.user).select_related("asset", "case", "team") \
+        .order_by("-created_at", "-id")
+    page = selectors.page_window(qs, request.GET.get("page"))
+    return render(request, "assets/disposals.html", {"title": _("Disposals"), "page": page})
+
+
+DISPOSAL_FORMS = {
+    "reference": (forms.ReferencePriceForm, services.disposal_reference_price_set, _("Reference price recorded.")),
+    "round": (forms.RoundForm, services.auction_round_schedule, _("Round scheduled.")),
+    "transfer": (forms.TransferForm, services.disposal_transfer_in_lieu, _("Transfer in payment recorded.")),
+    "ruling": (forms.RulingForm, services.disposal_ruling_record, _("Ruling recorded; the measures are released.")),
+    "handover": (forms.HandoverForm, services.disposal_handover_record, _("Hand-over recorded.")),
+    "withdraw": (forms.ReasonForm, services.disposal_withdraw, _("Disposal withdrawn.")),
+}
+
+
+@login_required
+def disposal_detail(request, pk: int, bound=None, status=200):
+    disposal = selectors.disposal_get_for_user(user=request.user, pk=pk)
+    today = timezone.localdate()
+    key, bound_form = bound or (None, None)
+    forms_ctx = {name: (bound_form if key == name else cls(prefix=name, initial={
+        "report_on": today, "notice_on": today, "transferred_on": today, "served_on": today,
+        "handed_over_on": today, "valid_months": 12})) for name, (cls, _s, _m) in DISPOSAL_FORMS.items()}
+    rounds = list(disposal.rounds.all())
+    pending = next((r for r in rounds if r.result == "pending"), None)
+    result_form = bound_form if key == "result" else forms.RoundResultForm(prefix="result",
+                                                                            initial={"ended_on": today})
+    return render(request, "assets/disposal_detail.html", {
+        "title": _("Disposal"), "disposal": disposal, "rounds": rounds, "pending_round": pending,
+        "forms": forms_ctx, "result_form": result_form,
+        "can_act": has_perm(request.user, Perm.ASSET_DISPOSE, disposal) and disposal.is_open,
+        "can_finish": has_perm(request.user, Perm.ASSET_DISPOSE, disposal),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def disposal_action(request, pk: int, action: str):
+    disposal = selectors.disposal_get_for_user(user=request.user, pk=pk)
+    if action == "result":
+        form = forms.RoundResultForm(request.POST, prefix="result")
+        auction = disposal.rounds.filter(result="pending").first()
+        if auction is None:
+            raise Http404
+
+        def call(d):
+            services.auction_round_record_result(actor=request.user, auction=auction, **d)
+        message = _("Result recorded.")
+    elif action in DISPOSAL_FORMS:
+        cls, service, message = DISPOSAL_FORMS[action]
+        form = cls(request.POST, prefix=action)
+
+        def call(d):
+            service(actor=request.user, disposal=disposal, **d)
+    else:
+        raise Http404
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("assets:disposal_detail", pk=disposal.pk)
+    messages.error(request, _("Please correct the errors below."))
+    return disposal_detail(request, disposal.pk, bound=(action, form), status=400)
+
+
+# --- Funds tab -------------------------------------------------------------------------------------------------
+
+def funds_tab_context(request, case, bound: tuple[str, object] | None = None) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    key, bound_form = bound or (None, None)
+    entries = list(selectors.ledger_for_case(case=case))
+    applicants = [cp for cp in case.case_parties.select_related("party") if cp.role == PartyRole.APPLICANT]
+    sold = list(Disposal.objects.filter(case=case, status="sold").select_related("asset"))
+    for entry in entries:
+        entry.days_left = (entry.payout_due_on - today).days if entry.payout_due_on and not entry.paid_out_on \
+            else None
+        entry.overdue_days = -entry.days_left if entry.days_left is not None else None
+    return {
+        "case": case, "summary": selectors.case_funds_summary(case=case, today=today), "entries": entries,
+        "payouts": list(selectors.payouts_for_case(case=case)),
+        "can_record": has_perm(user, Perm.FUNDS_RECORD, case),
+        "can_prepare": has_perm(user, Perm.PAYOUT_PREPARE, case),
+        "can_approve": has_perm(user, Perm.PAYOUT_APPROVE, case),
+        "receipt_form": bound_form if key == "receipt" else forms.ReceiptForm(
+            prefix="receipt", disposals=sold, initial={"occurred_on": today}),
+        "payout_form": bound_form if key == "payout" else forms.PayoutPrepareForm(prefix="payout",
+                                                                                  applicants=applicants),
+        "reverse_form": bound_form if key == "reverse" else forms.ReverseForm(prefix="reverse"),
+        "execute_key": uuid.uuid4().hex,
+        "today": today,
+    }
+
+
+@login_required
+def case_funds(request, pk: int, bound=None, status=200):
+    case = case_get_for_user(user=request.user, pk=pk)
+    return render(request, "assets/case_funds.html", {
+        "title": _("Case funds of %(case)s") % {"case": case.number}, "case": case,
+        "ctx": funds_tab_context(request, case, bound)}, status=status)
+
+
+@login_required
+@require_POST
+def receipt_add(request, pk: int):
+    case = case_get_for_user(user=request.user, pk=pk, perm=Perm.FUNDS_RECORD)
+    sold = Disposal.objects.filter(case=case, status="sold")
+    form = forms.ReceiptForm(request.POST, prefix="receipt", disposals=sold)
+
+    def call(d):
+        disposal_id = d.pop("disposal", None)
+        services.receipt_record(actor=request.user, case=case, disposal=sold.filter(pk=disposal_id).first()
+                                if disposal_id else None, **d)
+
+    return _post_action(request, case=case, form=form, key="receipt", call=call, page=case_funds,
+                        success=_case_tab_url(case, "funds"), success_message=_("Receipt recorded."))
+
+
+@login_required
+@require_POST
+def entry_reverse(request, pk: int):
+    entry = selectors.ledger_get_for_user(user=request.user, pk=pk)
+    form = forms.ReverseForm(request.POST, prefix="reverse")
+    return _post_action(request, case=entry.case, form=form, key="reverse",
+                        call=lambda d: services.entry_reverse(actor=request.user, entry=entry, **d),
+                        page=case_funds, success=_case_tab_url(entry.case, "funds"),
+                        success_message=_("Entry reversed."))
+
+
+@login_required
+@require_POST
+def payout_prepare(request, pk: int):
+    case = case_get_for_user(user=request.user, pk=pk, perm=Perm.PAYOUT_PREPARE)
+    applicants = case.case_parties.filter(role=PartyRole.APPLICANT).select_related("party")
+    form = forms.PayoutPrepareForm(request.POST, prefix="payout", applicants=applicants)
+
+    def call(d):
+        services.payout_prepare(actor=request.user, case=case, payee=applicants.filter(pk=d.pop("payee")).first(),
+                                **d)
+
+    return _post_action(request, case=case, form=form, key="payout", call=call, page=case_funds,
+                        success=_case_tab_url(case, "funds"),
+                        success_message=_("Payout prepared; it now awaits approval."))
+
+
+@login_required
+@require_POST
+def payout_decide(request, pk: int, action: str):
+    """Approve, return, cancel or pay a payout from the queue or the funds tab."""
+    payout = selectors.payout_get_for_user(user=request.user, pk=pk)
+    back = request.POST.get("next") or reverse("assets:payout_queue")
+    if not back.startswith("/"):
+        back = reverse("assets:payout_queue")
+    try:
+        if action == "approve":
+            services.payout_approve(actor=request.user, payout=payout)
+            messages.success(request, _("Payout approved."))
+        elif action == "execute":
+            form = forms.ExecuteForm(request.POST)
+            key = form.cleaned_data["idempotency_key"] if form.is_valid() else None
+            done = services.payout_execute(actor=request.user, payout=payout, idempotency_key=key)
+            messages.success(request, _("Payout already paid (repeated request).") if done.replayed
+                             else _("Payout paid."))
+        elif action in ("return", "cancel"):
+            form = forms.ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"reason": _("Give a reason.")})
+            service = services.payout_return if action == "return" else services.payout_cancel
+            service(actor=request.user, payout=payout, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Payout returned.") if action == "return" else _("Payout cancelled."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
+                                         for m in ms))
+    return redirect(back)
+
+
+# --- Court-wide lists ------------------------------------------------------------------------------------------
+
+@login_required
+def controls_expiring(request):
+    if not has_perm(request.user, Perm.CASE_VIEW):
+        raise PermissionDenied
+    try:
+        days = max(0, min(int(request.GET.get("days", "")), 3650))
+    except ValueError:
+        days = selectors.expiring_window_default(request.user)
+    page = selectors.page_window(selectors.controls_expiring(user=request.user, within_days=days),
+                                 request.GET.get("page"))
+    today = timezone.localdate()
+    for control in page:
+        control.days_left = (control.expires_on - today).days
+    return render(request, "assets/controls_expiring.html", {
+        "title": _("Controls expiring"), "page": page, "days": days, "today": today})
+
+
+@login_required
+def funds_awaiting(request):
+    if not (has_perm(request.user, Perm.FUNDS_RECORD) or has_perm(request.user, Perm.PAYOUT_APPROVE)):
+        raise PermissionDenied
+    page = selectors.page_window(selectors.funds_awaiting(user=request.user), request.GET.get("page"))
+    today = timezone.localdate()
+    for entry in page:
+        entry.days_left = (entry.payout_due_on - today).days
+        entry.overdue_days = -entry.days_left
+    return render(request, "assets/funds_awaiting.html", {"title": _("Funds awaiting payout"), "page": page})
+
+
+@login_required
+def payout_queue(request):
+    if not has_perm(request.user, Perm.PAYOUT_APPROVE):
+        raise PermissionDenied
+    payouts = list(selectors.payout_queue(user=request.user)[:200])
+    for p in payouts:
+        p.execute_key = uuid.uuid4().hex
+    return render(request, "assets/payout_queue.html", {"title": _("Payout approvals"), "payouts": payouts})
+
+
+# --- Calculators -----------------------------------------------------------------------------------------------
+
+@login_required
+def calculators(request):
+    if not has_perm(request.user, Perm.CASE_VIEW):
+        raise PermissionDenied
+    which = request.POST.get("calc") if request.method == "POST" else None
+    court = request.user.court_id
+    ctx = {"title": _("Calculators"), "fee_form": forms.FeeCalcForm(prefix="fee"),
+           "interest_form": forms.InterestCalcForm(prefix="int"),
+           "dist_form": forms.DistributionCalcForm(prefix="dist"), "which": which}
+    if which == "fee":
+        form = ctx["fee_form"] = forms.FeeCalcForm(request.POST, prefix="fee")
+        if form.is_valid():
+            try:
+                ctx["fee"] = services.enforcement_fee_calculate(court=court, amount=form.cleaned_data["amount"],
+                                                                preservation=form.cleaned_data["preservation"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+    elif which == "interest":
+        form = ctx["interest_form"] = forms.InterestCalcForm(request.POST, prefix="int")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                ctx["interest"] = services.interest_calculate(court=court, principal=d["principal"], start=d["start"],
+                                                              end=d["end"], payments=d["payments"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+    elif which == "distribution":
+        form = ctx["dist_form"] = forms.DistributionCalcForm(request.POST, prefix="dist")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                ctx["distribution"] = services.distribution_calculate(
+                    court=court, total=d["total"], sale_costs=d["sale_costs"] or Decimal("0"),
+                    enforcement_costs=d["enforcement_costs"] or Decimal("0"), mode=d["mode"],
+                    claims=[services.calculators.ClaimInput(**c) for c in d["claims"]])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+    template = "assets/_calc_result.html" if getattr(request, "htmx", False) and which else "assets/calculators.html"
+    return render(request, template, ctx)
+
+
