@@ -7,3 +7,15 @@ from django.conf import settings
 
 if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
     settings.configure(USE_I18N=False)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The rule tests read the English wording of messages; the UI default (Chinese) is tested elsewhere."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -313,3 +313,19 @@ def test_birth_date_today_is_accepted_and_tomorrow_refused():
     tomorrow = "110105" + (TODAY + timedelta(days=1)).strftime("%Y%m%d") + "001"
     with raises_code("id_birth_date_future"):
         check(IdKind.RESIDENT_ID, tomorrow + resident_id_check_char(tomorrow))
+
+
+def test_checksum_error_is_chinese_in_the_default_language():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from core.rules.identifiers import validate_party_id
+
+    with translation.override("zh-hans"):
+        try:
+            validate_party_id(kind="resident_id", value="360426199101010072")
+        except ValidationError as exc:
+            message = " ".join(exc.messages)
+        else:
+            raise AssertionError("the checksum error was not raised")
+    assert "校验码错误" in message and "应为 1" in message
