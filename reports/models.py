@@ -154,14 +154,10 @@ class DailyStat(models.Model):
         ]
 
 
-class MonthStat(models.Model):
-    """``DailyStat`` summed per calendar month (same keys and measures, plus ``net`` = the stock change), so a
-    quarter or a three-year window reads a few thousand month rows and only the partial months day by day."""
+class RollupMeasures(models.Model):
+    """The keys and measures shared by the monthly and court-wide rollups (``DailyStat`` summed up)."""
 
     court_id = models.BigIntegerField()
-    month = models.DateField()
-    team_id = models.BigIntegerField(null=True)
-    officer_id = models.BigIntegerField(null=True)
     case_type = models.CharField(max_length=4)
     stream = models.CharField(max_length=8)
     closure_mode = models.CharField(max_length=20, blank=True)
@@ -174,50 +170,36 @@ class MonthStat(models.Model):
     recovered_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
     net = models.IntegerField(default=0)
     aged = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthStat(RollupMeasures):
+    """``DailyStat`` summed per calendar month (same keys and measures, plus ``net`` = the stock change), so a
+    quarter or a three-year window reads a few thousand month rows and only the partial months day by day."""
+
+    month = models.DateField()
+    team_id = models.BigIntegerField(null=True)
+    officer_id = models.BigIntegerField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["court_id", "month"], name="monthstat_court_month_idx")]
 
 
-class CourtDayStat(models.Model):
+class CourtDayStat(RollupMeasures):
     """``DailyStat`` without team and officer (court-wide, per type and stream): weeks and partial months."""
 
-    court_id = models.BigIntegerField()
     day = models.DateField()
-    case_type = models.CharField(max_length=4)
-    stream = models.CharField(max_length=8)
-    closure_mode = models.CharField(max_length=20, blank=True)
-    received = models.IntegerField(default=0)
-    closed = models.IntegerField(default=0)
-    closed_in_term = models.IntegerField(default=0)
-    closed_days = models.BigIntegerField(default=0)
-    claimed_received = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
-    claimed_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
-    recovered_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
-    net = models.IntegerField(default=0)
-    aged = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["court_id", "day"], name="courtdaystat_court_day_idx")]
 
 
-class CourtMonthStat(models.Model):
+class CourtMonthStat(RollupMeasures):
     """``MonthStat`` without team and officer: court-wide, per-type and per-stream figures read a few rows."""
 
-    court_id = models.BigIntegerField()
     month = models.DateField()
-    case_type = models.CharField(max_length=4)
-    stream = models.CharField(max_length=8)
-    closure_mode = models.CharField(max_length=20, blank=True)
-    received = models.IntegerField(default=0)
-    closed = models.IntegerField(default=0)
-    closed_in_term = models.IntegerField(default=0)
-    closed_days = models.BigIntegerField(default=0)
-    claimed_received = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
-    claimed_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
-    recovered_closed = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
-    net = models.IntegerField(default=0)
-    aged = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["court_id", "month"], name="courtmonthstat_court_month_idx")]
