@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import Target
+from cases.models import BelongsToCase
 from core.rules.periods import AssetKind as RuleAssetKind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -67,7 +68,7 @@ class AssetSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Asset(models.Model):
+class Asset(BelongsToCase, models.Model):
     """A piece of property of a party to the case, found during the investigation."""
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="assets")
@@ -105,9 +106,6 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description}"
-
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
 
     @property
     def rule_kind(self) -> RuleAssetKind:
@@ -179,7 +177,7 @@ class ReleaseGround(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ControlMeasure(models.Model):
+class ControlMeasure(BelongsToCase, models.Model):
     """One freeze/seizure/detention of an asset. Measures on an asset queue by ``queue_rank`` (轮候, SEIZE art 26);
     only one is in force at a time, and the next one takes effect when it is released."""
 
@@ -241,9 +239,6 @@ class ControlMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.ruling_number}"
-
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
 
 
 class ControlRenewal(models.Model):
@@ -397,7 +392,7 @@ RETURN NULL;
 """
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(BelongsToCase, models.Model):
     """One movement of money on a case's fund account. Immutable: corrections are reversing entries."""
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT,
@@ -461,9 +456,6 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.signed_amount}"
 
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
-
     @property
     def is_receipt(self) -> bool:
         return self.kind in RECEIPT_KIND_VALUES
@@ -477,7 +469,7 @@ class PayoutStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class Payout(models.Model):
+class Payout(BelongsToCase, models.Model):
     """A payment from the case's fund account to an applicant: prepared, approved by someone else, executed once."""
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="payouts")
@@ -529,6 +521,3 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payee} {self.amount}"
-
-    def policy_target(self) -> Target:
-        return self.case.policy_target()

@@ -225,6 +225,13 @@ class Case(models.Model):
         return self.stage in (Stage.SUSPENDED, Stage.STAYED)
 
 
+class BelongsToCase:
+    """For records that hang off a case: the permission policy judges them as their case."""
+
+    def policy_target(self) -> Target:
+        return self.case.policy_target()
+
+
 class CaseNumberSequence(models.Model):
     """The last serial issued per court, year and type (domain.md §1.1): serials restart yearly, no gaps."""
 
@@ -245,7 +252,7 @@ class PartyRole(models.TextChoices):
     THIRD_PARTY = "third_party", _("Third party (案外人)")
 
 
-class CaseParty(models.Model):
+class CaseParty(BelongsToCase, models.Model):
     """A party's place in one case, with their per-case status (限制消费, 失信; domain.md §3.5-3.6)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_parties")
@@ -272,9 +279,6 @@ class CaseParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.party}"
-
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
 
 
 class PauseKind(models.TextChoices):
@@ -368,7 +372,7 @@ class ActionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Action(models.Model):
+class Action(BelongsToCase, models.Model):
     """One enforcement measure an officer took on a case: the daily work, shown on the timeline."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="actions")
@@ -391,9 +395,6 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"
-
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
 
 
 def attachment_upload_to(instance: "ActionAttachment", filename: str) -> str:
@@ -437,7 +438,7 @@ class LeadSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Lead(models.Model):
+class Lead(BelongsToCase, models.Model):
     """An asset lead given by the applicant (财产线索, §2.1 node 4a): checked within 7 days, 3 if urgent."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="leads")
@@ -467,9 +468,6 @@ class Lead(models.Model):
     def __str__(self) -> str:
         return self.description[:40]
 
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
-
 
 class PetitionKind(models.TextChoices):
     PETITION = "petition", _("Petition (信访)")
@@ -478,7 +476,7 @@ class PetitionKind(models.TextChoices):
     ENQUIRY = "enquiry", _("Enquiry")
 
 
-class Petition(models.Model):
+class Petition(BelongsToCase, models.Model):
     """A petition or complaint about a case (执行信访), answered within the court's deadline."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="petitions")
@@ -512,9 +510,6 @@ class Petition(models.Model):
     def __str__(self) -> str:
         return self.content[:40]
 
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
-
 
 class SettlementStatus(models.TextChoices):
     ACTIVE = "active", _("Being performed")
@@ -523,7 +518,7 @@ class SettlementStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Settlement(models.Model):
+class Settlement(BelongsToCase, models.Model):
     """An enforcement settlement agreement (执行和解, §2.3, §3.7) with an instalment schedule."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="settlements")
@@ -547,9 +542,6 @@ class Settlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.signed_on}"
-
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
 
 
 class SettlementInstalment(models.Model):
@@ -586,7 +578,7 @@ class ClosureStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class ClosureRequest(models.Model):
+class ClosureRequest(BelongsToCase, models.Model):
     """An officer's request to close a case in one of the six modes; the chief approves or returns it."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="closure_requests")
@@ -618,11 +610,8 @@ class ClosureRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.case}: {self.get_mode_display()}"
 
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
 
-
-class Assignment(models.Model):
+class Assignment(BelongsToCase, models.Model):
     """Who handled a case when: one row per (re)assignment, the current one open (``ended_at`` null)."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assignments")
@@ -646,9 +635,6 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.team} / {self.officer}"
-
-    def policy_target(self) -> Target:
-        return self.case.policy_target()
 
 
 # --- Audit: row history kept by database triggers (django-pghistory); application code cannot skip or edit it ------
