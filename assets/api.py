@@ -18,7 +18,8 @@ from accounts.models import Team
 from accounts.policy import Perm
 from cases.models import CaseParty
 from cases.selectors import case_get_for_user
-from core.api import Pagination
+from core import fields
+from core.api import Pagination, PolicyFirstMixin
 from core.rules.distribution import DistributionMode, PriorityClass
 
 from . import selectors, services
@@ -101,7 +102,7 @@ class AssetCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=200)
     source = serializers.ChoiceField(AssetSource.choices)
     source_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    estimated_value = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    estimated_value = fields.MoneyField(required=False, allow_null=True, **MONEY)
     location = serializers.CharField(max_length=300, required=False, allow_blank=True)
     bank_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     account_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
@@ -113,36 +114,36 @@ class AssetCreateSerializer(serializers.Serializer):
 
 class ObjectionSerializer(serializers.Serializer):
     objector = serializers.CharField(max_length=200)
-    filed_on = serializers.DateField()
+    filed_on = fields.DateField()
     grounds = serializers.CharField(required=False, allow_blank=True)
 
 
 class ObjectionDecideSerializer(serializers.Serializer):
     objection = serializers.IntegerField()
     status = serializers.ChoiceField([s for s in ObjectionStatus.choices if s[0] != "pending"])
-    decided_on = serializers.DateField()
+    decided_on = fields.DateField()
 
 
 class ControlCreateSerializer(serializers.Serializer):
     asset = serializers.IntegerField()
     kind = enum_field(ControlKind.choices)
-    ordered_on = serializers.DateField()
+    ordered_on = fields.DateField()
     ruling_number = serializers.CharField(max_length=60)
     assisting_body = serializers.CharField(max_length=200)
     preservation = serializers.BooleanField(default=False)
-    effective_on = serializers.DateField(required=False, allow_null=True)
-    requested_until = serializers.DateField(required=False, allow_null=True)
-    amount = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    effective_on = fields.DateField(required=False, allow_null=True)
+    requested_until = fields.DateField(required=False, allow_null=True)
+    amount = fields.MoneyField(required=False, allow_null=True, **MONEY)
 
 
 class RenewSerializer(serializers.Serializer):
-    renewed_on = serializers.DateField()
+    renewed_on = fields.DateField()
     ruling_number = serializers.CharField(max_length=60)
-    requested_until = serializers.DateField(required=False, allow_null=True)
+    requested_until = fields.DateField(required=False, allow_null=True)
 
 
 class ReleaseSerializer(serializers.Serializer):
-    released_on = serializers.DateField()
+    released_on = fields.DateField()
     ground = enum_field(ReleaseGround.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
@@ -178,43 +179,43 @@ class DisposalCreateSerializer(serializers.Serializer):
     asset = serializers.IntegerField()
     team = serializers.IntegerField()
     reference_method = serializers.ChoiceField(ReferenceMethod.choices)
-    reference_requested_on = serializers.DateField()
+    reference_requested_on = fields.DateField()
 
 
 class ReferencePriceSerializer(serializers.Serializer):
-    reference_price = serializers.DecimalField(**MONEY)
-    report_on = serializers.DateField()
+    reference_price = fields.MoneyField(**MONEY)
+    report_on = fields.DateField()
     valid_months = serializers.IntegerField(default=12)
 
 
 class RoundCreateSerializer(serializers.Serializer):
-    notice_on = serializers.DateField()
-    auction_on = serializers.DateField()
-    opening_price = serializers.DecimalField(**MONEY)
-    deposit = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    notice_on = fields.DateField()
+    auction_on = fields.DateField()
+    opening_price = fields.MoneyField(**MONEY)
+    deposit = fields.MoneyField(required=False, allow_null=True, **MONEY)
     platform = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class RoundResultSerializer(serializers.Serializer):
     round = serializers.IntegerField()
     result = serializers.ChoiceField([r for r in RoundResult.choices if r[0] != "pending"])
-    ended_on = serializers.DateField()
-    hammer_price = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    ended_on = fields.DateField()
+    hammer_price = fields.MoneyField(required=False, allow_null=True, **MONEY)
     buyer = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class TransferSerializer(serializers.Serializer):
     transferee = serializers.CharField(max_length=200)
-    transferred_on = serializers.DateField()
+    transferred_on = fields.DateField()
 
 
 class RulingSerializer(serializers.Serializer):
     ruling_number = serializers.CharField(max_length=60)
-    served_on = serializers.DateField()
+    served_on = fields.DateField()
 
 
 class HandoverSerializer(serializers.Serializer):
-    handed_over_on = serializers.DateField()
+    handed_over_on = fields.DateField()
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -236,8 +237,8 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 class ReceiptCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     kind = enum_field([(k.value, k.label) for k in RECEIPT_KINDS])
-    amount = serializers.DecimalField(**MONEY)
-    occurred_on = serializers.DateField()
+    amount = fields.MoneyField(**MONEY)
+    occurred_on = fields.DateField()
     payer = serializers.CharField(max_length=200, required=False, allow_blank=True)
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
     memo = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -246,18 +247,18 @@ class ReceiptCreateSerializer(serializers.Serializer):
 
 class ReverseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
-    occurred_on = serializers.DateField(required=False, allow_null=True)
+    occurred_on = fields.DateField(required=False, allow_null=True)
 
 
 class FundsSummarySerializer(serializers.Serializer):
     case = serializers.IntegerField()
     account_reference = serializers.CharField()
-    balance = serializers.DecimalField(**MONEY)
-    reserved = serializers.DecimalField(**MONEY)
-    available = serializers.DecimalField(**MONEY)
-    received = serializers.DecimalField(**MONEY)
-    paid_out = serializers.DecimalField(**MONEY)
-    awaiting = serializers.DecimalField(**MONEY)
+    balance = fields.MoneyField(**MONEY)
+    reserved = fields.MoneyField(**MONEY)
+    available = fields.MoneyField(**MONEY)
+    received = fields.MoneyField(**MONEY)
+    paid_out = fields.MoneyField(**MONEY)
+    awaiting = fields.MoneyField(**MONEY)
     overdue_receipts = serializers.IntegerField()
 
 
@@ -275,7 +276,7 @@ class PayoutSerializer(serializers.ModelSerializer):
 class PayoutCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     payee = serializers.IntegerField()
-    amount = serializers.DecimalField(**MONEY)
+    amount = fields.MoneyField(**MONEY)
     payee_account_name = serializers.CharField(max_length=200)
     payee_bank = serializers.CharField(max_length=100)
     payee_account_number = serializers.CharField(max_length=40)
@@ -294,7 +295,9 @@ class _Base(viewsets.GenericViewSet):
         return dict(s.validated_data)
 
 
-class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+class AssetViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    action_perms = {"create": Perm.ASSET_CONTROL, "objections": Perm.ASSET_CONTROL,
+        "objection_decide": Perm.ASSET_CONTROL}
     serializer_class = AssetSerializer
     queryset = Asset.objects.none()
 
@@ -336,7 +339,8 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         return Response(AssetSerializer(asset).data)
 
 
-class ControlMeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+class ControlMeasureViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    action_perms = {"create": Perm.ASSET_CONTROL, "renew": Perm.ASSET_CONTROL, "release": Perm.ASSET_CONTROL}
     serializer_class = ControlSerializer
     queryset = ControlMeasure.objects.none()
 
@@ -347,6 +351,8 @@ class ControlMeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _B
                 days = int(p["expiring_within"])
             except ValueError:
                 raise serializers.ValidationError({"expiring_within": ["Enter a whole number of days."]}) from None
+            if not 0 <= days <= 36600:
+                raise serializers.ValidationError({"expiring_within": ["Enter a number of days from 0 to 36600."]})
             return selectors.controls_expiring(user=self.request.user, within_days=days)
         qs = selectors.control_list_for_user(user=self.request.user).order_by("id")
         if self.action == "list" and p.get("case"):
@@ -380,14 +386,16 @@ class ControlMeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _B
         return Response(ControlSerializer(control).data)
 
 
-class DisposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+class DisposalViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    action_perms = {"create": Perm.ASSET_DISPOSE, **{a: Perm.ASSET_DISPOSE for a in ("reference_price", "rounds",
+        "round_result", "transfer", "ruling", "handover", "withdraw")}}
     serializer_class = DisposalSerializer
     queryset = Disposal.objects.none()
 
     def get_queryset(self):
         qs = selectors.disposal_list_for_user(user=self.request.user).prefetch_related("rounds").order_by("id")
         if self.action == "list" and self.request.query_params.get("case"):
-            qs = qs.filter(case_id=self.request.query_params["case"])
+            qs = qs.filter(case=_case_param(self.request))
         return qs
 
     @extend_schema(parameters=[OpenApiParameter("case", int)])
@@ -454,7 +462,9 @@ class DisposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         return self._done(services.disposal_withdraw(actor=request.user, disposal=self.get_object(), **d))
 
 
-class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+class LedgerEntryViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    action_perms = {"create": Perm.FUNDS_RECORD, "reverse": lambda entry: (
+        Perm.PAYOUT_APPROVE if entry.kind == EntryKind.DISBURSEMENT else Perm.FUNDS_RECORD)}
     serializer_class = LedgerEntrySerializer
     queryset = LedgerEntry.objects.none()
 
@@ -504,7 +514,9 @@ class CaseFundsView(APIView):
             "awaiting": s.awaiting, "overdue_receipts": s.overdue_receipts}).data)
 
 
-class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+class PayoutViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    action_perms = {"create": Perm.PAYOUT_PREPARE, "approve": Perm.PAYOUT_APPROVE, "execute": Perm.PAYOUT_APPROVE,
+        "return_": Perm.PAYOUT_APPROVE, "cancel": (Perm.PAYOUT_PREPARE, Perm.PAYOUT_APPROVE)}
     serializer_class = PayoutSerializer
     queryset = Payout.objects.none()
 
@@ -564,73 +576,73 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
 # --- Calculators -----------------------------------------------------------------------------------------------
 
 class FeeInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    amount = fields.MoneyField(required=False, allow_null=True, **MONEY)
     preservation = serializers.BooleanField(default=False)
 
 
 class FeeLineSerializer(serializers.Serializer):
-    lower = serializers.DecimalField(allow_null=True, **MONEY)
-    upper = serializers.DecimalField(allow_null=True, **MONEY)
-    rate = serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True, coerce_to_string=True)
-    portion = serializers.DecimalField(allow_null=True, **MONEY)
-    fee = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=True)
+    lower = fields.MoneyField(allow_null=True, **MONEY)
+    upper = fields.MoneyField(allow_null=True, **MONEY)
+    rate = fields.MoneyField(max_digits=6, decimal_places=4, allow_null=True, coerce_to_string=True)
+    portion = fields.MoneyField(allow_null=True, **MONEY)
+    fee = fields.MoneyField(max_digits=20, decimal_places=4, coerce_to_string=True)
 
 
 class FeeResultSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(allow_null=True, **MONEY)
+    amount = fields.MoneyField(allow_null=True, **MONEY)
     lines = FeeLineSerializer(many=True)
-    subtotal = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=True)
-    cap = serializers.DecimalField(allow_null=True, **MONEY)
-    total = serializers.DecimalField(**MONEY)
+    subtotal = fields.MoneyField(max_digits=20, decimal_places=4, coerce_to_string=True)
+    cap = fields.MoneyField(allow_null=True, **MONEY)
+    total = fields.MoneyField(**MONEY)
 
 
 class DatedAmountSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    amount = serializers.DecimalField(**MONEY)
+    date = fields.DateField()
+    amount = fields.MoneyField(**MONEY)
 
 
 class InterestInputSerializer(serializers.Serializer):
-    principal = serializers.DecimalField(**MONEY)
-    start = serializers.DateField(help_text="The day the performance period expired")
-    end = serializers.DateField(help_text="The payment (or calculation) date")
+    principal = fields.MoneyField(**MONEY)
+    start = fields.DateField(help_text="The day the performance period expired")
+    end = fields.DateField(help_text="The payment (or calculation) date")
     payments = DatedAmountSerializer(many=True, required=False)
-    excluded_periods = inline_serializer("ExcludedPeriod", {"first": serializers.DateField(),
-                                                            "last": serializers.DateField()}, many=True,
+    excluded_periods = inline_serializer("ExcludedPeriod", {"first": fields.DateField(),
+                                                            "last": fields.DateField()}, many=True,
                                          required=False)
 
 
 class SegmentSerializer(serializers.Serializer):
-    first_day = serializers.DateField()
-    last_day = serializers.DateField()
+    first_day = fields.DateField()
+    last_day = fields.DateField()
     days = serializers.IntegerField()
-    principal = serializers.DecimalField(**MONEY)
+    principal = fields.MoneyField(**MONEY)
     excluded = serializers.BooleanField()
-    interest = serializers.DecimalField(max_digits=24, decimal_places=6, coerce_to_string=True)
+    interest = fields.MoneyField(max_digits=24, decimal_places=6, coerce_to_string=True)
 
 
 class InterestResultSerializer(serializers.Serializer):
-    principal = serializers.DecimalField(**MONEY)
-    daily_rate = serializers.DecimalField(max_digits=10, decimal_places=6, coerce_to_string=True)
+    principal = fields.MoneyField(**MONEY)
+    daily_rate = fields.MoneyField(max_digits=10, decimal_places=6, coerce_to_string=True)
     days = serializers.IntegerField()
     excluded_days = serializers.IntegerField()
     segments = SegmentSerializer(many=True)
-    total = serializers.DecimalField(**MONEY)
+    total = fields.MoneyField(**MONEY)
     warnings = serializers.ListField(child=serializers.CharField())
 
 
 class ClaimInputSerializer(serializers.Serializer):
     creditor = serializers.CharField(max_length=200)
-    principal = serializers.DecimalField(**MONEY)
-    interest = serializers.DecimalField(default="0", **MONEY)
+    principal = fields.MoneyField(**MONEY)
+    interest = fields.MoneyField(default="0", **MONEY)
     priority_class = serializers.ChoiceField(PriorityClass.choices, default=PriorityClass.ORDINARY)
     rank = serializers.IntegerField(default=0, min_value=0)
     seizure_order = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class DistributionInputSerializer(serializers.Serializer):
-    total = serializers.DecimalField(**MONEY)
-    sale_costs = serializers.DecimalField(default="0", **MONEY)
-    enforcement_costs = serializers.DecimalField(default="0", **MONEY)
+    total = fields.MoneyField(**MONEY)
+    sale_costs = fields.MoneyField(default="0", **MONEY)
+    enforcement_costs = fields.MoneyField(default="0", **MONEY)
     mode = serializers.ChoiceField(DistributionMode.choices, default=DistributionMode.PRO_RATA)
     claims = ClaimInputSerializer(many=True)
 
@@ -640,20 +652,20 @@ class DistributionLineSerializer(serializers.Serializer):
     creditor = serializers.CharField()
     priority_class = serializers.CharField()
     step = serializers.IntegerField()
-    principal_owed = serializers.DecimalField(**MONEY)
-    interest_owed = serializers.DecimalField(**MONEY)
-    principal_paid = serializers.DecimalField(**MONEY)
-    interest_paid = serializers.DecimalField(**MONEY)
-    paid = serializers.DecimalField(**MONEY)
-    shortfall = serializers.DecimalField(**MONEY)
+    principal_owed = fields.MoneyField(**MONEY)
+    interest_owed = fields.MoneyField(**MONEY)
+    principal_paid = fields.MoneyField(**MONEY)
+    interest_paid = fields.MoneyField(**MONEY)
+    paid = fields.MoneyField(**MONEY)
+    shortfall = fields.MoneyField(**MONEY)
 
 
 class DistributionResultSerializer(serializers.Serializer):
-    total = serializers.DecimalField(**MONEY)
-    sale_costs_paid = serializers.DecimalField(**MONEY)
-    enforcement_costs_paid = serializers.DecimalField(**MONEY)
+    total = fields.MoneyField(**MONEY)
+    sale_costs_paid = fields.MoneyField(**MONEY)
+    enforcement_costs_paid = fields.MoneyField(**MONEY)
     lines = DistributionLineSerializer(many=True)
-    surplus = serializers.DecimalField(**MONEY)
+    surplus = fields.MoneyField(**MONEY)
 
 
 class _CalcView(APIView):

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from core.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("assets", api.AssetViewSet, basename="asset")
 router.register("control-measures", api.ControlMeasureViewSet, basename="control-measure")
 router.register("disposals", api.DisposalViewSet, basename="disposal")

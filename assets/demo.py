@@ -131,14 +131,16 @@ def seed(org, *, seed: int, cases: int) -> str:
             asset=asset, case=case, court=court, kind=measure, preservation=preservation, ordered_on=start,
             ruling_number=f"{case.number}之一", assisting_body=bank, queue_rank=1, status=status,
             effective_on=start, expires_on=expires, lapsed_on=expires + timedelta(days=1)
-            if status == ControlStatus.LAPSED else None, team=control_team or case.team, controlled_by=controller)
+            if status == ControlStatus.LAPSED else None, team=control_team or case.team, controlled_by=controller,
+            case_team_id=case.team_id, case_officer_id=case.officer_id)
         controls.append(control)
         by_asset[asset.pk] = control
         if asset.kind == AssetKind.REAL_ESTATE and rng.random() < 0.3:  # another court's creditor queues behind
             controls.append(ControlMeasure(
                 asset=asset, case=case, court=court, kind="seizure", ordered_on=min(start + timedelta(days=20), today),
                 ruling_number=f"{case.number}之二", assisting_body=bank, queue_rank=2,
-                status=ControlStatus.QUEUED, team=control_team or case.team, controlled_by=controller))
+                status=ControlStatus.QUEUED, team=control_team or case.team, controlled_by=controller,
+                case_team_id=case.team_id, case_officer_id=case.officer_id))
     ControlMeasure.objects.bulk_create(controls, batch_size=1000)
 
     # 2. Disposals of seized real estate and vehicles: appraisal, first auction failed, second sold (or pending).
@@ -261,7 +263,8 @@ def seed(org, *, seed: int, cases: int) -> str:
     changed = []
     for case in demo_cases:
         if case.pk in recovered:
-            case.amount_recovered = recovered[case.pk]
+            # 执行到位金额 never exceeds what was applied for (a surplus of auction proceeds goes back to the debtor)
+            case.amount_recovered = min(recovered[case.pk], case.amount_claimed)
             changed.append(case)
     Case.objects.bulk_update(changed, ["amount_recovered"], batch_size=1000)
     return (f"{len(assets)} assets, {len(controls)} control measures, {len(disposals)} disposals "

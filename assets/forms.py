@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import fields
 from core.rules.distribution import DistributionMode, PriorityClass
 
 from .models import (
@@ -27,7 +28,7 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 
 def money_field(label, required=True):
-    return forms.DecimalField(label=label, max_digits=16, decimal_places=2, min_value=Decimal("0"),
+    return fields.MoneyFormField(label=label, max_digits=16, decimal_places=2, min_value=Decimal("0"),
                               required=required, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 
 
@@ -54,42 +55,42 @@ class AssetForm(forms.Form):
 
 class ControlOrderForm(forms.Form):
     kind = forms.ChoiceField(label=_("Measure"), choices=ControlKind.choices)
-    ordered_on = forms.DateField(label=_("Ordered on"), **DATE)
-    effective_on = forms.DateField(label=_("In force from (service)"), required=False, **DATE)
+    ordered_on = fields.DateFormField(label=_("Ordered on"), **DATE)
+    effective_on = fields.DateFormField(label=_("In force from (service)"), required=False, **DATE)
     ruling_number = forms.CharField(label=_("Ruling number"), max_length=60)
     assisting_body = forms.CharField(label=_("Assisting body"), max_length=200)
-    requested_until = forms.DateField(label=_("Term until (if shorter than the maximum)"), required=False, **DATE)
+    requested_until = fields.DateFormField(label=_("Term until (if shorter than the maximum)"), required=False, **DATE)
     amount = money_field(_("Amount frozen"), required=False)
     preservation = forms.BooleanField(label=_("Preservation measure"), required=False)
 
 
 class RenewForm(forms.Form):
-    renewed_on = forms.DateField(label=_("Renewed on"), **DATE)
+    renewed_on = fields.DateFormField(label=_("Renewed on"), **DATE)
     ruling_number = forms.CharField(label=_("Ruling number"), max_length=60)
-    requested_until = forms.DateField(label=_("New expiry (if shorter than the maximum)"), required=False, **DATE)
+    requested_until = fields.DateFormField(label=_("New expiry (if shorter than the maximum)"), required=False, **DATE)
 
 
 class ReleaseForm(forms.Form):
-    released_on = forms.DateField(label=_("Released on"), **DATE)
+    released_on = fields.DateFormField(label=_("Released on"), **DATE)
     ground = forms.ChoiceField(label=_("Ground"), choices=ReleaseGround.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class ObjectionForm(forms.Form):
     objector = forms.CharField(label=_("Objector"), max_length=200)
-    filed_on = forms.DateField(label=_("Filed on"), **DATE)
+    filed_on = fields.DateFormField(label=_("Filed on"), **DATE)
     grounds = forms.CharField(label=_("Grounds"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ObjectionDecideForm(forms.Form):
     status = forms.ChoiceField(label=_("Outcome"), choices=[c for c in ObjectionStatus.choices if c[0] != "pending"])
-    decided_on = forms.DateField(label=_("Decided on"), **DATE)
+    decided_on = fields.DateFormField(label=_("Decided on"), **DATE)
 
 
 class DisposalStartForm(forms.Form):
     team = forms.TypedChoiceField(label=_("Disposal team"), coerce=int)
     reference_method = forms.ChoiceField(label=_("Reference price method"), choices=ReferenceMethod.choices)
-    reference_requested_on = forms.DateField(label=_("Requested on"), **DATE)
+    reference_requested_on = fields.DateFormField(label=_("Requested on"), **DATE)
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,13 +99,13 @@ class DisposalStartForm(forms.Form):
 
 class ReferencePriceForm(forms.Form):
     reference_price = money_field(_("Reference price"))
-    report_on = forms.DateField(label=_("Report dated"), **DATE)
+    report_on = fields.DateFormField(label=_("Report dated"), **DATE)
     valid_months = forms.IntegerField(label=_("Valid for (months)"), min_value=1, max_value=12, initial=12)
 
 
 class RoundForm(forms.Form):
-    notice_on = forms.DateField(label=_("Notice published on"), **DATE)
-    auction_on = forms.DateField(label=_("Auction date"), **DATE)
+    notice_on = fields.DateFormField(label=_("Notice published on"), **DATE)
+    auction_on = fields.DateFormField(label=_("Auction date"), **DATE)
     opening_price = money_field(_("Opening price"))
     deposit = money_field(_("Deposit"), required=False)
     platform = forms.CharField(label=_("Platform"), max_length=100, required=False)
@@ -112,23 +113,23 @@ class RoundForm(forms.Form):
 
 class RoundResultForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=[c for c in RoundResult.choices if c[0] != "pending"])
-    ended_on = forms.DateField(label=_("Ended on"), **DATE)
+    ended_on = fields.DateFormField(label=_("Ended on"), **DATE)
     hammer_price = money_field(_("Hammer price"), required=False)
     buyer = forms.CharField(label=_("Buyer"), max_length=200, required=False)
 
 
 class TransferForm(forms.Form):
     transferee = forms.CharField(label=_("Creditor taking the asset"), max_length=200)
-    transferred_on = forms.DateField(label=_("Transferred on"), **DATE)
+    transferred_on = fields.DateFormField(label=_("Transferred on"), **DATE)
 
 
 class RulingForm(forms.Form):
     ruling_number = forms.CharField(label=_("Confirmation ruling number"), max_length=60)
-    served_on = forms.DateField(label=_("Served on"), **DATE)
+    served_on = fields.DateFormField(label=_("Served on"), **DATE)
 
 
 class HandoverForm(forms.Form):
-    handed_over_on = forms.DateField(label=_("Handed over on"), **DATE)
+    handed_over_on = fields.DateFormField(label=_("Handed over on"), **DATE)
 
 
 class ReasonForm(forms.Form):
@@ -138,7 +139,7 @@ class ReasonForm(forms.Form):
 class ReceiptForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in RECEIPT_KINDS])
     amount = money_field(_("Amount"))
-    occurred_on = forms.DateField(label=_("Received on"), **DATE)
+    occurred_on = fields.DateFormField(label=_("Received on"), **DATE)
     payer = forms.CharField(label=_("Payer"), max_length=200, required=False)
     reference = forms.CharField(label=_("Bank or receipt reference"), max_length=80, required=False)
     memo = forms.CharField(label=_("Memo"), max_length=300, required=False)
@@ -191,8 +192,8 @@ class FeeCalcForm(forms.Form):
 
 class InterestCalcForm(forms.Form):
     principal = money_field(_("Unpaid principal"))
-    start = forms.DateField(label=_("Performance period expired on"), **DATE)
-    end = forms.DateField(label=_("Paid or calculated to"), **DATE)
+    start = fields.DateFormField(label=_("Performance period expired on"), **DATE)
+    end = fields.DateFormField(label=_("Paid or calculated to"), **DATE)
     payments = forms.CharField(
         label=_("Part payments"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: date and amount, e.g. 2026-03-01 40000"))

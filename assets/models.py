@@ -205,6 +205,13 @@ class ControlMeasure(BelongsToCase, models.Model):
                                       on_delete=models.SET_NULL, related_name="+")
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("released by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+    # Copies of the case's team and handling officer (who may see the measure), not the controlling team above: the
+    # expiring-controls list of one officer reads them from one index instead of checking every measure's case.
+    # Set when the measure is ordered and rewritten by cases.services.case_assign when the case is reassigned.
+    case_team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", db_index=False, editable=False)
+    case_officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", db_index=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -235,6 +242,12 @@ class ControlMeasure(BelongsToCase, models.Model):
             models.Index(fields=["expires_on"], condition=Q(status="active"), name="control_expiry_scan"),
             # The same list for an officer: their cases' in-force measures by expiry (index-only per case).
             models.Index(fields=["case", "expires_on"], condition=Q(status="active"), name="control_case_active_expiry"),
+            # The list for an officer (team scope): in-force measures of their teams' cases, and of the cases they
+            # handle, by expiry (the two arms of the policy's team-or-officer filter).
+            models.Index(fields=["case_team", "expires_on", "id"], condition=Q(status="active"),
+                         name="control_caseteam_expiry"),
+            models.Index(fields=["case_officer", "expires_on", "id"], condition=Q(status="active"),
+                         name="control_caseofficer_expiry"),
         ]
 
     def __str__(self) -> str:

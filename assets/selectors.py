@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.policy import Perm, has_perm, scope_q
+from accounts.policy import Perm, Scope, granted_scope, has_perm, scope_q
 from cases.models import Case
 from core import court_settings
 
@@ -114,13 +114,41 @@ def control_get_for_user(*, user, pk: int) -> ControlMeasure:
     return control
 
 
+def _expiring(*, within_days: int, today: date | None) -> QuerySet[ControlMeasure]:
+    today = today or timezone.localdate()
+    until = today + timedelta(days=within_days)
+    return (ControlMeasure.objects.filter(status=ControlStatus.ACTIVE, expires_on__lte=until)
+            .select_related("asset", "case", "team").order_by("expires_on", "id"))
+
+
 def controls_expiring(*, user, within_days: int, today: date | None = None) -> QuerySet[ControlMeasure]:
     """Measures in force that expire within ``within_days`` (already-expired ones not yet lapsed included), soonest
-    first, that the user may see. Uses the partial index on (court, expires_on) WHERE status = 'active'."""
-    today = today or timezone.localdate()
-    return (ControlMeasure.objects.filter(_case_scope(user, Perm.CASE_VIEW), status=ControlStatus.ACTIVE,
-                                          expires_on__lte=today + timedelta(days=within_days))
-            .select_related("asset", "case", "team").order_by("expires_on", "id"))
+    first, that the user may see. Court scope reads the partial index on (court, expires_on); team scope is the
+    policy's filter on the measures' copies of their case's team and officer (``case_team``, ``case_officer``).
+    The list page reads it through ``controls_expiring_window``."""
+    return _expiring(within_days=within_days, today=today).filter(
+        scope_q(user, Perm.CASE_VIEW, court="court", team="case_team", officer="case_officer"))
+
+
+def controls_expiring_window(*, user, within_days: int, page=1, size: int = 50,
+                             today: date | None = None) -> Window:
+    """One page of ``controls_expiring`` as the list page shows it. For a team-scoped user (an officer) the two arms
+    of the policy's filter (their teams' cases, and the cases they handle in other teams) are read separately,
+    each in expiry order from its own index and cut at the page's end, then merged: a few dozen rows are touched
+    whatever the size of the court. (One ``WHERE team OR officer`` query makes PostgreSQL walk the court's whole
+    expiry index and drop the other teams' rows one by one, or join every match before sorting.)"""
+    if user.is_superuser or granted_scope(user, Perm.CASE_VIEW) != Scope.TEAM:
+        return page_window(controls_expiring(user=user, within_days=within_days, today=today), page, size)
+    number = page_window([], page, size).number
+    end = number * size + 1
+    base = _expiring(within_days=within_days, today=today)
+    teams = scope_q(user, Perm.CASE_VIEW, court="court", team="case_team", officer=None)
+    own = scope_q(user, Perm.CASE_VIEW, court="court", team=None, officer="case_officer")
+    merged = (base.filter(teams)[:end]
+              .union(base.filter(own).exclude(teams)[:end], all=True)
+              .order_by("expires_on", "id"))
+    rows = list(merged[(number - 1) * size:end])
+    return Window(rows[:size], number, len(rows) > size)
 
 
 def expiring_window_default(user) -> int:

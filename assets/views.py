@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -187,6 +188,8 @@ def control_release(request, pk: int):
 @require_POST
 def disposal_start(request, pk: int):
     asset = get_object_or_404(Asset.objects.select_related("case"), pk=pk, case__court_id=request.user.court_id)
+    if not has_perm(request.user, Perm.ASSET_DISPOSE):  # before the form: the team (the target) is chosen in it
+        raise PermissionDenied
     teams = Team.objects.filter(court_id=asset.case.court_id, is_active=True)
     form = forms.DisposalStartForm(request.POST, prefix=f"disp{asset.pk}", teams=teams)
     if form.is_valid():
@@ -251,6 +254,8 @@ def disposal_detail(request, pk: int, bound=None, status=200):
 @require_POST
 def disposal_action(request, pk: int, action: str):
     disposal = selectors.disposal_get_for_user(user=request.user, pk=pk)
+    if not has_perm(request.user, Perm.ASSET_DISPOSE, disposal):  # before the form; the services check it again
+        raise PermissionDenied
     if action == "result":
         form = forms.RoundResultForm(request.POST, prefix="result")
         auction = disposal.rounds.filter(result="pending").first()
@@ -337,6 +342,10 @@ def receipt_add(request, pk: int):
 @require_POST
 def entry_reverse(request, pk: int):
     entry = selectors.ledger_get_for_user(user=request.user, pk=pk)
+    # Permission before the form (the service checks it again): a disbursement is reversed under PAYOUT_APPROVE.
+    if not has_perm(request.user, Perm.PAYOUT_APPROVE if entry.kind == "disbursement" else Perm.FUNDS_RECORD,
+                    entry.case):
+        raise PermissionDenied
     form = forms.ReverseForm(request.POST, prefix="reverse")
     return _post_action(request, case=entry.case, form=form, key="reverse",
                         call=lambda d: services.entry_reverse(actor=request.user, entry=entry, **d),
@@ -366,8 +375,8 @@ def payout_decide(request, pk: int, action: str):
     """Approve, return, cancel or pay a payout from the queue or the funds tab."""
     payout = selectors.payout_get_for_user(user=request.user, pk=pk)
     back = request.POST.get("next") or reverse("assets:payout_queue")
-    if not back.startswith("/"):
-        back = reverse("assets:payout_queue")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("assets:payout_queue")  # "//other.host/" is not a path of this site
     try:
         if action == "approve":
             services.payout_approve(actor=request.user, payout=payout)
@@ -390,6 +399,12 @@ def payout_decide(request, pk: int, action: str):
     except ValidationError as exc:
         messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
                                          for m in ms))
+    except PermissionDenied as exc:
+        # An approver refused by a rule of this payout (their own payout, or above the amount their role may
+        # approve) is told why on the queue instead of a bare 403 page; anyone else still gets the 403.
+        if not str(exc) or not has_perm(request.user, Perm.PAYOUT_APPROVE, payout):
+            raise
+        messages.error(request, str(exc))
     return redirect(back)
 
 
@@ -403,8 +418,7 @@ def controls_expiring(request):
         days = max(0, min(int(request.GET.get("days", "")), 3650))
     except ValueError:
         days = selectors.expiring_window_default(request.user)
-    page = selectors.page_window(selectors.controls_expiring(user=request.user, within_days=days),
-                                 request.GET.get("page"))
+    page = selectors.controls_expiring_window(user=request.user, within_days=days, page=request.GET.get("page"))
     today = timezone.localdate()
     for control in page:
         control.days_left = (control.expires_on - today).days

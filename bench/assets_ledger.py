@@ -111,13 +111,16 @@ def build(n: int) -> tuple[float, dict]:
         ("control measures", """
             INSERT INTO assets_controlmeasure (id, kind, preservation, ordered_on, ruling_number, assisting_body,
                 queue_rank, status, effective_on, expires_on, renewals, released_on, release_ground, release_note,
-                lapsed_on, created_at, asset_id, case_id, court_id, team_id, controlled_by_id, released_by_id)
+                lapsed_on, created_at, asset_id, case_id, court_id, team_id, controlled_by_id, released_by_id,
+                case_team_id, case_officer_id)
             SELECT a.id, 'freeze', a.id %% 6 = 0, e, '（2026）甘0503执' || a.case_id || '号之一', '银行', 1, st, e,
                    (%(today)s::date - 3 + ((a.id * 104729) %% 1100)::int), 0,
                    CASE WHEN st = 'released' THEN e + 30 END, CASE WHEN st = 'released' THEN 'debt_paid' ELSE '' END,
                    '', CASE WHEN st = 'lapsed' THEN (%(today)s::date - 2 + ((a.id * 104729) %% 1100)::int) END,
                    now(), a.id, a.case_id, %(court)s,
-                   (%(teams)s::bigint[])[1 + a.case_id %% %(kt)s], NULL, NULL
+                   (%(teams)s::bigint[])[1 + a.case_id %% %(kt)s], NULL, NULL,
+                   -- case team and officer, as the cases step assigns them
+                   (%(teams)s::bigint[])[1 + a.case_id %% %(kt)s], (%(officers)s::bigint[])[1 + a.case_id %% %(k)s]
             FROM (SELECT id, case_id,
                          (%(today)s::date - 30 - ((id * 7919) %% 335)::int) AS e,
                          CASE WHEN id %% 10 < 7 THEN 'active' WHEN id %% 10 < 9 THEN 'released' ELSE 'lapsed' END AS st
@@ -236,9 +239,9 @@ def main() -> None:
           f"receipts awaiting payout: {count_awaiting:,}", flush=True)
     measure("case balance (random case)", lambda: selectors.case_balance(case_id=rng.randint(1, n)), args.runs)
     measure("expiring controls, 30 days, first page (chief)",
-            lambda: page(selectors.controls_expiring(user=chief, within_days=30)), args.runs)
+            lambda: selectors.controls_expiring_window(user=chief, within_days=30), args.runs)
     measure("expiring controls, 30 days, first page (officer)",
-            lambda: page(selectors.controls_expiring(user=officer, within_days=30)), args.runs)
+            lambda: selectors.controls_expiring_window(user=officer, within_days=30), args.runs)
     measure("funds awaiting payout, first page (finance)",
             lambda: page(selectors.funds_awaiting(user=finance)), args.runs)
 

@@ -13,7 +13,8 @@ from rest_framework.response import Response
 
 from accounts.models import Team, User
 from accounts.policy import Perm, scope_q
-from core.api import Pagination
+from core import fields
+from core.api import Pagination, PolicyFirstMixin
 
 from . import selectors, services
 from .models import (
@@ -114,21 +115,21 @@ class PartyInputSerializer(serializers.Serializer):
 
 class CaseRegisterSerializer(serializers.Serializer):
     case_type = EnumChoiceField(choices=CaseType.choices)
-    received_on = serializers.DateField()
-    filed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    received_on = fields.DateField()
+    filed_on = fields.DateField(required=False, allow_null=True, default=None)
     non_litigation = serializers.BooleanField(required=False, default=False)
     basis_kind = EnumChoiceField(choices=BasisKind.choices)
     basis_issuer = serializers.CharField(max_length=100)
     basis_number = serializers.CharField(max_length=60)
-    basis_effective_on = serializers.DateField()
-    basis_due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    basis_effective_on = fields.DateField()
+    basis_due_on = fields.DateField(required=False, allow_null=True, default=None)
     cause = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     obligation_kind = EnumChoiceField(choices=ObligationKind.choices, default=ObligationKind.MONEY)
     act_description = serializers.CharField(required=False, allow_blank=True, default="")
-    principal = serializers.DecimalField(**MONEY, min_value=0, default=Decimal("0.00"))
-    interest_awarded = serializers.DecimalField(**MONEY, min_value=0, default=Decimal("0.00"))
-    litigation_costs = serializers.DecimalField(**MONEY, min_value=0, default=Decimal("0.00"))
-    other_amount = serializers.DecimalField(**MONEY, min_value=0, default=Decimal("0.00"))
+    principal = fields.MoneyField(**MONEY, min_value=0, default=Decimal("0.00"))
+    interest_awarded = fields.MoneyField(**MONEY, min_value=0, default=Decimal("0.00"))
+    litigation_costs = fields.MoneyField(**MONEY, min_value=0, default=Decimal("0.00"))
+    other_amount = fields.MoneyField(**MONEY, min_value=0, default=Decimal("0.00"))
     assets_known = serializers.BooleanField(required=False, default=False)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True,
                                               default=None)
@@ -158,7 +159,7 @@ class StreamSerializer(serializers.Serializer):
 
 class ResumeSerializer(serializers.Serializer):
     reason = serializers.CharField()
-    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    received_on = fields.DateField(required=False, allow_null=True, default=None)
 
 
 class ActionSerializer(BaseModelSerializer):
@@ -196,7 +197,7 @@ class ResultSerializer(serializers.Serializer):
 class PetitionSerializer(BaseModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     kind = EnumChoiceField(choices=PetitionKind.choices, default=PetitionKind.PETITION)
-    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    received_on = fields.DateField(required=False, allow_null=True, default=None)
     assigned_to = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True,
                                                      default=None)
 
@@ -209,11 +210,11 @@ class PetitionSerializer(BaseModelSerializer):
 
 class AnswerSerializer(serializers.Serializer):
     reply = serializers.CharField()
-    answered_on = serializers.DateField(required=False, allow_null=True, default=None)
+    answered_on = fields.DateField(required=False, allow_null=True, default=None)
 
 
 class InstalmentSerializer(BaseModelSerializer):
-    amount = serializers.DecimalField(**MONEY)
+    amount = fields.MoneyField(**MONEY)
     paid_amount = serializers.DecimalField(**MONEY, read_only=True)
 
     class Meta:
@@ -237,12 +238,12 @@ class SettlementSerializer(BaseModelSerializer):
 
 class PaySerializer(serializers.Serializer):
     number = serializers.IntegerField(min_value=1)
-    paid_on = serializers.DateField()
-    paid_amount = serializers.DecimalField(**MONEY)
+    paid_on = fields.DateField()
+    paid_amount = fields.MoneyField(**MONEY)
 
 
 class BreachSerializer(serializers.Serializer):
-    breached_on = serializers.DateField()
+    breached_on = fields.DateField()
     note = serializers.CharField()
 
 
@@ -276,7 +277,9 @@ def _visible_case(request, pk, perm=Perm.CASE_VIEW) -> Case:
     return selectors.case_get_for_user(user=request.user, pk=pk, perm=perm)
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    action_perms = {"create": Perm.CASE_REGISTER, "transition": (Perm.CASE_ACT, Perm.CASE_EDIT),
+        "assign": Perm.CASE_ASSIGN, "stream": Perm.CASE_TRIAGE, "resume": Perm.CASE_REGISTER}
     permission_classes = [IsAuthenticated]
     pagination_class = Pagination
     queryset = Case.objects.none()
@@ -420,7 +423,8 @@ class CaseChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return _visible_case(self.request, serializer_case.pk)
 
 
-class ActionViewSet(mixins.CreateModelMixin, CaseChildViewSet):
+class ActionViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet):
+    action_perms = {"create": Perm.CASE_ACT, "attachments": Perm.CASE_ACT}
     serializer_class = ActionSerializer
     model = Action
 
@@ -445,7 +449,8 @@ class ActionViewSet(mixins.CreateModelMixin, CaseChildViewSet):
         return Response(ActionSerializer(Action.objects.prefetch_related("attachments").get(pk=obj.pk)).data)
 
 
-class LeadViewSet(mixins.CreateModelMixin, CaseChildViewSet):
+class LeadViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet):
+    action_perms = {"create": Perm.CASE_EDIT, "handle": Perm.CASE_ACT}
     serializer_class = LeadSerializer
     model = Lead
 
@@ -464,7 +469,8 @@ class LeadViewSet(mixins.CreateModelMixin, CaseChildViewSet):
         return Response(LeadSerializer(lead).data)
 
 
-class PetitionViewSet(mixins.CreateModelMixin, CaseChildViewSet):
+class PetitionViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet):
+    action_perms = {"create": Perm.CASE_EDIT, "answer": Perm.CASE_ACT}
     serializer_class = PetitionSerializer
     model = Petition
 
@@ -484,7 +490,8 @@ class PetitionViewSet(mixins.CreateModelMixin, CaseChildViewSet):
         return Response(PetitionSerializer(petition).data)
 
 
-class SettlementViewSet(mixins.CreateModelMixin, CaseChildViewSet):
+class SettlementViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet):
+    action_perms = {"create": Perm.CASE_ACT, "pay": Perm.CASE_ACT, "breach": Perm.CASE_ACT}
     serializer_class = SettlementSerializer
     model = Settlement
 
@@ -519,7 +526,9 @@ class SettlementViewSet(mixins.CreateModelMixin, CaseChildViewSet):
         return Response(SettlementSerializer(settlement).data)
 
 
-class ClosureViewSet(mixins.CreateModelMixin, CaseChildViewSet):
+class ClosureViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet):
+    action_perms = {"create": (Perm.CASE_CLOSE_REQUEST, Perm.CASE_CLOSE_APPROVE), "approve": Perm.CASE_CLOSE_APPROVE,
+        "return_": Perm.CASE_CLOSE_APPROVE}
     serializer_class = ClosureSerializer
     model = ClosureRequest
 

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from core.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("cases", api.CaseViewSet, basename="case")
 router.register("parties", api.PartyViewSet, basename="party")
 router.register("actions", api.ActionViewSet, basename="action")

@@ -25,6 +25,7 @@ from .models import (
     Lead, Party, Petition, Settlement, SettlementInstalment, Stage, TermPause,
 )
 from .services.registration import TYPE_DIGIT
+from .services.search import party_search_sync
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN = ("建国 建华 志强 秀英 桂英 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀兰 霞 平 刚 桂兰 玉兰 海燕 文 斌 鹏 辉 婷 华 红 梅 "
@@ -399,6 +400,7 @@ def _seed(org, *, seed: int, cases: int) -> str:
             i.settlement = s
     SettlementInstalment.objects.bulk_create([i for _s, inst in settlements for i in inst], batch_size=2000)
     _copy(CaseParty, links)
+    party_search_sync(case_ids=[c.pk for c in case_objs])  # the party-name search table
     # Fill party ids into the status measures now that the links have primary keys.
     with connection.cursor() as cursor:
         cursor.execute(

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import fields
 from core.rules.identifiers import IdKind
 
 from .models import (
@@ -73,25 +74,25 @@ class DateInput(forms.DateInput):
 
 class IntakeForm(BootstrapMixin, forms.Form):
     case_type = forms.ChoiceField(label=_("Case type"), choices=CaseType.choices, initial=CaseType.FIRST)
-    received_on = forms.DateField(label=_("Application received on"), widget=DateInput())
-    filed_on = forms.DateField(label=_("Filed on"), widget=DateInput(), required=False)
+    received_on = fields.DateFormField(label=_("Application received on"), widget=DateInput())
+    filed_on = fields.DateFormField(label=_("Filed on"), widget=DateInput(), required=False)
     non_litigation = forms.BooleanField(label=_("Non-litigation enforcement"), required=False)
     basis_kind = forms.ChoiceField(label=_("Basis kind"), choices=BasisKind.choices)
     basis_issuer = forms.CharField(label=_("Issued by"), max_length=100)
     basis_number = forms.CharField(label=_("Basis document number"), max_length=60,
                                    widget=forms.TextInput(attrs={"placeholder": "（2025）甘0503民初456号"}))
-    basis_effective_on = forms.DateField(label=_("Effective on"), widget=DateInput())
-    basis_due_on = forms.DateField(label=_("Performance deadline"), widget=DateInput(), required=False)
+    basis_effective_on = fields.DateFormField(label=_("Effective on"), widget=DateInput())
+    basis_due_on = fields.DateFormField(label=_("Performance deadline"), widget=DateInput(), required=False)
     cause = forms.CharField(label=_("Cause of action"), max_length=100, required=False)
     obligation_kind = forms.ChoiceField(label=_("Obligation"), choices=ObligationKind.choices)
     act_description = forms.CharField(label=_("Act to be performed"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
-    principal = forms.DecimalField(label=_("Principal"), max_digits=16, decimal_places=2, min_value=0, initial=0)
-    interest_awarded = forms.DecimalField(label=_("Interest awarded"), max_digits=16, decimal_places=2, min_value=0,
+    principal = fields.MoneyFormField(label=_("Principal"), max_digits=16, decimal_places=2, min_value=0, initial=0)
+    interest_awarded = fields.MoneyFormField(label=_("Interest awarded"), max_digits=16, decimal_places=2, min_value=0,
                                           initial=0)
-    litigation_costs = forms.DecimalField(label=_("Litigation costs"), max_digits=16, decimal_places=2, min_value=0,
+    litigation_costs = fields.MoneyFormField(label=_("Litigation costs"), max_digits=16, decimal_places=2, min_value=0,
                                           initial=0)
-    other_amount = forms.DecimalField(label=_("Other amounts"), max_digits=16, decimal_places=2, min_value=0,
+    other_amount = fields.MoneyFormField(label=_("Other amounts"), max_digits=16, decimal_places=2, min_value=0,
                                       initial=0)
     assets_known = forms.BooleanField(label=_("The applicant names assets"), required=False)
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas."))
@@ -143,7 +144,7 @@ class SearchForm(BootstrapMixin, forms.Form):
 
 class ActionForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Measure"), choices=ActionKind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
+    occurred_on = fields.DateFormField(label=_("Date"), widget=DateInput())
     summary = forms.CharField(label=_("Note"), max_length=300, required=False,
                               help_text=_("Leave empty to use the generated summary."))
     attachments = forms.FileField(label=_("Photos or scans"), required=False,
@@ -166,36 +167,36 @@ class LeadHandleForm(BootstrapMixin, forms.Form):
 class PetitionForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PetitionKind.choices)
     petitioner = forms.CharField(label=_("Petitioner"), max_length=100, required=False)
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = fields.DateFormField(label=_("Received on"), widget=DateInput())
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PetitionAnswerForm(BootstrapMixin, forms.Form):
     reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
-    answered_on = forms.DateField(label=_("Answered on"), widget=DateInput())
+    answered_on = fields.DateFormField(label=_("Answered on"), widget=DateInput())
 
 
 class SettlementForm(BootstrapMixin, forms.Form):
-    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    signed_on = fields.DateFormField(label=_("Signed on"), widget=DateInput())
     terms = forms.CharField(label=_("Terms"), widget=forms.Textarea(attrs={"rows": 3}))
     pause_term = forms.BooleanField(label=_("Stay enforcement while it is performed"), required=False, initial=True)
 
 
 class InstalmentForm(BootstrapMixin, forms.Form):
-    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
-    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
+    due_on = fields.DateFormField(label=_("Due on"), widget=DateInput())
+    amount = fields.MoneyFormField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
 
 
 InstalmentFormSet = forms.formset_factory(InstalmentForm, extra=0, min_num=1, validate_min=True)
 
 
 class InstalmentPayForm(BootstrapMixin, forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
-    paid_amount = forms.DecimalField(label=_("Amount paid"), max_digits=16, decimal_places=2, min_value=0)
+    paid_on = fields.DateFormField(label=_("Paid on"), widget=DateInput())
+    paid_amount = fields.MoneyFormField(label=_("Amount paid"), max_digits=16, decimal_places=2, min_value=0)
 
 
 class BreachForm(BootstrapMixin, forms.Form):
-    breached_on = forms.DateField(label=_("Breached on"), widget=DateInput())
+    breached_on = fields.DateFormField(label=_("Breached on"), widget=DateInput())
     note = forms.CharField(label=_("Breach"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -248,4 +249,4 @@ class StreamForm(BootstrapMixin, forms.Form):
 
 class ResumeForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("Ground for resuming"), widget=forms.Textarea(attrs={"rows": 2}))
-    received_on = forms.DateField(label=_("Application received on"), widget=DateInput())
+    received_on = fields.DateFormField(label=_("Application received on"), widget=DateInput())

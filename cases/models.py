@@ -281,6 +281,32 @@ class CaseParty(BelongsToCase, models.Model):
         return f"{self.get_role_display()}: {self.party}"
 
 
+class PartySearch(models.Model):
+    """The party-name search table: one row per case party with the case's court and the party's name copied in,
+    so a name search reads one court's rows from one index instead of resolving every namesake in the country
+    first. Derived data, not audited; written only by ``cases.services.search.party_search_sync`` (called by the
+    services that add parties to cases or rename them) and rebuilt by ``manage.py party_search_rebuild``."""
+
+    case_party = models.OneToOneField(CaseParty, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    # The court's id as a plain integer, not a foreign key: a query's court literal is an integer, and the trigram
+    # GIN index (btree_gin) only uses a column of the literal's own type (for a bigint column it silently drops the
+    # court and reads every court's namesakes). The case's court never changes; the case key keeps the row honest.
+    court_id = models.IntegerField()
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            # Prefix search (LIKE '王建%') within a court; the pattern opclass because the database collation is not C.
+            models.Index(fields=["court_id", "name"], opclasses=["int4_ops", "varchar_pattern_ops"],
+                         name="party_search_court_prefix"),
+            # Contains (3+ characters) and similar-name (pg_trgm %) search within a court, in one index (btree_gin).
+            GinIndex(fields=["court_id", "name"], opclasses=["int4_ops", "gin_trgm_ops"],
+                     name="party_search_court_trgm"),
+            models.Index(fields=["case"], name="party_search_case"),
+        ]
+
+
 class PauseKind(models.TextChoices):
     """Periods not counted in the enforcement term (domain.md §3.1, TERM-2000 art 9)."""
 

@@ -15,7 +15,7 @@ from accounts.policy import Perm, require, scope_q
 from core.rules.identifiers import normalize_id
 
 from .models import (
-    OPEN_STAGES, Action, Case, CaseEvent, CaseParty, ClosureRequest, ClosureStatus, Lead, Party, Petition,
+    OPEN_STAGES, Action, Case, CaseEvent, CaseParty, ClosureRequest, ClosureStatus, Lead, PartySearch, Petition,
     Settlement, SettlementInstalment, SettlementStatus,
 )
 
@@ -83,18 +83,21 @@ def _set_similarity_threshold() -> None:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(FUZZY_NAME_THRESHOLD)])
 
 
-def _party_name_q(name: str, fuzzy: bool) -> Q:
-    """Cases with a party whose name matches: contains for 3+ characters, prefix for shorter (both served by the
-    trigram index), or similar (pg_trgm ``%``) when fuzzy."""
+def _party_name_q(user, perm: Perm, name: str, fuzzy: bool) -> Q:
+    """Cases with a party whose name matches: contains for 3+ characters, prefix for shorter, or similar (pg_trgm
+    ``%``) when fuzzy. Read from the per-court search table (``PartySearch``), scoped like the cases themselves, so
+    only the user's courts' namesakes are ever looked at: (court, name) pattern btree for prefixes, (court, name)
+    trigram GIN for contains and similar."""
     name = name.strip()
+    rows = PartySearch.objects.filter(scope_q(user, perm, court="court", team="case__team", officer="case__officer"))
     if fuzzy:
         _set_similarity_threshold()
-        parties = Party.objects.filter(name__trigram_similar=name)
+        rows = rows.filter(name__trigram_similar=name)
     elif len(name) >= 3:
-        parties = Party.objects.filter(name__contains=name)
+        rows = rows.filter(name__contains=name)
     else:
-        parties = Party.objects.filter(name__startswith=name)
-    return Q(Exists(CaseParty.objects.filter(case=OuterRef("pk"), party__in=parties.values("pk"))))
+        rows = rows.filter(name__startswith=name)
+    return Q(pk__in=rows.values("case_id"))
 
 
 def _id_number_q(value: str) -> Q:
@@ -120,11 +123,11 @@ def case_search(*, user, search: CaseSearch, perm: Perm = Perm.CASE_VIEW) -> Que
         elif CASE_NUMBER_HINT.search(q):
             qs = qs.filter(_number_q(q))
         else:
-            qs = qs.filter(_party_name_q(q, search.fuzzy))
+            qs = qs.filter(_party_name_q(user, perm, q, search.fuzzy))
     if search.number.strip():
         qs = qs.filter(_number_q(search.number))
     if search.party.strip():
-        qs = qs.filter(_party_name_q(search.party, search.fuzzy))
+        qs = qs.filter(_party_name_q(user, perm, search.party, search.fuzzy))
     if search.id_number.strip():
         qs = qs.filter(_id_number_q(search.id_number))
     if search.officer:
@@ -237,9 +240,18 @@ def case_detail_data(*, case: Case, timeline_limit: int = 100, actions_limit: in
             "resumed_cases": list(Case.objects.filter(origin_case=case).only("pk", "number", "stage"))}
 
 
+# Fields the audit trail leaves out: bookkeeping that changes with every write and says nothing to a reader.
+AUDIT_SKIPPED_FIELDS = {"id", "updated_at", "created_at"}
+# Keys of a stored JSON object that carry its readable text (an intake warning's message, a closure check's label).
+_JSON_LABEL_KEYS = ("label", "message", "text", "name")
+
+
 def case_audit_trail(*, case: Case, limit: int = 200) -> list[dict]:
     """Row history of the case and its records (pghistory), newest first, each with who, when, and the fields that
-    changed with their old and new values."""
+    changed as readable text: ``changes`` is a list of (field label, before, after), the label the field's
+    translated name, the values shown as a person reads them (people and teams by name, choices by their label,
+    yes/no, dates, amounts in yuan, an action's details by their form labels). ``before`` is None for a new record.
+    A fixed number of queries: one per history table, one per related model named in the changes."""
     from django.apps import apps
 
     from . import models as m
@@ -276,37 +288,137 @@ def case_audit_trail(*, case: Case, limit: int = 200) -> list[dict]:
     for r in rows:
         key = (r["model"], r["obj_id"])
         before = last.get(key)
+        # The case a record hangs off is the case being shown: naming it on every row says nothing.
+        skipped = AUDIT_SKIPPED_FIELDS | ({"case_id"} if r["model"] is not m.Case else set())
         if before is None:
-            r["changes"] = [(f, None, v) for f, v in r["values"].items() if v not in (None, "", [], {}) and f != "id"]
+            r["changes"] = [(f, None, v) for f, v in r["values"].items()
+                            if v not in (None, "", [], {}) and f not in skipped]
         else:
-            r["changes"] = [(f, before.get(f), v) for f, v in r["values"].items() if before.get(f) != v]
+            r["changes"] = [(f, before.get(f), v) for f, v in r["values"].items()
+                            if before.get(f) != v and f not in skipped]
         last[key] = r["values"]
-    from django.conf import settings as django_settings
-
-    from accounts.models import User
-
-    # Show people by name and choices by label; collect every user id first so names cost one query.
-    for r in rows:
-        for f in r["model"]._meta.concrete_fields:
-            if f.is_relation and f.related_model._meta.label == django_settings.AUTH_USER_MODEL:
-                user_ids |= {v for (name, b, a) in r["changes"] if name == f.attname for v in (b, a) if v}
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+    rows.reverse()
+    rows = rows[:limit]
+    names = _audit_related_names(rows, user_ids)
     event_labels = {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}
     for r in rows:
-        r["user"] = users.get(r["user_id"])
-        r["event"] = event_labels.get(r["event"], r["event"])
+        r["user"] = names.get(_user_model_label(), {}).get(r["user_id"])
         meta = {f.attname: f for f in r["model"]._meta.concrete_fields}
+        r["is_new"] = r["event"] == "insert"
+        r["event"] = event_labels.get(r["event"], r["event"])
+        r["changes"] = [(str(meta[f].verbose_name) if f in meta else f, _audit_value(meta.get(f), b, names, r),
+                         _audit_value(meta.get(f), a, names, r))
+                        for f, b, a in r["changes"]]
+    return rows
 
-        def shown(name, value):
+
+def _user_model_label() -> str:
+    from django.conf import settings as django_settings
+
+    return django_settings.AUTH_USER_MODEL
+
+
+def _audit_related_names(rows: list[dict], user_ids: set) -> dict[str, dict]:
+    """{model label: {pk: display name}} for every object the changes point at, one query per related model."""
+    from django.apps import apps
+
+    wanted: dict[str, set] = {_user_model_label(): set(user_ids)}
+    for r in rows:
+        meta = {f.attname: f for f in r["model"]._meta.concrete_fields}
+        for name, before, after in r["changes"]:
             f = meta.get(name)
-            if value is None or f is None:
-                return value
-            if f.is_relation and f.related_model._meta.label == django_settings.AUTH_USER_MODEL:
-                return users.get(value, value)
-            if f.choices:
-                return dict(f.flatchoices).get(value, value)
-            return value
+            if f is not None and f.is_relation:
+                wanted.setdefault(f.related_model._meta.label, set()).update(v for v in (before, after) if v)
+    names: dict[str, dict] = {}
+    for label, ids in wanted.items():
+        if not ids:
+            continue
+        model = apps.get_model(label)
+        field_names = {f.name for f in model._meta.concrete_fields}
+        shown = next((f for f in ("full_name", "name", "number", "summary", "original_name") if f in field_names),
+                     None)
+        if shown is None:
+            names[label] = {pk: f"{model._meta.verbose_name} #{pk}" for pk in ids}
+            continue
+        if label == _user_model_label():
+            found = {pk: full or username for pk, full, username in
+                     model._default_manager.filter(pk__in=ids).values_list("pk", "full_name", "username")}
+        else:
+            found = dict(model._default_manager.filter(pk__in=ids).values_list("pk", shown))
+        names[label] = {pk: found.get(pk, f"#{pk}") for pk in ids}
+    return names
 
-        r["changes"] = [(meta[f].verbose_name if f in meta else f, shown(f, b), shown(f, a)) for f, b, a in r["changes"]]
-    rows.reverse()
-    return rows[:limit]
+
+def _audit_value(field, value, names: dict, row: dict):
+    """One stored value as a reader sees it (a string), or None for "nothing"."""
+    from datetime import datetime as dt
+    from decimal import Decimal as D
+
+    from django.utils import formats
+
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    if field is not None and field.is_relation:
+        return names.get(field.related_model._meta.label, {}).get(value, f"#{value}")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field is not None and getattr(field, "base_field", None) is not None and field.base_field.choices:
+        labels = dict(field.base_field.flatchoices)
+        return "、".join(str(labels.get(v, v)) for v in value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dt):
+        return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, D):
+        return f"{value:,.2f}"
+    if isinstance(value, (dict, list)):
+        labels = {}
+        if field is not None and field.name == "details" and row["model"] is Action:
+            labels = _action_detail_labels(row["values"].get("kind"))
+        return _json_text(value, labels)
+    return str(value)
+
+
+def _action_detail_labels(kind) -> dict:
+    """{detail key: (label, {stored value: choice label})} from the measure's details form."""
+    from .actions import details_form
+
+    try:
+        form = details_form(kind)
+    except Exception:  # noqa: BLE001 - an unknown old kind: show the keys as stored
+        return {}
+    return {name: (str(f.label or name), {str(k): str(v) for k, v in getattr(f, "choices", None) or ()})
+            for name, f in form.fields.items()}
+
+
+def _json_text(value, labels: dict) -> str:
+    """A JSON value as one line: ``label: value; ...`` for objects, items joined by "、" for lists; a list of
+    checks (``label``/``met``) as ✓/✗ items. ``labels`` maps keys to (label, choice labels)."""
+    if isinstance(value, dict):
+        text = next((value[k] for k in _JSON_LABEL_KEYS if isinstance(value.get(k), str)), None)
+        if text is not None and "met" in value:
+            return f"{'✓' if value['met'] else '✗'} {text}"
+        if text is not None and set(value) <= set(_JSON_LABEL_KEYS) | {"code", "key", "detail"}:
+            return text
+        parts = []
+        for k, v in value.items():
+            if v in (None, "", [], {}):
+                continue
+            label, choices = labels.get(k, (k, {}))
+            if isinstance(v, bool):
+                shown = str(_("yes") if v else _("no"))
+            elif choices and isinstance(v, list):
+                shown = "、".join(choices.get(str(x), str(x)) for x in v)
+            elif choices:
+                shown = choices.get(str(v), str(v))
+            else:
+                shown = _json_text(v, {})
+            parts.append(f"{label}: {shown}")
+        return "；".join(parts)
+    if isinstance(value, list):
+        return "、".join(_json_text(v, labels) for v in value)
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)

@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -439,5 +440,8 @@ def closure_decide(request, pk: int):
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
-    return redirect(request.POST.get("next") or reverse("cases:approvals"))
+    back = request.POST.get("next") or ""
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
+        back = reverse("cases:approvals")  # never redirect to another site ("//evil.example/", "https://...")
+    return redirect(back)
 

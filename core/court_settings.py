@@ -7,6 +7,9 @@ they are collected on first use. A court administrator overrides a value for the
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -82,16 +85,42 @@ def registry() -> dict[str, Setting]:
     return _registry
 
 
-def get(court, key: str) -> Any:
-    """The value of ``key`` for ``court`` (a Court, a court id, or None for the default)."""
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("court_settings_memo", default=None)
+
+
+@contextlib.contextmanager
+def memoized() -> Iterator[None]:
+    """Within the block, read each court's settings once (one query per court instead of one per ``get``).
+
+    For long loops over many records of few courts (a batch print of hundreds of notices). Values changed by another
+    process during the block are not seen until it ends, so keep it around one unit of work, not a whole process.
+    """
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _raw(court_id: int, key: str) -> Any:
     from .models import CourtSetting
 
+    memo = _memo.get()
+    if memo is None:
+        return CourtSetting.objects.filter(court_id=court_id, key=key).values_list("value", flat=True).first()
+    if court_id not in memo:
+        memo[court_id] = dict(CourtSetting.objects.filter(court_id=court_id).values_list("key", "value"))
+    return memo[court_id].get(key)
+
+
+def get(court, key: str) -> Any:
+    """The value of ``key`` for ``court`` (a Court, a court id, or None for the default)."""
     definition = registry()[key]
     court_id = getattr(court, "pk", court)
     if court_id is None:
         return definition.default
-    raw = CourtSetting.objects.filter(court_id=court_id, key=key).values_list("value", flat=True).first()
+    raw = _raw(court_id, key)
     return definition.default if raw is None else definition.parse(raw)
 
 
-__all__ = ["Setting", "get", "registry"]
+__all__ = ["Setting", "get", "memoized", "registry"]

@@ -32,6 +32,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Seized assets"), "assets:controls_expiring", (Perm.ASSET_CONTROL, Perm.CASE_CLOSE_APPROVE)),
     NavItem(_("Case funds"), "assets:funds_awaiting", (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)),
     NavItem(_("Batch printing"), "notices:batch", (Perm.NOTICE_ISSUE,)),
+    NavItem(_("Document register"), "notices:register", (Perm.NOTICE_ISSUE,)),
+    NavItem(_("Document templates"), "notices:templates", (Perm.COURT_ADMIN,)),
     NavItem(_("Calculators"), "assets:calculators", (Perm.CASE_VIEW,)),
     NavItem(_("Dashboard"), "reports:dashboard", (Perm.REPORT_VIEW,)),
     NavItem(_("Weekly reports"), "reports:weekly_list", (Perm.REPORT_VIEW,)),

@@ -4,6 +4,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.defaults import bad_request as default_bad_request
+from django.views.defaults import page_not_found
 
 from accounts.policy import user_perms
 
@@ -23,3 +25,17 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "celery_heartbeat": cache.get("celery-heartbeat")})
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (API clients get the documented error body), the normal page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """400 raised by Django itself (e.g. too many form fields): JSON under /api/, the normal page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"non_field_errors": ["The request is malformed or too large."]}, status=400)
+    return default_bad_request(request, exception)

@@ -59,7 +59,7 @@ class DeadlineViewSet(viewsets.ReadOnlyModelViewSet):
 
 class NotificationSerializer(serializers.ModelSerializer):
     text = serializers.SerializerMethodField()
-    deadline = DeadlineSerializer(read_only=True)
+    deadline = DeadlineSerializer(read_only=True, allow_null=True)
     case_number = serializers.CharField(source="case.number", read_only=True, default=None)
 
     class Meta:
@@ -92,7 +92,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        note = services.notification_mark_read(actor=request.user, notification_id=int(pk))
+        note = self.get_object()  # another user's notification is not found (404), before anything else
+        note = services.notification_mark_read(actor=request.user, notification_id=note.pk)
         return Response(NotificationSerializer(self.get_queryset().get(pk=note.pk)).data)
 
     @extend_schema(request=None, responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}))

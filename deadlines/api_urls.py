@@ -1,8 +1,9 @@
-from rest_framework.routers import SimpleRouter
+
+from core.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("deadlines", api.DeadlineViewSet, basename="api-deadline")
 router.register("notifications", api.NotificationViewSet, basename="api-notification")
 

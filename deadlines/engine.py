@@ -21,7 +21,8 @@ applied in order as ``core.rules.calendar.extend_by_excluded`` does, then moved 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.apps import apps
@@ -77,6 +78,8 @@ class Result:
     cancelled: int = 0
     queries: int = 0
     skipped: bool = False  # another recompute held the lock
+    new_rows: int = 0  # rows of the computation (set by _compute)
+    timings: list = field(default_factory=list)  # (seconds, statement) per statement
 
     @property
     def changed(self) -> int:
@@ -87,10 +90,13 @@ class _Runner:
     def __init__(self, cursor):
         self.cursor = cursor
         self.count = 0
+        self.timings: list[tuple[float, str]] = []  # (seconds, statement head) for the benchmark's profile
 
     def __call__(self, sql: str, params=None):
         self.count += 1
+        started = time.perf_counter()
         self.cursor.execute(sql, params or None)
+        self.timings.append((time.perf_counter() - started, " ".join(sql.split())[:90]))
         return self.cursor
 
 
@@ -107,7 +113,7 @@ def _rule_values() -> tuple[str, dict]:
 
 def _setup(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
     run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_cal, _dl_wd, _dl_case, _dl_src, _dl_new, _dl_notice, "
-        "_dl_term, _dl_pause, _dl_started")
+        "_dl_term, _dl_pause, _dl_started, _dl_diff")
     values, params = _rule_values()
     params["term_kind"] = K.TERM
     params["filing_kind"] = K.FILING
@@ -501,7 +507,8 @@ SYNC_COLUMNS = ("case_id", "court_id", "team_id", "responsible_id", "start_on", 
                 "status", "met_on")
 
 
-def _compute(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
+def _compute(run: _Runner, *, today: date, case_ids: list[int] | None) -> int:
+    """Compute every deadline of the live cases into ``_dl_new``; its number of rows."""
     _setup(run, today=today, case_ids=case_ids)
     prep, parts, params = _case_sources(today, full=case_ids is not None)
     params.update({"receipts": list(RECEIPT_KINDS), "today": today, "st_codes": SOURCE_CODES,
@@ -512,8 +519,7 @@ def _compute(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
     parts += _asset_sources()
     params.update({"receipts": list(RECEIPT_KINDS), "today": today})
     union = "\nUNION ALL\n".join(parts)
-    union = "\nUNION ALL\n".join(parts)
-    run(f"""
+    cur = run(f"""
         CREATE TEMP TABLE _dl_new ON COMMIT DROP AS
         WITH a AS (
             SELECT s.*, CASE WHEN s.months = 0 THEN s.base
@@ -542,6 +548,7 @@ def _compute(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
                met_on
         FROM c
     """, params)
+    return cur.rowcount
 
 
 def _sync(run: _Runner, *, case_ids: list[int] | None, result: Result) -> None:
@@ -549,6 +556,14 @@ def _sync(run: _Runner, *, case_ids: list[int] | None, result: Result) -> None:
     run("ANALYZE _dl_new")
     if case_ids is None:
         run("SET LOCAL enable_nestloop = off")  # whole-table joins: hash, never a loop of probes per row
+        # A large first computation (deployment, or after the table was emptied) is loaded in bulk.
+        if result.new_rows >= getattr(settings, "DEADLINES_BULK_LOAD_ROWS", 100_000):
+            cur = run("SELECT NOT EXISTS (SELECT 1 FROM deadlines_deadline)")
+            if cur.fetchone()[0]:
+                _load_empty(run, result)
+                return
+        _sync_full(run, result)
+        return
     assign = ", ".join(f"{col} = n.{col}" for col in SYNC_COLUMNS)
     differs = " OR ".join(f"d.{col} IS DISTINCT FROM n.{col}" for col in SYNC_COLUMNS)
     cur = run(f"UPDATE deadlines_deadline d SET {assign}, computed_at = now() FROM _dl_new n WHERE {key} AND ({differs})")
@@ -571,6 +586,77 @@ def _sync(run: _Runner, *, case_ids: list[int] | None, result: Result) -> None:
     result.cancelled = cur.rowcount
     cur = run("SELECT count(*) FROM _dl_new")
     result.rows = cur.fetchone()[0]
+
+
+def _sync_full(run: _Runner, result: Result) -> None:
+    """The whole table against the whole computation in one pass (one hash join, not three): the differences go
+    into ``_dl_diff`` - changed rows, new rows, and unresolved rows no source yields any more - and are applied by
+    id. Same outcome as the three statements of a partial sync."""
+    differs = " OR ".join(f"d.{col} IS DISTINCT FROM n.{col}" for col in SYNC_COLUMNS)
+    cols = ", ".join(SYNC_COLUMNS)
+    run(f"""
+        CREATE TEMP TABLE _dl_diff ON COMMIT DROP AS
+        SELECT d.id, n.source_type, n.source_id, n.kind, n.seq, n.code, {', '.join('n.' + c for c in SYNC_COLUMNS)},
+               n.source_id IS NULL AS gone
+        FROM _dl_new n
+        FULL JOIN (SELECT id, source_id, code, {cols} FROM deadlines_deadline) d
+               ON d.source_id = n.source_id AND d.code = n.code
+        WHERE d.id IS NULL
+           OR (n.source_id IS NULL AND d.status IN ('open', 'overdue'))
+           OR (n.source_id IS NOT NULL AND ({differs}))
+    """)
+    assign = ", ".join(f"{col} = x.{col}" for col in SYNC_COLUMNS)
+    cur = run(f"""UPDATE deadlines_deadline d SET {assign}, computed_at = now()
+                  FROM _dl_diff x WHERE x.id = d.id AND NOT x.gone""")
+    result.updated = cur.rowcount
+    cur = run(f"""
+        INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, code, {cols}, computed_at)
+        SELECT x.source_type, x.source_id, x.kind, x.seq, x.code, {', '.join('x.' + c for c in SYNC_COLUMNS)}, now()
+        FROM _dl_diff x WHERE x.id IS NULL
+        ON CONFLICT (source_id, code) DO NOTHING
+    """)
+    result.inserted = cur.rowcount
+    cur = run("""UPDATE deadlines_deadline d SET status = 'cancelled', computed_at = now()
+                 FROM _dl_diff x WHERE x.id = d.id AND x.gone""")
+    result.cancelled = cur.rowcount
+    result.rows = result.new_rows
+
+
+def _load_empty(run: _Runner, result: Result) -> None:
+    """The first computation into an empty table: a plain INSERT with the secondary indexes and the unique constraint
+    dropped and built afterwards (sorting once beats millions of random index insertions). The table is locked for
+    the transaction; it is empty, so no reader waits for anything it could have seen."""
+    run("LOCK TABLE deadlines_deadline IN ACCESS EXCLUSIVE MODE")
+    run("SET CONSTRAINTS ALL IMMEDIATE")  # deferred checks of earlier deletes would forbid the ALTER TABLE
+    cur = run("""
+        SELECT 'constraint', c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+        WHERE c.conrelid = 'deadlines_deadline'::regclass AND c.contype = 'u'
+        UNION ALL
+        SELECT 'index', i.relname::text, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = 'deadlines_deadline'::regclass AND NOT x.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+    """)
+    saved = cur.fetchall()
+    for kind, name, _definition in saved:
+        if kind == "constraint":
+            run(f'ALTER TABLE deadlines_deadline DROP CONSTRAINT "{name}"')
+        else:
+            run(f'DROP INDEX "{name}"')
+    cols = ", ".join(SYNC_COLUMNS)
+    cur = run(f"""
+        INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, code, {cols}, computed_at)
+        SELECT n.source_type, n.source_id, n.kind, n.seq, n.code, {', '.join('n.' + c for c in SYNC_COLUMNS)}, now()
+        FROM _dl_new n
+    """)
+    result.inserted = cur.rowcount
+    run(f"SET LOCAL maintenance_work_mem = '{getattr(settings, 'DEADLINES_SCAN_WORK_MEM', '256MB')}'")
+    for kind, name, definition in saved:
+        if kind == "constraint":
+            run(f'ALTER TABLE deadlines_deadline ADD CONSTRAINT "{name}" {definition}')
+        else:
+            run(definition)
+    run("ANALYZE deadlines_deadline")
+    result.rows = result.new_rows
 
 
 def recompute(*, today: date | None = None, case_ids: list[int] | None = None, wait: bool = False) -> Result:
@@ -598,9 +684,10 @@ def recompute(*, today: date | None = None, case_ids: list[int] | None = None, w
         run("SET LOCAL jit = off")
         if case_ids is None:  # a batch job: let the big joins hash in memory
             run(f"SET LOCAL work_mem = '{getattr(settings, 'DEADLINES_SCAN_WORK_MEM', '256MB')}'")
-        _compute(run, today=today, case_ids=case_ids)
+        result.new_rows = _compute(run, today=today, case_ids=case_ids)
         _sync(run, case_ids=case_ids, result=result)
         result.queries = run.count
+        result.timings = run.timings
     log.info("deadlines recomputed: %s rows, %s changed (%s queries)", result.rows, result.changed, result.queries)
     return result
 

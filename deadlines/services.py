@@ -85,6 +85,11 @@ WITH cfg AS (
            CASE WHEN COALESCE(u.email, '') = '' OR NOT cand.email_on THEN 'skipped' ELSE 'pending' END
     FROM cand JOIN accounts_user u ON u.id = cand.recipient_id AND u.is_active
     WHERE cand.threshold IS NOT NULL
+      -- reminders already sent are skipped by one anti-join, not by a unique-index probe per overdue deadline;
+      -- ON CONFLICT still settles a race with a concurrent scan
+      AND NOT EXISTS (SELECT 1 FROM deadlines_reminder r
+                      WHERE r.deadline_id = cand.id AND r.due_on = cand.due_on AND r.threshold = cand.threshold
+                        AND r.recipient_id = cand.recipient_id)
     ORDER BY cand.id, cand.recipient_id
     ON CONFLICT (deadline_id, due_on, threshold, recipient_id) DO NOTHING
     RETURNING id, deadline_id, recipient_id, level, threshold

@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -309,6 +310,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # else kombu writes ./control in the working directory
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None  # task state that users see lives in the database, not in the broker
@@ -319,6 +321,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# On a lost broker connection, stop the tasks that run with late acknowledgement: their messages go back to the
+# queue and run again (every task is idempotent), instead of finishing with nobody left to acknowledge them
+# (Celery 6's default; checked by bench/load/faults.py, which restarts Redis under load).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # --- REST API ---------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -344,6 +350,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.add_error_responses"],
 }
 
 # --- Logging ----------------------------------------------------------------------------------------------------
@@ -360,3 +367,6 @@ LOGGING = {
 # Deployment-wide defaults; per-court overrides live in the database (core.CourtSetting, see docs/configuration.md).
 ENF_FONTS_DIR = os.environ.get("ENF_FONTS_DIR", str(VAR_DIR / "fonts"))
 ENF_PUBLIC_BASE_URL = os.environ.get("ENF_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Where the QR code of an issued document points (the public verification page); a court may set its own
+# (notices court setting verify_base_url).
+NOTICES_VERIFY_BASE_URL = os.environ.get("NOTICES_VERIFY_BASE_URL", "") or ENF_PUBLIC_BASE_URL

@@ -38,3 +38,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+
+handler400 = "core.views.bad_request"
+handler404 = "core.views.not_found"

@@ -1,3 +1,27 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notices"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("case/<int:pk>/", views.case_documents, name="case_documents"),
+    path("case/<int:pk>/issue/", views.document_issue, name="document_issue"),
+    path("documents/<int:pk>.pdf", views.document_download, name="document_download"),
+    path("documents/<int:pk>/correct/", views.document_correct, name="document_correct"),
+    path("register/", views.register, name="register"),
+    path("templates/", views.templates_list, name="templates"),
+    path("templates/<slug:doc_type>/", views.template_edit, name="template_edit"),
+    path("templates/<slug:doc_type>/preview.pdf", views.template_preview, name="template_preview"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify_code, name="verify_code"),
+]
+
+# Batch printing (notices/batch.py, written separately) adds its pages when present.
+try:
+    from .batch_urls import urlpatterns as _batch_urlpatterns
+except ModuleNotFoundError as exc:  # pragma: no cover - until batch printing exists
+    if exc.name != f"{__package__}.batch_urls":
+        raise
+else:
+    urlpatterns += _batch_urlpatterns

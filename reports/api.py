@@ -18,6 +18,8 @@ from rest_framework.views import APIView
 
 from accounts.policy import Perm, require
 
+from core.api import PolicyFirstMixin
+
 from . import selectors, services
 from .kpis import KPI_BY_KEY
 from .models import Campaign, PeriodKind, ReportRun, ReportSnapshot
@@ -162,7 +164,8 @@ class RunRequestSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(required=False)
 
 
-class RunViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RunViewSet(PolicyFirstMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    action_perms = {"create": Perm.REPORT_VIEW}
     serializer_class = RunSerializer
     queryset = ReportRun.objects.none()
 
@@ -196,7 +199,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "court", "case_count", "created_at"]
 
 
-class CampaignViewSet(viewsets.ModelViewSet):
+class CampaignViewSet(PolicyFirstMixin, viewsets.ModelViewSet):
+    action_perms = {"create": Perm.REPORT_VIEW}
     serializer_class = CampaignSerializer
     queryset = Campaign.objects.none()
 

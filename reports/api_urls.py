@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from core.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("reports/snapshots", api.SnapshotViewSet, basename="api-report-snapshot")
 router.register("reports/runs", api.RunViewSet, basename="api-report-run")
 router.register("reports/campaigns", api.CampaignViewSet, basename="api-report-campaign")

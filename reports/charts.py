@@ -15,6 +15,17 @@ def _num(v) -> float:
     return float(v or 0)  # drawing coordinates only; the figures themselves stay Decimal
 
 
+def _count_tick(top: float) -> int:
+    """The step of the count axis: four equal whole steps of 1, 2 or 5 × 10^n covering ``top``, so the grid labels
+    are distinct integers (a top of 2 drawn as 2, 2, 1, 0, 0 read as nonsense)."""
+    magnitude = 1
+    while True:
+        for m in (1, 2, 5):
+            if 4 * m * magnitude >= top:
+                return m * magnitude
+        magnitude *= 10
+
+
 def trend_svg(points: list[dict], *, title: str, received_label: str, closed_label: str, rate_label: str,
               width: int = 720, height: int = 260) -> SafeString:
     """Bars of received and closed per week and a line of the closure rate (right axis, 0-100%).
@@ -23,7 +34,8 @@ def trend_svg(points: list[dict], *, title: str, received_label: str, closed_lab
     """
     left, right, top, bottom = 44, 44, 34, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_count = max([_num(p["received"]) for p in points] + [_num(p["closed"]) for p in points] + [1])
+    tick = _count_tick(max([_num(p["received"]) for p in points] + [_num(p["closed"]) for p in points] + [1]))
+    top_count = 4 * tick
     step = plot_w / max(len(points), 1)
     bar = max(step / 3, 2)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -34,7 +46,7 @@ def trend_svg(points: list[dict], *, title: str, received_label: str, closed_lab
         y = top + plot_h * i / 4
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
-                   f'{round(top_count * (4 - i) / 4)}</text>')
+                   f'{tick * (4 - i)}</text>')
         out.append(f'<text x="{width - right + 6}" y="{y + 4:.1f}" fill="{RATE}">{100 - 25 * i}%</text>')
     line = []
     for i, p in enumerate(points):

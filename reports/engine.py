@@ -2,10 +2,11 @@
 
 Two sources, one meaning (see reports/kpis.py for the definitions and the team-attribution rule):
 
-* the rollup (``reports_dailystat`` / ``reports_monthstat``), rebuilt per court by ``rollup_rebuild`` in one
-  INSERT ... SELECT: flows per day and per (team, officer, case type, stream, closure mode); stocks on a date are
-  sums of flows before it. The dashboard and the reports read it for the court, team, officer, case type and stream
-  breakdowns, so a year of a million-case court is a few thousand rows to add up.
+* the rollup (``reports_dailystat`` / ``reports_monthstat`` ...), kept per court by ``rollup_rebuild``: the sum of
+  per-case flows (``reports_caseflow``) per day and per (team, officer, case type, stream, closure mode), brought up
+  to date incrementally from the cases the triggers listed as changed; stocks on a date are sums of flows before it.
+  The dashboard and the reports read it for the court, team, officer, case type and stream breakdowns, so a year of
+  a million-case court is a few thousand rows to add up.
 * live predicates on ``cases_case`` (``measure_predicate``): the drill-down lists, the tag and campaign breakdowns
   (a case has many tags; a campaign is a chosen set), ageing of open cases, and petitions, leads, 终本 reviews and
   fund payouts. The tests check that both give the same numbers.
@@ -102,27 +103,34 @@ def _holder_cols(alias: str) -> tuple[str, str]:
 
 
 # --- Rollup -------------------------------------------------------------------------------------------------------
+#
+# The rollup is the sum of per-case flows: each case contributes a few rows (received on its filing day, moved out of
+# and into a team on a reassignment day, closed on its closing day, the long-pending stock on the day it becomes
+# long-pending), kept in ``reports_caseflow``. ``reports_dailystat`` is their sum per day and key, and the month and
+# court-wide tables are sums of that. A full rebuild recomputes every case of the court; an incremental rebuild
+# recomputes only the cases the triggers of migration 0003 listed in ``reports_rollupdirty`` since the last rebuild,
+# and adds (new flows - stored flows) to the rollup tables. Both give the same rows (tests/reports/test_incremental).
 
-ROLLUP_SQL = """
+FLOWS_SQL = """
 WITH c AS (
     SELECT c.id, c.court_id, c.filed_on, c.closed_on, c.closure_mode, c.case_type, c.stream, c.team_id, c.officer_id,
            c.amount_claimed, c.amount_recovered, {aged_on} AS aged_on,
            {in_term} AS in_term
     FROM cases_case c
     LEFT JOIN (SELECT e.case_id, SUM(e.months)::int AS months FROM cases_termextension e
-               JOIN cases_case ce ON ce.id = e.case_id WHERE ce.court_id = %(court)s GROUP BY e.case_id) x
+               JOIN cases_case ce ON ce.id = e.case_id WHERE ce.court_id = %(court)s {only_e} GROUP BY e.case_id) x
            ON x.case_id = c.id
     LEFT JOIN (SELECT tp.case_id,
                       SUM(LEAST(COALESCE(tp.ended_on, cp.closed_on), cp.closed_on) - tp.started_on)::int AS days
                FROM cases_termpause tp JOIN cases_case cp ON cp.id = tp.case_id
-               WHERE cp.court_id = %(court)s AND cp.closed_on IS NOT NULL AND tp.started_on <= cp.closed_on
+               WHERE cp.court_id = %(court)s AND cp.closed_on IS NOT NULL AND tp.started_on <= cp.closed_on {only_tp}
                GROUP BY tp.case_id) p ON p.case_id = c.id
-    WHERE c.court_id = %(court)s
+    WHERE c.court_id = %(court)s {only_c}
 ),
 ad AS (
     SELECT DISTINCT ON (a.case_id, timezone(%(tz)s, a.started_at)::date)
            a.case_id, timezone(%(tz)s, a.started_at)::date AS d, a.team_id, a.officer_id
-    FROM cases_assignment a JOIN cases_case ca ON ca.id = a.case_id AND ca.court_id = %(court)s
+    FROM cases_assignment a JOIN cases_case ca ON ca.id = a.case_id AND ca.court_id = %(court)s {only_a}
     ORDER BY a.case_id, timezone(%(tz)s, a.started_at)::date, a.started_at DESC, a.id DESC
 ),
 ini AS (
@@ -146,70 +154,68 @@ lg AS (
     FROM seq WINDOW w AS (PARTITION BY case_id ORDER BY d, ord)
 ),
 flows AS (
-    SELECT c.filed_on AS day, lg.team_id, lg.officer_id, c.case_type, c.stream, '' AS mode,
+    SELECT c.id AS case_id, c.filed_on AS day, lg.team_id, lg.officer_id, c.case_type, c.stream, '' AS mode,
            1 AS received, 0 AS closed, 0 AS moved_in, 0 AS moved_out, 0 AS in_term, 0 AS days,
            c.amount_claimed AS claimed_received, 0::numeric AS claimed_closed, 0::numeric AS recovered_closed, 0 AS aged
     FROM lg JOIN c ON c.id = lg.case_id WHERE lg.ord = 0
     UNION ALL
-    SELECT lg.d, lg.p_team, lg.p_officer, c.case_type, c.stream, '', 0, 0, 0, 1, 0, 0, 0, 0, 0,
+    SELECT c.id, lg.d, lg.p_team, lg.p_officer, c.case_type, c.stream, '', 0, 0, 0, 1, 0, 0, 0, 0, 0,
            CASE WHEN lg.d > c.aged_on THEN -1 ELSE 0 END
     FROM lg JOIN c ON c.id = lg.case_id
     WHERE lg.ord = 1 AND (lg.team_id, lg.officer_id) IS DISTINCT FROM (lg.p_team, lg.p_officer)
     UNION ALL
-    SELECT lg.d, lg.team_id, lg.officer_id, c.case_type, c.stream, '', 0, 0, 1, 0, 0, 0, 0, 0, 0,
+    SELECT c.id, lg.d, lg.team_id, lg.officer_id, c.case_type, c.stream, '', 0, 0, 1, 0, 0, 0, 0, 0, 0,
            CASE WHEN lg.d > c.aged_on THEN 1 ELSE 0 END
     FROM lg JOIN c ON c.id = lg.case_id
     WHERE lg.ord = 1 AND (lg.team_id, lg.officer_id) IS DISTINCT FROM (lg.p_team, lg.p_officer)
     UNION ALL
-    SELECT c.closed_on, lg.team_id, lg.officer_id, c.case_type, c.stream, c.closure_mode, 0, 1, 0, 0,
+    SELECT c.id, c.closed_on, lg.team_id, lg.officer_id, c.case_type, c.stream, c.closure_mode, 0, 1, 0, 0,
            c.in_term::int, c.closed_on - c.filed_on, 0, c.amount_claimed, c.amount_recovered,
            CASE WHEN c.closed_on > c.aged_on THEN -1 ELSE 0 END
     FROM lg JOIN c ON c.id = lg.case_id WHERE lg.next_d IS NULL AND c.closed_on IS NOT NULL
     UNION ALL
-    SELECT c.aged_on, lg.team_id, lg.officer_id, c.case_type, c.stream, '', 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+    SELECT c.id, c.aged_on, lg.team_id, lg.officer_id, c.case_type, c.stream, '', 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
     FROM lg JOIN c ON c.id = lg.case_id
     WHERE lg.d <= c.aged_on AND (lg.next_d IS NULL OR lg.next_d > c.aged_on)
       AND (c.closed_on IS NULL OR c.closed_on > c.aged_on)
 )
-INSERT INTO reports_dailystat (court_id, day, team_id, officer_id, case_type, stream, closure_mode, received, closed,
-                               moved_in, moved_out, closed_in_term, closed_days, claimed_received, claimed_closed,
-                               recovered_closed, aged)
-SELECT %(court)s, day, team_id, officer_id, case_type, stream, mode, SUM(received), SUM(closed), SUM(moved_in),
-       SUM(moved_out), SUM(in_term), SUM(days), SUM(claimed_received), SUM(claimed_closed), SUM(recovered_closed),
-       SUM(aged)
-FROM flows GROUP BY day, team_id, officer_id, case_type, stream, mode
+INSERT INTO {target} (court_id, case_id, day, team_id, officer_id, case_type, stream, closure_mode, received, closed,
+                      moved_in, moved_out, closed_in_term, closed_days, claimed_received, claimed_closed,
+                      recovered_closed, aged)
+SELECT %(court)s, case_id, day, team_id, officer_id, case_type, stream, mode, received, closed, moved_in, moved_out,
+       in_term, days, claimed_received, claimed_closed, recovered_closed, aged
+FROM flows
 """
 
-MONTH_SQL = """
-INSERT INTO reports_monthstat (court_id, month, team_id, officer_id, case_type, stream, closure_mode, received, closed,
-                               closed_in_term, closed_days, claimed_received, claimed_closed, recovered_closed, net,
-                               aged)
-SELECT court_id, date_trunc('month', day)::date, team_id, officer_id, case_type, stream, closure_mode, SUM(received),
-       SUM(closed), SUM(closed_in_term), SUM(closed_days), SUM(claimed_received), SUM(claimed_closed),
-       SUM(recovered_closed), SUM(received + moved_in - moved_out - closed), SUM(aged)
-FROM reports_dailystat WHERE court_id = %(court)s
-GROUP BY court_id, date_trunc('month', day), team_id, officer_id, case_type, stream, closure_mode
-"""
+FLOW_MEASURES = ("received", "closed", "moved_in", "moved_out", "closed_in_term", "closed_days", "claimed_received",
+                 "claimed_closed", "recovered_closed", "aged")
+ROLLUP_MEASURES = ("received", "closed", "closed_in_term", "closed_days", "claimed_received", "claimed_closed",
+                   "recovered_closed", "net", "aged")
+DAY_KEY = ("day", "team_id", "officer_id", "case_type", "stream", "closure_mode")
+NET = "received + moved_in - moved_out - closed"
 
 
-COURT_DAY_SQL = """
-INSERT INTO reports_courtdaystat (court_id, day, case_type, stream, closure_mode, received, closed, closed_in_term,
-                                  closed_days, claimed_received, claimed_closed, recovered_closed, net, aged)
-SELECT court_id, day, case_type, stream, closure_mode, SUM(received), SUM(closed), SUM(closed_in_term),
-       SUM(closed_days), SUM(claimed_received), SUM(claimed_closed), SUM(recovered_closed),
-       SUM(received + moved_in - moved_out - closed), SUM(aged)
-FROM reports_dailystat WHERE court_id = %(court)s
-GROUP BY court_id, day, case_type, stream, closure_mode
-"""
+def _sums(cols) -> str:
+    """SUM of each measure over day flows; ``net`` (the open stock's change) = received + moved in - out - closed."""
+    return ", ".join(f"SUM({NET if c == 'net' else c})" for c in cols)
 
-COURT_MONTH_SQL = """
-INSERT INTO reports_courtmonthstat (court_id, month, case_type, stream, closure_mode, received, closed, closed_in_term,
-                                    closed_days, claimed_received, claimed_closed, recovered_closed, net, aged)
-SELECT court_id, month, case_type, stream, closure_mode, SUM(received), SUM(closed), SUM(closed_in_term),
-       SUM(closed_days), SUM(claimed_received), SUM(claimed_closed), SUM(recovered_closed), SUM(net), SUM(aged)
-FROM reports_monthstat WHERE court_id = %(court)s
-GROUP BY court_id, month, case_type, stream, closure_mode
-"""
+
+def _nonzero(cols) -> str:
+    """Rows whose every measure is zero add nothing to any figure: neither rebuild keeps them."""
+    return " OR ".join(f"SUM({NET if c == 'net' else c}) <> 0" for c in cols)
+
+
+# The derived tables: (table, key columns, source table, source key expressions, measures, net source).
+DERIVED = (
+    ("reports_monthstat", ("month", "team_id", "officer_id", "case_type", "stream", "closure_mode"),
+     ("date_trunc('month', day)::date", "team_id", "officer_id", "case_type", "stream", "closure_mode")),
+    ("reports_courtdaystat", ("day", "case_type", "stream", "closure_mode"),
+     ("day", "case_type", "stream", "closure_mode")),
+    ("reports_courtmonthstat", ("month", "case_type", "stream", "closure_mode"),
+     ("date_trunc('month', day)::date", "case_type", "stream", "closure_mode")),
+)
+ROLLUP_TABLES = ("reports_dailystat", "reports_monthstat", "reports_courtmonthstat", "reports_openingstat",
+                 "reports_courtdaystat")
 
 OPENING_SQL = """
 WITH keyed AS (
@@ -238,30 +244,145 @@ SELECT %(court)s, month, NULLIF(team, 0), NULLIF(officer, 0), case_type, stream,
 FROM cum WHERE open_cases <> 0 OR aged <> 0
 """
 
+# A rebuild recomputing more cases than this is done in full (one pass over the court beats many index probes).
+INCREMENTAL_MAX_CASES = 150_000
+SETTINGS_KEYS = ("term_months", "term_months_non_litigation", "aged_months")
 
-def rollup_rebuild(court_id: int) -> dict:
-    """Rebuild one court's rollup from the case tables, atomically (readers see the old or the new rollup)."""
-    from .models import RollupState
+
+def _settings_key(court_id: int) -> str:
+    """The court settings the flows depend on; when they change, the stored flows are stale: rebuild in full."""
+    return ",".join(f"{k}={int(court_settings.get(court_id, k))}" for k in SETTINGS_KEYS)
+
+
+def _flows_sql(court_id: int, target: str, incremental: bool) -> str:
+    only = ({"only_c": "AND c.id IN (SELECT id FROM _rd_ids)", "only_e": "AND e.case_id IN (SELECT id FROM _rd_ids)",
+             "only_tp": "AND tp.case_id IN (SELECT id FROM _rd_ids)",
+             "only_a": "AND a.case_id IN (SELECT id FROM _rd_ids)"} if incremental else
+            {"only_c": "", "only_e": "", "only_tp": "", "only_a": ""})
+    return FLOWS_SQL.format(aged_on=aged_on_sql([court_id]), in_term=in_term_sql([court_id]), target=target, **only)
+
+
+def _derive_full(cursor, court_id: int) -> None:
+    """The month and court-wide tables from ``reports_dailystat`` (rows all of whose measures are zero left out)."""
+    for table, key, src_key in DERIVED:
+        cursor.execute(f"""
+            INSERT INTO {table} (court_id, {', '.join(key)}, {', '.join(ROLLUP_MEASURES)})
+            SELECT %(court)s, {', '.join(src_key)}, {_sums(ROLLUP_MEASURES)}
+            FROM reports_dailystat WHERE court_id = %(court)s
+            GROUP BY {', '.join(src_key)} HAVING {_nonzero(ROLLUP_MEASURES)}
+        """, {"court": court_id})
+
+
+def _rebuild_full(cursor, court_id: int) -> tuple[int, int]:
+    cursor.execute("DELETE FROM reports_rollupdirty WHERE court_id = %s", [court_id])
+    cursor.execute("DELETE FROM reports_caseflow WHERE court_id = %s", [court_id])
+    for table in ROLLUP_TABLES:
+        cursor.execute(f"DELETE FROM {table} WHERE court_id = %s", [court_id])
+    cursor.execute(_flows_sql(court_id, "reports_caseflow", incremental=False), {"court": court_id, "tz": _tz()})
+    cursor.execute(f"""
+        INSERT INTO reports_dailystat (court_id, {', '.join(DAY_KEY)}, {', '.join(FLOW_MEASURES)})
+        SELECT %(court)s, {', '.join(DAY_KEY)}, {_sums(FLOW_MEASURES)}
+        FROM reports_caseflow WHERE court_id = %(court)s GROUP BY {', '.join(DAY_KEY)}
+    """, {"court": court_id})
+    rows = cursor.rowcount
+    _derive_full(cursor, court_id)
+    cursor.execute("SELECT count(DISTINCT case_id) FROM reports_caseflow WHERE court_id = %s", [court_id])
+    return rows, cursor.fetchone()[0]
+
+
+def _upsert_delta(cursor, court_id: int, table: str, key, src_key, measures) -> list[int]:
+    """Add the delta (``_rd_delta``: new flows minus stored flows) to ``table``; the ids of rows now all zero."""
+    cursor.execute(f"""
+        WITH up AS (
+            INSERT INTO {table} AS t (court_id, {', '.join(key)}, {', '.join(measures)})
+            SELECT %(court)s, {', '.join(src_key)}, {_sums(measures)}
+            FROM _rd_delta GROUP BY {', '.join(src_key)}
+            ON CONFLICT ON CONSTRAINT {table.removeprefix('reports_')}_unique_key DO UPDATE SET
+                {', '.join(f'{m} = t.{m} + EXCLUDED.{m}' for m in measures)}
+            RETURNING t.id, {' AND '.join(f't.{m} = 0' for m in measures)} AS zero
+        )
+        SELECT id FROM up WHERE zero
+    """, {"court": court_id})
+    return [r[0] for r in cursor.fetchall()]
+
+
+def _rebuild_incremental(cursor, court_id: int) -> tuple[int, int] | None:
+    """Recompute the flows of the cases changed since the last rebuild and add the difference to the rollup.
+
+    None when the changed cases are too many (the caller rebuilds in full)."""
+    # (inside an outer transaction, e.g. a test, the tables of an earlier rebuild are still there)
+    cursor.execute("DROP TABLE IF EXISTS _rd_ids, _rd_new, _rd_delta")
+    cursor.execute("CREATE TEMP TABLE _rd_ids (id bigint PRIMARY KEY) ON COMMIT DROP")
+    # The markers taken here are those committed before this statement; every later statement sees those changes.
+    # Markers committed afterwards stay for the next rebuild (recomputing a case twice changes nothing).
+    cursor.execute("""
+        WITH taken AS (DELETE FROM reports_rollupdirty WHERE court_id = %s RETURNING case_id)
+        INSERT INTO _rd_ids SELECT DISTINCT case_id FROM taken
+    """, [court_id])
+    changed = cursor.rowcount
+    if changed == 0:
+        return 0, 0
+    if changed > INCREMENTAL_MAX_CASES:
+        return None
+    cursor.execute("ANALYZE _rd_ids")
+    cursor.execute("CREATE TEMP TABLE _rd_new (LIKE reports_caseflow) ON COMMIT DROP")
+    cursor.execute(_flows_sql(court_id, "_rd_new", incremental=True), {"court": court_id, "tz": _tz()})
+    measures = ", ".join(FLOW_MEASURES)
+    cursor.execute(f"""
+        CREATE TEMP TABLE _rd_delta ON COMMIT DROP AS
+        SELECT {', '.join(DAY_KEY)}, {', '.join(f'SUM({m}) AS {m}' for m in FLOW_MEASURES)}
+        FROM (SELECT {', '.join(DAY_KEY)}, {measures} FROM _rd_new
+              UNION ALL
+              SELECT {', '.join(DAY_KEY)}, {', '.join('-' + m for m in FLOW_MEASURES)}
+              FROM reports_caseflow WHERE court_id = %(court)s AND case_id IN (SELECT id FROM _rd_ids)) f
+        GROUP BY {', '.join(DAY_KEY)}
+        HAVING {' OR '.join(f'SUM({m}) <> 0' for m in FLOW_MEASURES)}
+    """, {"court": court_id})
+    rows = cursor.rowcount
+    cursor.execute("DELETE FROM reports_caseflow WHERE court_id = %s AND case_id IN (SELECT id FROM _rd_ids)",
+                   [court_id])
+    cursor.execute("INSERT INTO reports_caseflow SELECT * FROM _rd_new")
+    targets = [("reports_dailystat", DAY_KEY, DAY_KEY, FLOW_MEASURES)]
+    targets += [(table, key, src_key, ROLLUP_MEASURES) for table, key, src_key in DERIVED]
+    for table, key, src_key, cols in targets:
+        zero_ids = _upsert_delta(cursor, court_id, table, key, src_key, cols)
+        if zero_ids:
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [zero_ids])
+    return rows, changed
+
+
+def rollup_rebuild(court_id: int, *, full: bool = False) -> dict:
+    """Bring one court's rollup up to date, atomically (readers see the old or the new rollup).
+
+    Incremental by default: only the cases changed since the last rebuild are recomputed. In full on the first
+    rebuild, when the court's term or ageing settings changed since, when very many cases changed, or ``full``.
+    """
+    from .models import RollupMode, RollupState
 
     started = time.monotonic()
-    sql = ROLLUP_SQL.format(aged_on=aged_on_sql([court_id]), in_term=in_term_sql([court_id]))
+    key = _settings_key(court_id)
     with transaction.atomic(), connections["default"].cursor() as cursor:
-        # One rebuild per court at a time; concurrent callers wait, then rebuild again from fresh data.
+        # One rebuild per court at a time; concurrent callers wait, then bring it up to date again (a no-op).
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7007, court_id])
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute("DELETE FROM reports_dailystat WHERE court_id = %s", [court_id])
-        for table in ("reports_monthstat", "reports_courtmonthstat", "reports_openingstat", "reports_courtdaystat"):
-            cursor.execute(f"DELETE FROM {table} WHERE court_id = %s", [court_id])
-        cursor.execute(sql, {"court": court_id, "tz": _tz()})
-        rows = cursor.rowcount
-        cursor.execute(MONTH_SQL, {"court": court_id})
-        cursor.execute(COURT_MONTH_SQL, {"court": court_id})
-        cursor.execute(COURT_DAY_SQL, {"court": court_id})
+        state = RollupState.objects.filter(court_id=court_id).first()
+        result = None
+        if not full and state is not None and state.settings_key == key:
+            result = _rebuild_incremental(cursor, court_id)
+        mode = RollupMode.INCREMENTAL
+        if result is None:
+            mode = RollupMode.FULL
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            result = _rebuild_full(cursor, court_id)
+        else:
+            cursor.execute("DELETE FROM reports_openingstat WHERE court_id = %s", [court_id])
+        rows, cases = result  # rollup rows written (in full) or changed (incrementally); cases recomputed
         cursor.execute(OPENING_SQL, {"court": court_id, "today": today()})
         seconds = time.monotonic() - started
         RollupState.objects.update_or_create(court_id=court_id, defaults={
-            "refreshed_at": timezone.now(), "seconds": seconds, "rows": rows})
-    return {"court": court_id, "rows": rows, "seconds": round(seconds, 3)}
+            "refreshed_at": timezone.now(), "seconds": seconds, "rows": rows, "mode": mode, "cases": cases,
+            "settings_key": key})
+    return {"court": court_id, "rows": rows, "cases": cases, "mode": str(mode), "seconds": round(seconds, 3)}
 
 
 # --- Reading the rollup -------------------------------------------------------------------------------------------

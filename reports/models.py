@@ -149,8 +149,11 @@ class DailyStat(models.Model):
     aged = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["court_id", "day"], name="dailystat_court_day_idx"),
+        # One row per key (NULL team/officer equal to each other): the incremental rebuild adds its deltas to a row
+        # found through this index (INSERT ... ON CONFLICT); its prefix serves the readers' (court, day) ranges.
+        constraints = [
+            models.UniqueConstraint(fields=["court_id", "day", "team_id", "officer_id", "case_type", "stream",
+                                            "closure_mode"], nulls_distinct=False, name="dailystat_unique_key"),
         ]
 
 
@@ -184,7 +187,10 @@ class MonthStat(RollupMeasures):
     officer_id = models.BigIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["court_id", "month"], name="monthstat_court_month_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["court_id", "month", "team_id", "officer_id", "case_type", "stream",
+                                            "closure_mode"], nulls_distinct=False, name="monthstat_unique_key"),
+        ]
 
 
 class CourtDayStat(RollupMeasures):
@@ -193,7 +199,10 @@ class CourtDayStat(RollupMeasures):
     day = models.DateField()
 
     class Meta:
-        indexes = [models.Index(fields=["court_id", "day"], name="courtdaystat_court_day_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["court_id", "day", "case_type", "stream", "closure_mode"],
+                                    name="courtdaystat_unique_key"),
+        ]
 
 
 class CourtMonthStat(RollupMeasures):
@@ -202,7 +211,10 @@ class CourtMonthStat(RollupMeasures):
     month = models.DateField()
 
     class Meta:
-        indexes = [models.Index(fields=["court_id", "month"], name="courtmonthstat_court_month_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["court_id", "month", "case_type", "stream", "closure_mode"],
+                                    name="courtmonthstat_unique_key"),
+        ]
 
 
 class OpeningStat(models.Model):
@@ -222,10 +234,22 @@ class OpeningStat(models.Model):
         indexes = [models.Index(fields=["court_id", "month"], name="openingstat_court_month_idx")]
 
 
+class RollupMode(models.TextChoices):
+    FULL = "full", _("Full rebuild")
+    INCREMENTAL = "incremental", _("Incremental")
+
+
 class RollupState(models.Model):
-    """When a court's rollup was last rebuilt (the dashboard shows it)."""
+    """When a court's rollup was last rebuilt (the dashboard shows it), how, and with which settings.
+
+    ``settings_key`` records the court settings the per-case flows were computed with (term and ageing months): an
+    incremental rebuild is only valid while they are unchanged, otherwise the next rebuild is a full one.
+    """
 
     court = models.OneToOneField("accounts.Court", on_delete=models.CASCADE, primary_key=True, related_name="+")
     refreshed_at = models.DateTimeField()
     seconds = models.FloatField(default=0)
     rows = models.IntegerField(default=0)
+    mode = models.CharField(max_length=12, choices=RollupMode.choices, default=RollupMode.FULL)
+    cases = models.IntegerField(default=0)  # cases whose flows were recomputed
+    settings_key = models.CharField(max_length=100, blank=True)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -210,7 +211,11 @@ def refresh(request):
     require(request.user, Perm.REPORT_VIEW)
     services.rollup_refresh_request(actor=request.user, court=request.user.court)
     messages.info(request, _("The figures are being recalculated; reload the page in a minute."))
-    return redirect(request.POST.get("next") or reverse("reports:dashboard"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("reports:dashboard")  # never redirect off the site (open redirect)
+    return redirect(target)
 
 
 # --- Weekly reports and on-demand runs ----------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def main() -> int:
         server, env["DATABASE_URL"] = embedded_database(var)
     if not env.get("CELERY_BROKER_URL"):
         env["CELERY_BROKER_URL"] = "filesystem://"
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (var / "broker" / sub).mkdir(parents=True, exist_ok=True)
 
     manage = [PY, str(ROOT / "manage.py")]

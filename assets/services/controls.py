@@ -82,6 +82,7 @@ def control_order(
         asset=asset, case=case, court_id=case.court_id, kind=kind, preservation=bool(preservation),
         ordered_on=ordered_on, ruling_number=ruling_number.strip()[:60], assisting_body=assisting_body.strip()[:200],
         amount=value, queue_rank=rank, team_id=case.team_id, controlled_by=actor,
+        case_team_id=case.team_id, case_officer_id=case.officer_id,
         status=ControlStatus.QUEUED if queued else ControlStatus.ACTIVE,
     )
     if not queued:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import functools
+import logging
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def audited(func):
@@ -47,3 +51,20 @@ def lock_case(case):
     from cases.models import Case
 
     return Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=case.pk)
+
+
+@contextmanager
+def stored_files_removed_on_error():
+    """Collect ``(storage, name)`` of files written inside the block; if the block raises (so the transaction that
+    would have recorded them rolls back), delete them again. Storage is not transactional; this keeps a failed
+    upload from leaving an orphan file behind. A file is kept only once its row is saved and the block succeeds."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        for storage, name in stored:
+            try:
+                storage.delete(name)
+            except OSError:  # pragma: no cover - logged, the original error matters more
+                logger.exception("could not remove the stored file %s after a failed upload", name)
+        raise

@@ -17,7 +17,7 @@ from core.rules.periods import blacklist_term_expiry, check_blacklist_allowed
 from .. import events
 from ..actions import details_form
 from ..models import Action, ActionAttachment, ActionKind, Case, CaseParty, ClosureMode, PartyKind, Stage
-from ._common import audited, lock_case
+from ._common import audited, lock_case, stored_files_removed_on_error
 
 # After 终本 the court keeps querying every 6 months and tells the applicant (§2.4): those stay possible.
 AFTER_ZHONGBEN_KINDS = (ActionKind.NETWORK_QUERY, ActionKind.NOTICE_SERVED, ActionKind.APPLICANT_INTERVIEW,
@@ -131,12 +131,15 @@ def action_log(*, actor, case: Case, kind: str, occurred_on: date, details: dict
     if kind in (ActionKind.CONSUMPTION_RESTRICTION, ActionKind.DISHONEST_LISTING):
         _apply_party_measure(actor=actor, case=case, action=action, details=clean)
     events.action_logged(case=case, actor=actor, action=action)
-    for upload in attachments or ():
-        _attachment_store(actor=actor, case=case, action=action, upload=upload)
+    with stored_files_removed_on_error() as stored:
+        for upload in attachments or ():
+            _attachment_store(actor=actor, case=case, action=action, upload=upload, stored=stored)
     return action
 
 
-def _attachment_store(*, actor, case: Case, action: Action, upload) -> ActionAttachment:
+def _attachment_store(*, actor, case: Case, action: Action, upload, stored: list) -> ActionAttachment:
+    """Check and store one upload; the stored file's name goes into ``stored`` so the caller can delete it again
+    if the transaction fails after the file was written (a row rolled back must not leave its file behind)."""
     limit = settings.ENF_ATTACHMENT_MAX_BYTES
     size = getattr(upload, "size", None)
     if size is None or size > limit:
@@ -158,6 +161,7 @@ def _attachment_store(*, actor, case: Case, action: Action, upload) -> ActionAtt
                                   content_type=content_type, size=len(content),
                                   sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor)
     attachment.file.save("upload", ContentFile(content), save=False)
+    stored.append((attachment.file.storage, attachment.file.name))
     attachment.save()
     events.attachment_added(case=case, actor=actor, attachment=attachment)
     return attachment
@@ -167,4 +171,5 @@ def _attachment_store(*, actor, case: Case, action: Action, upload) -> ActionAtt
 def attachment_add(*, actor, action: Action, upload) -> ActionAttachment:
     case = lock_case(action.case)
     require(actor, Perm.CASE_ACT, case)
-    return _attachment_store(actor=actor, case=case, action=action, upload=upload)
+    with stored_files_removed_on_error() as stored:
+        return _attachment_store(actor=actor, case=case, action=action, upload=upload, stored=stored)

@@ -32,6 +32,7 @@ from ..models import (
     PartyRole,
     Stream,
 )
+from .search import party_search_sync
 
 TYPE_DIGIT = {
     CaseType.FIRST: "1", CaseType.RESUMED: "2", CaseType.PRESERVATION: "3",
@@ -258,6 +259,7 @@ def case_register(
             defaults={"position": positions[data.role], "service_address": data.address,
                       "phone": next((p for p in data.phones if p), ""), "agent": data.agent},
         )
+    party_search_sync(case_ids=[case.pk])
     events.case_registered(case=case, actor=actor)
     if team or officer:
         Assignment.objects.create(case=case, team=team, officer=officer, started_at=timezone.now(), assigned_by=actor,

@@ -87,7 +87,8 @@ def transition_guard(case: Case, to_stage: str, *, recorded: set[str] | None = N
 
 def allowed_transitions(case: Case) -> list[str]:
     """The stages the case may move to now (two queries whatever the number of stages)."""
-    recorded = set(case.actions.values_list("kind", flat=True).distinct())
+    # order_by(): without it the model's ordering joins the DISTINCT and every action row comes back.
+    recorded = set(case.actions.order_by().values_list("kind", flat=True).distinct())
     return [s for s in Stage.values if s != Stage.CLOSED and not transition_guard(case, s, recorded=recorded)]
 
 
@@ -152,9 +153,20 @@ def case_assign(*, actor, case: Case, team=None, officer=None, reason: str = "")
                               reason=(reason or "").strip()[:300])
     case.team, case.officer = team, officer
     case.save(update_fields=["team", "officer", "updated_at"])
+    _copies_follow_assignment(case)
     events.case_assigned(case=case, actor=actor, team=team, officer=officer, previous_team=previous_team,
                          previous_officer=previous_officer)
     return case
+
+
+def _copies_follow_assignment(case: Case) -> None:
+    """Rewrite the copies of the case's team and officer that other apps keep for their list indexes (the assets
+    app's control measures: the officer's expiring-controls list), in the reassignment's transaction."""
+    from django.apps import apps
+
+    if apps.is_installed("assets"):
+        apps.get_model("assets", "ControlMeasure").objects.filter(case=case).update(
+            case_team_id=case.team_id, case_officer_id=case.officer_id)
 
 
 @audited

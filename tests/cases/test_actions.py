@@ -83,6 +83,35 @@ def test_attachments_accept_photos_and_pdfs_within_the_size_limit(org, make_case
     assert ActionAttachment.objects.count() == 1
 
 
+def test_a_failed_upload_leaves_no_file_behind(org, make_case, settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(tmp_path)}}}
+    settings.ENF_ATTACHMENT_MAX_BYTES = 1024
+
+    def stored_files():
+        return sorted(p for p in tmp_path.rglob("*") if p.is_file())
+
+    case = make_case()
+    # The first photo is valid and is written to storage; the second is not a photo, so the whole action is
+    # rolled back, and the first photo's file must go with it.
+    with pytest.raises(ValidationError) as exc:
+        action_log(actor=org.officer, case=case, kind="other", occurred_on=timezone.localdate(),
+                   details={"description": "现场照片"},
+                   attachments=[SimpleUploadedFile("现场1.png", PNG, "image/png"),
+                                SimpleUploadedFile("病毒.exe", b"MZ" + b"\x00" * 50, "image/png")])
+    assert "attachments" in exc.value.message_dict
+    assert not Action.objects.filter(case=case).exists() and not ActionAttachment.objects.exists()
+    assert stored_files() == []
+    # A successful upload keeps its file; one refused afterwards (too many / too large) adds none.
+    action = action_log(actor=org.officer, case=case, kind="other", occurred_on=timezone.localdate(),
+                        details={"description": "现场照片"}, attachments=[SimpleUploadedFile("a.png", PNG, "image/png")])
+    assert len(stored_files()) == 1
+    with pytest.raises(ValidationError):
+        attachment_add(actor=org.officer, action=action,
+                       upload=SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 2000, "application/pdf"))
+    assert len(stored_files()) == 1 and ActionAttachment.objects.count() == 1
+
+
 def test_attachment_is_served_only_to_those_who_may_see_the_case(org, make_case, client, settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                                                           "OPTIONS": {"location": str(tmp_path)}}}

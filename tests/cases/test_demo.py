@@ -12,6 +12,11 @@ def test_demo_year_is_deterministic_idempotent_and_continues_the_number_series(d
     closed = Case.objects.filter(closed_on__isnull=False).count()
     assert closed > 100 and ClosureRequest.objects.filter(status="approved").count() == closed
     assert demo.seed(org, seed=7, cases=120) == "already seeded"
+    # Every demo case party is in the party-name search table, with its case's court.
+    from cases.models import CaseParty, PartySearch
+
+    assert PartySearch.objects.count() == CaseParty.objects.count() > 0
+    assert not PartySearch.objects.exclude(court_id=org.court.pk).exists()
     assert Case.objects.count() == len(numbers)
     # The next registration continues the series without a gap or a duplicate.
     seq = CaseNumberSequence.objects.get(court=org.court, year=Case.objects.latest("received_on").year,

@@ -105,3 +105,37 @@ def test_a_lead_is_handled_once_under_concurrent_requests(org_committed):
         results = list(pool.map(handle, range(4)))
     assert results.count("ok") == 1 and results.count("ValidationError") == 3
     assert Lead.objects.get(pk=lead.pk).result.startswith("核查")
+
+
+def test_audit_trail_reads_as_field_old_to_new_in_chinese(org, make_case, client):
+    from django.utils import translation
+
+    from cases.selectors import case_audit_trail
+    from cases.services import action_log
+
+    case = make_case()
+    case_assign(actor=org.chief, case=case, team=org.other_team, officer=org.colleague, reason="调整")
+    action_log(actor=org.colleague, case=case, kind="notice_served", occurred_on=timezone.localdate(),
+               details={"documents": ["enforcement_notice"], "method": "post", "recipient": "李建华",
+                        "served_on": timezone.localdate().isoformat()})
+    with translation.override("zh-hans"):
+        rows = case_audit_trail(case=case)
+        changed = next(r for r in rows if r["model"] is Case and r["event"] == "修改" and
+                       any(label == "承办人" for label, _b, _a in r["changes"]))
+        changes = {label: (before, after) for label, before, after in changed["changes"]}
+        # People and teams by name, not by id; the field by its Chinese label.
+        assert changes["承办人"] == ("郑强", "陈刚")
+        assert changes[str(Case._meta.get_field("team").verbose_name)] == ("执行实施一组", "执行实施二组")
+        assert changed["user"] == org.chief.full_name
+        created = next(r for r in rows if r["model"] is Case and r["is_new"])
+        new = {label: after for label, _before, after in created["changes"]}
+        assert new["本金"] == "100,000.00" and "否" in new.values()  # money in yuan, booleans as 是/否
+        assert "id" not in new and "updated_at" not in new
+        action = next(r for r in rows if r["label"] == case.actions.model._meta.verbose_name)
+        details = dict((label, after) for label, _b, after in action["changes"])["详情"]
+        # The measure's details by its form's labels and choice labels, not as a raw dict.
+        assert "邮寄送达" in details and "李建华" in details and "{" not in details and "'" not in details
+        assert "执行通知书" in details
+    client.force_login(org.chief)
+    html = client.get(f"/cases/{case.pk}/?tab=audit").content.decode()
+    assert "<del>郑强</del> → 陈刚" in html and "<del>执行实施一组</del> → 执行实施二组" in html

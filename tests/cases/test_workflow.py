@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases.models import Assignment, CaseEvent, Stage, TermPause
 from cases.services import case_assign, case_stream_override, case_transition, term_extension_grant
-from cases.term import case_term_deadline, case_term_deadlines
+from cases.term import case_term_deadline, case_term_deadlines, court_calendars, term_deadline
 
 from .conftest import log, network_details
 
@@ -66,7 +66,11 @@ def test_suspension_pauses_the_term_and_resume_returns_to_the_stage_before(org, 
     pause.refresh_from_db()
     assert pause.ended_on == start + timedelta(days=9)
     assert case.stage == "notice" and case.resume_stage == ""
-    assert case_term_deadline(case) == before + timedelta(days=10)
+    # Ten paused days (inclusive) push the unrolled term out by ten days; both are then moved off rest days.
+    unrolled = term_deadline(filed_on=case.filed_on, months=6, extension_months=0, pauses=[])
+    calendar = court_calendars([case.court_id])[case.court_id]
+    assert before == calendar.roll_to_working_day(unrolled)
+    assert case_term_deadline(case) == calendar.roll_to_working_day(unrolled + timedelta(days=10))
 
 
 def test_officer_of_another_team_cannot_move_the_case(org, make_case):
@@ -105,18 +109,49 @@ def test_term_is_six_months_plus_extensions_and_excluded_periods(org, make_case)
     case = make_case(filed_on=date(2026, 3, 4))
     assert case_term_deadline(case) == date(2026, 9, 4)
     TermPause.objects.create(case=case, kind="appraisal", started_on=date(2026, 4, 1), ended_on=date(2026, 4, 30))
-    assert case_term_deadline(case) == date(2026, 10, 4)
+    # 2026-10-04 falls in the National Day holiday (10-01..10-07): the term ends on the next working day.
+    assert case_term_deadline(case) == date(2026, 10, 8)
     with pytest.raises(ValidationError):
         term_extension_grant(actor=org.chief, case=case, months=6, reason="财产处置中")
     term_extension_grant(actor=org.chief, case=case, months=3, reason="财产处置中")
-    assert case_term_deadline(case) == date(2027, 1, 3)
+    # 2027-01-03 is a Sunday: Monday 2027-01-04.
+    assert case_term_deadline(case) == date(2027, 1, 4)
     non_lit = make_case(filed_on=date(2026, 3, 4), non_litigation=True)
     assert case_term_deadline(non_lit) == date(2026, 6, 4)
-    assert case_term_deadlines([case, non_lit]) == {case.pk: date(2027, 1, 3), non_lit.pk: date(2026, 6, 4)}
+    assert case_term_deadlines([case, non_lit]) == {case.pk: date(2027, 1, 4), non_lit.pk: date(2026, 6, 4)}
+
+
+def test_term_rolls_off_rest_days_on_the_courts_calendar_like_the_deadline_engine(org, make_case):
+    from deadlines import engine
+    from deadlines.models import Deadline, DeadlineRule
+    from deadlines.services import calendar_for, holiday_set
+
+    # Filed 2026-03-09: six months end on Wednesday 2026-09-09, a working day nationally.
+    case = make_case(received_on=date(2026, 3, 9), filed_on=date(2026, 3, 9))
+    other = make_case(court=org.other_court, received_on=date(2026, 3, 9), filed_on=date(2026, 3, 9))
+    assert case_term_deadline(case) == date(2026, 9, 9)
+    # The court declares 09-09 and 09-10 local holidays: its term moves to Friday 09-11; the other court's does not.
+    for day in (date(2026, 9, 9), date(2026, 9, 10)):
+        holiday_set(actor=org.court_admin, court=org.court, day=day, kind="holiday", name="地方节日")
+    assert case_term_deadline(case) == date(2026, 9, 11)
+    assert case_term_deadline(other) == date(2026, 9, 9)
+    # The court's own term rule (7 months) ends on Friday 2026-10-09; the court makes it a holiday, and the next day
+    # is Saturday 10-10, a national make-up working day (调休), so the term ends then, not on Monday.
+    DeadlineRule.objects.create(court=org.court, kind="term", months=7)
+    assert case_term_deadline(case) == date(2026, 10, 9)
+    holiday_set(actor=org.court_admin, court=org.court, day=date(2026, 10, 9), kind="holiday", name="地方节日")
+    assert court_calendars([org.court.pk])[org.court.pk] == calendar_for(org.court)
+    assert case_term_deadline(case) == date(2026, 10, 10)
+    # The deadline engine computes the same dates.
+    engine.recompute(today=date(2026, 4, 1), case_ids=[case.pk, other.pk])
+    assert Deadline.objects.get(case=case, kind="term").due_on == case_term_deadline(case)
+    assert Deadline.objects.get(case=other, kind="term").due_on == case_term_deadline(other)
+    assert case_term_deadlines([case, other]) == {case.pk: date(2026, 10, 10), other.pk: date(2026, 9, 9)}
 
 
 def test_bulk_term_deadlines_use_a_fixed_number_of_queries(org, make_case, django_assert_max_num_queries):
     cases = [make_case() for _ in range(5)]
-    with django_assert_max_num_queries(4):
+    # Pauses, extensions, the court's term rule, the calendar, the court's term setting.
+    with django_assert_max_num_queries(5):
         result = case_term_deadlines(cases)
     assert len(result) == 5

@@ -49,3 +49,20 @@ def test_security_headers_on_pages(client, db):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_court_settings_memoized_reads_each_court_once(org, django_assert_num_queries):
+    from core import court_settings
+    from core.models import CourtSetting
+
+    CourtSetting.objects.create(court=org.court, key="payout_days", value=5)
+    with court_settings.memoized():
+        with django_assert_num_queries(1):
+            assert court_settings.get(org.court, "payout_days") == 5
+            assert court_settings.get(org.court, "payout_chief_threshold") == court_settings.registry()[
+                "payout_chief_threshold"].default
+            assert court_settings.get(org.court.pk, "payout_days") == 5
+    # Outside the block every read sees the database again.
+    CourtSetting.objects.filter(court=org.court, key="payout_days").update(value=7)
+    assert court_settings.get(org.court, "payout_days") == 7

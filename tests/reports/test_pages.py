@@ -138,3 +138,13 @@ def test_unknown_measure_or_breakdown_is_not_found(client, org, data):
     assert client.get(reverse("reports:drilldown"), {"measure": "nonsense"}).status_code == 404
     assert client.get(reverse("reports:table"), {"dim": "nonsense"}).status_code == 404
     assert client.get(reverse("reports:export", args=["team", "pdf"])).status_code == 404
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("https://evil.example/x", "/reports/"), ("//evil.example/x", "/reports/"), ("/reports/weekly/", "/reports/weekly/"),
+])
+def test_refresh_returns_only_to_this_site(client, org, data, target, expected):
+    client.force_login(org.chief)
+    response = client.post(reverse("reports:refresh"), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == expected

@@ -4,7 +4,9 @@ Running it again changes nothing: the organisation is found by natural keys, and
 its demo data is already there.
 """
 
+import argparse
 import importlib
+import re
 
 from django.core.management.base import BaseCommand
 
@@ -14,12 +16,19 @@ from accounts.demo import DEMO_PASSWORD, STAFF, seed_org
 DEMO_APPS = ["cases", "assets", "notices", "deadlines", "reports"]
 
 
+def _plain_int(text: str) -> int:
+    """An integer in plain ASCII digits (``int()`` alone also takes full-width digits such as "１２３")."""
+    if not re.fullmatch(r"-?[0-9]+", text.strip()):
+        raise argparse.ArgumentTypeError(f"invalid integer: {text!r} (use plain digits)")
+    return int(text)
+
+
 class Command(BaseCommand):
     help = "Create the demo court, its staff and a year of demo cases (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=20240101, help="Random seed for the generated year.")
-        parser.add_argument("--cases", type=int, default=3500, help="Cases received in the demo year.")
+        parser.add_argument("--seed", type=_plain_int, default=20240101, help="Random seed for the generated year.")
+        parser.add_argument("--cases", type=_plain_int, default=3500, help="Cases received in the demo year.")
         parser.add_argument("--org-only", action="store_true", help="Create only the courts, teams and staff.")
 
     def handle(self, *args, seed: int, cases: int, org_only: bool, **options):

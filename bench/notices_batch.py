@@ -1,0 +1,265 @@
+"""Benchmark: a batch print of N 执行通知书 end to end through the task path, in a real Celery worker.
+
+In the database enf_bench_batch (created and migrated if missing): the demo organisation and N cases (created once,
+reused by later runs). Each run deletes the documents of earlier runs, starts a real worker
+(``celery worker -P prefork -c 2``: two processes, each with its PDF engine warmed at start) on Redis, and then:
+
+* a batch of N enforcement notices, from ``batch_create`` (the page's POST) to the finished row: every notice
+  issued through ``document_issue`` (number, context, HTML, PDF, register row, stored PDF, timeline event) in
+  parallel chunks, the stored PDFs joined into one, the labels and the address sheet rendered, deadlines recomputed;
+* the same batch again: every document reused (no new number, no rendering), joined and labelled.
+
+Printed: wall time (submit → finished), the phases (issuing; joining + labels), the CPU time of the worker processes
+and their peak RSS (each process, and all of them together), sampled every 50 ms.
+
+    .venv/bin/python bench/notices_batch.py [--cases 200] [--redis-db 5] [--concurrency 2]
+
+Targets (issue 5): 200 notices ≤ 6 s end to end; worker memory ≤ 500 MB during the batch.
+The machine is shared; wall times are pessimistic when other work runs, the CPU time is the steadier figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB = "enf_bench_batch"
+os.environ.update({
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "DJANGO_DEBUG": "1", "ENF_INSECURE_HTTP": "1",
+    "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "DJANGO_LOG_LEVEL": "WARNING",
+})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
+os.environ.setdefault("ENF_FONTS_DIR", str(ROOT / "var" / "fonts"))
+os.environ.pop("REDIS_URL", None)
+
+TARGET_S = 6.0
+TARGET_MB = 500
+DOC_TYPE = "enforcement_notice"
+MARK = "（2025）甘0503民初B"  # basis numbers of the benchmark's cases
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB]).fetchone():
+            conn.execute(f'CREATE DATABASE "{DB}"')
+
+
+def ensure_cases(org, n: int):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from cases.models import Case
+    from cases.services import PartyInput, case_register
+
+    clerk = next(u for u in org.staff.values() if "clerk" in (u.roles or []) and u.court_id == org.court.pk)
+    officer = next(u for u in org.staff.values() if "officer" in (u.roles or []) and u.court_id == org.court.pk)
+    if not officer.phone:
+        officer.phone = "0938-2712345"
+        officer.save(update_fields=["phone"])
+    team = officer.teams.first()
+    today = timezone.localdate()
+    existing = list(Case.objects.filter(court=org.court, basis_number__startswith=MARK).order_by("pk")
+                    .values_list("pk", flat=True))
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
+    given = ["志强", "秀英", "建华", "丽娟", "堃", "喆", "海燕", "国栋", "䶮", "明轩", "淑芬", "晓东"]
+    for i in range(len(existing), n):
+        case = case_register(
+            actor=clerk, court=org.court, team=team, officer=officer, case_type="执",
+            received_on=today - timedelta(days=3), filed_on=today - timedelta(days=2), basis_kind="judgment",
+            basis_issuer="天水市麦积区人民法院", basis_number=f"{MARK}{i + 1}号",
+            basis_effective_on=today - timedelta(days=60), principal=Decimal(20000 + 1375 * i),
+            parties=[PartyInput(role="applicant", kind="person", name="张三", address="甘肃省天水市麦积区桥南路1号"),
+                     PartyInput(role="respondent", kind="person", name=surnames[i % len(surnames)] + given[i % 12],
+                                address=f"甘肃省天水市麦积区花园路{i + 1}号")])
+        existing.append(case.pk)
+    return clerk, existing[:n]
+
+
+def clear_documents() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE notices_batchjob SET pdf = NULL, labels_pdf = NULL")
+        cursor.execute("DELETE FROM notices_documentfile")
+        cursor.execute("DELETE FROM notices_issueddocument")
+        cursor.execute("DELETE FROM notices_documentsequence")
+
+
+class Sampler:
+    """Peak memory of the worker's processes (main process and pool children), sampled every 100 ms: RSS of each
+    process, and the PSS summed over all of them (shared pages counted once, split between the processes; summing
+    RSS would count the libraries the children share with the main process two or three times)."""
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.peak_total = 0
+        self.peak_each: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def processes(self):
+        return [self.root, *self.root.children(recursive=True)]
+
+    def cpu(self) -> float:
+        total = 0.0
+        for p in self.processes():
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except Exception:  # noqa: BLE001 - a process ending between listing and reading
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for p in self.processes():
+                try:
+                    info = p.memory_full_info()
+                except Exception:  # noqa: BLE001
+                    continue
+                total += info.pss
+                self.peak_each[p.pid] = max(self.peak_each.get(p.pid, 0), info.rss)
+            self.peak_total = max(self.peak_total, total)
+            self._stop.wait(0.1)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def start_worker(broker: str, concurrency: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, CELERY_BROKER_URL=broker, DATABASE_CONN_MAX_AGE="60", PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("celery")), "-A", "enforcement", "worker", "-P", "prefork",
+         "-c", str(concurrency), "-n", "bench-batch@%h", "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "--loglevel=WARNING"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    return proc
+
+
+def wait_ready(proc, concurrency: int, timeout: float = 120) -> None:
+    """Ready when every pool child exists and has built its engine (its CPU time stops growing)."""
+    import psutil
+
+    root = psutil.Process(proc.pid)
+    end = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < end:
+        children = root.children()
+        if len(children) >= concurrency:
+            cpu = sum(c.cpu_times().user for c in children)
+            if last is not None and cpu - last < 0.01:
+                return
+            last = cpu
+        time.sleep(0.5)
+    raise SystemExit("worker did not start")
+
+
+def run_batch(clerk, case_ids, sampler: Sampler) -> dict:
+    from notices import batch as service
+    from notices.models import BatchJob, IssuedDocument
+
+    cpu0 = sampler.cpu()
+    t0 = time.perf_counter()
+    job = service.batch_create(user=clerk, case_ids=case_ids, doc_types=[DOC_TYPE], with_labels=True)
+    while not BatchJob.objects.filter(pk=job.pk, finished_at__isnull=False).exists():
+        time.sleep(0.02)
+    wall = time.perf_counter() - t0
+    cpu = sampler.cpu() - cpu0
+    job = BatchJob.objects.get(pk=job.pk)
+    issued = IssuedDocument.objects.filter(batch=job).order_by("issued_at").values_list("issued_at", flat=True)
+    phases = ""
+    if issued:
+        phases = (f"issuing {(issued.last() - job.started_at).total_seconds():.2f} s, joining + labels "
+                  f"{(job.finished_at - issued.last()).total_seconds():.2f} s")
+    return {"job": job, "wall": wall, "cpu": cpu, "phases": phases, "issued": len(issued)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--redis-db", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, default=2)
+    args = parser.parse_args(argv)
+    broker = f"redis://127.0.0.1:6379/{args.redis_db}"
+    os.environ["CELERY_BROKER_URL"] = broker
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from accounts.demo import seed_org
+
+    call_command("migrate", verbosity=0)
+    org = seed_org()
+    org.court.phone = org.court.phone or "0938-2712345"
+    org.court.save(update_fields=["phone"])
+    t = time.perf_counter()
+    clerk, case_ids = ensure_cases(org, args.cases)
+    print(f"notices batch benchmark — {os.cpu_count()} CPUs, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {len(case_ids)} cases ready "
+          f"({time.perf_counter() - t:.1f} s)")
+    clear_documents()
+
+    import redis
+
+    redis.Redis.from_url(broker).flushdb()
+    log = Path(tempfile.gettempdir()) / "enf-bench-batch-worker.log"
+    proc = start_worker(broker, args.concurrency, log)
+    try:
+        t = time.perf_counter()
+        wait_ready(proc, args.concurrency)
+        print(f"worker ready with {args.concurrency} warm processes ({time.perf_counter() - t:.1f} s)")
+        with Sampler(proc.pid) as sampler:
+            base_pss = sum(p.memory_full_info().pss for p in sampler.processes()) / 2**20
+            first = run_batch(clerk, case_ids, sampler)
+            again = run_batch(clerk, case_ids, sampler)
+        job = first["job"]
+        pages = subprocess.run(["pdfinfo", "-"], input=bytes(job.pdf), capture_output=True,
+                               text=False).stdout.decode().split("Pages:")[-1].split()[0]
+        print(f"\nbatch of {len(case_ids)} 执行通知书 (issue + render + join + labels), status {job.status}, "
+              f"{first['issued']} issued, {len(job.failures)} failures, {pages} pages, "
+              f"{len(bytes(job.pdf)) / 2**20:.1f} MB, labels {len(bytes(job.labels_pdf)) / 2**10:.0f} KB")
+        print(f"  wall {first['wall']:6.2f} s   worker CPU {first['cpu']:6.2f} s   ({first['phases']})")
+        print(f"  target ≤ {TARGET_S:.0f} s: {'OK' if first['wall'] <= TARGET_S else 'MISSED'}")
+        print(f"same batch again (every document reused): wall {again['wall']:.2f} s, worker CPU {again['cpu']:.2f} s, "
+              f"{again['issued']} new documents")
+        each = ", ".join(f"{v / 2**20:.0f}" for v in sorted(sampler.peak_each.values(), reverse=True))
+        total = sampler.peak_total / 2**20
+        print(f"worker memory: PSS of all its processes {base_pss:.0f} MB before, peak {total:.0f} MB during the "
+              f"batches; peak RSS per process {each} MB; target ≤ {TARGET_MB} MB: "
+              f"{'OK' if total <= TARGET_MB else 'MISSED'}")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        redis.Redis.from_url(broker).flushdb()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Celery tasks of the notices: batch printing (see ``notices.batch`` for how a batch runs).
+
+``batch_run`` claims the batch and queues one ``batch_chunk`` per chunk of (case, document type) pairs, so the
+worker's processes issue and render in parallel; the chunk that completes the count combines the PDFs.
+Each worker process builds the PDF engine (fonts, stylesheet) when it starts, not on its first document.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_process_init
+
+logger = logging.getLogger(__name__)
+
+
+def _warm_up() -> None:
+    try:
+        from notices.pdf.render import warm_up
+
+        warm_up()
+    except Exception:  # noqa: BLE001 - a worker without prepared fonts still starts; batches then fail visibly
+        logger.exception("notice PDF engine warm-up failed")
+
+
+def _release_memory() -> None:
+    """Hand the memory freed by a chunk's layouts back to the system (glibc keeps it otherwise): the worker
+    process stays near its warm size between chunks instead of growing with every batch (~50 MB per 50 notices)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+@worker_process_init.connect
+def _warm_up_process(**_kwargs) -> None:
+    """Each pool process (prefork children; the solo pool's only process) builds its engine before taking tasks."""
+    _warm_up()
+
+
+def _interrupted(task, batch_id: int) -> bool:
+    """A message delivered again (the worker died while running it): the batch's counters may already include
+    part of this work, so it is failed with a clear message instead of finishing early or never. Running the batch
+    again reuses every document already issued (no number is lost or doubled)."""
+    if not (task.request.delivery_info or {}).get("redelivered"):
+        return False
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from . import batch
+
+    batch.batch_fail(batch_id=batch_id, exc=ValidationError(_(
+        "The worker stopped while printing this batch. Run it again: documents already issued are reused.")))
+    return True
+
+
+@shared_task(name="notices.tasks.batch_run", acks_late=True, bind=True)
+def batch_run_task(self, batch_id: int) -> int:
+    from . import batch
+
+    if _interrupted(self, batch_id):
+        return 0
+    try:
+        chunks = batch.batch_start(batch_id=batch_id)
+    except Exception as exc:
+        logger.exception("batch %s could not start", batch_id)
+        batch.batch_fail(batch_id=batch_id, exc=exc)
+        raise
+    for pairs in chunks:
+        batch_chunk_task.delay(batch_id, pairs)
+    return len(chunks)
+
+
+@shared_task(name="notices.tasks.batch_chunk", acks_late=True, bind=True)
+def batch_chunk_task(self, batch_id: int, pairs: list) -> bool:
+    """Issue one chunk; the chunk that completes the count joins the PDFs while another process renders the labels
+    (``batch_labels``), and whichever ends last sets the final status."""
+    from . import batch
+
+    if _interrupted(self, batch_id):
+        return False
+    try:
+        finishing = batch.batch_chunk_run(batch_id=batch_id, pairs=pairs)
+        _release_memory()
+        if finishing:
+            if batch.batch_wants_labels(batch_id=batch_id):
+                batch_labels_task.delay(batch_id)  # rendered by the other process while this one joins
+            batch.batch_join(batch_id=batch_id)
+            _finalize(batch_id)
+            _release_memory()
+        return finishing
+    except Exception as exc:
+        logger.exception("batch %s: a chunk failed", batch_id)
+        batch.batch_fail(batch_id=batch_id, exc=exc)
+        raise
+
+
+@shared_task(name="notices.tasks.batch_labels", acks_late=True)
+def batch_labels_task(batch_id: int) -> None:
+    from . import batch
+
+    try:
+        batch.batch_labels(batch_id=batch_id)
+        _release_memory()
+        _finalize(batch_id)
+    except Exception as exc:
+        logger.exception("batch %s: labels failed", batch_id)
+        batch.batch_fail(batch_id=batch_id, exc=exc)
+        raise
+
+
+def _finalize(batch_id: int) -> None:
+    from . import batch
+
+    if batch.batch_finalize(batch_id=batch_id):
+        batch_deadlines_task.delay(batch_id)
+
+
+@shared_task(name="notices.tasks.batch_deadlines", acks_late=True)
+def batch_deadlines_task(batch_id: int) -> None:
+    """Recompute the deadlines of the batch's cases once it is printed (one set-based run, off the clerk's wait)."""
+    from . import batch
+
+    batch.batch_deadlines(batch_id=batch_id)

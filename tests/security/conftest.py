@@ -1,0 +1,212 @@
+"""Fixtures for the security tests: one "world" of records built once per module and rolled back afterwards.
+
+``world`` holds, for each placement ``own`` (the officer's team), ``team`` (another team of the same court) and
+``court`` (a sibling court), a case with every kind of record that hangs off it (action with an attachment, lead,
+petition, settlement and instalment, closure request, assets, objection, control measure, disposal, ledger entry,
+payout, issued document, deadline), plus court-bound report records and a notification. The rows live inside one
+outer transaction opened for the module and rolled back at its end; each test runs in a savepoint inside it
+(pytest-django's ``db``), so tests may change rows freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from tests.conftest import make_user
+
+PLACEMENTS = ("own", "team", "court")
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+@dataclass
+class World:
+    org: object
+    users: dict  # role label -> User or None (anonymous)
+    superuser: object = None
+    objects: dict = field(default_factory=dict)  # placement -> {kind: obj}
+
+    def obj(self, placement: str, kind: str):
+        return self.objects[placement][kind]
+
+
+def _build_placement(org, make_case, *, court, team, officer, actor, chief, label):
+    from assets import services as asset_services
+    from cases.models import PartyRole
+    from cases.services import (
+        action_log, attachment_add, closure_request, lead_register, petition_register, settlement_register,
+    )
+    from deadlines import engine
+    from deadlines.models import Deadline
+    from notices import services as notice_services
+
+    today = timezone.localdate()
+    filed = today - timedelta(days=40)
+    from cases.services import PartyInput
+    from core.rules.checksums import resident_id_check_char
+
+    body = f"62050319800101{label}23"[:17]
+    parties = [
+        PartyInput(role="applicant", kind="person", name=f"张{label}", id_kind="resident_id",
+                   id_number=body + resident_id_check_char(body), phones=["13800000001"], address="天水市桥南路1号"),
+        PartyInput(role="respondent", kind="person", name=f"李{label}", id_kind="resident_id",
+                   id_number=body[:-1] + "7" + resident_id_check_char(body[:-1] + "7"), address="天水市马跑泉路8号"),
+    ]
+    case = make_case(court=court, team=team, officer=officer, actor=actor, parties=parties,
+                     received_on=filed - timedelta(days=2), filed_on=filed,
+                     basis_effective_on=filed - timedelta(days=60), basis_due_on=filed - timedelta(days=30))
+    applicant = case.case_parties.get(role=PartyRole.APPLICANT)
+    respondent = case.case_parties.get(role=PartyRole.RESPONDENT)
+    action = action_log(actor=officer, case=case, kind="other", occurred_on=today,
+                        details={"description": f"现场照片 {label}"})
+    attachment = attachment_add(actor=officer, action=action,
+                                upload=SimpleUploadedFile("现场.png", PNG, "image/png"))
+    lead = lead_register(actor=officer, case=case, description="有车辆", urgent=False)
+    petition = petition_register(actor=actor, case=case, content="申请人反映执行不力", received_on=today)
+    settlement = settlement_register(actor=officer, case=case, signed_on=today - timedelta(days=5), terms="分两期",
+                                     instalments=[(today + timedelta(days=10), Decimal("1000.00")),
+                                                  (today + timedelta(days=40), Decimal("1000.00"))])
+    instalment = settlement.instalments.order_by("number").first()
+    # A second case carries the closure request (a pending request freezes the first case's workflow).
+    closing = make_case(court=court, team=team, officer=officer, actor=actor, received_on=filed - timedelta(days=2),
+                        filed_on=filed, basis_effective_on=filed - timedelta(days=60),
+                        basis_due_on=filed - timedelta(days=30))
+    closure = closure_request(actor=officer, case=closing, mode="terminated", ground="other", reason="和解")
+
+    values = {"description": "麦积区桥南路8号3单元502室", "source": "network_query", "estimated_value": "800000.00",
+              "certificate_number": f"甘（2021）不动产权第00{label}号", "location": "甘肃省天水市麦积区桥南路8号"}
+    house = asset_services.asset_register(actor=officer, case=case, owner=respondent, kind="real_estate", **values)
+    control = asset_services.control_order(actor=officer, asset=house, kind="seizure",
+                                           ordered_on=today - timedelta(days=40), ruling_number="（2026）执1号之一",
+                                           assisting_body="不动产登记中心")
+    house.refresh_from_db()
+    vehicle = asset_services.asset_register(actor=officer, case=case, owner=respondent, kind="vehicle",
+                                            description="小型轿车", source="network_query",
+                                            estimated_value="50000.00", plate_number=f"甘E·1{label}")
+    objection = asset_services.objection_record(actor=officer, asset=vehicle, objector="王某（案外人）", filed_on=today)
+    disposer_team, disposer = (org.other_team, org.colleague) if team == org.team else (
+        (org.team, org.officer) if team == org.other_team else (team, officer))
+    if court != org.court:  # the sibling court has one team; separation off for it is simplest: use a 2nd team
+        from accounts.models import Team, TeamKind
+
+        disposer_team = Team.objects.create(court=court, name="执行实施二组", kind=TeamKind.IMPLEMENTATION)
+        disposer = make_user(f"disposer{court.pk}", court, [Role.OFFICER], [disposer_team])
+    disposal = asset_services.disposal_start(actor=disposer, asset=house, team=disposer_team,
+                                             reference_method="appraisal",
+                                             reference_requested_on=today - timedelta(days=35))
+    receipt = asset_services.receipt_record(actor=officer, case=case, kind="debtor_payment",
+                                            amount=Decimal("50000.00"), occurred_on=today - timedelta(days=3),
+                                            payer="天水示例建材有限公司")
+    payout = asset_services.payout_prepare(actor=officer, case=case, payee=applicant, amount=Decimal("10000.00"),
+                                           payee_account_name="张三", payee_bank="中国建设银行天水分行",
+                                           payee_account_number="6217000000000000001", idempotency_key=None)
+    document = notice_services.document_issue(user=actor, case=case, doc_type="enforcement_notice",
+                                              addressee_key=f"party:{respondent.pk}")
+    engine.recompute(case_ids=[case.pk], wait=True)
+    deadline = Deadline.objects.filter(case_id=case.pk).order_by("id").first()
+    return {
+        "case": case, "party": respondent.party, "action": action, "attachment": attachment, "lead": lead,
+        "petition": petition, "settlement": settlement, "instalment": instalment, "closure": closure,
+        "closing_case": closing, "asset": house, "vehicle": vehicle, "objection": objection, "control": control,
+        "disposal": disposal, "entry": receipt, "payout": payout, "document": document, "deadline": deadline,
+    }
+
+
+def _court_records(court, actor, label):
+    from reports.models import Campaign, ReportRun
+
+    today = timezone.localdate()
+    start = today - timedelta(days=today.weekday() + 7)
+    from reports.periods import Period
+    from reports.selectors import ReportScope
+    from reports.services import snapshot_create
+
+    period = Period.parse("week", start.isoformat(), default=start)
+    snapshot = snapshot_create(scope=ReportScope(court=court), period=period, actor=actor)
+    run = ReportRun.objects.create(court=court, period_kind="week", period_start=start,
+                                   period_end=start + timedelta(days=6), scope={"court": court.pk},
+                                   requested_by=actor, status="done", snapshot=snapshot)
+    campaign = Campaign.objects.create(court=court, name=f"专项行动{label}", starts_on=date(2026, 1, 1),
+                                       ends_on=date(2026, 12, 31), created_by=actor)
+    return {"snapshot": snapshot, "run": run, "campaign": campaign}
+
+
+def _batch(court, creator, case):
+    from notices.models import BatchJob
+
+    return BatchJob.objects.create(court=court, created_by=creator, doc_types=["enforcement_notice"],
+                                   case_ids=[case.pk], status="done", total=1, done=1, pdf=b"%PDF-1.4 batch",
+                                   labels_pdf=b"%PDF-1.4 labels")
+
+
+def build_world() -> World:
+    from deadlines.models import Notification
+    from deadlines.services import holidays_load_official
+    from tests.conftest import make_case as make_case_fixture
+    from tests.conftest import org as org_fixture
+
+    holidays_load_official()
+    org = org_fixture.__wrapped__(None)
+    make_case = make_case_fixture.__wrapped__(org)
+    from accounts.models import Court
+
+    Court.objects.filter(pk__in=[org.court.pk, org.other_court.pk]).update(phone="0938-2731234")
+    Court.objects.filter(pk=org.other_court.pk).update(fund_account_name="秦州区人民法院执行款专户",
+                                                       fund_account_bank="中国银行天水分行",
+                                                       fund_account_number="1040000000000000001")
+    org.court.refresh_from_db()
+    org.other_court.refresh_from_db()
+    norole = make_user("norole", org.court, [], full_name="无角色")
+    users = {"anonymous": None, "norole": norole, "officer": org.officer, "clerk": org.clerk, "chief": org.chief,
+             "finance": org.finance, "court_admin": org.court_admin, "supervisor": org.supervisor}
+    other_clerk = make_user("otherclerk", org.other_court, [Role.CLERK])
+    from accounts.models import User
+
+    superuser = User.objects.create_superuser(username="root", password="x-Root-2026", court=org.court)
+    world = World(org=org, users=users, superuser=superuser)
+    world.objects["own"] = _build_placement(org, make_case, court=org.court, team=org.team, officer=org.officer,
+                                            actor=org.clerk, chief=org.chief, label="1")
+    world.objects["team"] = _build_placement(org, make_case, court=org.court, team=org.other_team,
+                                             officer=org.colleague, actor=org.clerk, chief=org.chief, label="2")
+    world.objects["court"] = _build_placement(org, make_case, court=org.other_court, team=org.foreign_team,
+                                              officer=org.outsider, actor=other_clerk, chief=org.other_chief,
+                                              label="3")
+    world.objects["own"].update(_court_records(org.court, org.chief, "1"))
+    world.objects["team"].update(_court_records(org.court, org.chief, "2"))
+    world.objects["court"].update(_court_records(org.other_court, org.other_chief, "3"))
+    for placement, creator in (("own", org.officer), ("team", org.colleague), ("court", org.outsider)):
+        case = world.objects[placement]["case"]
+        world.objects[placement]["batch"] = _batch(case.court, creator, case)
+    # Notifications belong to one user: "own" is the officer's, the others are a colleague's and an outsider's.
+    now = timezone.now()
+    for placement, recipient in (("own", org.officer), ("team", org.colleague), ("court", org.outsider)):
+        case = world.objects[placement]["case"]
+        world.objects[placement]["notification"] = Notification.objects.create(
+            recipient=recipient, case=case, created_at=now)
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The shared world, inside a transaction rolled back when the module is done."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
