@@ -104,9 +104,10 @@ def test_api_token_endpoint_is_throttled(client, org):
 
 # Documented, deliberately public values: the demo accounts' password (README), the tests' own password and secret
 # key, the audit's superuser password (tests/security/conftest.py), the DEBUG-only development key (settings refuse
-# to start without a real key when DEBUG is off) and the benchmark's throw-away user (bench/reports_kpi.py).
+# to start without a real key when DEBUG is off), the benchmark's throw-away user (bench/reports_kpi.py) and the wrong
+# password the throttling test sends.
 ALLOWED = {"Court-demo-2026", "Test-password-2026", "test-secret-key-not-for-production-use", "x-Root-2026",
-           "insecure-development-key-only-for-debug", "Bench-password-1"}
+           "insecure-development-key-only-for-debug", "Bench-password-1", "wrong-password-x"}
 
 PATTERNS = [
     ("private key", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY")),
