@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, Target, has_perm, require, scope_q
 from cases.models import Case
+from cases.selectors import CaseSearch, case_search
 from core import court_settings
 
 from . import documents
@@ -87,23 +88,18 @@ class BatchSelection:
 
 def batch_case_candidates(*, user, selection: BatchSelection) -> QuerySet[Case]:
     """Cases the user may issue notices for that match the selection, in case-number order."""
-    qs = Case.objects.filter(scope_q(user, Perm.NOTICE_ISSUE))
+    qs = case_search(user=user, perm=Perm.NOTICE_ISSUE, search=CaseSearch(
+        officer=selection.officer, team=selection.team, stage=list(selection.stage or [])))
     if selection.filed_from:
         qs = qs.filter(filed_on__gte=selection.filed_from)
     if selection.filed_to:
         qs = qs.filter(filed_on__lte=selection.filed_to)
     if selection.case_type:
         qs = qs.filter(case_type=selection.case_type)
-    if selection.team:
-        qs = qs.filter(team_id=selection.team)
-    if selection.officer:
-        qs = qs.filter(officer_id=selection.officer)
-    if selection.stage:
-        qs = qs.filter(stage__in=selection.stage)
     if selection.without:
         documents.get(selection.without)  # unknown code → ValidationError
         qs = qs.filter(~Exists(IssuedDocument.objects.filter(case=OuterRef("pk"), doc_type=selection.without)))
-    return qs.select_related("team", "officer").order_by("year", "case_type", "serial", "pk")
+    return qs.order_by("year", "case_type", "serial", "pk")
 
 
 def _visible_batches(user) -> Q:

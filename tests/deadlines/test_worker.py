@@ -7,8 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -20,11 +18,11 @@ from django.conf import settings
 from django.db import connection
 
 from deadlines.models import Notification, Reminder, ScanRun
+from tests.celery_worker import celery_worker
+from tests.celery_worker import wait_for as _wait_for
 
 pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = str(Path(sys.executable).with_name("celery"))
 AS_OF = "2026-03-25"
 
 
@@ -39,41 +37,8 @@ def _dsn() -> str:
 
 @contextmanager
 def worker(tmp_path: Path, name: str, *, broker: str, pool: str = "solo"):
-    env = dict(os.environ)
-    s = connection.settings_dict
-    env.update({
-        "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{_db_name()}",
-        "CELERY_BROKER_URL": broker, "ENF_VAR_DIR": str(tmp_path),
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "DATABASE_CONN_MAX_AGE": "0", "PYTHONUNBUFFERED": "1",
-    })
-    log = open(tmp_path / f"{name}.log", "w")
-    proc = subprocess.Popen(
-        [CELERY, "-A", "enforcement", "worker", "-P", pool, "-c", "1", "-n", f"{name}@%h", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        _wait_for(lambda: "ready." in (tmp_path / f"{name}.log").read_text(), 60, f"worker {name} did not start")
-        yield proc
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-        log.close()
-
-
-def _wait_for(check, timeout: float, message: str) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(message)
+    with celery_worker(tmp_path, name, broker=broker, pool=pool) as started:
+        yield started.proc
 
 
 def _send(broker: str, n: int = 1, **kwargs) -> None:

@@ -4,12 +4,8 @@ second run that reuses every document."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -17,59 +13,26 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from cases.models import Case
 from notices import batch as service
 from notices.models import BatchJob, BatchStatus, IssuedDocument
+from tests.celery_worker import celery_worker
+from tests.celery_worker import wait_for as _wait_for
 
 from .conftest import pdf_text
 
 pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = str(Path(sys.executable).with_name("celery"))
 EN = "enforcement_notice"
 
 
 @contextmanager
 def worker(tmp_path: Path, name: str, *, broker: str, concurrency: int = 2):
-    env = dict(os.environ)
-    s = connection.settings_dict
-    env.update({
-        "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}",
-        "CELERY_BROKER_URL": broker, "ENF_VAR_DIR": str(tmp_path), "DATABASE_CONN_MAX_AGE": "0",
-        "PYTHONUNBUFFERED": "1",
-    })
-    log_path = tmp_path / f"{name}.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [CELERY, "-A", "enforcement", "worker", "-P", "prefork", "-c", str(concurrency), "-n", f"{name}@%h",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        _wait_for(lambda: "ready." in log_path.read_text(), 90, f"worker {name} did not start")
-        yield log_path
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-        log.close()
-
-
-def _wait_for(check, timeout: float, message: str) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(message)
+    with celery_worker(tmp_path, name, broker=broker, pool="prefork", concurrency=concurrency, ready_timeout=90,
+                       stop_timeout=30) as started:
+        yield started.log_path
 
 
 @pytest.fixture
