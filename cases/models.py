@@ -298,7 +298,9 @@ class PartySearch(models.Model):
     class Meta:
         indexes = [
             # Prefix search (LIKE '王建%') within a court; the pattern opclass because the database collation is not C.
-            models.Index(fields=["court_id", "name"], opclasses=["int4_ops", "varchar_pattern_ops"],
+            # The case id rides along in the index, so a prefix shared by thousands (天水…公司) is an index-only scan
+            # (~20 pages) instead of one table page per matching row (~2,000).
+            models.Index(fields=["court_id", "name"], opclasses=["int4_ops", "varchar_pattern_ops"], include=["case"],
                          name="party_search_court_prefix"),
             # Contains (3+ characters) and similar-name (pg_trgm %) search within a court, in one index (btree_gin).
             GinIndex(fields=["court_id", "name"], opclasses=["int4_ops", "gin_trgm_ops"],

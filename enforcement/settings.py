@@ -73,6 +73,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # For a local demo served over plain HTTP on 127.0.0.1 only: turns off HTTPS-only cookies, HSTS and the redirect.
 INSECURE_HTTP = env_bool("ENF_INSECURE_HTTP", False)
+# Warm each web process before its first request and freeze its start-up heap out of the collector (core/warmup.py).
+WARMUP = env_bool("ENF_WARMUP", True)
 
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:

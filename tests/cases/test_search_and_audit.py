@@ -28,6 +28,16 @@ def test_search_by_number_full_and_partial(org, make_case):
     assert search(org.chief, number="2") == [b]
 
 
+def test_search_by_number_from_its_bracket_matches_whole_and_leading_parts_only(org, make_case):
+    cases = [make_case() for _ in range(12)]  # serials 1..12: （…）甘0503执1号 is a prefix of none but itself
+    first, tenth = cases[0], cases[9]
+    assert search(org.chief, q=first.number) == [first]
+    assert search(org.chief, q=first.number.replace("（", "(").replace("）", ")")) == [first]  # half-width typed
+    assert search(org.chief, number=tenth.number) == [tenth]
+    assert set(search(org.chief, q=first.number[:-1])) == {first, *cases[9:]}  # （…）甘0503执1 leads 1, 10, 11, 12
+    assert search(org.chief, q=f"（{first.year}）甘0502执1号") == []  # the other court's prefix
+
+
 def test_search_by_party_name_partial_and_fuzzy(org, make_case):
     a = make_case(parties=parties(respondent="欧阳建华"))
     b = make_case(parties=parties(respondent="欧阳建国"))
@@ -36,6 +46,18 @@ def test_search_by_party_name_partial_and_fuzzy(org, make_case):
     assert search(org.chief, party="欧阳建华") == [a]
     assert search(org.chief, party="欧阳") and len(search(org.chief, party="欧阳")) == 2
     assert a in search(org.chief, party="欧阳健华", fuzzy=True)
+
+
+def test_similar_company_names_are_near_misspellings_not_the_shared_boilerplate(org, make_case):
+    target = make_case(parties=parties(respondent="天水郑洋永商贸有限公司879", rkind="legal_person"))
+    typo = make_case(parties=parties(respondent="天水郑洋勇商贸有限公司879", rkind="legal_person"))
+    missing = make_case(parties=parties(respondent="天水市郑洋永商贸有限公司", rkind="legal_person"))
+    make_case(parties=parties(respondent="天水丁平丽商贸有限公司870", rkind="legal_person"))  # similarity 0.36
+    make_case(parties=parties(respondent="天水赵建国商贸有限公司12", rkind="legal_person"))
+    assert set(search(org.chief, party="天水郑洋永商贸有限公司879", fuzzy=True)) == {target, typo, missing}
+    # Short personal names keep the low bar: one character of three wrong still finds the person.
+    person = make_case(parties=parties(respondent="欧阳建华"))
+    assert person in search(org.chief, party="欧阳健华", fuzzy=True)
 
 
 def test_search_by_id_number_and_combined_filters(org, make_case):
