@@ -8,17 +8,24 @@ How a batch runs (``notices.tasks``):
 1. ``batch_start`` (the task queued by ``batch_create``) claims the queued job, sets ``total`` to cases × document
    types and splits the (case, document type) pairs into chunks; one chunk task per chunk is queued, so the
    worker's processes (``celery worker -c 2`` on two cores) issue and render in parallel.
-2. ``batch_chunk_run`` issues every document of its pairs through ``notices.services.document_issue``, each in its
-   own transaction: a case the document cannot be issued for (missing data → ``ValidationError``) is recorded in
-   ``failures`` with its case number and the message, and the chunk goes on. A document already issued for the
-   same case, type and addressee is reused (its stored PDF, no new number): re-running a batch prints the same
-   documents. ``done`` is advanced every few documents (one cheap UPDATE).
+2. ``batch_chunk_run`` reuses every document already issued for the same case, type and addressee (its stored PDF,
+   no new number: re-running a batch prints the same documents) and issues the others through
+   ``notices.batch_issue.documents_issue_many``: the chunk's documents are laid out in groups (one WeasyPrint layout
+   per group of up to ``batch_issue.LAYOUT_MAX``), each document's own PDF is written from that layout (the same
+   bytes ``document_issue`` renders), and each is stored in its own transaction (number, SHA-256, register row,
+   timeline event). A case the document cannot be issued for (missing data → ``ValidationError``) is recorded in
+   ``failures`` with its case number and the message, and the chunk goes on. The documents stored from one layout
+   are also written as one ``BatchPart`` of the print file, from the same layout (font subsets embedded once per
+   part). ``done``, the printed ``document_ids`` and ``progressed_at`` are advanced every few documents (one UPDATE).
 3. The chunk that completes the count (``done`` + failures = ``total``) claims the finishing step with a
-   conditional UPDATE (exactly one does): it joins the stored PDFs in order (``pdfunite`` when poppler-utils is
-   installed, pypdf otherwise; nothing is rendered again) while a ``batch_labels`` task renders the address labels
-   and the address sheet in the other process; whichever ends last sets the status (``batch_finalize``, again
-   exactly once): done, partial (some failures) or failed (nothing printed). The deadlines of the cases are then
-   recomputed in one set-based run (a separate task: the clerk does not wait for it).
+   conditional UPDATE (exactly one does): it joins the parts and the stored PDFs of reused documents in print order
+   (``pdfunite`` when poppler-utils is installed, pypdf otherwise; nothing is rendered again), then queues a
+   ``batch_labels`` task that renders the address labels and the address sheet (in the other process, so the two
+   memory peaks do not coincide); whichever ends last sets the status (``batch_finalize``, again exactly once):
+   done, partial (some failures) or failed (nothing printed). The deadlines of the cases are then recomputed in one
+   set-based run (a separate task: the clerk does not wait for it).
+4. ``batch_sweep`` (beat, every 5 minutes) fails a running batch that made no progress for ``STALLED_AFTER`` (its
+   finishing process was killed, a task message was lost), so it does not stay "running" forever.
 
 ``total`` counts one unit per (case, document type) until the pair is expanded; a pair with several addressees
 (each respondent) adds the extra units when its chunk expands it, so the count only reaches ``total`` when every
@@ -37,10 +44,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case as CaseWhen
-from django.db.models import Exists, F, Func, JSONField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BigIntegerField, Exists, F, Func, JSONField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -51,12 +60,13 @@ from cases.selectors import CaseSearch, case_search
 from core import court_settings
 
 from . import documents
-from .models import BatchJob, BatchStatus, DocumentFile, IssuedDocument
+from .models import BatchJob, BatchPart, BatchStatus, DocumentFile, IssuedDocument
 
 logger = logging.getLogger(__name__)
 
 MAX_CASES = 1000  # per batch; a week's intake of a large court is a few hundred
-CHUNK_SIZE = 25  # at most this many (case, document type) pairs per chunk task
+CHUNK_SIZE = 13  # at most this many pairs per chunk task: one layout group (batch_issue.LAYOUT_MAX), and the
+# two processes end within a small chunk of each other
 MIN_CHUNKS = 4  # at least this many chunks (when there are enough pairs), so both worker processes get work
 PROGRESS_EVERY = 5  # documents between two progress updates
 PREVIEW_LIMIT = 500  # cases listed on the selection page
@@ -210,7 +220,8 @@ def _chunks(items: list, size: int) -> list[list]:
 def batch_start(*, batch_id: int, chunk_size: int | None = None) -> list[list[tuple[int, str]]]:
     """Claim a queued batch and return its (case id, document type) pairs in chunks; [] if already claimed."""
     claimed = BatchJob.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING, started_at=timezone.now(), done=0, failures=[])
+        status=BatchStatus.RUNNING, started_at=timezone.now(), progressed_at=timezone.now(), done=0, failures=[],
+        document_ids=[])
     if not claimed:
         return []
     batch = BatchJob.objects.defer("pdf", "labels_pdf").get(pk=batch_id)
@@ -242,12 +253,14 @@ def _failure(case: Case | None, case_id: int, code: str, error: str, addressee: 
             "addressee": addressee, "error": error}
 
 
-def _record(batch_id: int, *, done: int = 0, failures: Iterable[dict] = (), extra_total: int = 0) -> None:
-    """Advance the counters of a batch (one UPDATE; failures appended to the JSON list in place)."""
+def _record(batch_id: int, *, done: int = 0, failures: Iterable[dict] = (), extra_total: int = 0,
+            document_ids: Iterable[int] = ()) -> None:
+    """Advance the counters of a batch (one UPDATE; failures and printed documents appended in place)."""
     failures = list(failures)
-    if not (done or failures or extra_total):
+    document_ids = list(document_ids)
+    if not (done or failures or extra_total or document_ids):
         return
-    updates: dict = {}
+    updates: dict = {"progressed_at": timezone.now()}
     if done:
         updates["done"] = F("done") + done
     if extra_total:
@@ -255,7 +268,30 @@ def _record(batch_id: int, *, done: int = 0, failures: Iterable[dict] = (), extr
     if failures:
         updates["failures"] = Func(F("failures"), Value(failures, output_field=JSONField()), arg_joiner=" || ",
                                    template="(%(expressions)s)", output_field=JSONField())
+    if document_ids:
+        id_array = ArrayField(BigIntegerField())
+        updates["document_ids"] = Func(F("document_ids"), Cast(Value(document_ids, output_field=id_array), id_array),
+                                       arg_joiner=" || ", template="(%(expressions)s)", output_field=id_array)
     BatchJob.objects.filter(pk=batch_id).update(**updates)
+
+
+class _Progress:
+    """The chunk's counts, written every few documents (and at once for a failure or an extra addressee)."""
+
+    def __init__(self, batch_id: int) -> None:
+        self.batch_id = batch_id
+        self.done = 0
+        self.ids: list[int] = []
+
+    def printed(self, document_id: int) -> None:
+        self.done += 1
+        self.ids.append(document_id)
+        if self.done >= PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self, *, failures: Iterable[dict] = (), extra_total: int = 0) -> None:
+        _record(self.batch_id, done=self.done, failures=failures, extra_total=extra_total, document_ids=self.ids)
+        self.done, self.ids = 0, []
 
 
 def _current_documents(case_ids: Iterable[int], codes: Iterable[str]) -> dict[tuple[int, str, str], int]:
@@ -281,16 +317,16 @@ def batch_chunk_run(*, batch_id: int, pairs: Sequence[Sequence]) -> bool:
 
 
 def _chunk_issue(batch_id, batch, user, pairs, cases, existing) -> bool:
-    from .services import document_issue
+    """Reuse what is issued already, then issue the rest with one layout per group (``notices.batch_issue``)."""
+    from .batch_issue import IssueItem, documents_issue_many
 
-    pending = 0
+    progress = _Progress(batch_id)
+    items: list[IssueItem] = []
     for case_id, code in pairs:
         case = cases.get(case_id)
         if case is None:
-            _record(batch_id, done=pending, failures=[_failure(None, case_id, code, _("The case no longer exists."))])
-            pending = 0
+            progress.flush(failures=[_failure(None, case_id, code, _("The case no longer exists."))])
             continue
-        failures: list[dict] = []
         try:
             doc_type = documents.get(code)
             addressees = list(doc_type.addressees(case))
@@ -300,25 +336,25 @@ def _chunk_issue(batch_id, batch, user, pairs, cases, existing) -> bool:
         except Exception as exc:  # noqa: BLE001 - one case's problem must not stop the batch
             if not isinstance(exc, (ValidationError, PermissionDenied)):
                 logger.exception("batch %s: addressees of %s for case %s failed", batch_id, code, case_id)
-            _record(batch_id, done=pending, failures=[_failure(case, case_id, code, _message(exc))])
-            pending = 0
+            progress.flush(failures=[_failure(case, case_id, code, _message(exc))])
             continue
-        extra = len(addressees) - 1
+        if len(addressees) > 1:
+            progress.flush(extra_total=len(addressees) - 1)
         for addressee in addressees:
-            if (case_id, code, addressee.key) in existing:
-                pending += 1  # already issued: printed again from the stored PDF, no new number
-                continue
-            try:  # document_issue is atomic: a failure leaves nothing behind and returns no serial
-                document_issue(user=user, case=case, doc_type=code, addressee_key=addressee.key, batch=batch)
-                pending += 1
-            except Exception as exc:  # noqa: BLE001
-                if not isinstance(exc, (ValidationError, PermissionDenied)):
-                    logger.exception("batch %s: issuing %s for case %s failed", batch_id, code, case_id)
-                failures.append(_failure(case, case_id, code, _message(exc), addressee.name))
-        if failures or extra or pending >= PROGRESS_EVERY:
-            _record(batch_id, done=pending, failures=failures, extra_total=extra)
-            pending = 0
-    _record(batch_id, done=pending)
+            reused = existing.get((case_id, code, addressee.key))
+            if reused is not None:
+                progress.printed(reused)  # already issued: printed again from the stored PDF, no new number
+            else:
+                items.append(IssueItem(case=case, code=code, addressee=addressee))
+    for item, document, exc in documents_issue_many(user=user, batch=batch, items=items):
+        if exc is None:
+            progress.printed(document.pk)
+            continue
+        if not isinstance(exc, (ValidationError, PermissionDenied)):
+            logger.error("batch %s: issuing %s for case %s failed", batch_id, item.code, item.case.pk,
+                         exc_info=exc)
+        progress.flush(failures=[_failure(item.case, item.case.pk, item.code, _message(exc), item.addressee.name)])
+    progress.flush()
     return _claim_finish(batch_id)
 
 
@@ -341,14 +377,20 @@ def _claim_finish(batch_id: int) -> bool:
 
 
 def _batch_documents(batch: BatchJob) -> list[dict]:
-    """The documents the batch prints, in order: case (as selected), document type (as chosen), addressee."""
+    """The documents the batch prints, in order: case (as selected), document type (as chosen), addressee. These are
+    the documents its chunks recorded (issued or reused); for a batch run before they were recorded, the current
+    documents of its cases and types."""
     case_pos = {pk: i for i, pk in enumerate(batch.case_ids)}
     code_pos = {code: i for i, code in enumerate(batch.doc_types)}
-    rows = list(IssuedDocument.objects.filter(case_id__in=batch.case_ids, doc_type__in=batch.doc_types,
-                                              superseded_by__isnull=True)
-                .values("id", "case_id", "case__number", "doc_type", "number", "addressee_key", "addressee_name",
-                        "addressee_address", "addressee_postcode", "pages"))
-    rows.sort(key=lambda r: (case_pos[r["case_id"]], code_pos[r["doc_type"]], r["id"]))
+    if batch.document_ids or batch.progressed_at is not None:  # recorded (every batch started since 0002)
+        qs = IssuedDocument.objects.filter(id__in=list(batch.document_ids))
+    else:
+        qs = IssuedDocument.objects.filter(case_id__in=batch.case_ids, doc_type__in=batch.doc_types,
+                                           superseded_by__isnull=True)
+    rows = list(qs.values("id", "case_id", "case__number", "doc_type", "number", "addressee_key", "addressee_name",
+                          "addressee_address", "addressee_postcode", "pages"))
+    rows.sort(key=lambda r: (case_pos.get(r["case_id"], len(case_pos)), code_pos.get(r["doc_type"], len(code_pos)),
+                             r["id"]))
     return rows
 
 
@@ -366,14 +408,17 @@ def batch_join(*, batch_id: int) -> None:
             BatchJob.objects.filter(pk=batch_id, finished_at__isnull=True).update(
                 status=BatchStatus.FAILED, finished_at=timezone.now())
             return
-        pdf = combine_stored_pdfs([r["id"] for r in rows], duplex=batch.duplex, pages=[r["pages"] for r in rows])
+        pdf = combine_batch_pdf(batch, rows)
     except Exception as exc:  # noqa: BLE001
         logger.exception("batch %s: joining the PDFs failed", batch_id)
         _record(batch_id, failures=[_failure(None, 0, "", _message(exc))])
         BatchJob.objects.filter(pk=batch_id, finished_at__isnull=True).update(
             status=BatchStatus.FAILED, finished_at=timezone.now())
         return
-    BatchJob.objects.filter(pk=batch_id).update(pdf=pdf)
+    store_binary(BatchJob, pk=batch_id, column="pdf", data=pdf)
+    del pdf
+    BatchJob.objects.filter(pk=batch_id).update(progressed_at=timezone.now())
+    BatchPart.objects.filter(batch_id=batch_id).delete()  # joined: the parts are no longer needed
 
 
 def batch_labels(*, batch_id: int) -> None:
@@ -389,7 +434,24 @@ def batch_labels(*, batch_id: int) -> None:
         _record(batch_id, failures=[_failure(None, 0, "", error)])
         BatchJob.objects.filter(pk=batch_id).update(with_labels=False)
         return
-    BatchJob.objects.filter(pk=batch_id).update(labels_pdf=labels)
+    if labels is None:
+        BatchJob.objects.filter(pk=batch_id).update(labels_pdf=None)
+    else:
+        store_binary(BatchJob, pk=batch_id, column="labels_pdf", data=labels)
+
+
+def store_binary(model, *, pk: int, column: str, data: bytes) -> None:
+    """Write a large PDF into a bytea column as a binary parameter (server-side binding). Through the ORM, psycopg's
+    client-side binding would spell it out as an escaped literal inside the SQL text: twice its size, several copies
+    (a 17 MB print file cost the worker process over 100 MB)."""
+    import psycopg
+    from django.db import connection
+
+    table = model._meta.db_table
+    field = model._meta.get_field(column).column
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(f'UPDATE {table} SET "{field}" = %b WHERE id = %s', [data, pk])  # noqa: S608 - model names
 
 
 def batch_finalize(*, batch_id: int) -> bool:
@@ -460,6 +522,36 @@ def batch_fail(*, batch_id: int, exc: Exception) -> None:
                                                 failures=failures)
 
 
+# A running batch without progress this long has lost its worker. Generous: a batch's chunks may wait in the queue
+# behind other batches' chunks (a batch of 1,000 cases × 3 types is ~5 minutes of work for two processes).
+STALLED_AFTER = timedelta(minutes=60)
+
+
+def batch_sweep(*, now=None, stalled_after: timedelta = STALLED_AFTER) -> list[int]:
+    """Fail the running batches that made no progress for ``stalled_after`` (a worker killed while finishing one,
+    a lost task message), so the clerk sees them failed and can run them again (issued documents are reused).
+    Progress is recorded every few documents and at each finishing step, so a live batch is never this silent."""
+    now = now or timezone.now()
+    cutoff = now - stalled_after
+    stalled = list(BatchJob.objects.filter(status=BatchStatus.RUNNING, finished_at__isnull=True)
+                   .filter(Q(progressed_at__lt=cutoff) | Q(progressed_at__isnull=True, started_at__lt=cutoff))
+                   .values_list("pk", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):
+        message = str(_("The batch stopped without finishing (no progress for %(minutes)d minutes). Run it again: "
+                        "documents already issued are reused.") % {"minutes": int(stalled_after.total_seconds() // 60)})
+    swept = []
+    for pk in stalled:
+        failure = [_failure(None, 0, "", message)]
+        if BatchJob.objects.filter(pk=pk, status=BatchStatus.RUNNING, finished_at__isnull=True).filter(
+                Q(progressed_at__lt=cutoff) | Q(progressed_at__isnull=True, started_at__lt=cutoff)).update(
+                status=BatchStatus.FAILED, finished_at=now,
+                failures=Func(F("failures"), Value(failure, output_field=JSONField()), arg_joiner=" || ",
+                              template="(%(expressions)s)", output_field=JSONField())):
+            logger.warning("batch %s swept: no progress since %s", pk, cutoff)
+            swept.append(pk)
+    return swept
+
+
 # --- Combining PDFs ----------------------------------------------------------------------------------------------
 
 def _blank_page_pdf() -> bytes:
@@ -481,27 +573,59 @@ def combine_stored_pdfs(document_ids: Sequence[int], *, duplex: bool = False, pa
 
     ``pdfunite`` (poppler-utils, C++) joins 200 two-page notices in ~0.7 s; pypdf, the fallback, takes ~1.7 s.
     """
-    tool = tool or ("pdfunite" if shutil.which("pdfunite") else "pypdf")
     pages = list(pages) if pages is not None else [1] * len(document_ids)
+    return _combine_segments([("doc", pk, count) for pk, count in zip(document_ids, pages, strict=True)],
+                             duplex=duplex, tool=tool)
+
+
+def print_segments(rows: Sequence[dict], parts: Sequence[dict]) -> list[tuple[str, int, int]]:
+    """The print file as segments, in order: ("part", part id, pages) for a run of documents that a chunk laid out
+    together and wrote as one part, ("doc", document id, pages) for a document printed from its stored PDF (reused,
+    issued on its own, or not in a part that matches the order)."""
+    by_first = {p["document_ids"][0]: p for p in parts if p["document_ids"]}
+    ids = [r["id"] for r in rows]
+    segments: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(rows):
+        part = by_first.get(ids[i])
+        if part is not None and ids[i:i + len(part["document_ids"])] == list(part["document_ids"]):
+            segments.append(("part", part["id"], part["pages"]))
+            i += len(part["document_ids"])
+            continue
+        segments.append(("doc", ids[i], rows[i]["pages"]))
+        i += 1
+    return segments
+
+
+def combine_batch_pdf(batch: BatchJob, rows: Sequence[dict], *, tool: str | None = None) -> bytes:
+    """The batch's print file: its parts (documents laid out together share their font subsets) and the stored PDFs
+    of the other documents, in print order."""
+    parts = list(BatchPart.objects.filter(batch_id=batch.pk).values("id", "document_ids", "pages"))
+    return _combine_segments(print_segments(rows, parts), duplex=batch.duplex, tool=tool)
+
+
+def _combine_segments(segments: Sequence[tuple[str, int, int]], *, duplex: bool, tool: str | None) -> bytes:
+    tool = tool or ("pdfunite" if shutil.which("pdfunite") else "pypdf")
     with tempfile.TemporaryDirectory(prefix="enf-batch-") as tmp:
         folder = Path(tmp)
-        names: dict[int, Path] = {}
-        for start in range(0, len(document_ids), 50):  # bounded memory: 50 PDFs at a time
-            part = document_ids[start:start + 50]
-            for doc_id, pdf in DocumentFile.objects.filter(document_id__in=part).values_list("document_id", "pdf"):
-                path = folder / f"{doc_id}.pdf"
-                path.write_bytes(bytes(pdf))
-                names[doc_id] = path
-        missing = [pk for pk in document_ids if pk not in names]
+        names: dict[tuple[str, int], Path] = {}
+        for kind, model, key in (("doc", DocumentFile, "document_id"), ("part", BatchPart, "id")):
+            wanted = [pk for k, pk, _pages in segments if k == kind]
+            for start in range(0, len(wanted), 50):  # bounded memory: 50 PDFs at a time
+                for pk, pdf in model.objects.filter(**{f"{key}__in": wanted[start:start + 50]}).values_list(key, "pdf"):
+                    path = folder / f"{kind}-{pk}.pdf"
+                    path.write_bytes(bytes(pdf))
+                    names[(kind, pk)] = path
+        missing = [pk for kind, pk, _pages in segments if (kind, pk) not in names]
         if missing:
-            raise ValueError(f"stored PDF missing for documents {missing[:10]}")
+            raise ValueError(f"stored PDF missing for {missing[:10]}")
         blank = None
         if duplex:
             blank = folder / "blank.pdf"
             blank.write_bytes(_blank_page_pdf())
         sequence: list[Path] = []
-        for doc_id, count in zip(document_ids, pages, strict=True):
-            sequence.append(names[doc_id])
+        for kind, pk, count in segments:
+            sequence.append(names[(kind, pk)])
             if duplex and count % 2:
                 sequence.append(blank)
         if len(sequence) == 1:

@@ -7,7 +7,9 @@
 * ``DocumentFile``: the PDF bytes, kept apart so that listing the register never loads them.
 * ``TemplateOverride``: a court's own template for a document type (Django template source, validated on save).
 * ``BatchJob``: a clerk's batch print (many cases × document types) run by a Celery task, with progress, the combined
-  PDF and the address labels, and per-case failures.
+  PDF and the address labels, per-case failures and the ids of the documents it prints.
+* ``BatchPart``: a run of documents a batch chunk laid out together, written as one PDF (font subsets embedded once
+  for the run); the batch's combined PDF joins the parts (and the stored PDFs of documents it reused).
 """
 
 from __future__ import annotations
@@ -134,7 +136,11 @@ class BatchJob(models.Model):
     total = models.PositiveIntegerField(_("documents to print"), default=0)
     done = models.PositiveIntegerField(_("documents done"), default=0)
     failures = models.JSONField(_("failures"), default=list, blank=True)  # [{"case_id", "case_number", "doc_type", "error"}]
+    # Every document the batch prints (issued by it or reused), appended by the chunks; the combined PDF is made of
+    # exactly these.
+    document_ids = ArrayField(models.BigIntegerField(), verbose_name=_("documents printed"), default=list, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    progressed_at = models.DateTimeField(null=True, blank=True)  # last progress; a batch silent for long is swept
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     pdf = models.BinaryField(null=True, blank=True)
@@ -147,3 +153,13 @@ class BatchJob(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.pk}"
+
+
+class BatchPart(models.Model):
+    """Consecutive documents of a batch that one chunk laid out together, as one PDF for the combined print file
+    (each document's own PDF is in ``DocumentFile``). Deleted once the batch's combined PDF is made."""
+
+    batch = models.ForeignKey(BatchJob, on_delete=models.CASCADE, related_name="parts")
+    document_ids = ArrayField(models.BigIntegerField())  # in print order
+    pages = models.PositiveIntegerField()
+    pdf = models.BinaryField()

@@ -399,6 +399,30 @@ def _issue_date_check(issue_date: date | None) -> date:
     return issue_date
 
 
+def _issued_insert(*, user, case, kind: DocumentType, addressee: Addressee, params: dict, issue_date: date,
+                   number: str, serial: int | None, code: str, pdf: bytes, pages: int, override: bool,
+                   batch=None) -> tuple[IssuedDocument, float | None]:
+    """Write a new document (first version) with its rendered PDF, under the case lock of the caller's transaction:
+    the stored PDF, the timeline event, the register serial (unless taken already because the number prints it)
+    and the register row. Returns the document and when the serial was taken (None if taken before)."""
+    document = IssuedDocument(
+        id=_document_id_next(), court_id=case.court_id, case=case, doc_type=kind.code, year=issue_date.year,
+        serial=serial, number=number, version=1, addressee_key=addressee.key, addressee_name=addressee.name[:200],
+        addressee_address=(addressee.address or "")[:300], addressee_postcode=(addressee.postcode or "")[:10],
+        params=params, pages=pages, verification_code=code, template_override=override, issued_by=user,
+        issue_date=issue_date, batch=batch, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
+    # The PDF and the timeline event go in before the serial is taken (the foreign keys are checked at commit),
+    # so that the serial's row lock covers one INSERT and the COMMIT only.
+    DocumentFile.objects.create(document_id=document.id, pdf=pdf)
+    _event(case=case, actor=user, document=document, title=kind.title, corrected=False)
+    serial_started = None
+    if serial is None:
+        serial_started = time.perf_counter()
+        document.serial = _serial_take(court_id=case.court_id, year=issue_date.year, doc_type=kind.code)
+    document.save(force_insert=True)
+    return document, serial_started
+
+
 def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dict | None = None,
                    issue_date: date | None = None, batch=None) -> IssuedDocument:
     """Issue a document of ``doc_type`` from ``case`` to one addressee, or return the identical current one.
@@ -437,20 +461,10 @@ def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dic
                                            serial=serial if serial_printed else "")
         pdf, pages, used = _render_document(doc_type=kind, case=case, context=context, issue_date=issue_date,
                                             number=number, code=code)
-        document = IssuedDocument(
-            id=_document_id_next(), court_id=case.court_id, case=case, doc_type=doc_type, year=year, serial=serial,
-            number=number, version=1, addressee_key=addressee.key, addressee_name=addressee.name[:200],
-            addressee_address=(addressee.address or "")[:300], addressee_postcode=(addressee.postcode or "")[:10],
-            params=clean, pages=pages, verification_code=code, template_override=used, issued_by=user,
-            issue_date=issue_date, batch=batch, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
-        # The PDF and the timeline event go in before the serial is taken (the foreign keys are checked at commit),
-        # so that the serial's row lock covers one INSERT and the COMMIT only.
-        DocumentFile.objects.create(document_id=document.id, pdf=pdf)
-        _event(case=case, actor=user, document=document, title=kind.title, corrected=False)
-        if not serial_printed:
-            lock_started = time.perf_counter()
-            serial = document.serial = _serial_take(court_id=case.court_id, year=year, doc_type=doc_type)
-        document.save(force_insert=True)
+        document, serial_started = _issued_insert(
+            user=user, case=case, kind=kind, addressee=addressee, params=clean, issue_date=issue_date, number=number,
+            serial=serial, code=code, pdf=pdf, pages=pages, override=used, batch=batch)
+        lock_started = lock_started or serial_started
         committed: list[float] = []
         transaction.on_commit(lambda: committed.append(time.perf_counter()))  # runs first, right after COMMIT
         if batch is None and (doc_type in _deadline_types() or "notice_to_debtor" in kind.tags):

@@ -9,6 +9,7 @@ Public API::
 
     render_pdf(html, *, base_url=None) -> bytes
     render_documents(htmls, *, base_url=None, duplex=False) -> bytes   # many notices, one PDF
+    render_split(htmls, *, duplex=False) -> SplitRendering             # many notices, one layout, a PDF each
     render_template_html(template_name, context) -> str
     render_template_pdf(template_name, context) -> bytes
     warm_up() -> None                                                  # e.g. in a Celery worker_process_init
@@ -108,8 +109,46 @@ def _build_engine() -> _Engine:
         string=css_text, base_url=NOTICE_CSS_PATH.parent.as_uri() + "/", font_config=font_config,
         url_fetcher=url_fetcher,
     )
+    _share_font_files(font_config, font_files)
     logger.debug("Notice PDF engine ready (pid %s, fonts in %s)", os.getpid(), fonts_dir)
     return _Engine(os.getpid(), font_config, (stylesheet,), url_fetcher, dict(font_files))
+
+
+def _share_font_files(font_config, font_files: Mapping[str, Path]) -> int:
+    """Make the font files WeasyPrint copied into this process's temporary folder hard links to the prepared files.
+
+    WeasyPrint registers each @font-face by writing a copy of the font into a folder of its own (one per process),
+    which FreeType then maps. Two worker processes mapping two copies of ~48 MB of fonts each hold their own pages;
+    linked to the one prepared file, the pages are the same page-cache pages for every process (the memory of the
+    worker as a whole drops by the size of the fonts it uses). Same bytes, same path for fontconfig: nothing else
+    changes. A file re-prepared later is a new inode (written atomically), so a running process keeps the font it
+    registered. Where linking is impossible (another file system), the copy stays. Returns the files linked."""
+    import filecmp
+
+    folder = getattr(font_config, "_folder", None)
+    if not folder or not Path(folder).is_dir():
+        return 0
+    by_size: dict[int, list[Path]] = {}
+    for path in font_files.values():
+        by_size.setdefault(path.stat().st_size, []).append(path)
+    linked = 0
+    for copy in Path(folder).iterdir():
+        if not copy.is_file() or copy.is_symlink():
+            continue
+        for original in by_size.get(copy.stat().st_size, []):
+            if os.path.samefile(copy, original) or not filecmp.cmp(copy, original, shallow=False):
+                continue
+            link = copy.with_name(copy.name + ".link")
+            try:
+                os.link(original, link)
+                os.replace(link, copy)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    link.unlink()
+                break
+            linked += 1
+            break
+    return linked
 
 
 def get_engine() -> _Engine:
@@ -152,22 +191,26 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
         return document.write_pdf(stylesheets=list(engine.stylesheets), font_config=engine.font_config)
 
 
+DOC_ANCHOR = "enf-doc-"
 _BODY_RE = re.compile(r"<body\b[^>]*>(?P<body>.*?)</body\s*>", re.IGNORECASE | re.DOTALL)
 _STYLE_RE = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.IGNORECASE | re.DOTALL)
 _TITLE_RE = re.compile(r"<title\b[^>]*>(?P<title>.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 
 
-def combine_documents(htmls: Iterable[str], *, duplex: bool = False, title: str | None = None) -> str:
+def combine_documents(htmls: Iterable[str], *, duplex: bool = False, title: str | None = None,
+                      anchors: bool = False) -> str:
     """One HTML document holding every notice's body, each in a page-group wrapper starting a new page.
 
     Per-document ``<style>`` blocks are kept once each (identical blocks are deduplicated). With ``duplex``,
     every notice starts on a right-hand page (a blank page is inserted after notices with an odd page count).
+    With ``anchors``, the wrapper of document *i* carries ``id="enf-doc-<i>"`` (how ``render_split`` finds the page
+    each document starts on).
     """
     styles: dict[str, None] = {}
     parts: list[str] = []
     first_title = None
     css_class = "enf-doc duplex" if duplex else "enf-doc"
-    for html in htmls:
+    for index, html in enumerate(htmls):
         head, body = html, html
         if match := _BODY_RE.search(html):
             head, body = html[: match.start()], match["body"]
@@ -175,7 +218,8 @@ def combine_documents(htmls: Iterable[str], *, duplex: bool = False, title: str 
             first_title = match["title"].strip()
         for style in _STYLE_RE.findall(head):
             styles.setdefault(style)
-        parts.append(f'<div class="{css_class}">{body}</div>')
+        anchor = f' id="{DOC_ANCHOR}{index}"' if anchors else ""
+        parts.append(f'<div class="{css_class}"{anchor}>{body}</div>')
     if not parts:
         raise ValueError("render_documents() needs at least one document")
     doc_title = title or (f"{first_title}等{len(parts)}份" if len(parts) > 1 and first_title else first_title or "")
@@ -192,6 +236,110 @@ def render_documents(htmls: list[str], *, base_url: str | None = None, duplex: b
     one by one and merging the PDFs.
     """
     return render_pdf(combine_documents(htmls, duplex=duplex), base_url=base_url)
+
+
+# --- One layout, one PDF per document ------------------------------------------------------------------------------
+
+
+def layout_key(html: str) -> tuple[str, ...] | None:
+    """What must be equal for documents to share one layout: their ``<style>`` blocks (a document's own styles would
+    otherwise apply to every document laid out with it). None when the head holds anything else that could act on
+    the layout (a stylesheet link, a base URL, a script): such a document is laid out on its own."""
+    match = _BODY_RE.search(html)
+    head = html[: match.start()] if match else ""
+    if re.search(r"<(link|base|script|object|embed|iframe)\b", head, re.IGNORECASE):
+        return None
+    return tuple(_STYLE_RE.findall(head))
+
+
+@dataclass
+class SplitRendering:
+    """Many documents laid out once as one HTML document (each a page group numbered from 1), then written as one
+    PDF per document: ``pdf(i)`` is document *i* alone (its own pages, its own font subsets, its own title), a
+    standalone file as if it had been rendered on its own. ``combined_pdf(indices)`` writes several documents as one
+    file from the same layout, so the font subsets are embedded once for all of them."""
+
+    document: Any  # weasyprint.Document of the combined HTML
+    ranges: list[tuple[int, int]]  # per document: first page index, end page index (exclusive, trailing blanks out)
+    titles: list[str]
+
+    def __len__(self) -> int:
+        return len(self.ranges)
+
+    def pages(self, index: int) -> int:
+        start, end = self.ranges[index]
+        return end - start
+
+    def _copy(self, pages: list, title: str | None):
+        import copy
+
+        part = self.document.copy(pages)
+        part.metadata = copy.copy(self.document.metadata)
+        part.metadata.title = title
+        return part
+
+    def pdf(self, index: int) -> bytes:
+        start, end = self.ranges[index]
+        with _gc_paused():
+            return self._copy(self.document.pages[start:end], self.titles[index]).write_pdf()
+
+    def combined_pages(self, indices: list[int]) -> list:
+        """The pages of consecutive documents ``indices``, with the blank pages a duplex layout put between them."""
+        if list(indices) != list(range(indices[0], indices[-1] + 1)):
+            raise ValueError("combined_pdf() takes consecutive documents")
+        return self.document.pages[self.ranges[indices[0]][0]:self.ranges[indices[-1]][1]]
+
+    def combined_pdf(self, indices: list[int], *, title: str | None = None) -> bytes:
+        with _gc_paused():
+            return self._copy(self.combined_pages(indices), title or self.titles[indices[0]]).write_pdf()
+
+    def release(self) -> None:
+        """Drop the layout (its box trees are most of a batch's memory)."""
+        self.document = None
+
+
+def render_split(htmls: list[str], *, duplex: bool = False) -> SplitRendering:
+    """Lay out ``htmls`` (documents of equal ``layout_key``) once, as ``render_documents`` does, and keep the page
+    range of each document so that each can be written as its own PDF (``SplitRendering.pdf``).
+
+    The notice stylesheet makes every document a page group: page numbers count from 1 per document and odd/even
+    placement follows the document's own page number, so a document's pages are the same as when it is rendered
+    alone. With ``duplex`` every document starts on a right-hand page; the blank pages put before it belong to no
+    document (they are printed by ``combined_pdf`` only)."""
+    import html as html_lib
+
+    from weasyprint import HTML
+
+    if not htmls:
+        raise ValueError("render_split() needs at least one document")
+    titles = []
+    for html in htmls:
+        match = _TITLE_RE.search(html)
+        titles.append(html_lib.unescape(re.sub(r"\s+", " ", match["title"]).strip()) if match else "")
+    engine = get_engine()
+    combined = combine_documents(htmls, duplex=duplex, anchors=True)
+    with _gc_paused():
+        document = HTML(string=combined, base_url=DEFAULT_BASE_URL, url_fetcher=engine.url_fetcher).render(
+            stylesheets=list(engine.stylesheets), font_config=engine.font_config)
+    starts: dict[int, int] = {}
+    for page_index, page in enumerate(document.pages):
+        for name in page.anchors:
+            if name.startswith(DOC_ANCHOR):
+                starts.setdefault(int(name[len(DOC_ANCHOR):]), page_index)
+        for name in [name for name in page.anchors if name.startswith(DOC_ANCHOR)]:
+            del page.anchors[name]  # found; not written as a named destination into the PDFs
+    if sorted(starts) != list(range(len(htmls))):
+        raise RuntimeError(f"layout lost the start of documents {sorted(set(range(len(htmls))) - set(starts))}")
+    if any(starts[i] >= starts[i + 1] for i in range(len(htmls) - 1)):
+        raise RuntimeError("documents laid out out of order")
+    ranges = []
+    for index in range(len(htmls)):
+        start = starts[index]
+        end = starts[index + 1] if index + 1 < len(htmls) else len(document.pages)
+        while end > start + 1 and document.pages[end - 1]._page_box.page_type.blank:
+            end -= 1  # the blank page a duplex layout puts before the next document
+        ranges.append((start, end))
+    return SplitRendering(document, ranges, titles)
 
 
 # --- Django templates ----------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from notices import batch as service
-from notices.models import BatchJob, BatchStatus, IssuedDocument
+from notices.models import BatchJob, BatchPart, BatchStatus, IssuedDocument
 from tests.celery_worker import celery_worker
 from tests.celery_worker import wait_for as _wait_for
 
@@ -108,6 +108,11 @@ def test_worker_prints_a_batch_with_one_failing_case_and_reuses_it_on_rerun(week
         pdf = bytes(job.pdf)
         assert pdf.startswith(b"%PDF")
         assert _pages(pdf) == sum(d.pages for d in docs)
+        # the print file was joined from the chunks' parts (each laid out once, font subsets shared), then the parts
+        # were dropped; the batch records the documents it printed
+        assert sorted(job.document_ids) == sorted(d.pk for d in docs)
+        assert not BatchPart.objects.filter(batch=job).exists()
+        assert len(pdf) < 0.6 * sum(d.size for d in docs)
         text = pdf_text(pdf)
         for case in cases:
             assert (case.number in text) == (case.pk != bad.pk), case.number
