@@ -202,9 +202,10 @@ def timed_scan(label: str, today) -> None:
     cpu = backend_cpu(connection) - cpu
     r = result.recompute
     print(f"{label:<34} {elapsed:7.1f} s (database CPU {cpu:5.1f} s)  {counter.count:3d} queries  "
-          f"{r.rows:>10,} deadlines  "
+          f"{r.mode:<11} {r.cases:>8,} cases recomputed  {r.rows:>10,} deadlines computed  "
           f"{r.changed:>9,} changed  {result.reminders:>9,} reminders  {result.emails:>4} e-mails  "
           f"[{os.popen('uptime').read().strip()}]", flush=True)
+    print("    steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()), flush=True)
     for seconds, sql in r.timings:
         if seconds >= 2:
             print(f"    {seconds:6.1f} s  {sql}", flush=True)
@@ -258,6 +259,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
@@ -273,6 +275,8 @@ def main() -> None:
             return
         print(f"building {args.cases:,} open cases in {DB} ...", flush=True)
         print(f"built in {build(args.cases):.0f} s", flush=True)
+    else:
+        call_command("migrate", verbosity=0)  # a database built by an older version
     from cases.models import Case
 
     print(f"{Case.objects.count():,} cases; machine: {os.cpu_count()} cores", flush=True)

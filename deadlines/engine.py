@@ -13,6 +13,14 @@ statements whatever the number of cases (no query per case):
 5. the ``Deadline`` table is synchronised: changed rows updated, new rows inserted, unmet rows whose source no
    longer yields them cancelled.
 
+A scan is incremental (``recompute`` without ``case_ids``): statement-level triggers (migration 0004) list the cases
+whose facts changed in ``deadlines_dirtycase``; the scan recomputes those cases with the same statements, and, on a
+new day, the few whose deadlines depend on the day itself (open pauses, 终本 query periods, restriction reviews
+starting), then turns the lapsed deadlines overdue with one UPDATE. It recomputes everything on the first run, when
+the rules, court settings or holiday calendar changed (a fingerprint in ``ScanState``), when the day goes backwards,
+or when asked; ``tests/deadlines/test_incremental.py`` checks that both leave the same rows. The rows it writes are
+listed in ``deadlines_claimdirty`` for the incremental reminder claim (``deadlines.services.reminders_claim``).
+
 The term (§3.1) is 6 months (3 for non-litigation) plus approved extensions, pushed out by excluded periods
 (``TermPause``; an open pause counts up to today, so the term stands still while the case is suspended), merged and
 applied in order as ``core.rules.calendar.extend_by_excluded`` does, then moved off a rest day.
@@ -22,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 
 from django.apps import apps
@@ -79,6 +87,8 @@ class Result:
     queries: int = 0
     skipped: bool = False  # another recompute held the lock
     new_rows: int = 0  # rows of the computation (set by _compute)
+    mode: str = ""  # full, bulk (full into an empty table), incremental, partial (given cases)
+    cases: int = 0  # cases recomputed (incremental and partial)
     timings: list = field(default_factory=list)  # (seconds, statement) per statement
 
     @property
@@ -111,9 +121,9 @@ def _rule_values() -> tuple[str, dict]:
     return ", ".join(parts), params
 
 
-def _setup(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
+def _setup_rules(run: _Runner) -> None:
     run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_cal, _dl_wd, _dl_case, _dl_src, _dl_new, _dl_notice, "
-        "_dl_term, _dl_pause, _dl_started, _dl_diff")
+        "_dl_term, _dl_pause, _dl_started, _dl_diff, _dl_ids")
     values, params = _rule_values()
     params["term_kind"] = K.TERM
     params["filing_kind"] = K.FILING
@@ -173,8 +183,10 @@ def _setup(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
     run("CREATE TEMP TABLE _dl_wd ON COMMIT DROP AS SELECT ck, cum, day FROM _dl_cal WHERE working")
     run("ANALYZE _dl_cal; ANALYZE _dl_wd; ANALYZE _dl_rule; ANALYZE _dl_court")
 
-    # The live cases and what every source needs of them.
-    case_filter = "AND c.id = ANY(%(case_ids)s)" if case_ids is not None else ""
+
+def _setup_cases(run: _Runner, *, today: date, ids: bool) -> None:
+    """The live cases (all of them, or those listed in ``_dl_ids``) and what every source needs of them."""
+    case_filter = "AND c.id IN (SELECT id FROM _dl_ids)" if ids else ""
     run(f"""
         CREATE TEMP TABLE _dl_case ON COMMIT DROP AS
         SELECT c.id, c.court_id, c.team_id, COALESCE(c.officer_id, t.leader_id) AS resp, c.case_type, c.stage,
@@ -188,8 +200,7 @@ def _setup(run: _Runner, *, today: date, case_ids: list[int] | None) -> None:
                OR EXISTS (SELECT 1 FROM deadlines_deadline d
                           WHERE d.case_id = c.id AND d.status IN ('open', 'overdue')))
         {case_filter}
-    """, {"open": [str(s) for s in OPEN_STAGES], "zb": ClosureMode.TERMINATED_ROUND, "today": today,
-          "case_ids": case_ids})
+    """, {"open": [str(s) for s in OPEN_STAGES], "zb": ClosureMode.TERMINATED_ROUND, "today": today})
     run("ALTER TABLE _dl_case ADD PRIMARY KEY (id); ANALYZE _dl_case")
 
 
@@ -507,10 +518,11 @@ SYNC_COLUMNS = ("case_id", "court_id", "team_id", "responsible_id", "start_on", 
                 "status", "met_on")
 
 
-def _compute(run: _Runner, *, today: date, case_ids: list[int] | None) -> int:
-    """Compute every deadline of the live cases into ``_dl_new``; its number of rows."""
-    _setup(run, today=today, case_ids=case_ids)
-    prep, parts, params = _case_sources(today, full=case_ids is not None)
+def _compute(run: _Runner, *, today: date, ids: bool, filing_all: bool) -> int:
+    """Compute every deadline of the live cases (those in ``_dl_ids`` if ``ids``) into ``_dl_new``; its number of
+    rows. The rule and calendar tables must be set up (``_setup_rules``)."""
+    _setup_cases(run, today=today, ids=ids)
+    prep, parts, params = _case_sources(today, full=filing_all)
     params.update({"receipts": list(RECEIPT_KINDS), "today": today, "st_codes": SOURCE_CODES,
                    "kind_codes": KIND_CODES})
     for sql in prep:
@@ -551,41 +563,50 @@ def _compute(run: _Runner, *, today: date, case_ids: list[int] | None) -> int:
     return cur.rowcount
 
 
-def _sync(run: _Runner, *, case_ids: list[int] | None, result: Result) -> None:
+def _sync(run: _Runner, *, result: Result) -> None:
+    """A full scan: the whole computation against the whole table (or, into an empty table, a bulk load)."""
+    run("ANALYZE _dl_new")
+    run("SET LOCAL enable_nestloop = off")  # whole-table joins: hash, never a loop of probes per row
+    # A large first computation (deployment, or after the table was emptied) is loaded in bulk.
+    if result.new_rows >= getattr(settings, "DEADLINES_BULK_LOAD_ROWS", 100_000):
+        cur = run("SELECT NOT EXISTS (SELECT 1 FROM deadlines_deadline)")
+        if cur.fetchone()[0]:
+            _load_empty(run, result)
+            return
+    _sync_full(run, result)
+    run("SET LOCAL enable_nestloop = on")
+
+
+def _sync_partial(run: _Runner, *, result: Result) -> None:
+    """The cases listed in ``_dl_ids``: changed rows updated, new rows inserted, unresolved rows of these cases that
+    no source yields any more cancelled. Updated and inserted rows are listed for the reminder claim."""
     key = "d.source_id = n.source_id AND d.code = n.code"
     run("ANALYZE _dl_new")
-    if case_ids is None:
-        run("SET LOCAL enable_nestloop = off")  # whole-table joins: hash, never a loop of probes per row
-        # A large first computation (deployment, or after the table was emptied) is loaded in bulk.
-        if result.new_rows >= getattr(settings, "DEADLINES_BULK_LOAD_ROWS", 100_000):
-            cur = run("SELECT NOT EXISTS (SELECT 1 FROM deadlines_deadline)")
-            if cur.fetchone()[0]:
-                _load_empty(run, result)
-                return
-        _sync_full(run, result)
-        return
     assign = ", ".join(f"{col} = n.{col}" for col in SYNC_COLUMNS)
     differs = " OR ".join(f"d.{col} IS DISTINCT FROM n.{col}" for col in SYNC_COLUMNS)
-    cur = run(f"UPDATE deadlines_deadline d SET {assign}, computed_at = now() FROM _dl_new n WHERE {key} AND ({differs})")
+    cur = run(f"""
+        WITH u AS (UPDATE deadlines_deadline d SET {assign}, computed_at = now() FROM _dl_new n
+                   WHERE {key} AND ({differs}) RETURNING d.id)
+        INSERT INTO deadlines_claimdirty (deadline_id) SELECT id FROM u""")
     result.updated = cur.rowcount
     cols = ", ".join(SYNC_COLUMNS)
     cur = run(f"""
-        INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, code, {cols}, computed_at)
-        SELECT n.source_type, n.source_id, n.kind, n.seq, n.code, {', '.join('n.' + c for c in SYNC_COLUMNS)}, now()
-        FROM _dl_new n
-        WHERE NOT EXISTS (SELECT 1 FROM deadlines_deadline d WHERE {key})
-        ON CONFLICT (source_id, code) DO NOTHING
-    """)
+        WITH i AS (
+            INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, code, {cols}, computed_at)
+            SELECT n.source_type, n.source_id, n.kind, n.seq, n.code, {', '.join('n.' + c for c in SYNC_COLUMNS)},
+                   now()
+            FROM _dl_new n
+            WHERE NOT EXISTS (SELECT 1 FROM deadlines_deadline d WHERE {key})
+            ON CONFLICT (source_id, code) DO NOTHING
+            RETURNING id)
+        INSERT INTO deadlines_claimdirty (deadline_id) SELECT id FROM i""")
     result.inserted = cur.rowcount
-    scope = "AND d.case_id = ANY(%(case_ids)s)" if case_ids is not None else ""
     cur = run(f"""
         UPDATE deadlines_deadline d SET status = 'cancelled', computed_at = now()
-        WHERE d.status IN ('open', 'overdue') {scope}
-          AND NOT EXISTS (SELECT 1 FROM _dl_new n WHERE {key})
-    """, {"case_ids": case_ids})
+        WHERE d.status IN ('open', 'overdue') AND d.case_id IN (SELECT id FROM _dl_ids)
+          AND NOT EXISTS (SELECT 1 FROM _dl_new n WHERE {key})""")
     result.cancelled = cur.rowcount
-    cur = run("SELECT count(*) FROM _dl_new")
-    result.rows = cur.fetchone()[0]
+    result.rows = result.new_rows
 
 
 def _sync_full(run: _Runner, result: Result) -> None:
@@ -606,15 +627,20 @@ def _sync_full(run: _Runner, result: Result) -> None:
            OR (n.source_id IS NOT NULL AND ({differs}))
     """)
     assign = ", ".join(f"{col} = x.{col}" for col in SYNC_COLUMNS)
-    cur = run(f"""UPDATE deadlines_deadline d SET {assign}, computed_at = now()
-                  FROM _dl_diff x WHERE x.id = d.id AND NOT x.gone""")
+    cur = run(f"""
+        WITH u AS (UPDATE deadlines_deadline d SET {assign}, computed_at = now()
+                   FROM _dl_diff x WHERE x.id = d.id AND NOT x.gone RETURNING d.id)
+        INSERT INTO deadlines_claimdirty (deadline_id) SELECT id FROM u""")
     result.updated = cur.rowcount
     cur = run(f"""
-        INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, code, {cols}, computed_at)
-        SELECT x.source_type, x.source_id, x.kind, x.seq, x.code, {', '.join('x.' + c for c in SYNC_COLUMNS)}, now()
-        FROM _dl_diff x WHERE x.id IS NULL
-        ON CONFLICT (source_id, code) DO NOTHING
-    """)
+        WITH i AS (
+            INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, code, {cols}, computed_at)
+            SELECT x.source_type, x.source_id, x.kind, x.seq, x.code, {', '.join('x.' + c for c in SYNC_COLUMNS)},
+                   now()
+            FROM _dl_diff x WHERE x.id IS NULL
+            ON CONFLICT (source_id, code) DO NOTHING
+            RETURNING id)
+        INSERT INTO deadlines_claimdirty (deadline_id) SELECT id FROM i""")
     result.inserted = cur.rowcount
     cur = run("""UPDATE deadlines_deadline d SET status = 'cancelled', computed_at = now()
                  FROM _dl_diff x WHERE x.id = d.id AND x.gone""")
@@ -622,26 +648,44 @@ def _sync_full(run: _Runner, result: Result) -> None:
     result.rows = result.new_rows
 
 
+def table_indexes_drop(run: _Runner, table: str, *, foreign_keys: bool = False) -> list[tuple[str, str, str]]:
+    """Drop the secondary indexes and unique constraints (and, if asked, the foreign keys) of ``table``; their
+    definitions, for ``table_indexes_restore``. The caller holds the table locked."""
+    cur = run("""
+        SELECT CASE c.contype WHEN 'f' THEN 'fk' ELSE 'constraint' END, c.conname, pg_get_constraintdef(c.oid)
+        FROM pg_constraint c
+        WHERE c.conrelid = %(t)s::regclass AND (c.contype = 'u' OR (c.contype = 'f' AND %(fk)s))
+        UNION ALL
+        SELECT 'index', i.relname::text, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = %(t)s::regclass AND NOT x.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype <> 'f')
+    """, {"t": table, "fk": foreign_keys})
+    saved = sorted(cur.fetchall(), key=lambda row: row[0] == "fk", reverse=True)  # foreign keys go first
+    for kind, name, _definition in saved:
+        if kind == "index":
+            run(f'DROP INDEX "{name}"')
+        else:
+            run(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    return saved
+
+
+def table_indexes_restore(run: _Runner, table: str, saved: list[tuple[str, str, str]]) -> None:
+    run(f"SET LOCAL maintenance_work_mem = '{getattr(settings, 'DEADLINES_SCAN_WORK_MEM', '256MB')}'")
+    for kind, name, definition in sorted(saved, key=lambda row: row[0] == "fk"):  # foreign keys last
+        if kind == "index":
+            run(definition)
+        else:
+            run(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
 def _load_empty(run: _Runner, result: Result) -> None:
     """The first computation into an empty table: a plain INSERT with the secondary indexes and the unique constraint
     dropped and built afterwards (sorting once beats millions of random index insertions). The table is locked for
-    the transaction; it is empty, so no reader waits for anything it could have seen."""
+    the transaction; it is empty, so no reader waits for anything it could have seen. The reminder claim that
+    follows claims in full (``ScanState.reload_seq``), so the rows are not listed for it one by one."""
     run("LOCK TABLE deadlines_deadline IN ACCESS EXCLUSIVE MODE")
     run("SET CONSTRAINTS ALL IMMEDIATE")  # deferred checks of earlier deletes would forbid the ALTER TABLE
-    cur = run("""
-        SELECT 'constraint', c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
-        WHERE c.conrelid = 'deadlines_deadline'::regclass AND c.contype = 'u'
-        UNION ALL
-        SELECT 'index', i.relname::text, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-        WHERE x.indrelid = 'deadlines_deadline'::regclass AND NOT x.indisprimary
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
-    """)
-    saved = cur.fetchall()
-    for kind, name, _definition in saved:
-        if kind == "constraint":
-            run(f'ALTER TABLE deadlines_deadline DROP CONSTRAINT "{name}"')
-        else:
-            run(f'DROP INDEX "{name}"')
+    saved = table_indexes_drop(run, "deadlines_deadline")
     cols = ", ".join(SYNC_COLUMNS)
     cur = run(f"""
         INSERT INTO deadlines_deadline (source_type, source_id, kind, seq, code, {cols}, computed_at)
@@ -649,24 +693,120 @@ def _load_empty(run: _Runner, result: Result) -> None:
         FROM _dl_new n
     """)
     result.inserted = cur.rowcount
-    run(f"SET LOCAL maintenance_work_mem = '{getattr(settings, 'DEADLINES_SCAN_WORK_MEM', '256MB')}'")
-    for kind, name, definition in saved:
-        if kind == "constraint":
-            run(f'ALTER TABLE deadlines_deadline ADD CONSTRAINT "{name}" {definition}')
-        else:
-            run(definition)
+    table_indexes_restore(run, "deadlines_deadline", saved)
     run("ANALYZE deadlines_deadline")
     result.rows = result.new_rows
+    result.mode = "bulk"
 
 
-def recompute(*, today: date | None = None, case_ids: list[int] | None = None, wait: bool = False) -> Result:
+# --- incremental scans --------------------------------------------------------------------------------------------
+
+# Bump when the engine's SQL changes what it computes: the next scan recomputes in full.
+ENGINE_VERSION = "2026-12-02"
+RULE_SETTING_KEYS = ["term_months", "term_months_non_litigation", "filing_days", "payout_days",
+                     "deadline_zb_query_years"]
+
+
+def _rules_key(run: _Runner) -> str:
+    """Fingerprint of everything a deadline depends on besides a case's own facts and the day: the code's rules, the
+    courts' rule overrides and settings, the holiday calendar, the list of courts."""
+    code = ENGINE_VERSION + repr(sorted((k, astuple(v)) for k, v in rules_module.RULES.items()))
+    cur = run("""
+        SELECT md5(concat_ws('|', %(code)s::text,
+            COALESCE((SELECT string_agg(ROW(court_id, kind, enabled, days, months, working_days, warn_days)::text, ';'
+                                        ORDER BY court_id, kind) FROM deadlines_deadlinerule), ''),
+            COALESCE((SELECT string_agg(ROW(court_id, key, value)::text, ';' ORDER BY court_id, key)
+                      FROM core_courtsetting WHERE key = ANY(%(keys)s)), ''),
+            COALESCE((SELECT string_agg(ROW(court_id, date, kind)::text, ';' ORDER BY court_id NULLS FIRST, date)
+                      FROM deadlines_holiday), ''),
+            COALESCE((SELECT string_agg(id::text, ',' ORDER BY id) FROM accounts_court), '')))
+    """, {"code": code, "keys": RULE_SETTING_KEYS})
+    return cur.fetchone()[0]
+
+
+def _date_dependent(run: _Runner, *, since: date, today: date) -> int:
+    """List in ``_dl_ids`` the cases whose deadlines change from ``since`` to ``today`` with no fact changing: an open
+    pause (the term stands still while it lasts), a 终本 query period or a consumption-restriction review period
+    starting. (Statuses turning overdue are set by one UPDATE; the 终本 horizon and the filing window only drop cases
+    whose rows are all resolved, which a full scan leaves as they are too.) Returns the number of cases added."""
+    p = {"since": since, "today": today, "zb": ClosureMode.TERMINATED_ROUND}
+    added = run("""INSERT INTO _dl_ids SELECT DISTINCT case_id FROM cases_termpause WHERE ended_on IS NULL
+                   ON CONFLICT DO NOTHING""").rowcount
+    # a period k starts on closed_on + (k - 1) * months: the cases closed in the day range shifted back by that many
+    # months (widened by 4 days for month-end clamping, then checked exactly), found through the (court, closed_on)
+    # index rather than by reading every case
+    added += run("""
+        INSERT INTO _dl_ids
+        SELECT DISTINCT c.id
+        FROM _dl_rule r JOIN _dl_court ct ON ct.court_id = r.court_id
+        CROSS JOIN LATERAL generate_series(0, GREATEST(1, ct.zb_years * 12 / GREATEST(r.months, 1)) - 1) k
+        JOIN cases_case c ON c.court_id = r.court_id
+         AND c.closed_on BETWEEN (%(since)s::date - make_interval(months => r.months * k))::date - 4
+                             AND (%(today)s::date - make_interval(months => r.months * k))::date + 4
+        WHERE r.kind = 'zb_query' AND c.closure_mode = %(zb)s
+          AND (c.closed_on + make_interval(months => r.months * k))::date
+              BETWEEN %(since)s::date + 1 AND %(today)s::date
+        ON CONFLICT DO NOTHING""", p).rowcount
+    # (a court's months are not looked up per party: any court's period length that starts a period marks it)
+    periods = ("(1 + GREATEST(0, ((extract(year FROM age({d}::date, cp.restricted_on)) * 12 "
+               "+ extract(month FROM age({d}::date, cp.restricted_on)))::int / r.months)))")
+    added += run(f"""
+        INSERT INTO _dl_ids
+        SELECT DISTINCT cp.case_id FROM cases_caseparty cp
+        WHERE cp.restricted_on IS NOT NULL AND cp.restriction_lifted_on IS NULL
+          AND EXISTS (SELECT 1 FROM (SELECT DISTINCT months FROM _dl_rule
+                                     WHERE kind = 'restriction_review' AND months > 0) r
+                      WHERE {periods.format(d='%(today)s')} <> {periods.format(d='%(since)s')})
+        ON CONFLICT DO NOTHING""", p).rowcount
+    return added
+
+
+def _incremental(run: _Runner, *, today: date, since: date, dirty: int, result: Result) -> bool:
+    """Recompute the changed and the date-dependent cases, then turn the newly lapsed deadlines overdue. False when
+    too many cases changed (the caller recomputes in full)."""
+    if today > since:
+        dirty += _date_dependent(run, since=since, today=today)
+    if dirty > getattr(settings, "DEADLINES_INCREMENTAL_MAX_CASES", 300_000):
+        return False
+    run("ANALYZE _dl_ids")
+    result.new_rows = _compute(run, today=today, ids=True, filing_all=False)
+    _sync_partial(run, result=result)
+    result.cases = dirty
+    if today > since:
+        # Nothing but the day changed for the other deadlines: those now past their due date are overdue.
+        cur = run("""UPDATE deadlines_deadline SET status = 'overdue', computed_at = now()
+                     WHERE status = 'open' AND due_on < %(today)s""", {"today": today})
+        result.updated += cur.rowcount
+    result.mode = "incremental"
+    return True
+
+
+def state_row_ensure() -> None:
+    """Create the ``ScanState`` row if missing, in its own statement before a scan's transaction (inside one, a
+    concurrent scan's insert of the same row would wait for that whole transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute("""INSERT INTO deadlines_scanstate (id, rules_key, reload_seq, claim_key, claim_reload_seq)
+                          VALUES (1, '', 0, '', 0) ON CONFLICT (id) DO NOTHING""")
+
+
+def recompute(*, today: date | None = None, case_ids: list[int] | None = None, wait: bool = False,
+              full: bool = False) -> Result:
     """Bring the Deadline table in line with the facts, set-based. ``case_ids`` limits it to those cases.
 
-    A full recompute takes an exclusive advisory lock and a partial one a shared lock, so two full recomputes never
-    run at once (the second is skipped unless ``wait``) and a single case's recompute never waits for a full one.
+    Without ``case_ids`` (the scan) it is incremental: only the cases whose facts changed since the last scan
+    (listed by the triggers of migration 0004) and, on a new day, the few whose deadlines depend on the day are
+    recomputed, and lapsed deadlines turn overdue with one UPDATE. It recomputes everything on the first run, when
+    the rules, court settings or holiday calendar changed, when the day went backwards, when asked (``full``), or
+    when more than ``DEADLINES_INCREMENTAL_MAX_CASES`` cases changed; either way the table ends as a full recompute
+    leaves it (``tests/deadlines/test_incremental.py``).
+
+    A scan takes an exclusive advisory lock and a partial recompute a shared lock, so two scans never run at once
+    (the second is skipped unless ``wait``) and a single case's recompute never waits for a scan.
     """
     today = today or timezone.localdate()
     result = Result()
+    if case_ids is None:
+        state_row_ensure()
     with transaction.atomic(), connection.cursor() as cursor:
         run = _Runner(cursor)
         if case_ids is None:
@@ -682,13 +822,42 @@ def recompute(*, today: date | None = None, case_ids: list[int] | None = None, w
             return result
         # JIT-compiling these wide statements costs seconds and saves nothing: they are hash joins over scans.
         run("SET LOCAL jit = off")
-        if case_ids is None:  # a batch job: let the big joins hash in memory
+        _setup_rules(run)
+        run("CREATE TEMP TABLE _dl_ids (id bigint PRIMARY KEY) ON COMMIT DROP")
+        if case_ids is not None:
+            run("INSERT INTO _dl_ids SELECT DISTINCT unnest(%(ids)s::bigint[])", {"ids": case_ids})
+            run("ANALYZE _dl_ids")
+            result.new_rows = _compute(run, today=today, ids=True, filing_all=True)
+            _sync_partial(run, result=result)
+            result.mode, result.cases = "partial", len(set(case_ids))
+            # Computed as of another day than the last scan's: the next scan recomputes these cases as of its day,
+            # as a full scan would.
+            run("""INSERT INTO deadlines_dirtycase (case_id) SELECT id FROM _dl_ids
+                   WHERE EXISTS (SELECT 1 FROM deadlines_scanstate WHERE id = 1 AND as_of <> %(today)s)""",
+                {"today": today})
+        else:
             run(f"SET LOCAL work_mem = '{getattr(settings, 'DEADLINES_SCAN_WORK_MEM', '256MB')}'")
-        result.new_rows = _compute(run, today=today, case_ids=case_ids)
-        _sync(run, case_ids=case_ids, result=result)
+            state = run("""SELECT as_of, rules_key, EXISTS (SELECT 1 FROM deadlines_deadline)
+                           FROM deadlines_scanstate WHERE id = 1""").fetchone()
+            since, rules_key, has_rows = state or (None, "", False)
+            key = _rules_key(run)
+            # The changed cases, taken off the list now: a change committed from here on stays listed for the next
+            # scan (and may or may not be seen by this one; either is right).
+            dirty = run("""WITH d AS (DELETE FROM deadlines_dirtycase RETURNING case_id)
+                           INSERT INTO _dl_ids SELECT DISTINCT case_id FROM d""").rowcount
+            incremental = (not full and since is not None and since <= today and key == rules_key and has_rows
+                           and _incremental(run, today=today, since=since, dirty=dirty, result=result))
+            if not incremental:
+                result.new_rows = _compute(run, today=today, ids=False, filing_all=False)
+                result.mode = "full"
+                _sync(run, result=result)
+            run("""UPDATE deadlines_scanstate SET as_of = %(today)s, rules_key = %(key)s,
+                          reload_seq = reload_seq + %(bump)s WHERE id = 1""",
+                {"today": today, "key": key, "bump": int(result.mode == "bulk")})
         result.queries = run.count
         result.timings = run.timings
-    log.info("deadlines recomputed: %s rows, %s changed (%s queries)", result.rows, result.changed, result.queries)
+    log.info("deadlines recomputed (%s): %s rows, %s changed (%s queries)", result.mode, result.rows, result.changed,
+             result.queries)
     return result
 
 
@@ -705,7 +874,9 @@ def preview(*, case_id: int, today: date | None = None) -> list[dict]:
     with transaction.atomic(), connection.cursor() as cursor:
         run = _Runner(cursor)
         run("SET LOCAL jit = off")
-        _compute(run, today=today, case_ids=[int(case_id)])
+        _setup_rules(run)
+        run("CREATE TEMP TABLE _dl_ids ON COMMIT DROP AS SELECT %(id)s::bigint AS id", {"id": int(case_id)})
+        _compute(run, today=today, ids=True, filing_all=True)
         cursor.execute("SELECT * FROM _dl_new ORDER BY due_on")
         names = [c.name for c in cursor.description]
         rows = [dict(zip(names, r)) for r in cursor.fetchall()]

@@ -138,10 +138,12 @@ class Deadline(models.Model):
     seq = models.PositiveSmallIntegerField(_("period"), default=0)  # recurring deadlines: 1st, 2nd ... period
     # (source_type, kind, seq) as one integer (deadlines.engine.code_of): the engine joins on (source_id, code).
     code = models.IntegerField(_("code"))
+    # (no single-column indexes on case and court: deadline_case_idx and deadline_open_court_idx lead with them, and
+    # every index is maintained on each of the scan's updates)
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE,
-                             related_name="deadlines", db_constraint=False)
+                             related_name="deadlines", db_constraint=False, db_index=False)
     court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.CASCADE,
-                              related_name="+", db_constraint=False)
+                              related_name="+", db_constraint=False, db_index=False)
     team = models.ForeignKey("accounts.Team", verbose_name=_("team"), null=True, blank=True,
                              on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsible"), null=True, blank=True,
@@ -167,8 +169,10 @@ class Deadline(models.Model):
                                    name="deadline_met_consistent"),
         ]
         indexes = [
-            models.Index(fields=["responsible", "due_on"], condition=Q(status__in=["open", "overdue"]),
-                         name="deadline_open_resp_idx"),
+            # "my deadlines" in page order (due_on, id): a page reads its 50 rows, with no sort of the officer's
+            # whole list
+            models.Index(fields=["responsible", "due_on", "id"], condition=Q(status__in=["open", "overdue"]),
+                         name="deadline_open_resp_order_idx"),
             models.Index(fields=["court", "due_on"], condition=Q(status__in=["open", "overdue"]),
                          name="deadline_open_court_idx"),
             models.Index(fields=["case", "due_on"], name="deadline_case_idx"),
@@ -206,7 +210,8 @@ class Reminder(models.Model):
     (escalations).
     """
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    # (no index of its own: the claim key below leads with it)
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders", db_index=False)
     due_on = models.DateField(_("due on"))
     threshold = models.SmallIntegerField(_("threshold (days before due)"))
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -232,8 +237,9 @@ class Reminder(models.Model):
 class Notification(models.Model):
     """An in-app notification: the list page and the unread count in the page header."""
 
+    # (no index of its own: notification_recipient_idx leads with it)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
-                                  related_name="notifications")
+                                  related_name="notifications", db_index=False)
     reminder = models.OneToOneField(Reminder, null=True, blank=True, on_delete=models.CASCADE,
                                     related_name="notification")
     deadline = models.ForeignKey(Deadline, verbose_name=_("deadline"), null=True, blank=True,
@@ -278,7 +284,30 @@ class ScanRun(models.Model):
         ordering = ["-started_at"]
 
 
+class ScanState(models.Model):
+    """The engine's and the reminder claim's bookkeeping for incremental scans (one row, id 1).
+
+    ``as_of``/``rules_key``: the day of the last full or incremental recompute and a fingerprint of the rules, court
+    settings and holiday calendar it used (a change forces a full recompute). ``claim_as_of``/``claim_key``: the same
+    for the reminder claim (its fingerprint covers team leaders, chiefs and active users). ``reload_seq`` counts bulk
+    loads of the deadline table; a claim that has not seen the current one claims in full. The ids of changed cases
+    and deadlines are in the plain tables ``deadlines_dirtycase`` and ``deadlines_claimdirty`` (migration 0004).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    as_of = models.DateField(null=True, blank=True)
+    rules_key = models.CharField(max_length=32, blank=True, default="")
+    reload_seq = models.IntegerField(default=0)
+    claim_as_of = models.DateField(null=True, blank=True)
+    claim_key = models.CharField(max_length=32, blank=True, default="")
+    claim_reload_seq = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("scan state")
+        verbose_name_plural = _("scan state")
+
+
 __all__ = [
     "Deadline", "DeadlineKind", "DeadlineRule", "DeadlineStatus", "EmailStatus", "Holiday", "HolidayKind",
-    "Notification", "Reminder", "ReminderLevel", "ScanRun", "SourceType", "UNRESOLVED"
+    "Notification", "Reminder", "ReminderLevel", "ScanRun", "ScanState", "SourceType", "UNRESOLVED"
 ]

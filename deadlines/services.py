@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -43,11 +44,12 @@ class ScanResult:
     reminders: int = 0
     emails: int = 0
     queries: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)  # wall time of each step: lapse, recompute, claim, emails
 
 
 # --- reminders ----------------------------------------------------------------------------------------------------
 
-CLAIM_SQL = """
+CAND_SQL = """
 WITH cfg AS (
     SELECT c.id AS court_id,
            COALESCE((lead.value #>> '{}')::int, %(leader_days)s) AS leader_days,
@@ -61,24 +63,28 @@ WITH cfg AS (
     SELECT d.id, d.due_on, d.responsible_id, d.team_id, d.court_id, d.case_id, d.warn_days,
            (d.due_on - %(today)s::date) AS left_days, cfg.leader_days, cfg.chief_days, cfg.email_on
     FROM deadlines_deadline d JOIN cfg ON cfg.court_id = d.court_id
-    WHERE d.status IN ('open', 'overdue') AND d.warn_from <= %(today)s::date
+    WHERE d.status IN ('open', 'overdue') AND d.warn_from <= %(today)s::date /*scope*/
 ), cand AS (
     -- the tightest warning threshold reached (a deadline first seen 2 days ahead gets the 3-day warning only)
     SELECT id, due_on, (SELECT min(x) FROM unnest(warn_days) x WHERE x >= left_days)::int AS threshold,
-           responsible_id AS recipient_id, 'responsible' AS level, email_on
+           responsible_id AS recipient_id, 'responsible' AS level, email_on, case_id
     FROM due WHERE left_days >= 0 AND responsible_id IS NOT NULL
     UNION ALL
-    SELECT id, due_on, -1, responsible_id, 'responsible', email_on FROM due WHERE left_days < 0 AND responsible_id IS NOT NULL
+    SELECT id, due_on, -1, responsible_id, 'responsible', email_on, case_id
+    FROM due WHERE left_days < 0 AND responsible_id IS NOT NULL
     UNION ALL
-    SELECT due.id, due.due_on, -due.leader_days, t.leader_id, 'leader', due.email_on
+    SELECT due.id, due.due_on, -due.leader_days, t.leader_id, 'leader', due.email_on, due.case_id
     FROM due JOIN accounts_team t ON t.id = due.team_id
     WHERE due.left_days <= -due.leader_days AND due.left_days < 0 AND t.leader_id IS NOT NULL
       AND t.leader_id IS DISTINCT FROM due.responsible_id
     UNION ALL
-    SELECT due.id, due.due_on, -due.chief_days, u.id, 'chief', due.email_on
+    SELECT due.id, due.due_on, -due.chief_days, u.id, 'chief', due.email_on, due.case_id
     FROM due JOIN accounts_user u ON u.court_id = due.court_id AND u.is_active AND 'chief' = ANY(u.roles)
     WHERE due.left_days <= -due.chief_days AND due.left_days < 0
-), ins AS (
+)
+"""
+
+CLAIM_SQL = CAND_SQL[:-2] + """), ins AS (
     INSERT INTO deadlines_reminder (deadline_id, due_on, threshold, recipient_id, level, scan_id, created_at,
                                     email_status)
     SELECT cand.id, cand.due_on, cand.threshold, cand.recipient_id, cand.level, %(scan)s, now(),
@@ -100,17 +106,135 @@ FROM ins JOIN deadlines_deadline d ON d.id = ins.deadline_id
 """
 
 
-def reminders_claim(*, today: date, scan_id: uuid.UUID) -> int:
-    """Claim every reminder now due (warnings, overdue, escalations) and create its notification: one statement."""
+# Who can receive a reminder and when escalations start: a change claims in full once.
+CLAIM_KEY_SQL = """
+SELECT md5(concat_ws('|', %(defaults)s::text,
+    COALESCE((SELECT string_agg(ROW(id, leader_id)::text, ';' ORDER BY id) FROM accounts_team), ''),
+    COALESCE((SELECT string_agg(ROW(id, is_active, court_id, 'chief' = ANY(roles))::text, ';' ORDER BY id)
+              FROM accounts_user), ''),
+    COALESCE((SELECT string_agg(ROW(court_id, key, value)::text, ';' ORDER BY court_id, key) FROM core_courtsetting
+              WHERE key IN ('deadline_escalate_leader_days', 'deadline_escalate_chief_days')), ''),
+    COALESCE((SELECT string_agg(id::text, ',' ORDER BY id) FROM accounts_court), '')))
+"""
+
+# Since the last claim (day ``since``), a deadline can owe a new reminder only if it changed (it is listed in
+# _dl_claim) or one of its reminder days came: a warning threshold (due - w), the first day overdue (due + 1), the
+# escalations (due + leader days, due + chief days).
+SCOPE_CHANGED = "AND d.id IN (SELECT id FROM _dl_claim)"
+SCOPE_NEW_DAY = """AND (d.id IN (SELECT id FROM _dl_claim)
+    OR EXISTS (SELECT 1 FROM unnest(d.warn_days) w WHERE d.due_on - w BETWEEN %(since)s::date + 1 AND %(today)s::date)
+    OR d.due_on + 1 BETWEEN %(since)s::date + 1 AND %(today)s::date
+    OR d.due_on + GREATEST(cfg.leader_days, 1) BETWEEN %(since)s::date + 1 AND %(today)s::date
+    OR d.due_on + GREATEST(cfg.chief_days, 1) BETWEEN %(since)s::date + 1 AND %(today)s::date)"""
+
+
+# A first claim into empty tables (deployment): the candidates into a temporary table with their ids, deduplicated
+# on the claim key (a recipient reminded twice at one threshold, e.g. a chief who is also the responsible officer,
+# keeps the lowest level), then loaded with two plain INSERTs.
+BULK_SQL = "CREATE TEMP TABLE _dl_rem ON COMMIT DROP AS " + CAND_SQL + """
+SELECT nextval(pg_get_serial_sequence('deadlines_reminder', 'id')) AS id, x.*
+FROM (
+    SELECT DISTINCT ON (cand.id, cand.due_on, cand.threshold, cand.recipient_id)
+           cand.id AS deadline_id, cand.due_on, cand.threshold, cand.recipient_id, cand.level, cand.case_id,
+           CASE WHEN COALESCE(u.email, '') = '' OR NOT cand.email_on THEN 'skipped' ELSE 'pending' END AS email_status
+    FROM cand JOIN accounts_user u ON u.id = cand.recipient_id AND u.is_active
+    WHERE cand.threshold IS NOT NULL
+    ORDER BY cand.id, cand.due_on, cand.threshold, cand.recipient_id,
+             array_position(ARRAY['responsible', 'leader', 'chief'], cand.level)
+) x
+ORDER BY x.deadline_id, x.recipient_id
+"""
+
+
+def _claim_into_empty_tables(cursor, params: dict) -> int:
+    """The first claim, into empty reminder and notification tables. With ``DEADLINES_BULK_LOAD_ROWS`` or more
+    reminders, both tables are locked and, if still empty (a concurrent first claim may have filled them: then it
+    goes on as below), loaded with their secondary indexes, unique constraints and foreign keys dropped and rebuilt
+    afterwards, as the engine loads a first computation. Otherwise the claim key settles a concurrent claim: a
+    notification is created only with the reminder this claim inserted."""
+    run = engine._Runner(cursor)
+    run(BULK_SQL.replace("/*scope*/", ""), params)
+    claimed = run("SELECT count(*) FROM _dl_rem").fetchone()[0]
+    if claimed >= getattr(settings, "DEADLINES_BULK_LOAD_ROWS", 100_000):
+        run("LOCK TABLE deadlines_reminder, deadlines_notification IN ACCESS EXCLUSIVE MODE")
+        if run("SELECT NOT EXISTS (SELECT 1 FROM deadlines_reminder) "
+               "AND NOT EXISTS (SELECT 1 FROM deadlines_notification)").fetchone()[0]:
+            run("SET CONSTRAINTS ALL IMMEDIATE")  # pending deferred checks would forbid the ALTER TABLE
+            saved = {table: engine.table_indexes_drop(run, table, foreign_keys=True)
+                     for table in ("deadlines_notification", "deadlines_reminder")}
+            run("""INSERT INTO deadlines_reminder (id, deadline_id, due_on, threshold, recipient_id, level, scan_id,
+                                                   created_at, email_status)
+                   SELECT id, deadline_id, due_on, threshold, recipient_id, level, %(scan)s, now(), email_status
+                   FROM _dl_rem ORDER BY id""", params)
+            run("""INSERT INTO deadlines_notification (recipient_id, reminder_id, deadline_id, case_id, level,
+                                                       threshold, created_at)
+                   SELECT recipient_id, id, deadline_id, case_id, level, threshold, now() FROM _dl_rem ORDER BY id""")
+            for table in ("deadlines_reminder", "deadlines_notification"):
+                engine.table_indexes_restore(run, table, saved[table])
+            run("ANALYZE deadlines_reminder; ANALYZE deadlines_notification")
+            return claimed
+    cur = run("""
+        WITH ins AS (
+            INSERT INTO deadlines_reminder (id, deadline_id, due_on, threshold, recipient_id, level, scan_id,
+                                            created_at, email_status)
+            SELECT id, deadline_id, due_on, threshold, recipient_id, level, %(scan)s, now(), email_status
+            FROM _dl_rem ORDER BY id
+            ON CONFLICT (deadline_id, due_on, threshold, recipient_id) DO NOTHING
+            RETURNING id)
+        INSERT INTO deadlines_notification (recipient_id, reminder_id, deadline_id, case_id, level, threshold,
+                                            created_at)
+        SELECT r.recipient_id, r.id, r.deadline_id, r.case_id, r.level, r.threshold, now()
+        FROM _dl_rem r JOIN ins ON ins.id = r.id""", params)
+    return cur.rowcount
+
+
+def reminders_claim(*, today: date, scan_id: uuid.UUID, full: bool = False) -> int:
+    """Claim every reminder now due (warnings, overdue, escalations) and create its notification: one statement.
+
+    Incremental: only the deadlines changed since the last claim (listed by the engine in deadlines_claimdirty) and
+    those with a reminder day since then are looked at; what a claim of everything would add beyond them already
+    exists. It claims everything the first time, when team leaders, chiefs, active users or escalation settings
+    changed, after a bulk load of the deadline table, when the day went backwards, or when asked (``full``).
+    Concurrent claims each look at everything they must (the list is deleted only when a claim commits); the unique
+    key makes each reminder exactly once.
+    """
+    registry = court_settings.registry()
+    params = {
+        "today": today, "scan": scan_id,
+        "leader_days": registry["deadline_escalate_leader_days"].default,
+        "chief_days": registry["deadline_escalate_chief_days"].default,
+        "email": bool(registry["deadline_email_digest"].default),
+    }
+    engine.state_row_ensure()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(CLAIM_SQL, {
-            "today": today, "scan": scan_id,
-            "leader_days": court_settings.registry()["deadline_escalate_leader_days"].default,
-            "chief_days": court_settings.registry()["deadline_escalate_chief_days"].default,
-            "email": bool(court_settings.registry()["deadline_email_digest"].default),
-        })
-        return cursor.rowcount
+        cursor.execute("SELECT claim_as_of, claim_key, claim_reload_seq, reload_seq FROM deadlines_scanstate "
+                       "WHERE id = 1")
+        since, claim_key, claim_seq, seq = cursor.fetchone() or (None, "", 0, 0)
+        cursor.execute(CLAIM_KEY_SQL, {"defaults": f"{params['leader_days']},{params['chief_days']}"})
+        key = cursor.fetchone()[0]
+        # The deadlines changed since the last claim; the rows read are deleted at the end (rows listed meanwhile
+        # stay for the next claim).
+        cursor.execute("DROP TABLE IF EXISTS _dl_seen, _dl_claim")
+        cursor.execute("CREATE TEMP TABLE _dl_seen ON COMMIT DROP AS SELECT id, deadline_id FROM deadlines_claimdirty")
+        cursor.execute("CREATE TEMP TABLE _dl_claim ON COMMIT DROP AS SELECT DISTINCT deadline_id AS id FROM _dl_seen")
+        cursor.execute("ALTER TABLE _dl_claim ADD PRIMARY KEY (id); ANALYZE _dl_claim")
+        if full or since is None or since > today or key != claim_key or claim_seq != seq:
+            scope = ""
+        else:
+            scope = SCOPE_CHANGED if since == today else SCOPE_NEW_DAY
+        cursor.execute("DROP TABLE IF EXISTS _dl_rem")
+        cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM deadlines_reminder) "
+                       "AND NOT EXISTS (SELECT 1 FROM deadlines_notification)")
+        if not scope and cursor.fetchone()[0]:
+            claimed = _claim_into_empty_tables(cursor, params)
+        else:
+            cursor.execute(CLAIM_SQL.replace("/*scope*/", scope), {**params, "since": since})
+            claimed = cursor.rowcount
+        cursor.execute("DELETE FROM deadlines_claimdirty WHERE id IN (SELECT id FROM _dl_seen)")
+        cursor.execute("UPDATE deadlines_scanstate SET claim_as_of = %s, claim_key = %s, claim_reload_seq = %s "
+                       "WHERE id = 1", [today, key, seq])
+        return claimed
 
 
 DIGEST_MAX_ITEMS = 50
@@ -126,40 +250,45 @@ def email_digests_send() -> int:
 
     with transaction.atomic():
         with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            # a first scan mails millions of reminders: let the join and the per-recipient sort run in memory
+            cursor.execute(f"SET LOCAL work_mem = '{getattr(settings, 'DEADLINES_SCAN_WORK_MEM', '256MB')}'")
+            # marked sent in the statement that claims them (one pass over the rows, and only the ids shown come
+            # back); the mark is committed only after the send, so a failed send leaves them pending
             cursor.execute("""
-                SELECT r.recipient_id, array_agg(r.id ORDER BY d.due_on, r.id)
-                FROM deadlines_reminder r JOIN deadlines_deadline d ON d.id = r.deadline_id
-                WHERE r.id IN (SELECT id FROM deadlines_reminder WHERE email_status = 'pending'
-                               FOR UPDATE SKIP LOCKED)
-                GROUP BY r.recipient_id
-            """)
-            claimed = cursor.fetchall()
+                WITH s AS (
+                    UPDATE deadlines_reminder r SET email_status = 'sent', emailed_at = now()
+                    WHERE r.id IN (SELECT id FROM deadlines_reminder WHERE email_status = 'pending'
+                                   FOR UPDATE SKIP LOCKED)
+                    RETURNING r.id, r.recipient_id, r.deadline_id
+                )
+                SELECT s.recipient_id, count(*), (array_agg(s.id ORDER BY d.due_on, s.id))[1:%(n)s]
+                FROM s JOIN deadlines_deadline d ON d.id = s.deadline_id
+                GROUP BY s.recipient_id
+            """, {"n": DIGEST_MAX_ITEMS})
+            claimed = [(user, ids, total) for user, total, ids in cursor.fetchall()]
         if not claimed:
             return 0
-        shown_ids = [i for _user, ids in claimed for i in ids[:DIGEST_MAX_ITEMS]]
+        shown_ids = [i for _user, ids, _total in claimed for i in ids[:DIGEST_MAX_ITEMS]]
         shown = {r.pk: r for r in Reminder.objects.filter(pk__in=shown_ids)
                  .select_related("recipient", "deadline", "deadline__case")}
-        messages, done = [], []
+        messages = []
         base = settings.ENF_PUBLIC_BASE_URL.rstrip("/")
         with translation.override(settings.LANGUAGE_CODE):
-            ordered = [shown[i] for _user, ids in claimed for i in ids[:DIGEST_MAX_ITEMS]]
+            ordered = [shown[i] for _user, ids, _total in claimed for i in ids]
             # one description pass for every digest: a query per source type, never per recipient
             described = dict(zip((r.pk for r in ordered),
                                  deadline_describe_rows([r.deadline for r in ordered], reminders=ordered)))
-            for _user, ids in claimed:
-                reminders = [shown[i] for i in ids[:DIGEST_MAX_ITEMS]]
+            for _user, ids, total in claimed:
+                reminders = [shown[i] for i in ids]
                 user = reminders[0].recipient
                 items = [described[r.pk] for r in reminders]
-                context = {"user": user, "items": items, "base_url": base, "more": len(ids) - len(reminders)}
-                subject = _("Deadline reminders: %(n)s item(s)") % {"n": len(ids)}
+                context = {"user": user, "items": items, "base_url": base, "more": total - len(reminders)}
+                subject = _("Deadline reminders: %(n)s item(s)") % {"n": total}
                 body = render_to_string("deadlines/email/digest.txt", context)
                 messages.append(mail.EmailMessage(subject=subject, body=body, to=[user.email]))
-                done.extend(ids)
         with mail.get_connection() as conn:
             sent = conn.send_messages(messages) or 0
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE deadlines_reminder SET email_status = 'sent', emailed_at = now() WHERE id = ANY(%s)",
-                           [done])
     return sent
 
 
@@ -178,19 +307,52 @@ def _lapse_controls(today: date) -> int | None:
     return controls_lapse_due(today=today) if "today" in params else controls_lapse_due()
 
 
-def deadlines_scan(*, today: date | None = None, trigger: str = "manual", wait_for_recompute: bool = False) -> ScanResult:
+def _vacuum_after(result: ScanResult) -> None:
+    """After a scan that rewrote many rows (a first computation, a new day), vacuum the tables it wrote, so the
+    counts of "my deadlines" and the unread badge read the index alone (VACUUM skips the pages left all-visible, so
+    it costs in proportion to what changed). Not inside a transaction (a test's), where VACUUM cannot run."""
+    if connection.in_atomic_block:
+        return
+    threshold = getattr(settings, "DEADLINES_VACUUM_AFTER_ROWS", 10_000)
+    tables = []
+    if result.recompute and result.recompute.changed >= threshold:
+        tables.append("deadlines_deadline")
+    if result.reminders >= threshold:
+        tables += ["deadlines_reminder", "deadlines_notification"]
+    if tables:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+
+
+def deadlines_scan(*, today: date | None = None, trigger: str = "manual", wait_for_recompute: bool = False,
+                   full: bool = False) -> ScanResult:
     """The periodic scan: lapse expired controls, recompute deadlines, claim reminders, send e-mail digests.
 
-    Safe to run any number of times, concurrently, and after a crash: each step is idempotent.
+    Safe to run any number of times, concurrently, and after a crash: each step is idempotent. Incremental unless
+    ``full`` (needed only after facts were written with the deadlines triggers bypassed, e.g. a bulk import under
+    ``session_replication_role = replica``).
     """
     today = today or timezone.localdate()
     scan_id = uuid.uuid4()
     result = ScanResult(scan_id=scan_id, as_of=today)
     run = ScanRun.objects.create(id=scan_id, trigger=trigger[:20], as_of=today, started_at=timezone.now())
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        result.seconds[step] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
     result.lapsed = _lapse_controls(today)
-    result.recompute = engine.recompute(today=today, wait=wait_for_recompute)
-    result.reminders = reminders_claim(today=today, scan_id=scan_id)
+    lap("lapse")
+    result.recompute = engine.recompute(today=today, wait=wait_for_recompute, full=full)
+    lap("recompute")
+    result.reminders = reminders_claim(today=today, scan_id=scan_id, full=full)
+    lap("claim")
     result.emails = email_digests_send()
+    lap("emails")
+    _vacuum_after(result)
+    lap("vacuum")
     ScanRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), recomputed=not result.recompute.skipped, changed=result.recompute.changed,
         reminders=result.reminders, emails=result.emails,

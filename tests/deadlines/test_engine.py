@@ -175,14 +175,24 @@ def test_recompute_is_idempotent_and_uses_a_fixed_number_of_queries(org, make_ca
     for _ in range(3):
         make_case()
     with CaptureQueriesContext(connection) as few:
-        engine.recompute(today=date(2026, 3, 5))
+        first = engine.recompute(today=date(2026, 3, 5))
     for _ in range(12):
         make_case()
     with CaptureQueriesContext(connection) as many:
-        second = engine.recompute(today=date(2026, 3, 5))
-    assert len(few) == len(many)
+        second = engine.recompute(today=date(2026, 3, 5), full=True)
+    assert first.mode == second.mode == "full" and len(few) == len(many)
     third = engine.recompute(today=date(2026, 3, 5))
     assert third.changed == 0 and second.inserted > 0
+    # the incremental scan too: the same statements for 2 changed cases as for 12, on the same day or a new one
+    counts: dict[bool, set[int]] = {True: set(), False: set()}
+    for today, n in ((date(2026, 3, 5), 2), (date(2026, 3, 5), 12), (date(2026, 3, 6), 2), (date(2026, 3, 9), 12)):
+        for _ in range(n):
+            make_case()
+        with CaptureQueriesContext(connection) as queries:
+            result = engine.recompute(today=today)
+        assert result.mode == "incremental" and result.cases >= n and result.inserted >= 3 * n
+        counts[today == date(2026, 3, 5)].add(len(queries))
+    assert len(counts[True]) == len(counts[False]) == 1  # same day / new day
 
 
 def test_partial_recompute_touches_only_its_cases(org, make_case, deadline_of):

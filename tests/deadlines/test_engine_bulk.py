@@ -1,13 +1,18 @@
-"""The engine's two whole-table paths: the bulk load of a large first computation (indexes built afterwards) and the
-one-pass diff of a full scan; both must leave what the row-by-row statements of a partial recompute leave."""
+"""The engine's whole-table paths: the bulk load of a large first computation (indexes built afterwards), the
+one-pass diff of a full scan, and the bulk first claim of reminders; each must leave what the row-by-row statements
+leave."""
 
+import uuid
 from datetime import date, timedelta
 
+import pytest
 from django.db import connection
+from django.utils import timezone
 
 from cases.models import Action, TermPause
 from deadlines import engine
-from deadlines.models import Deadline
+from deadlines.models import Deadline, Notification, Reminder
+from deadlines.services import reminders_claim
 
 FIELDS = ("source_type", "source_id", "kind", "seq", "code", "case_id", "court_id", "team_id", "responsible_id",
           "start_on", "due_on", "warn_from", "warn_days", "status", "met_on")
@@ -60,3 +65,51 @@ def test_full_scan_diff_updates_inserts_and_cancels_like_the_partial_sync(org, m
     assert deadline_of(b, "notice").status == "cancelled"
     assert deadline_of(c, "term").status == "open"
     assert full.updated >= 1 and full.inserted >= 3 and full.cancelled >= 1
+
+
+def _claim_tables():
+    reminders = sorted(Reminder.objects.values_list("deadline_id", "due_on", "threshold", "recipient_id", "level",
+                                                    "email_status"))
+    notifications = sorted(Notification.objects.values_list("recipient_id", "reminder__deadline_id",
+                                                            "reminder__threshold", "deadline_id", "case_id", "level",
+                                                            "threshold"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid) "
+                       "FROM pg_constraint c WHERE c.conrelid IN ('deadlines_reminder'::regclass, "
+                       "'deadlines_notification'::regclass) ORDER BY 1, 2")
+        constraints = cursor.fetchall()
+        cursor.execute("SELECT x.indrelid::regclass::text, i.relname, x.indkey::text, x.indisunique, "
+                       "x.indpred IS NOT NULL FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                       "WHERE x.indrelid IN ('deadlines_reminder'::regclass, 'deadlines_notification'::regclass) "
+                       "ORDER BY 1, 2")
+        return reminders, notifications, constraints, cursor.fetchall()
+
+
+def test_bulk_first_claim_equals_the_row_by_row_one(org, make_case, settings):
+    from django.db import IntegrityError, transaction
+
+    org.officer.email = "officer@x.invalid"
+    org.officer.save(update_fields=["email"])
+    for i in range(5):
+        make_case(received_on=date(2026, 2, 2) + timedelta(days=i), filed_on=date(2026, 2, 4) + timedelta(days=i))
+    engine.recompute(today=date(2026, 3, 5))
+    before = _claim_tables()
+    # a notification already there: the tables are not empty, so the claim goes row by row (INSERT ... ON CONFLICT)
+    blocker = Notification.objects.create(recipient=org.colleague, created_at=timezone.now())
+    slow = reminders_claim(today=date(2026, 3, 5), scan_id=uuid.uuid4(), full=True)
+    blocker.delete()
+    expected = _claim_tables()
+    for bulk_rows in (10 ** 9, 1):  # empty tables: through the temporary table, then also with indexes dropped
+        Notification.objects.all().delete()
+        Reminder.objects.all().delete()
+        settings.DEADLINES_BULK_LOAD_ROWS = bulk_rows
+        fast = reminders_claim(today=date(2026, 3, 5), scan_id=uuid.uuid4(), full=True)
+        assert fast == slow == len(expected[0]) >= 10  # notices and terms overdue: officer and chief
+        assert _claim_tables() == expected
+    assert expected[2:] == before[2:]  # every constraint (foreign keys included) and index is back
+    assert reminders_claim(today=date(2026, 3, 5), scan_id=uuid.uuid4(), full=True) == 0  # row by row now
+    with pytest.raises(IntegrityError), transaction.atomic():  # the claim key is enforced again
+        r = Reminder.objects.first()
+        Reminder.objects.create(deadline_id=r.deadline_id, due_on=r.due_on, threshold=r.threshold,
+                                recipient_id=r.recipient_id, level=r.level, scan_id=uuid.uuid4(),
+                                created_at=r.created_at)
