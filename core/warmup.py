@@ -76,7 +76,10 @@ def _load_translations(result: WarmUp) -> None:
         with translation.override(code):
             translation.gettext("Cases")  # loads and merges every app's catalogue for this language
         result.languages.append(code)
-    translation.activate(current) if current else translation.deactivate()
+    if current:
+        translation.activate(current)
+    else:
+        translation.deactivate()
 
 
 def _load_urls() -> None:
