@@ -86,7 +86,7 @@ def fuzzy_name_threshold(name: str) -> float:
     return FUZZY_LONG_NAME_THRESHOLD if len(name.strip()) >= FUZZY_LONG_NAME_LENGTH else FUZZY_NAME_THRESHOLD
 
 
-def _set_similarity_threshold(threshold: float = FUZZY_NAME_THRESHOLD) -> None:
+def _set_similarity_threshold(threshold: float) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
