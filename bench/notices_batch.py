@@ -165,7 +165,7 @@ def start_worker(broker: str, concurrency: int, log: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
         [str(Path(sys.executable).with_name("celery")), "-A", "enforcement", "worker", "-P", "prefork",
          "-c", str(concurrency), "-n", "bench-batch@%h", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "--loglevel=WARNING"],
+         "--without-heartbeat", f"--loglevel={os.environ.get('BENCH_WORKER_LOGLEVEL', 'WARNING')}"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     return proc
 

@@ -7,14 +7,16 @@
    prints the register serial, is issued the ordinary way at step 3);
 2. **lays out** consecutive prepared documents of equal ``layout_key`` as one HTML document
    (``notices.pdf.render.render_split``, at most ``LAYOUT_MAX`` at a time, so the memory of a process is bounded by
-   the group, not the chunk) and writes each document's **own PDF** from it: its own pages, page numbers and font
-   subsets, byte for byte the PDF ``document_issue`` renders from the same HTML;
+   the group, not the chunk), writes the group as **one PDF**, and **cuts** each document's own PDF out of it
+   (``notices.pdf.cut``: its own pages, page numbers, title and bookmarks, the pages pixel for pixel those
+   ``document_issue`` renders from the same HTML; the font subsets are the group's);
 3. **stores** each document in its own transaction, as ``document_issue`` does: under the case lock it checks again
    that no identical document was issued meanwhile (then that one is reused) and composes the number again (if it
    changed, e.g. a ruling's 之N taken by an officer meanwhile, the document is issued the ordinary way); then the PDF,
    its SHA-256, the timeline event, the gapless serial and the register row, committed;
-4. writes the documents stored from one layout as one **part** of the batch's print file (``BatchPart``), from the
-   same layout, so the combined PDF embeds each font subset once per part instead of once per document.
+4. stores the group's PDF as one **part** of the batch's print file (``BatchPart``), so the combined PDF embeds each
+   font subset once per part instead of once per document (if some documents were not stored from the layout,
+   e.g. reused or failed, each run of the others is cut out of it as a part of its own).
 
 A failure of one document (its context, its template, its layout) stays that document's: a group whose layout fails
 is issued document by document, so only the broken one is reported.
@@ -150,26 +152,32 @@ def _groups(prepared: Sequence[_Prepared]) -> Iterator[list[_Prepared]]:
 
 
 def _issue_group(*, user, batch, group: list[_Prepared]) -> None:
+    from notices.pdf.cut import Piece, cut
     from notices.pdf.render import render_split
 
     try:
         rendering = render_split([p.html for p in group], duplex=batch.duplex)
+        try:
+            offset, titles = rendering.ranges[0][0], rendering.titles
+            ranges = [(start - offset, end - offset) for start, end in rendering.ranges]  # pages of `whole`
+            whole = rendering.combined_pdf(list(range(len(group))), title=batch.title or None)
+        finally:
+            rendering.release()
+            _release_memory()
+        pdfs = cut(whole, [Piece(start, end, title) for (start, end), title in zip(ranges, titles, strict=True)])
     except Exception:  # noqa: BLE001 - one broken document must not fail the others: issue them one by one
         logger.exception("batch %s: laying out %d documents together failed; issuing them one by one", batch.pk,
                          len(group))
         for p in group:
             _issue_alone(user=user, batch=batch, prepared=p)
         return
-    try:
-        for index, p in enumerate(group):
-            try:
-                _store(user=user, batch=batch, prepared=p, pdf=rendering.pdf(index), pages=rendering.pages(index))
-            except Exception as exc:  # noqa: BLE001
-                p.error = exc
-        _store_parts(batch=batch, group=group, rendering=rendering)
-    finally:
-        rendering.release()
-        _release_memory()
+    for index, p in enumerate(group):
+        try:
+            start, end = ranges[index]
+            _store(user=user, batch=batch, prepared=p, pdf=pdfs[index], pages=end - start)
+        except Exception as exc:  # noqa: BLE001
+            p.error = exc
+    _store_parts(batch=batch, group=group, whole=whole, ranges=ranges, title=batch.title or titles[0])
 
 
 def _release_memory() -> None:
@@ -183,21 +191,28 @@ def _release_memory() -> None:
         pass
 
 
-def _store_parts(*, batch, group: list[_Prepared], rendering) -> None:
-    """Step 4: each run of documents stored from this layout becomes one part of the print file."""
+def _store_parts(*, batch, group: list[_Prepared], whole: bytes, ranges: list[tuple[int, int]], title: str) -> None:
+    """Step 4: each run of documents stored from this layout becomes one part of the print file: the group's PDF
+    itself when every document of the group was stored from it (the usual case), else the run's pages cut from it
+    (with the blank backs a duplex layout put between them)."""
+    from notices.pdf.cut import Piece, cut
+
+    from .batch import store_binary
+
     run: list[int] = []
     for index, p in enumerate([*group, None]):
         if p is not None and p.from_layout:
             run.append(index)
             continue
         if run:
-            from .batch import store_binary
-
-            pages = rendering.combined_pages(run)
+            start, end = ranges[run[0]][0], ranges[run[-1]][1]
+            if len(run) == len(group):
+                data, pages = whole, end
+            else:
+                data, pages = cut(whole, [Piece(start, end, title)])[0], end - start
             part = BatchPart.objects.create(batch=batch, document_ids=[group[i].document.pk for i in run],
-                                            pages=len(pages), pdf=b"")
-            store_binary(BatchPart, pk=part.pk, column="pdf",
-                         data=rendering.combined_pdf(run, title=batch.title or None))
+                                            pages=pages, pdf=b"")
+            store_binary(BatchPart, pk=part.pk, column="pdf", data=data)
             run = []
 
 

@@ -1,6 +1,6 @@
-"""Batch chunks lay out their documents together (notices.batch_issue) and write each document's own PDF from that
-layout: the stored PDF must be the document as issued on its own (same bytes, same pages, page numbers counted per
-document), its SHA-256 registered; the print file is made of the chunks' parts (shared font subsets) and holds every
+"""Batch chunks lay out their documents together (notices.batch_issue), write the group once and cut each document's
+own PDF out of it: the stored PDF must be the document as issued on its own (same pages pixel for pixel, same text,
+title and bookmarks, page numbers counted per document), its SHA-256 registered; the print file is made of the chunks' parts (shared font subsets) and holds every
 document; a failing case stays that case's. Real WeasyPrint, real PostgreSQL, poppler for the checks."""
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ def page_texts(data: bytes) -> list[str]:
 
 
 def test_batch_stored_pdf_is_the_single_issued_pdf_of_the_same_document(org, make_case):
+    from tests.notices_pdf.test_cut import _document_level, _outline
+
     cases = make_week_cases(make_case, 5)
     job = run_inline(service.batch_create(user=org.clerk, case_ids=[c.pk for c in cases],
                                           doc_types=["acceptance_notice", EN]), chunk_size=10)
@@ -66,7 +68,9 @@ def test_batch_stored_pdf_is_the_single_issued_pdf_of_the_same_document(org, mak
         pdf = stored_pdf(doc)
         assert doc.sha256 == hashlib.sha256(pdf).hexdigest() and doc.size == len(pdf)
         assert page_count(pdf) == doc.pages
-        assert pdf == single_render(doc), f"{doc.number} {doc.doc_type} differs from its single render"
+        alone = single_render(doc)
+        assert pdf_text(pdf) == pdf_text(alone), f"{doc.number} {doc.doc_type} differs from its single render"
+        assert _document_level(pdf) == _document_level(alone) and _outline(pdf) == _outline(alone)
 
 
 def test_every_stored_pdf_numbers_its_own_pages_from_one(org, make_case):
