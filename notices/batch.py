@@ -11,17 +11,18 @@ How a batch runs (``notices.tasks``):
 2. ``batch_chunk_run`` reuses every document already issued for the same case, type and addressee (its stored PDF,
    no new number: re-running a batch prints the same documents) and issues the others through
    ``notices.batch_issue.documents_issue_many``: the chunk's documents are laid out in groups (one WeasyPrint layout
-   per group of up to ``batch_issue.LAYOUT_MAX``), each document's own PDF is written from that layout (the same
-   bytes ``document_issue`` renders), and each is stored in its own transaction (number, SHA-256, register row,
-   timeline event). A case the document cannot be issued for (missing data → ``ValidationError``) is recorded in
-   ``failures`` with its case number and the message, and the chunk goes on. The documents stored from one layout
-   are also written as one ``BatchPart`` of the print file, from the same layout (font subsets embedded once per
-   part). ``done``, the printed ``document_ids`` and ``progressed_at`` are advanced every few documents (one UPDATE).
+   per group of up to ``batch_issue.LAYOUT_MAX``), the group written once as one PDF and each document's own PDF
+   cut out of it (``notices.pdf.cut``: the pages of its single render), and each is stored in its own transaction
+   (number, SHA-256, register row, timeline event). A case the document cannot be issued for (missing data →
+   ``ValidationError``) is recorded in ``failures`` with its case number and the message, and the chunk goes on.
+   The group's PDF is kept as one ``BatchPart`` of the print file (font subsets embedded once per part).
+   ``done``, the printed ``document_ids`` and ``progressed_at`` are advanced every few documents (one UPDATE).
 3. The chunk that completes the count (``done`` + failures = ``total``) claims the finishing step with a
    conditional UPDATE (exactly one does): it joins the parts and the stored PDFs of reused documents in print order
-   (``pdfunite`` when poppler-utils is installed, pypdf otherwise; nothing is rendered again), then queues a
-   ``batch_labels`` task that renders the address labels and the address sheet (in the other process, so the two
-   memory peaks do not coincide); whichever ends last sets the status (``batch_finalize``, again exactly once):
+   (``pdfunite`` when poppler-utils is installed, pypdf otherwise; nothing is rendered again). Before joining it
+   queues the labels as two ``batch_labels`` tasks, the address sheet and the envelope labels, so the other
+   process starts on one at once and this one takes the other after the join; the second half to be stored joins
+   the two into ``labels_pdf``. Whichever step ends last sets the status (``batch_finalize``, again exactly once):
    done, partial (some failures) or failed (nothing printed). The deadlines of the cases are then recomputed in one
    set-based run (a separate task: the clerk does not wait for it).
 4. ``batch_sweep`` (beat, every 5 minutes) fails a running batch that made no progress for ``STALLED_AFTER`` (its
@@ -312,7 +313,12 @@ def batch_chunk_run(*, batch_id: int, pairs: Sequence[Sequence]) -> bool:
     cases = {c.pk: c for c in Case.objects.select_related("court", "team", "officer")
              .filter(pk__in={case_id for case_id, _code in pairs})}
     existing = _current_documents(cases, {code for _case_id, code in pairs})
-    with court_settings.memoized():  # one settings query per court for the chunk, not ~11 per notice
+    from .documents._common import CaseData
+    from .services import override_memoized
+
+    # One settings query per court for the chunk (not ~11 per notice), the cases and parties in two queries (not two
+    # per document: the addressees, then the context), the court's template overrides in one.
+    with court_settings.memoized(), CaseData.memoized(cases), override_memoized():
         return _chunk_issue(batch_id, batch, user, pairs, cases, existing)
 
 
@@ -418,26 +424,60 @@ def batch_join(*, batch_id: int) -> None:
     store_binary(BatchJob, pk=batch_id, column="pdf", data=pdf)
     del pdf
     BatchJob.objects.filter(pk=batch_id).update(progressed_at=timezone.now())
-    BatchPart.objects.filter(batch_id=batch_id).delete()  # joined: the parts are no longer needed
+    BatchPart.objects.filter(batch_id=batch_id, kind=BatchPart.Kind.PRINT).delete()  # joined: no longer needed
 
 
-def batch_labels(*, batch_id: int) -> None:
-    """Render and store the address labels and the address sheet of the batch's documents."""
+LABEL_HALVES = (BatchPart.Kind.SHEET, BatchPart.Kind.LABELS)  # the slower half first: it goes to the idle process
+
+
+def batch_labels(*, batch_id: int, half: str | None = None) -> bool:
+    """Render and store the envelope labels and the address sheet of the batch's documents.
+
+    With ``half`` (``labels`` or ``sheet``) only that half is rendered and stored as a part, so two processes can
+    render the halves at once (the tasks do); whichever stores the second half joins them into ``labels_pdf``.
+    Returns True when the labels are complete (stored, or given up after a failure), i.e. the batch may finalize."""
     batch = BatchJob.objects.select_related("court").defer("pdf", "labels_pdf").get(pk=batch_id)
     try:
         rows = _batch_documents(batch)
-        labels = render_labels(rows, court_name=batch.court.name) if rows else None
+        labels = render_labels(rows, court_name=batch.court.name, half=half) if rows else None
     except Exception as exc:  # noqa: BLE001 - the documents still print; the labels are reported missing
         logger.exception("batch %s: labels failed", batch_id)
         with translation.override(settings.LANGUAGE_CODE):
             error = str(_("The address labels could not be made: %(error)s") % {"error": _message(exc)})
         _record(batch_id, failures=[_failure(None, 0, "", error)])
-        BatchJob.objects.filter(pk=batch_id).update(with_labels=False)
-        return
-    if labels is None:
-        BatchJob.objects.filter(pk=batch_id).update(labels_pdf=None)
-    else:
+        with transaction.atomic():
+            BatchJob.objects.filter(pk=batch_id).update(with_labels=False)
+            BatchPart.objects.filter(batch_id=batch_id, kind__in=LABEL_HALVES).delete()
+        return True
+    if half is None or labels is None:
+        if labels is None:
+            BatchJob.objects.filter(pk=batch_id).update(labels_pdf=None)
+        else:
+            store_binary(BatchJob, pk=batch_id, column="labels_pdf", data=labels)
+        return True
+    part = BatchPart.objects.create(batch_id=batch_id, kind=half, document_ids=[], pages=0, pdf=b"")
+    store_binary(BatchPart, pk=part.pk, column="pdf", data=labels)
+    return _labels_join(batch_id)
+
+
+def _labels_join(batch_id: int) -> bool:
+    """Join the two halves into ``labels_pdf`` once both are stored (under the batch's row lock, so exactly one of
+    the two processes does it). True when the labels are complete."""
+    from .pdf.cut import join
+
+    with transaction.atomic():
+        job = BatchJob.objects.select_for_update().only("pk", "with_labels").get(pk=batch_id)
+        halves = dict(BatchPart.objects.filter(batch_id=batch_id, kind__in=LABEL_HALVES).values_list("kind", "pk"))
+        if not job.with_labels:  # the other half failed: nothing to join
+            BatchPart.objects.filter(pk__in=halves.values()).delete()
+            return True
+        if len(halves) < len(LABEL_HALVES):
+            return False
+        pdfs = dict(BatchPart.objects.filter(pk__in=halves.values()).values_list("kind", "pdf"))
+        labels = join([bytes(pdfs[BatchPart.Kind.LABELS]), bytes(pdfs[BatchPart.Kind.SHEET])])
         store_binary(BatchJob, pk=batch_id, column="labels_pdf", data=labels)
+        BatchPart.objects.filter(pk__in=halves.values()).delete()
+    return True
 
 
 def store_binary(model, *, pk: int, column: str, data: bytes) -> None:
@@ -600,7 +640,8 @@ def print_segments(rows: Sequence[dict], parts: Sequence[dict]) -> list[tuple[st
 def combine_batch_pdf(batch: BatchJob, rows: Sequence[dict], *, tool: str | None = None) -> bytes:
     """The batch's print file: its parts (documents laid out together share their font subsets) and the stored PDFs
     of the other documents, in print order."""
-    parts = list(BatchPart.objects.filter(batch_id=batch.pk).values("id", "document_ids", "pages"))
+    parts = list(BatchPart.objects.filter(batch_id=batch.pk, kind=BatchPart.Kind.PRINT)
+                 .values("id", "document_ids", "pages"))
     return _combine_segments(print_segments(rows, parts), duplex=batch.duplex, tool=tool)
 
 
@@ -675,15 +716,19 @@ def label_entries(rows: Sequence[dict]) -> list[dict]:
     return list(entries.values())
 
 
-def render_labels(rows: Sequence[dict], *, court_name: str) -> bytes:
-    """Envelope labels (A4, 14 per sheet) followed by the address sheet (a list for the post office)."""
+def render_labels(rows: Sequence[dict], *, court_name: str, half: str | None = None) -> bytes:
+    """Envelope labels (A4, 14 per sheet) followed by the address sheet (a list for the post office); with ``half``
+    (``labels`` or ``sheet``) only that one (``notices.pdf.cut.join`` of the two is the whole)."""
     from django.template.loader import render_to_string
 
     from .pdf import render
 
+    if half not in (None, *LABEL_HALVES):
+        raise ValueError(f"unknown half of the labels: {half!r}")
     entries = label_entries(rows)
     sheets = _chunks(entries, LABELS_PER_SHEET)
     html = render_to_string("notices/batch_labels_pdf.html", {
         "court_name": court_name, "sheets": sheets, "entries": entries, "today": timezone.localdate(),
+        "with_labels": half != BatchPart.Kind.SHEET, "with_sheet": half != BatchPart.Kind.LABELS,
     })
     return render.render_pdf(html)

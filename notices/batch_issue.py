@@ -71,7 +71,7 @@ class _Prepared:
     preset: str = ""  # a number the document type fixes itself (context["document_number"])
 
 
-def _prepare(*, user, item: IssueItem) -> _Prepared:
+def _prepare(*, user, item: IssueItem, code: str | None = None) -> _Prepared:
     kind = documents.get(item.code)
     prepared = _Prepared(item=item, kind=kind, params=services.params_clean(kind, None),
                          issue_date=services._issue_date_check(None))
@@ -87,7 +87,7 @@ def _prepare(*, user, item: IssueItem) -> _Prepared:
         return prepared
     prepared.number = preset or services._number_compose(case=case, doc_type=kind.code,
                                                          year=prepared.issue_date.year, serial="")
-    prepared.code = services._unique_code()
+    prepared.code = code or services._unique_code()
     context = dict(context)
     context.update({"document_number": prepared.number, "issue_date": prepared.issue_date,
                     "verification": services.verification_link(case.court, prepared.code)})
@@ -221,9 +221,10 @@ def documents_issue_many(*, user, batch, items: Sequence[IssueItem]) -> Iterator
     """Issue (or reuse an identical current) document for every item, in order; yields (item, document, error) per
     item, a group at a time, once the group's documents are committed and its print part stored."""
     prepared: list[_Prepared] = []
-    for item in items:
+    codes = services._unique_codes(len(items)) if items else []
+    for item, code in zip(items, codes, strict=True):
         try:
-            prepared.append(_prepare(user=user, item=item))
+            prepared.append(_prepare(user=user, item=item, code=code))
         except Exception as exc:  # noqa: BLE001 - reported for this document; the chunk goes on
             prepared.append(_Prepared(item=item, kind=None, params={}, issue_date=None, error=exc))
     for group in _groups(prepared):

@@ -156,10 +156,18 @@ class BatchJob(models.Model):
 
 
 class BatchPart(models.Model):
-    """Consecutive documents of a batch that one chunk laid out together, as one PDF for the combined print file
-    (each document's own PDF is in ``DocumentFile``). Deleted once the batch's combined PDF is made."""
+    """A piece of a batch's output, stored until the whole is put together. ``print``: consecutive documents that
+    one chunk laid out together, as one PDF for the combined print file (each document's own PDF is in
+    ``DocumentFile``), deleted once the combined PDF is made. ``labels`` / ``sheet``: the envelope labels and the
+    address sheet, rendered by two processes at once, deleted once joined into ``BatchJob.labels_pdf``."""
+
+    class Kind(models.TextChoices):
+        PRINT = "print", _("documents")
+        LABELS = "labels", _("envelope labels")
+        SHEET = "sheet", _("address sheet")
 
     batch = models.ForeignKey(BatchJob, on_delete=models.CASCADE, related_name="parts")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRINT)
     document_ids = ArrayField(models.BigIntegerField())  # in print order
     pages = models.PositiveIntegerField()
     pdf = models.BinaryField()

@@ -29,6 +29,9 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -161,11 +164,23 @@ def verification_link(court, code: str) -> dict[str, str]:
 
 
 def _unique_code() -> str:
+    return _unique_codes(1)[0]
+
+
+def _unique_codes(count: int) -> list[str]:
+    """``count`` distinct verification codes no issued document carries (one query for all of them). A code taken
+    between this check and the insert fails the unique constraint, as before."""
+    codes: list[str] = []
     for _attempt in range(5):
-        code = verification_code_new()
-        if not IssuedDocument.objects.filter(verification_code=code).exists():
-            return code
-    raise RuntimeError("could not draw an unused verification code")  # 2^50 codes: never in practice
+        wanted = count - len(codes)
+        drawn = list(dict.fromkeys(code for code in (verification_code_new() for _ in range(wanted))
+                                   if code not in codes))
+        taken = set(IssuedDocument.objects.filter(verification_code__in=drawn)
+                    .values_list("verification_code", flat=True))
+        codes += [code for code in drawn if code not in taken]
+        if len(codes) >= count:
+            return codes[:count]
+    raise RuntimeError("could not draw unused verification codes")  # 2^50 codes: never in practice
 
 
 # --- Numbering ---------------------------------------------------------------------------------------------------
@@ -279,8 +294,27 @@ def override_render(template, context: dict) -> str:
     return template.render(Context(dict(context), autoescape=True))
 
 
+_override_memo: ContextVar[dict[int, dict[str, TemplateOverride]] | None] = ContextVar("notices_override_memo",
+                                                                                       default=None)
+
+
+@contextmanager
+def override_memoized() -> Iterator[None]:
+    """Within the block, read each court's active template overrides once (a batch chunk)."""
+    token = _override_memo.set({})
+    try:
+        yield
+    finally:
+        _override_memo.reset(token)
+
+
 def active_override(court_id: int, doc_type: str) -> TemplateOverride | None:
-    return TemplateOverride.objects.filter(court_id=court_id, doc_type=doc_type, active=True).first()
+    memo = _override_memo.get()
+    if memo is None:
+        return TemplateOverride.objects.filter(court_id=court_id, doc_type=doc_type, active=True).first()
+    if court_id not in memo:  # one override at most per court and type (notices_override_unique)
+        memo[court_id] = {o.doc_type: o for o in TemplateOverride.objects.filter(court_id=court_id, active=True)}
+    return memo[court_id].get(doc_type)
 
 
 def document_html(*, doc_type: DocumentType, court_id: int, context: dict) -> tuple[str, bool]:
@@ -368,8 +402,19 @@ def _store(*, document: IssuedDocument, pdf: bytes) -> IssuedDocument:
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.size = len(pdf)
     document.save(force_insert=True)
-    DocumentFile.objects.create(document=document, pdf=pdf)
+    _file_insert(document.pk, pdf)
     return document
+
+
+def _file_insert(document_id: int, pdf: bytes) -> None:
+    """Store a document's PDF, sent as a binary parameter (through the ORM psycopg would spell it out as an escaped
+    literal inside the SQL text, twice its size, for the server to parse back). In the caller's transaction."""
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(f'INSERT INTO "{DocumentFile._meta.db_table}" (document_id, pdf) VALUES (%s, %b)',  # noqa: S608
+                       [document_id, pdf])
 
 
 def document_current(*, case, doc_type: str, addressee_key: str, params: dict) -> IssuedDocument | None:
@@ -413,7 +458,7 @@ def _issued_insert(*, user, case, kind: DocumentType, addressee: Addressee, para
         issue_date=issue_date, batch=batch, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
     # The PDF and the timeline event go in before the serial is taken (the foreign keys are checked at commit),
     # so that the serial's row lock covers one INSERT and the COMMIT only.
-    DocumentFile.objects.create(document_id=document.id, pdf=pdf)
+    _file_insert(document.id, pdf)
     _event(case=case, actor=user, document=document, title=kind.title, corrected=False)
     serial_started = None
     if serial is None:

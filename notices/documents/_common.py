@@ -14,6 +14,9 @@ Addressee keys used by the document types (see ``notices.documents``):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -199,6 +202,9 @@ def party_addressee(cp: CaseParty) -> Addressee:
                      phone=cp.phone, role=cp.role)
 
 
+_memo: ContextVar[dict[int, CaseData] | None] = ContextVar("notices_case_data", default=None)
+
+
 @dataclass
 class CaseData:
     """The case, its court, officer and parties, loaded once (3 queries at most) for one context call."""
@@ -208,8 +214,36 @@ class CaseData:
 
     @classmethod
     def load(cls, case: Case) -> CaseData:
-        """Read the case afresh (amounts change as money comes in) with its court and officer: one query."""
-        return cls(Case.objects.select_related("court", "officer").get(pk=case.pk))
+        """Read the case afresh (amounts change as money comes in) with its court and officer: one query. Inside
+        ``CaseData.memoized()`` each case is read once for the block."""
+        memo = _memo.get()
+        if memo is not None and case.pk in memo:
+            return memo[case.pk]
+        data = cls(Case.objects.select_related("court", "officer").get(pk=case.pk))
+        if memo is not None:
+            memo[case.pk] = data
+        return data
+
+    @classmethod
+    @contextmanager
+    def memoized(cls, case_ids: Iterable[int] = ()) -> Iterator[None]:
+        """Within the block, ``load`` reads each case (and its parties) once; ``case_ids`` are read up front in two
+        queries. For one unit of work over many cases (a batch chunk: the addressees, then the context of each
+        document): a change made by another process during the block is not seen until it ends."""
+        memo: dict[int, CaseData] = {}
+        ids = list(dict.fromkeys(int(pk) for pk in case_ids))
+        if ids:
+            parties: dict[int, list[CaseParty]] = {pk: [] for pk in ids}
+            for cp in (CaseParty.objects.filter(case_id__in=ids).select_related("party")
+                       .order_by("case_id", "role", "position", "pk")):
+                parties[cp.case_id].append(cp)
+            for case in Case.objects.select_related("court", "officer").filter(pk__in=ids):
+                memo[case.pk] = cls(case, parties[case.pk])
+        token = _memo.set(memo)
+        try:
+            yield
+        finally:
+            _memo.reset(token)
 
     @property
     def parties(self) -> list[CaseParty]:

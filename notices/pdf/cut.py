@@ -109,3 +109,41 @@ def cut(pdf: bytes, pieces: Sequence[Piece]) -> list[bytes]:
                             object_stream_mode=pikepdf.ObjectStreamMode.generate)
                 files.append(buffer.getvalue())
         return files
+
+
+def join(pdfs: Sequence[bytes], *, title: str | None = None) -> bytes:
+    """The pages of ``pdfs`` in order as one PDF, with their bookmarks (moved to the joined pages), the first file's
+    language and producer, and ``title`` (else the first file's title)."""
+    import contextlib
+
+    import pikepdf
+
+    if not pdfs:
+        raise ValueError("join() needs at least one PDF")
+    with contextlib.ExitStack() as stack, pikepdf.new() as target:
+        items, offset, version = [], 0, "1.4"
+        for index, data in enumerate(pdfs):
+            source = stack.enter_context(pikepdf.open(io.BytesIO(data)))  # open until saved: streams are read then
+            pages = list(source.pages)
+            page_index = {page.obj.objgen: offset + i for i, page in enumerate(pages)}
+            with source.open_outline() as outline:
+                entries = _entries(outline.root, page_index)
+            target.pages.extend(pages)
+            items += _outline_items(entries, Piece(0, offset + len(pages), ""))
+            if index == 0:
+                for key in ("/Producer", "/Title"):
+                    if key in source.docinfo:
+                        target.docinfo[key] = pikepdf.String(str(source.docinfo[key]))
+                if "/Lang" in source.Root:
+                    target.Root.Lang = pikepdf.String(str(source.Root.Lang))
+            version = max(version, source.pdf_version)
+            offset += len(pages)
+        if title:
+            target.docinfo["/Title"] = pikepdf.String(title)
+        if items:
+            with target.open_outline() as target_outline:
+                target_outline.root.extend(items)
+        buffer = io.BytesIO()
+        target.save(buffer, min_version=version, deterministic_id=True,
+                    object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue()

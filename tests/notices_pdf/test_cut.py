@@ -105,3 +105,24 @@ def pdftotext_bytes(data: bytes) -> str:
 
     return subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode()
+
+
+def test_join_keeps_every_page_and_moves_the_bookmarks(render, notices, tmp_path):
+    from notices.pdf.cut import join
+
+    singles = [render.render_pdf(html) for html in notices[:3]]
+    joined = join(singles, title="三份")
+    level = _document_level(joined)
+    assert level["title"] == "三份" and level["lang"] == "zh-CN" and level["pages"] == 2 + 4 + 2
+    expected, offset = [], 0
+    for single in singles:
+        expected += [(depth, title, page + offset, location, closed)
+                     for depth, title, page, location, closed in _outline(single)]
+        offset += _document_level(single)["pages"]
+    assert _outline(joined) == expected
+    path = tmp_path / "joined.pdf"
+    path.write_bytes(joined)
+    text = pdftotext(path)
+    assert text.index("执1001号") < text.index("执1002号") < text.index("执1003号")
+    with pytest.raises(ValueError):
+        join([])
