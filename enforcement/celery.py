@@ -8,14 +8,28 @@ broker restart loses nothing. Each app declares its periodic tasks in ``<app>/sc
 import importlib
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
 
 app = Celery("enforcement")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Celery's Django fixup closes every database connection before and after every task unless this is set: each
+# task then paid for a new PostgreSQL backend (fork, authentication, catalog caches warmed again), e.g. the 20 tasks
+# of a 200-notice batch print. With it, a worker process keeps its connection the way a web worker does: Django's
+# CONN_MAX_AGE and CONN_HEALTH_CHECKS decide, through close_old_connections() before each task (below).
+app.conf.CELERY_DB_REUSE_MAX = 1_000_000
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+def _close_old_connections(**_kwargs) -> None:
+    """What Django does at the start of each request: drop connections older than CONN_MAX_AGE or left unusable
+    (a database restart, an error), and health-check the others on first use."""
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 SCHEDULE_APPS = ("core", "cases", "assets", "notices", "deadlines", "reports")
 
