@@ -23,6 +23,20 @@ app.conf.CELERY_DB_REUSE_MAX = 1_000_000
 app.autodiscover_tasks()
 
 
+@signals.worker_init.connect
+def _warm_up_worker(**_kwargs) -> None:
+    """Before the pool forks: import what the tasks use (the URL configuration imports every app's views and
+    services), load the translations, compile the templates, then freeze the heap out of the garbage collector
+    (``core.warmup``), so the forked processes share those pages and their full collections do not walk them.
+    ``ENF_WARMUP=0`` turns it off."""
+    from django.conf import settings
+
+    if settings.WARMUP:
+        from core.warmup import warm_up
+
+        warm_up()
+
+
 @signals.task_prerun.connect
 def _close_old_connections(**_kwargs) -> None:
     """What Django does at the start of each request: drop connections older than CONN_MAX_AGE or left unusable
