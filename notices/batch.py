@@ -455,8 +455,9 @@ def batch_labels(*, batch_id: int, half: str | None = None) -> bool:
         else:
             store_binary(BatchJob, pk=batch_id, column="labels_pdf", data=labels)
         return True
-    part = BatchPart.objects.create(batch_id=batch_id, kind=half, document_ids=[], pages=0, pdf=b"")
-    store_binary(BatchPart, pk=part.pk, column="pdf", data=labels)
+    with transaction.atomic():  # the other half's join must never see this row without its PDF
+        part = BatchPart.objects.create(batch_id=batch_id, kind=half, document_ids=[], pages=0, pdf=b"")
+        store_binary(BatchPart, pk=part.pk, column="pdf", data=labels)
     return _labels_join(batch_id)
 
 

@@ -210,9 +210,10 @@ def _store_parts(*, batch, group: list[_Prepared], whole: bytes, ranges: list[tu
                 data, pages = whole, end
             else:
                 data, pages = cut(whole, [Piece(start, end, title)])[0], end - start
-            part = BatchPart.objects.create(batch=batch, document_ids=[group[i].document.pk for i in run],
-                                            pages=pages, pdf=b"")
-            store_binary(BatchPart, pk=part.pk, column="pdf", data=data)
+            with transaction.atomic():  # a part is never seen without its PDF
+                part = BatchPart.objects.create(batch=batch, document_ids=[group[i].document.pk for i in run],
+                                                pages=pages, pdf=b"")
+                store_binary(BatchPart, pk=part.pk, column="pdf", data=data)
             run = []
 
 

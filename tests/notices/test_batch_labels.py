@@ -87,3 +87,18 @@ def test_a_failed_half_gives_the_labels_up_and_the_other_half_cleans_up(org, mak
     assert service.batch_finalize(batch_id=job.pk)
     job.refresh_from_db()
     assert job.status == BatchStatus.DONE_WITH_ERRORS
+
+
+def test_a_half_is_stored_with_its_pdf_in_one_transaction(org, make_case, monkeypatch):
+    """The other process joins as soon as it sees both halves: a half must never be visible without its PDF (the
+    row and its bytes are written in one transaction; if writing the bytes fails, no row remains)."""
+    job = _issued_batch(org, make_case)
+
+    def failing_store(model, *, pk, column, data):
+        assert BatchPart.objects.filter(pk=pk).exists()  # inside the transaction the row is there
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(service, "store_binary", failing_store)
+    with pytest.raises(RuntimeError):  # the task fails the batch (notices.tasks.batch_labels_task)
+        service.batch_labels(batch_id=job.pk, half="sheet")
+    assert not BatchPart.objects.filter(batch=job, kind__in=["labels", "sheet"]).exists()
