@@ -76,6 +76,18 @@ def _outline_items(entries: list[_Entry], piece: Piece):
     return items
 
 
+def _finish(target, items: list, version: str) -> bytes:
+    """Add the outline ``items`` to ``target`` and serialise it (deterministic ID, object streams)."""
+    import pikepdf
+
+    if items:
+        with target.open_outline() as outline:
+            outline.root.extend(items)
+    buffer = io.BytesIO()
+    target.save(buffer, min_version=version, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
 def cut(pdf: bytes, pieces: Sequence[Piece]) -> list[bytes]:
     """One standalone PDF per piece. Deterministic: the same source and pieces give the same bytes."""
     import pikepdf
@@ -100,14 +112,7 @@ def cut(pdf: bytes, pieces: Sequence[Piece]) -> list[bytes]:
                     target.docinfo["/Producer"] = pikepdf.String(str(producer))
                 if piece.title:
                     target.docinfo["/Title"] = pikepdf.String(piece.title)
-                items = _outline_items(entries, piece)
-                if items:
-                    with target.open_outline() as target_outline:
-                        target_outline.root.extend(items)
-                buffer = io.BytesIO()
-                target.save(buffer, min_version=version, deterministic_id=True,
-                            object_stream_mode=pikepdf.ObjectStreamMode.generate)
-                files.append(buffer.getvalue())
+                files.append(_finish(target, _outline_items(entries, piece), version))
         return files
 
 
@@ -140,10 +145,4 @@ def join(pdfs: Sequence[bytes], *, title: str | None = None) -> bytes:
             offset += len(pages)
         if title:
             target.docinfo["/Title"] = pikepdf.String(title)
-        if items:
-            with target.open_outline() as target_outline:
-                target_outline.root.extend(items)
-        buffer = io.BytesIO()
-        target.save(buffer, min_version=version, deterministic_id=True,
-                    object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return buffer.getvalue()
+        return _finish(target, items, version)
