@@ -84,7 +84,8 @@ def _finish(target, items: list, version: str) -> bytes:
         with target.open_outline() as outline:
             outline.root.extend(items)
     buffer = io.BytesIO()
-    target.save(buffer, min_version=version, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    target.save(buffer, min_version=version, deterministic_id=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
 
 
