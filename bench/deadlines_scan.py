@@ -207,7 +207,7 @@ def timed_scan(label: str, today) -> None:
           f"[{os.popen('uptime').read().strip()}]", flush=True)
     print("    steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()), flush=True)
     for seconds, sql in r.timings + result.timings:
-        if seconds >= 2:
+        if seconds >= float(os.environ.get("BENCH_SLOW_SECONDS", "2")):
             print(f"    {seconds:6.1f} s  {sql}", flush=True)
 
 
