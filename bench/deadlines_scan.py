@@ -206,8 +206,8 @@ def timed_scan(label: str, today) -> None:
           f"{r.changed:>9,} changed  {result.reminders:>9,} reminders  {result.emails:>4} e-mails  "
           f"[{os.popen('uptime').read().strip()}]", flush=True)
     print("    steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()), flush=True)
-    for seconds, sql in r.timings:
-        if seconds >= 2:
+    for seconds, sql in r.timings + result.timings:
+        if seconds >= float(os.environ.get("BENCH_SLOW_SECONDS", "2")):
             print(f"    {seconds:6.1f} s  {sql}", flush=True)
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, has_perm, require, scope_q
 from core import court_settings
 
-from .models import UNRESOLVED, Deadline, DeadlineStatus, Notification, SourceType
+from .models import UNRESOLVED, Deadline, DeadlineKind, DeadlineStatus, Notification, SourceType
 
 # --- notifications ------------------------------------------------------------------------------------------------
 
@@ -176,9 +176,12 @@ def deadline_describe_rows(deadlines, *, today: date | None = None, red_days: in
     today = today or timezone.localdate()
     deadlines = list(deadlines)
     labels = _source_labels(deadlines)
+    # the kind's label, translated once per call (get_kind_display hashes and translates every choice per row:
+    # 3.6 s of the 15,800 rows of a first scan's digests)
+    kinds = {value: str(label) for value, label in DeadlineKind.choices}
     items = []
     for i, d in enumerate(deadlines):
-        label = d.get_kind_display()
+        label = kinds.get(d.kind, d.kind)
         if d.seq:
             label = _("%(label)s, period %(n)s") % {"label": label, "n": d.seq}
         item = Item(deadline=d, label=label, source_label=labels.get((d.source_type, d.source_id), ""),

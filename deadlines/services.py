@@ -5,8 +5,11 @@ Exactly once: a reminder is claimed by inserting its row under the unique key (d
 recipient) with ``ON CONFLICT DO NOTHING``; the in-app notification is inserted by the same statement, so it exists
 exactly when the claim succeeded. E-mail digests are sent after that commit, from the reminders whose e-mail is
 still pending, claimed with ``FOR UPDATE SKIP LOCKED``; a scan that dies before sending leaves them pending for the
-next scan (nothing lost), and two scans never pick the same reminder (nothing doubled). The broker holds nothing
-but the hourly scan message: the database is the source of truth.
+next scan (nothing lost), and two scans never pick the same reminder (nothing doubled). A bulk first claim (empty
+tables, millions of reminders) holds both tables locked, writes its reminders already e-mailed and sends their
+digests before it commits, with the same guarantees (a scan that dies first leaves nothing claimed), instead of
+rewriting every row afterwards. The broker holds nothing but the hourly scan message: the database is the source of
+truth.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -45,6 +49,7 @@ class ScanResult:
     emails: int = 0
     queries: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)  # wall time of each step: lapse, recompute, claim, emails
+    timings: list = field(default_factory=list)  # (seconds, statement) of a bulk first claim, for the benchmark
 
 
 # --- reminders ----------------------------------------------------------------------------------------------------
@@ -130,9 +135,10 @@ SCOPE_NEW_DAY = """AND (d.id IN (SELECT id FROM _dl_claim)
 
 # A first claim into empty tables (deployment): the candidates into a temporary table with their ids, deduplicated
 # on the claim key (a recipient reminded twice at one threshold, e.g. a chief who is also the responsible officer,
-# keeps the lowest level), then loaded with two plain INSERTs.
+# keeps the lowest level), then loaded with two plain INSERTs. (The sequence's name is looked up once: as a plain
+# argument of nextval, pg_get_serial_sequence ran for every row, 5 s of a 2M-row first claim.)
 BULK_SQL = "CREATE TEMP TABLE _dl_rem ON COMMIT DROP AS " + CAND_SQL + """
-SELECT nextval(pg_get_serial_sequence('deadlines_reminder', 'id')) AS id, x.*
+SELECT nextval((SELECT pg_get_serial_sequence('deadlines_reminder', 'id'))::regclass) AS id, x.*
 FROM (
     SELECT DISTINCT ON (cand.id, cand.due_on, cand.threshold, cand.recipient_id)
            cand.id AS deadline_id, cand.due_on, cand.threshold, cand.recipient_id, cand.level, cand.case_id,
@@ -146,13 +152,16 @@ ORDER BY x.deadline_id, x.recipient_id
 """
 
 
-def _claim_into_empty_tables(cursor, params: dict) -> int:
-    """The first claim, into empty reminder and notification tables. With ``DEADLINES_BULK_LOAD_ROWS`` or more
-    reminders, both tables are locked and, if still empty (a concurrent first claim may have filled them: then it
-    goes on as below), loaded with their secondary indexes, unique constraints and foreign keys dropped and rebuilt
-    afterwards, as the engine loads a first computation. Otherwise the claim key settles a concurrent claim: a
+def _claim_into_empty_tables(run: engine._Runner, params: dict, *, deliver: bool) -> tuple[int, int]:
+    """The first claim, into empty reminder and notification tables; (reminders claimed, e-mails sent). With
+    ``DEADLINES_BULK_LOAD_ROWS`` or more reminders, both tables are locked and, if still empty (a concurrent first
+    claim may have filled them: then it goes on as below), loaded with their secondary indexes, unique constraints
+    and foreign keys dropped and rebuilt afterwards, as the engine loads a first computation; when ``deliver``, the
+    reminders are written already e-mailed and the digests are sent before the commit (``_deliver_in_claim``), so the
+    millions of rows are not rewritten by the e-mail step. Otherwise the claim key settles a concurrent claim: a
     notification is created only with the reminder this claim inserted."""
-    run = engine._Runner(cursor)
+    # millions of candidates: their sorts (claim key, id order) and the foreign-key checks run in memory
+    run(f"SET LOCAL work_mem = '{getattr(settings, 'DEADLINES_SCAN_WORK_MEM', '256MB')}'")
     run(BULK_SQL.replace("/*scope*/", ""), params)
     claimed = run("SELECT count(*) FROM _dl_rem").fetchone()[0]
     if claimed >= getattr(settings, "DEADLINES_BULK_LOAD_ROWS", 100_000):
@@ -162,17 +171,22 @@ def _claim_into_empty_tables(cursor, params: dict) -> int:
             run("SET CONSTRAINTS ALL IMMEDIATE")  # pending deferred checks would forbid the ALTER TABLE
             saved = {table: engine.table_indexes_drop(run, table, foreign_keys=True)
                      for table in ("deadlines_notification", "deadlines_reminder")}
+            # Delivering: the rows are written once, in their final form ('sent', e-mailed now), and the digests go out
+            # below before this transaction commits (as email_digests_send marks and sends in one transaction).
+            digests = run(DIGESTS_SQL, {"n": DIGEST_MAX_ITEMS}).fetchall() if deliver else []
             run("""INSERT INTO deadlines_reminder (id, deadline_id, due_on, threshold, recipient_id, level, scan_id,
-                                                   created_at, email_status)
-                   SELECT id, deadline_id, due_on, threshold, recipient_id, level, %(scan)s, now(), email_status
-                   FROM _dl_rem ORDER BY id""", params)
+                                                   created_at, email_status, emailed_at)
+                   SELECT id, deadline_id, due_on, threshold, recipient_id, level, %(scan)s, now(),
+                          CASE WHEN email_status = 'pending' AND %(deliver)s THEN 'sent' ELSE email_status END,
+                          CASE WHEN email_status = 'pending' AND %(deliver)s THEN now() END
+                   FROM _dl_rem ORDER BY id""", {**params, "deliver": deliver})
             run("""INSERT INTO deadlines_notification (recipient_id, reminder_id, deadline_id, case_id, level,
                                                        threshold, created_at)
                    SELECT recipient_id, id, deadline_id, case_id, level, threshold, now() FROM _dl_rem ORDER BY id""")
             for table in ("deadlines_reminder", "deadlines_notification"):
                 engine.table_indexes_restore(run, table, saved[table])
             run("ANALYZE deadlines_reminder; ANALYZE deadlines_notification")
-            return claimed
+            return claimed, _deliver_in_claim(run, params["scan"], digests)
     cur = run("""
         WITH ins AS (
             INSERT INTO deadlines_reminder (id, deadline_id, due_on, threshold, recipient_id, level, scan_id,
@@ -185,11 +199,19 @@ def _claim_into_empty_tables(cursor, params: dict) -> int:
                                             created_at)
         SELECT r.recipient_id, r.id, r.deadline_id, r.case_id, r.level, r.threshold, now()
         FROM _dl_rem r JOIN ins ON ins.id = r.id""", params)
-    return cur.rowcount
+    return cur.rowcount, 0
 
 
 def reminders_claim(*, today: date, scan_id: uuid.UUID, full: bool = False) -> int:
     """Claim every reminder now due (warnings, overdue, escalations) and create its notification: one statement.
+    The number of reminders claimed; their e-mails are left pending for ``email_digests_send``."""
+    return _claim(today=today, scan_id=scan_id, full=full, deliver=False)[0]
+
+
+def _claim(*, today: date, scan_id: uuid.UUID, full: bool, deliver: bool,
+           timings: list | None = None) -> tuple[int, int]:
+    """``reminders_claim``; (reminders claimed, e-mails sent). With ``deliver`` (the scan), a bulk first claim sends
+    the digests of what it claims itself, before its commit (``_claim_into_empty_tables``).
 
     Incremental: only the deadlines changed since the last claim (listed by the engine in deadlines_claimdirty) and
     those with a reminder day since then are looked at; what a claim of everything would add beyond them already
@@ -226,15 +248,19 @@ def reminders_claim(*, today: date, scan_id: uuid.UUID, full: bool = False) -> i
         cursor.execute("DROP TABLE IF EXISTS _dl_rem")
         cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM deadlines_reminder) "
                        "AND NOT EXISTS (SELECT 1 FROM deadlines_notification)")
+        emails = 0
         if not scope and cursor.fetchone()[0]:
-            claimed = _claim_into_empty_tables(cursor, params)
+            run = engine._Runner(cursor)
+            claimed, emails = _claim_into_empty_tables(run, params, deliver=deliver)
+            if timings is not None:
+                timings += run.timings
         else:
             cursor.execute(CLAIM_SQL.replace("/*scope*/", scope), {**params, "since": since})
             claimed = cursor.rowcount
         cursor.execute("DELETE FROM deadlines_claimdirty WHERE id IN (SELECT id FROM _dl_seen)")
         cursor.execute("UPDATE deadlines_scanstate SET claim_as_of = %s, claim_key = %s, claim_reload_seq = %s "
                        "WHERE id = 1", [today, key, seq])
-        return claimed
+        return claimed, emails
 
 
 DIGEST_MAX_ITEMS = 50
@@ -245,9 +271,8 @@ def email_digests_send() -> int:
 
     The pending rows are claimed with FOR UPDATE SKIP LOCKED and marked sent in the same transaction as the send, so
     two scans never mail the same reminder, and a scan that dies before committing leaves them for the next one.
+    (A bulk first claim sends its own digests in its transaction: ``_deliver_in_claim``.)
     """
-    from .selectors import deadline_describe_rows
-
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
@@ -267,28 +292,60 @@ def email_digests_send() -> int:
                 GROUP BY s.recipient_id
             """, {"n": DIGEST_MAX_ITEMS})
             claimed = [(user, ids, total) for user, total, ids in cursor.fetchall()]
-        if not claimed:
-            return 0
-        shown_ids = [i for _user, ids, _total in claimed for i in ids[:DIGEST_MAX_ITEMS]]
-        shown = {r.pk: r for r in Reminder.objects.filter(pk__in=shown_ids)
-                 .select_related("recipient", "deadline", "deadline__case")}
-        messages = []
-        base = settings.ENF_PUBLIC_BASE_URL.rstrip("/")
-        with translation.override(settings.LANGUAGE_CODE):
-            ordered = [shown[i] for _user, ids, _total in claimed for i in ids]
-            # one description pass for every digest: a query per source type, never per recipient
-            described = dict(zip((r.pk for r in ordered),
-                                 deadline_describe_rows([r.deadline for r in ordered], reminders=ordered)))
-            for _user, ids, total in claimed:
-                reminders = [shown[i] for i in ids]
-                user = reminders[0].recipient
-                items = [described[r.pk] for r in reminders]
-                context = {"user": user, "items": items, "base_url": base, "more": total - len(reminders)}
-                subject = _("Deadline reminders: %(n)s item(s)") % {"n": total}
-                body = render_to_string("deadlines/email/digest.txt", context)
-                messages.append(mail.EmailMessage(subject=subject, body=body, to=[user.email]))
-        with mail.get_connection() as conn:
-            sent = conn.send_messages(messages) or 0
+        return _digests_send(claimed)
+
+
+# The digests of a bulk first claim, from its temporary table: as email_digests_send groups the pending reminders
+# (a reminder's due date is its deadline's at the claim).
+DIGESTS_SQL = """
+SELECT recipient_id, count(*), (array_agg(id ORDER BY due_on, id))[1:%(n)s]
+FROM _dl_rem WHERE email_status = 'pending' GROUP BY recipient_id
+"""
+
+
+def _deliver_in_claim(run: engine._Runner, scan_id: uuid.UUID, digests: list) -> int:
+    """Send the digests of a bulk first claim inside its transaction, whose rows say 'sent': as in
+    ``email_digests_send``, the mark commits only after the send, and a scan that dies first leaves nothing claimed
+    (the next scan claims and sends again). A send that fails leaves the in-app notifications claimed and the
+    e-mails pending for ``email_digests_send`` (one UPDATE of the rows: only then)."""
+    if not digests:
+        return 0
+    try:
+        with transaction.atomic():  # a savepoint: a database error while composing does not abort the claim
+            return _digests_send([(user, ids, total) for user, total, ids in digests])
+    except Exception:
+        log.exception("deadline digests of the first claim not sent; left pending for the e-mail step")
+        run("""UPDATE deadlines_reminder SET email_status = 'pending', emailed_at = NULL
+               WHERE scan_id = %(scan)s AND email_status = 'sent'""", {"scan": scan_id})
+        return 0
+
+
+def _digests_send(claimed: list) -> int:
+    """Compose and send one digest per (recipient, reminder ids shown, total): the e-mails sent."""
+    from .selectors import deadline_describe_rows
+
+    if not claimed:
+        return 0
+    shown_ids = [i for _user, ids, _total in claimed for i in ids[:DIGEST_MAX_ITEMS]]
+    shown = {r.pk: r for r in Reminder.objects.filter(pk__in=shown_ids)
+             .select_related("recipient", "deadline", "deadline__case")}
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        mine_url = settings.ENF_PUBLIC_BASE_URL.rstrip("/") + reverse("deadlines:mine")  # once, not per item
+        ordered = [shown[i] for _user, ids, _total in claimed for i in ids]
+        # one description pass for every digest: a query per source type, never per recipient
+        described = dict(zip((r.pk for r in ordered),
+                             deadline_describe_rows([r.deadline for r in ordered], reminders=ordered)))
+        for _user, ids, total in claimed:
+            reminders = [shown[i] for i in ids]
+            user = reminders[0].recipient
+            items = [described[r.pk] for r in reminders]
+            context = {"user": user, "items": items, "mine_url": mine_url, "more": total - len(reminders)}
+            subject = _("Deadline reminders: %(n)s item(s)") % {"n": total}
+            body = render_to_string("deadlines/email/digest.txt", context)
+            messages.append(mail.EmailMessage(subject=subject, body=body, to=[user.email]))
+    with mail.get_connection() as conn:
+        sent = conn.send_messages(messages) or 0
     return sent
 
 
@@ -347,9 +404,10 @@ def deadlines_scan(*, today: date | None = None, trigger: str = "manual", wait_f
     lap("lapse")
     result.recompute = engine.recompute(today=today, wait=wait_for_recompute, full=full)
     lap("recompute")
-    result.reminders = reminders_claim(today=today, scan_id=scan_id, full=full)
+    result.reminders, result.emails = _claim(today=today, scan_id=scan_id, full=full, deliver=True,
+                                                   timings=result.timings)
     lap("claim")
-    result.emails = email_digests_send()
+    result.emails += email_digests_send()
     lap("emails")
     _vacuum_after(result)
     lap("vacuum")

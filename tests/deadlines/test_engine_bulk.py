@@ -6,6 +6,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
@@ -113,3 +114,95 @@ def test_bulk_first_claim_equals_the_row_by_row_one(org, make_case, settings):
         Reminder.objects.create(deadline_id=r.deadline_id, due_on=r.due_on, threshold=r.threshold,
                                 recipient_id=r.recipient_id, level=r.level, scan_id=uuid.uuid4(),
                                 created_at=r.created_at)
+
+
+def _scan_outcome():
+    reminders = sorted((*r[:-1], r[-1] is not None) for r in Reminder.objects.values_list(
+        "deadline_id", "due_on", "threshold", "recipient_id", "level", "email_status", "emailed_at"))
+    notifications = sorted(Notification.objects.values_list("recipient_id", "reminder__deadline_id",
+                                                            "reminder__threshold", "case_id", "level"))
+    mails = sorted((m.to[0], m.subject, m.body) for m in mail.outbox)
+    return reminders, notifications, mails
+
+
+def _reminder_rows_updated() -> int:
+    with connection.cursor() as cursor:  # this transaction's row updates of the reminder table
+        cursor.execute("SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'deadlines_reminder'")
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def overdue_cases(org, make_case):
+    for user in (org.officer, org.chief):
+        user.email = f"{user.username}@x.invalid"
+        user.save(update_fields=["email"])
+    for i in range(5):
+        make_case(received_on=date(2026, 2, 2) + timedelta(days=i), filed_on=date(2026, 2, 4) + timedelta(days=i))
+    engine.recompute(today=date(2026, 3, 5))
+
+
+def _empty_claim_tables():
+    Notification.objects.all().delete()
+    Reminder.objects.all().delete()
+    mail.outbox.clear()
+
+
+def test_bulk_first_claim_writes_reminders_already_emailed_and_sends_the_same_digests(org, overdue_cases, settings):
+    from deadlines.services import deadlines_scan
+
+    settings.DEADLINES_BULK_LOAD_ROWS = 10 ** 9  # row by row, then the e-mail step marks the reminders sent
+    _empty_claim_tables()
+    slow = deadlines_scan(today=date(2026, 3, 5), full=True)
+    expected = _scan_outcome()
+    assert slow.emails == len(expected[2]) == 2 and slow.reminders == len(expected[0]) >= 10
+    assert {r[5] for r in expected[0]} == {"sent"}  # the officer and the chief have an address
+    _empty_claim_tables()
+    settings.DEADLINES_BULK_LOAD_ROWS = 1  # the bulk first claim
+    updated = _reminder_rows_updated()
+    fast = deadlines_scan(today=date(2026, 3, 5), full=True)
+    assert (fast.reminders, fast.emails) == (slow.reminders, slow.emails)
+    assert _scan_outcome() == expected  # the same reminders, notifications and e-mails
+    assert _reminder_rows_updated() == updated  # written once, in their final form: no row rewritten afterwards
+    again = deadlines_scan(today=date(2026, 3, 5), full=True)
+    assert (again.reminders, again.emails) == (0, 0) and len(mail.outbox) == 2
+
+
+def test_bulk_first_claim_whose_send_fails_keeps_the_notifications_and_leaves_the_emails_pending(
+        org, overdue_cases, settings, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from deadlines.services import deadlines_scan, email_digests_send
+
+    settings.DEADLINES_BULK_LOAD_ROWS = 1
+    _empty_claim_tables()
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+    with monkeypatch.context() as m:
+        m.setattr(EmailBackend, "send_messages", refuse)
+        with pytest.raises(ConnectionRefusedError):  # the e-mail step tries once more and fails as before
+            deadlines_scan(today=date(2026, 3, 5), full=True)
+    assert Reminder.objects.count() == Notification.objects.count() >= 10  # the claim committed
+    assert set(Reminder.objects.values_list("email_status", flat=True)) == {"pending"}
+    assert not Reminder.objects.filter(emailed_at__isnull=False).exists() and not mail.outbox
+    assert email_digests_send() == 2  # the next scan's e-mail step sends them, once
+    assert set(Reminder.objects.values_list("email_status", flat=True)) == {"sent"}
+    assert email_digests_send() == 0 and len(mail.outbox) == 2
+
+
+def test_bulk_first_claim_looks_up_the_reminder_sequence_once(org, overdue_cases):
+    from core import court_settings
+    from deadlines.services import BULK_SQL
+
+    registry = court_settings.registry()
+    params = {"today": date(2026, 3, 5), "scan": uuid.uuid4(), "email": True,
+              "leader_days": registry["deadline_escalate_leader_days"].default,
+              "chief_days": registry["deadline_escalate_chief_days"].default}
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (VERBOSE, COSTS OFF) " + BULK_SQL.replace("/*scope*/", ""), params)
+        plan = [row[0] for row in cursor.fetchall()]
+    # once, in an InitPlan: as a plain argument of nextval it ran for each of 2M rows (5 s of the first claim)
+    assert not [line for line in plan if "nextval(pg_get_serial_sequence" in line]
+    assert any("InitPlan" in line for line in plan)
+    assert any("pg_get_serial_sequence" in line for line in plan)

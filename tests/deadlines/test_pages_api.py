@@ -1,10 +1,11 @@
 """Pages and API: who sees what, RAG, calendar, case panel, overdue list filters, notifications, query guards."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deadlines.models import Deadline, Notification
 from deadlines.services import deadlines_scan
@@ -157,3 +158,17 @@ def test_unread_badge_is_in_the_page_header(client, org, live):
 def test_anonymous_is_sent_to_sign_in(client):
     assert client.get(reverse("deadlines:mine")).status_code == 302
     assert client.get("/api/v1/deadlines/").status_code in (401, 403)
+
+
+def test_describe_rows_labels_each_kind_as_its_display_and_its_period(org, make_case):
+    from deadlines import engine
+    from deadlines.models import Deadline
+    from deadlines.selectors import deadline_describe_rows
+
+    make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
+    engine.recompute(today=date(2026, 3, 5))
+    rows = list(Deadline.objects.all())
+    rows[0].seq = 2
+    items = deadline_describe_rows(rows, today=date(2026, 3, 5))
+    assert items[0].label == _("%(label)s, period %(n)s") % {"label": rows[0].get_kind_display(), "n": 2}
+    assert [it.label for it in items[1:]] == [d.get_kind_display() for d in rows[1:]]

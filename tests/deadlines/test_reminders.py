@@ -6,11 +6,13 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.conf import settings
 from django.db import connections
+from django.urls import reverse
 
 from accounts.models import Role
 from cases.models import Case
-from deadlines.models import Notification, Reminder
+from deadlines.models import DeadlineKind, Notification, Reminder
 from deadlines.services import deadlines_scan, email_digests_send, reminders_claim
 from deadlines import engine
 from tests.conftest import make_user
@@ -52,6 +54,10 @@ def test_digest_is_one_email_per_user_per_scan(org, make_case, emails):
     assert len(mail.outbox) == 1
     assert "3" in mail.outbox[0].subject
     assert Reminder.objects.filter(email_status="sent").count() == 3
+    link = settings.ENF_PUBLIC_BASE_URL.rstrip("/") + reverse("deadlines:mine")  # each item links the page
+    assert mail.outbox[0].body.count(f"  {link}\n") == 3
+    kinds = dict(DeadlineKind.choices)  # each item named by its kind's label
+    assert all(str(kinds[r.deadline.kind]) in mail.outbox[0].body for r in Reminder.objects.select_related("deadline"))
 
 
 def test_overdue_escalates_to_team_leader_then_chief(org, make_case, emails):
