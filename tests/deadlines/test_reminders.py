@@ -156,3 +156,31 @@ def test_digests_for_many_officers_use_a_fixed_number_of_queries(org, make_case,
     reminders_claim(today=date(2026, 3, 15), scan_id=uuid.uuid4())
     with django_assert_max_num_queries(8):
         assert email_digests_send() == 6
+
+
+def test_digests_read_each_recipient_once_and_only_the_case_number(org, make_case, emails):
+    """A first claim's digests load 15,800 reminders: each recipient is read once (not joined to every reminder) and of
+    each case only its number, the one thing a digest shows of it; the e-mail still names the user and the case."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_user
+
+    cases = []
+    for i in range(3):
+        officer = make_user(f"d{i}", org.court, [Role.OFFICER], [org.team], email=f"d{i}@x.invalid")
+        cases.append(make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4), officer=officer,
+                               team=org.team))
+    engine.recompute(today=date(2026, 3, 15))
+    import uuid
+    reminders_claim(today=date(2026, 3, 15), scan_id=uuid.uuid4())
+    with CaptureQueriesContext(connection) as queries:
+        assert email_digests_send() == 3
+    users = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+    assert len(users) == 1 and "JOIN" not in users[0]
+    reminder_sql = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "deadlines_reminder"')]
+    assert reminder_sql and all('"cases_case"."stage"' not in sql and '"accounts_user"' not in sql
+                                for sql in reminder_sql)
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    for i, case in enumerate(cases):
+        assert case.number in bodies[f"d{i}@x.invalid"]
