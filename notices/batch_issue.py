@@ -33,6 +33,7 @@ from django.db import transaction
 
 from accounts.policy import Perm, require
 from core import court_settings
+from core.memory import release_memory
 
 from . import documents, services
 from .documents import Addressee, DocumentType
@@ -163,7 +164,7 @@ def _issue_group(*, user, batch, group: list[_Prepared]) -> None:
             whole = rendering.combined_pdf(list(range(len(group))), title=batch.title or None)
         finally:
             rendering.release()
-            _release_memory()
+            release_memory()  # the box trees of the layout
         pdfs = cut(whole, [Piece(start, end, title) for (start, end), title in zip(ranges, titles, strict=True)])
     except Exception:  # noqa: BLE001 - one broken document must not fail the others: issue them one by one
         logger.exception("batch %s: laying out %d documents together failed; issuing them one by one", batch.pk,
@@ -178,17 +179,6 @@ def _issue_group(*, user, batch, group: list[_Prepared]) -> None:
         except Exception as exc:  # noqa: BLE001
             p.error = exc
     _store_parts(batch=batch, group=group, whole=whole, ranges=ranges, title=batch.title or titles[0])
-
-
-def _release_memory() -> None:
-    """Hand the freed box trees of a layout back to the system (glibc keeps them otherwise), so a process stays
-    near its warm size between groups (the task collects cycles after the chunk)."""
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 def _store_parts(*, batch, group: list[_Prepared], whole: bytes, ranges: list[tuple[int, int]], title: str) -> None:

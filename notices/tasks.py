@@ -12,6 +12,8 @@ import logging
 from celery import shared_task
 from celery.signals import worker_init, worker_process_init
 
+from core.memory import release_memory
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,18 +25,6 @@ def _warm_up() -> None:
     except Exception:  # noqa: BLE001 - a worker without prepared fonts still starts; batches then fail visibly
         logger.exception("notice PDF engine warm-up failed")
 
-
-def _release_memory() -> None:
-    """Hand the memory freed by a chunk's layouts back to the system (glibc keeps it otherwise): the worker
-    process stays near its warm size between chunks instead of growing with every batch (~50 MB per 50 notices)."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 @worker_init.connect
@@ -112,7 +102,7 @@ def batch_chunk_task(self, batch_id: int, pairs: list) -> bool:
         return False
     try:
         finishing = batch.batch_chunk_run(batch_id=batch_id, pairs=pairs)
-        _release_memory()
+        release_memory(collect=True)
         if finishing:
             # The two halves of the labels are queued first: the idle process starts on the address sheet (the slower
             # half) at once, this one joins the chunks' parts (a pdfunite of ~16 files, tens of milliseconds) and then
@@ -121,7 +111,7 @@ def batch_chunk_task(self, batch_id: int, pairs: list) -> bool:
                 for half in batch.LABEL_HALVES:
                     batch_labels_task.delay(batch_id, str(half))
             batch.batch_join(batch_id=batch_id)
-            _release_memory()
+            release_memory(collect=True)
             _finalize(batch_id)
         return finishing
     except Exception as exc:
@@ -137,7 +127,7 @@ def batch_labels_task(batch_id: int, half: str | None = None) -> None:
 
     try:
         complete = batch.batch_labels(batch_id=batch_id, half=half)
-        _release_memory()
+        release_memory(collect=True)
         if complete:
             _finalize(batch_id)
     except Exception as exc:
