@@ -573,14 +573,20 @@ SYNC_COLUMNS = ("case_id", "court_id", "team_id", "responsible_id", "start_on", 
 def _compute(run: _Runner, *, today: date, ids: bool, filing_all: bool) -> int:
     """Compute every deadline of the live cases (those in ``_dl_ids`` if ``ids``) into ``_dl_new``; its number of
     rows. The rule and calendar tables must be set up (``_setup_rules``)."""
-    _setup_cases(run, today=today, ids=ids)
-    prep, select, params = _computation(today=today, filing_all=filing_all)
-    for name, sql in prep:
-        run(f"{run.table(name)} AS {sql}", params)
-    # In a scan, every source reads unlogged or regular tables and none has a correlated subquery, so the union
-    # runs as one Parallel Append under a Gather, the calendar joins in the workers too (tests/deadlines/
-    # test_engine_parallel.py); the leader writes the rows.
-    cur = run(f"{run.table('_dl_new')} AS {select}", params)
+    # The cases of an incremental scan are few: temporary tables, as for a single case's recompute (parallel
+    # workers would gain nothing there).
+    unlogged, run.unlogged = run.unlogged, run.unlogged and not ids
+    try:
+        _setup_cases(run, today=today, ids=ids)
+        prep, select, params = _computation(today=today, filing_all=filing_all)
+        for name, sql in prep:
+            run(f"{run.table(name)} AS {sql}", params)
+        # In a full scan, every source reads unlogged or regular tables and none has a correlated subquery, so the
+        # union runs as one Parallel Append under a Gather, the calendar joins in the workers too (tests/deadlines/
+        # test_engine_parallel.py); the leader writes the rows.
+        cur = run(f"{run.table('_dl_new')} AS {select}", params)
+    finally:
+        run.unlogged = unlogged
     return cur.rowcount
 
 
