@@ -3,7 +3,7 @@ control measures, ledger entries, leads and petitions, generated with SQL in the
 the "my deadlines" page's p95.
 
     .venv/bin/python bench/deadlines_scan.py [--cases 1000000] [--rebuild] [--requests 200] [--build-only]
-                                             [--skip-first]
+                                             [--skip-first] [--first-only]
 
 Prints: build time, each scan's wall time, the database server's CPU time and number of SQL queries (the same
 whatever N), rows computed and changed, reminders created, the load average, and the statements over 2 s; the
@@ -187,6 +187,15 @@ def backend_cpu(connection) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def workers_cpu(connection) -> float:
+    """CPU seconds of the database server's processes that have exited (the postmaster's reaped children): the
+    parallel workers of this connection's statements, but also any other session that ended meanwhile."""
+    pid = connection.connection.info.backend_pid
+    ppid = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+    fields = Path(f"/proc/{ppid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed_scan(label: str, today) -> None:
     from django.db import connection
 
@@ -194,14 +203,16 @@ def timed_scan(label: str, today) -> None:
 
     counter = QueryCounter()
     connection.ensure_connection()
-    cpu = backend_cpu(connection)
+    cpu, workers = backend_cpu(connection), workers_cpu(connection)
     t = time.perf_counter()
     with connection.execute_wrapper(counter):
         result = deadlines_scan(today=today, trigger="bench")
     elapsed = time.perf_counter() - t
     cpu = backend_cpu(connection) - cpu
+    workers = workers_cpu(connection) - workers
     r = result.recompute
-    print(f"{label:<34} {elapsed:7.1f} s (database CPU {cpu:5.1f} s)  {counter.count:3d} queries  "
+    print(f"{label:<34} {elapsed:7.1f} s (database CPU {cpu:5.1f} s, exited server processes {workers:5.1f} s)  "
+          f"{counter.count:3d} queries  "
           f"{r.mode:<11} {r.cases:>8,} cases recomputed  {r.rows:>10,} deadlines computed  "
           f"{r.changed:>9,} changed  {result.reminders:>9,} reminders  {result.emails:>4} e-mails  "
           f"[{os.popen('uptime').read().strip()}]", flush=True)
@@ -249,6 +260,8 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help="build the database and stop")
     parser.add_argument("--skip-first", action="store_true",
                         help="the deadlines are already computed (an earlier run): start with the hourly scan")
+    parser.add_argument("--first-only", action="store_true",
+                        help="the first computation only (then compare the table, e.g. its md5, across code versions)")
     args = parser.parse_args()
     if args.rebuild:
         import psycopg
@@ -288,6 +301,10 @@ def main() -> None:
     Reminder.objects.all().delete() if "--fresh" in sys.argv else None
     if not args.skip_first:
         timed_scan("scan 1 (first computation)", today)
+    if args.first_only:
+        print(f"{Deadline.objects.count():,} deadline rows, {Reminder.objects.count():,} reminders, "
+              f"{Notification.objects.count():,} notifications")
+        return
     timed_scan("scan 2 (nothing changed)", today)
     with connection.cursor() as cursor:  # some facts change: 1,000 notices served, 1,000 freezes renewed
         cursor.execute("""INSERT INTO cases_action (kind, occurred_on, details, summary, created_at, actor_id, case_id)

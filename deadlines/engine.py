@@ -97,10 +97,27 @@ class Result:
 
 
 class _Runner:
-    def __init__(self, cursor):
+    def __init__(self, cursor, *, unlogged: bool = False):
         self.cursor = cursor
         self.count = 0
         self.timings: list[tuple[float, str]] = []  # (seconds, statement head) for the benchmark's profile
+        # Staging tables: temporary, or (a scan, which holds the exclusive lock) unlogged tables of the scan's own,
+        # which parallel workers can read (they cannot read a temporary table). Dropped by ``staging_drop``.
+        self.unlogged = unlogged
+        self.staged: list[str] = []
+
+    def table(self, name: str) -> str:
+        """The head of the statement that creates the staging table ``name`` (``... AS SELECT`` follows)."""
+        if not self.unlogged:
+            return f"CREATE TEMP TABLE {name} ON COMMIT DROP"
+        self.staged.append(name)
+        return f"CREATE UNLOGGED TABLE {name}"
+
+    def staging_drop(self) -> None:
+        """Drop the unlogged staging tables before the commit (temporary ones go with it)."""
+        if self.staged:
+            self("DROP TABLE IF EXISTS " + ", ".join(dict.fromkeys(self.staged)))
+            self.staged = []
 
     def __call__(self, sql: str, params=None):
         self.count += 1
@@ -123,14 +140,14 @@ def _rule_values() -> tuple[str, dict]:
 
 def _setup_rules(run: _Runner) -> None:
     run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_cal, _dl_wd, _dl_case, _dl_src, _dl_new, _dl_notice, "
-        "_dl_term, _dl_pause, _dl_started, _dl_diff, _dl_ids")
+        "_dl_term, _dl_pause, _dl_started, _dl_diff, _dl_ids, _dl_zbmet, _dl_reviewmet, _dl_nextround")
     values, params = _rule_values()
     params["term_kind"] = K.TERM
     params["filing_kind"] = K.FILING
     params["payout_kind"] = K.PAYOUT
     # Rules per court: code default < the cases app's court setting (term, filing) < the court's DeadlineRule.
     run(f"""
-        CREATE TEMP TABLE _dl_rule ON COMMIT DROP AS
+        {run.table('_dl_rule')} AS
         SELECT c.id AS court_id, d.kind,
                COALESCE(r.days, CASE WHEN d.kind = %(filing_kind)s THEN (fd.value #>> '{{}}')::int
                                      WHEN d.kind = %(payout_kind)s THEN (pd.value #>> '{{}}')::int END, d.days) AS days,
@@ -149,20 +166,20 @@ def _setup_rules(run: _Runner) -> None:
         LEFT JOIN core_courtsetting pd ON pd.court_id = c.id AND pd.key = 'payout_days'
     """, params)
     # Court configuration: calendar key (own holidays or the national calendar) and the 终本 query horizon.
-    run("""
-        CREATE TEMP TABLE _dl_court ON COMMIT DROP AS
+    run(f"""
+        {run.table('_dl_court')} AS
         SELECT c.id AS court_id,
                CASE WHEN EXISTS (SELECT 1 FROM deadlines_holiday h WHERE h.court_id = c.id) THEN c.id ELSE 0 END
                    AS ck,
-               COALESCE((zb.value #>> '{}')::int, 5) AS zb_years
+               COALESCE((zb.value #>> '{{}}')::int, 5) AS zb_years
         FROM accounts_court c
         LEFT JOIN core_courtsetting zb ON zb.court_id = c.id AND zb.key = 'deadline_zb_query_years'
     """)
     # The working-day calendar: for each calendar key and day, whether it is worked and how many worked days up
     # to it (cum). The n-th working day after d is the worked day with cum = cum(d) + n; the first working day on
     # or after d has cum = cum(d) - worked(d) + 1.
-    run("""
-        CREATE TEMP TABLE _dl_cal ON COMMIT DROP AS
+    run(f"""
+        {run.table('_dl_cal')} AS
         WITH keys AS (SELECT DISTINCT ck FROM _dl_court UNION SELECT 0),
         days AS (
             SELECT keys.ck, g::date AS day
@@ -180,7 +197,7 @@ def _setup_rules(run: _Runner) -> None:
                min(CASE WHEN working THEN day END) OVER (PARTITION BY ck ORDER BY day DESC) AS next_work
         FROM flags
     """, {"from": CALENDAR_FROM, "to": CALENDAR_TO})
-    run("CREATE TEMP TABLE _dl_wd ON COMMIT DROP AS SELECT ck, cum, day FROM _dl_cal WHERE working")
+    run(f"{run.table('_dl_wd')} AS SELECT ck, cum, day FROM _dl_cal WHERE working")
     run("ANALYZE _dl_cal; ANALYZE _dl_wd; ANALYZE _dl_rule; ANALYZE _dl_court")
 
 
@@ -188,7 +205,7 @@ def _setup_cases(run: _Runner, *, today: date, ids: bool) -> None:
     """The live cases (all of them, or those listed in ``_dl_ids``) and what every source needs of them."""
     case_filter = "AND c.id IN (SELECT id FROM _dl_ids)" if ids else ""
     run(f"""
-        CREATE TEMP TABLE _dl_case ON COMMIT DROP AS
+        {run.table('_dl_case')} AS
         SELECT c.id, c.court_id, c.team_id, COALESCE(c.officer_id, t.leader_id) AS resp, c.case_type, c.stage,
                c.received_on, c.filed_on, c.closed_on, c.closure_mode, c.archived_on, c.non_litigation, k.ck
         FROM cases_case c
@@ -212,7 +229,7 @@ def _rule_join(alias: str, kind_sql: str) -> str:
     return f"JOIN _dl_rule {alias} ON {alias}.court_id = c.court_id AND {alias}.kind = {kind_sql} AND {alias}.enabled"
 
 
-def _case_sources(today: date, full: bool = False) -> tuple[list[str], list[str], dict]:
+def _case_sources(today: date, full: bool = False) -> tuple[list[tuple[str, str]], list[str], dict]:
     action = _model("cases.Action", "case", "kind", "occurred_on")
     issued = _model("notices.IssuedDocument", "case", "doc_type", "issued_at")
     pause = _model("cases.TermPause", "case", "started_on", "ended_on")
@@ -227,7 +244,8 @@ def _case_sources(today: date, full: bool = False) -> tuple[list[str], list[str]
         "full": full,
     }
     parts: list[str] = []
-    prep: list[str] = []  # aggregates computed once per scan, joined by hash (never one subquery per case)
+    # aggregates computed once per scan, joined by hash (never one subquery per case): (table, SELECT)
+    prep: list[tuple[str, str]] = []
     cols = "c.id, c.court_id, c.team_id, c.resp, c.ck"
 
     parts.append(f"""
@@ -249,8 +267,8 @@ def _case_sources(today: date, full: bool = False) -> tuple[list[str], list[str]
                        WHERE i.{_c(issued, 'doc_type')} = ANY(%(notice_docs)s)""")
     if not met:
         met.append("SELECT NULL::bigint, NULL::date WHERE false")
-    prep.append(f"""CREATE TEMP TABLE _dl_notice ON COMMIT DROP AS
-                    SELECT case_id, min(on_) AS met FROM ({' UNION ALL '.join(met)}) x(case_id, on_) GROUP BY case_id""")
+    prep.append(("_dl_notice", f"""
+                    SELECT case_id, min(on_) AS met FROM ({' UNION ALL '.join(met)}) x(case_id, on_) GROUP BY case_id"""))
     parts.append(f"""
         SELECT 'case', c.id, 'notice', 0, {cols}, c.filed_on, c.filed_on, r.months, r.days, r.working,
                r.roll, r.warn, n.met
@@ -265,14 +283,14 @@ def _case_sources(today: date, full: bool = False) -> tuple[list[str], list[str]
                     ON e.case_id = c.id""" if ext is not None else "LEFT JOIN (SELECT 0 AS case_id, 0 AS m) e ON false")
     # _dl_term carries what the term and its pauses need of the case, so neither joins _dl_case again (two hash
     # tables of the 1M live cases in a full scan: 1 s of the term's 1.6 s).
-    prep.append(f"""CREATE TEMP TABLE _dl_term ON COMMIT DROP AS
+    prep.append(("_dl_term", f"""
         SELECT c.id, c.court_id, c.team_id, c.resp, c.ck, c.filed_on, c.closed_on,
                (c.filed_on + make_interval(months => CASE WHEN c.non_litigation THEN r.months_nonlit
                                                                ELSE r.months END + COALESCE(e.m, 0)))::date AS d0
         FROM _dl_case c {_rule_join('r', "'term'")} {ext_join}
-        WHERE c.case_type = ANY(%(executive)s)""")
+        WHERE c.case_type = ANY(%(executive)s)"""))
     if pause is not None:
-        prep.append(f"""CREATE TEMP TABLE _dl_pause ON COMMIT DROP AS
+        prep.append(("_dl_pause", f"""
         WITH p AS (
             SELECT tp.{_c(pause, 'case')} AS case_id, t.d0, GREATEST(tp.{_c(pause, 'started_on')}, t.filed_on) AS s,
                    COALESCE(tp.{_c(pause, 'ended_on')}, GREATEST(%(today)s::date, tp.{_c(pause, 'started_on')})) AS e
@@ -296,9 +314,9 @@ def _case_sources(today: date, full: bool = False) -> tuple[list[str], list[str]
         ), ok AS (
             SELECT case_id, len, bool_and(s <= d0 + before) OVER (PARTITION BY case_id ORDER BY s) AS run_ok FROM acc
         )
-        SELECT case_id, COALESCE(sum(len) FILTER (WHERE run_ok), 0)::int AS days FROM ok GROUP BY case_id""")
+        SELECT case_id, COALESCE(sum(len) FILTER (WHERE run_ok), 0)::int AS days FROM ok GROUP BY case_id"""))
     else:
-        prep.append("CREATE TEMP TABLE _dl_pause ON COMMIT DROP AS SELECT 0::bigint AS case_id, 0 AS days WHERE false")
+        prep.append(("_dl_pause", "SELECT 0::bigint AS case_id, 0 AS days WHERE false"))
     parts.append(f"""
         SELECT 'case', c.id, 'term', 0, {cols}, c.filed_on, c.d0 + COALESCE(pz.days, 0), 0, 0, false, r.roll, r.warn,
                c.closed_on
@@ -320,13 +338,23 @@ def _case_sources(today: date, full: bool = False) -> tuple[list[str], list[str]
 
     # 终本: a network query every 6 months for 5 years (ZB-9), one deadline per period, each met by a query
     # logged in that period. Stops when the case is resumed (执恢).
+    # Each period's first query, aggregated by (case, period) once per scan (_dl_zbmet) and joined by hash: a
+    # correlated subquery per row, or an aggregate joined in the source itself, keeps the whole computation on one
+    # core (PostgreSQL 15 plans no Parallel Append over either).
     if action is not None:
-        zb_met = f"""(SELECT min(a.{_c(action, 'occurred_on')}) FROM {_t(action)} a
-                      WHERE a.{_c(action, 'case')} = c.id AND a.{_c(action, 'kind')} = 'network_query'
-                        AND a.{_c(action, 'occurred_on')} > (c.closed_on + make_interval(months => r.months * (k - 1)))::date
-                        AND a.{_c(action, 'occurred_on')} <= (c.closed_on + make_interval(months => r.months * k))::date)"""
+        prep.append(("_dl_zbmet", f"""
+            SELECT c.id AS case_id, k AS period, min(a.{_c(action, 'occurred_on')}) AS met
+            FROM _dl_case c {_rule_join('r', "'zb_query'")}
+            JOIN _dl_court ct ON ct.court_id = c.court_id
+            CROSS JOIN LATERAL generate_series(1, GREATEST(1, ct.zb_years * 12 / GREATEST(r.months, 1))) k
+            JOIN {_t(action)} a ON a.{_c(action, 'case')} = c.id AND a.{_c(action, 'kind')} = 'network_query'
+             AND a.{_c(action, 'occurred_on')} > (c.closed_on + make_interval(months => r.months * (k - 1)))::date
+             AND a.{_c(action, 'occurred_on')} <= (c.closed_on + make_interval(months => r.months * k))::date
+            WHERE c.closure_mode = %(zb)s AND c.closed_on IS NOT NULL
+            GROUP BY c.id, k"""))
+        zb_join, zb_met = "LEFT JOIN _dl_zbmet zm ON zm.case_id = c.id AND zm.period = k", "zm.met"
     else:
-        zb_met = "NULL::date"
+        zb_join, zb_met = "", "NULL::date"
     parts.append(f"""
         SELECT 'case', c.id, 'zb_query', k, {cols},
                (c.closed_on + make_interval(months => r.months * (k - 1)))::date, c.closed_on, r.months * k, r.days,
@@ -334,6 +362,7 @@ def _case_sources(today: date, full: bool = False) -> tuple[list[str], list[str]
         FROM _dl_case c {_rule_join('r', "'zb_query'")}
         JOIN _dl_court ct ON ct.court_id = c.court_id
         CROSS JOIN LATERAL generate_series(1, GREATEST(1, ct.zb_years * 12 / GREATEST(r.months, 1))) k
+        {zb_join}
         WHERE c.closure_mode = %(zb)s AND c.closed_on IS NOT NULL
           AND (c.closed_on + make_interval(months => r.months * (k - 1)))::date <= %(today)s::date
           AND NOT EXISTS (SELECT 1 FROM cases_case rc WHERE rc.origin_case_id = c.id)""")
@@ -357,23 +386,35 @@ def _case_sources(today: date, full: bool = False) -> tuple[list[str], list[str]
         FROM _dl_case c JOIN cases_caseparty cp ON cp.case_id = c.id {_rule_join('r', "'restriction_lift'")}
         WHERE c.closure_mode = %(fulfilled)s AND cp.restricted_on IS NOT NULL
           AND (cp.restriction_lifted_on IS NULL OR cp.restriction_lifted_on >= c.closed_on)""")
+    # (the periods' count, as of today; each period's first restriction action, aggregated as for 终本 above)
+    periods = """generate_series(1, 1 + GREATEST(0, (
+            (extract(year FROM age(%(today)s::date, cp.restricted_on)) * 12
+             + extract(month FROM age(%(today)s::date, cp.restricted_on)))::int / GREATEST(r.months, 1))))"""
+    restricted = """cp.restricted_on IS NOT NULL AND cp.restriction_lifted_on IS NULL AND c.stage = ANY(%(open)s)
+          AND r.months > 0"""
     if action is not None:
-        review_met = f"""(SELECT min(a.{_c(action, 'occurred_on')}) FROM {_t(action)} a
-                          WHERE a.{_c(action, 'case')} = c.id AND a.{_c(action, 'kind')} = 'consumption_restriction'
-                            AND a.{_c(action, 'occurred_on')} > (cp.restricted_on + make_interval(months => r.months * (k - 1)))::date
-                            AND a.{_c(action, 'occurred_on')} <= (cp.restricted_on + make_interval(months => r.months * k))::date)"""
+        prep.append(("_dl_reviewmet", f"""
+            SELECT cp.id AS party_id, k AS period, min(a.{_c(action, 'occurred_on')}) AS met
+            FROM _dl_case c JOIN cases_caseparty cp ON cp.case_id = c.id {_rule_join('r', "'restriction_review'")}
+            CROSS JOIN LATERAL {periods} k
+            JOIN {_t(action)} a ON a.{_c(action, 'case')} = c.id
+             AND a.{_c(action, 'kind')} = 'consumption_restriction'
+             AND a.{_c(action, 'occurred_on')} > (cp.restricted_on + make_interval(months => r.months * (k - 1)))::date
+             AND a.{_c(action, 'occurred_on')} <= (cp.restricted_on + make_interval(months => r.months * k))::date
+            WHERE {restricted}
+            GROUP BY cp.id, k"""))
+        review_join = "LEFT JOIN _dl_reviewmet rm ON rm.party_id = cp.id AND rm.period = k"
+        review_met = "rm.met"
     else:
-        review_met = "NULL::date"
+        review_join, review_met = "", "NULL::date"
     parts.append(f"""
         SELECT 'case_party', cp.id, 'restriction_review', k, c.id, c.court_id, c.team_id, c.resp, c.ck,
                (cp.restricted_on + make_interval(months => r.months * (k - 1)))::date, cp.restricted_on,
                r.months * k, r.days, r.working, r.roll, r.warn, {review_met}
         FROM _dl_case c JOIN cases_caseparty cp ON cp.case_id = c.id {_rule_join('r', "'restriction_review'")}
-        CROSS JOIN LATERAL generate_series(1, 1 + GREATEST(0, (
-            (extract(year FROM age(%(today)s::date, cp.restricted_on)) * 12
-             + extract(month FROM age(%(today)s::date, cp.restricted_on)))::int / GREATEST(r.months, 1)))) k
-        WHERE cp.restricted_on IS NOT NULL AND cp.restriction_lifted_on IS NULL AND c.stage = ANY(%(open)s)
-          AND r.months > 0""")
+        CROSS JOIN LATERAL {periods} k
+        {review_join}
+        WHERE {restricted}""")
     params["open"] = [str(s) for s in OPEN_STAGES]
     return prep, parts, params
 
@@ -418,7 +459,8 @@ def _lead_petition_settlement_sources() -> list[str]:
     return parts
 
 
-def _asset_sources() -> list[str]:
+def _asset_sources(prep: list[tuple[str, str]]) -> list[str]:
+    """The assets app's sources; their preparation tables are added to ``prep``."""
     parts = []
     control = _model("assets.ControlMeasure", "asset", "case", "kind", "preservation", "effective_on", "expires_on",
                      "status", "released_on")
@@ -463,21 +505,28 @@ def _asset_sources() -> list[str]:
     if auction is not None and disposal is not None:
         au = lambda f: _c(auction, f)  # noqa: E731
         # After a failed first online auction, the next round within 30 days (NETAUC art 26): met when it is
-        # announced; moot once the disposal ends.
+        # announced; moot once the disposal ends. The later rounds of each such round (the first notice of any,
+        # and that there is one) are aggregated once per scan (_dl_nextround) and joined by hash, not looked up per
+        # row (a correlated subquery keeps the computation on one core).
+        failed = (f"ar.{au('result')} = 'failed' AND ar.{au('kind')} = 'auction' AND ar.{au('round_no')} = 1 "
+                  f"AND ar.{au('ended_on')} IS NOT NULL")
+        prep.append(("_dl_nextround", f"""
+            SELECT ar.id AS round_id, min(nx.{au('notice_on')}) AS next_notice
+            FROM _dl_case c JOIN {_t(disposal)} dp ON dp.{_c(disposal, 'case')} = c.id
+            JOIN {_t(auction)} ar ON ar.{au('disposal')} = dp.id
+            JOIN {_t(auction)} nx ON nx.{au('disposal')} = ar.{au('disposal')} AND nx.{au('round_no')} > ar.{au('round_no')}
+            WHERE {failed}
+            GROUP BY ar.id"""))
         parts.append(f"""
             SELECT 'auction_round', ar.id, 'reauction', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
                    ar.{au('ended_on')}, ar.{au('ended_on')}, r.months, r.days, r.working, r.roll, r.warn,
-                   (SELECT min(nx.{au('notice_on')}) FROM {_t(auction)} nx
-                    WHERE nx.{au('disposal')} = ar.{au('disposal')} AND nx.{au('round_no')} > ar.{au('round_no')})
+                   nr.next_notice
             FROM _dl_case c JOIN {_t(disposal)} dp ON dp.{_c(disposal, 'case')} = c.id
             JOIN {_t(auction)} ar ON ar.{au('disposal')} = dp.id
             {_rule_join('r', "'reauction'")}
-            WHERE ar.{au('result')} = 'failed' AND ar.{au('kind')} = 'auction' AND ar.{au('round_no')} = 1
-              AND c.stage = ANY(%(open)s)
-              AND ar.{au('ended_on')} IS NOT NULL
-              AND (dp.{_c(disposal, 'status')} IN ('auction', 'pricing')
-                   OR EXISTS (SELECT 1 FROM {_t(auction)} nx WHERE nx.{au('disposal')} = ar.{au('disposal')}
-                              AND nx.{au('round_no')} > ar.{au('round_no')}))""")
+            LEFT JOIN _dl_nextround nr ON nr.round_id = ar.id
+            WHERE {failed} AND c.stage = ANY(%(open)s)
+              AND (dp.{_c(disposal, 'status')} IN ('auction', 'pricing') OR nr.round_id IS NOT NULL)""")
     objection = _model("assets.Objection", "asset", "filed_on", "status", "decided_on")
     asset = _model("assets.Asset", "case")
     if objection is not None and asset is not None:
@@ -524,18 +573,33 @@ SYNC_COLUMNS = ("case_id", "court_id", "team_id", "responsible_id", "start_on", 
 def _compute(run: _Runner, *, today: date, ids: bool, filing_all: bool) -> int:
     """Compute every deadline of the live cases (those in ``_dl_ids`` if ``ids``) into ``_dl_new``; its number of
     rows. The rule and calendar tables must be set up (``_setup_rules``)."""
-    _setup_cases(run, today=today, ids=ids)
+    # The cases of an incremental scan are few: temporary tables, as for a single case's recompute (parallel
+    # workers would gain nothing there).
+    unlogged, run.unlogged = run.unlogged, run.unlogged and not ids
+    try:
+        _setup_cases(run, today=today, ids=ids)
+        prep, select, params = _computation(today=today, filing_all=filing_all)
+        for name, sql in prep:
+            run(f"{run.table(name)} AS {sql}", params)
+        # In a full scan, every source reads unlogged or regular tables and none has a correlated subquery, so the
+        # union runs as one Parallel Append under a Gather, the calendar joins in the workers too (tests/deadlines/
+        # test_engine_parallel.py); the leader writes the rows.
+        cur = run(f"{run.table('_dl_new')} AS {select}", params)
+    finally:
+        run.unlogged = unlogged
+    return cur.rowcount
+
+
+def _computation(*, today: date, filing_all: bool) -> tuple[list[tuple[str, str]], str, dict]:
+    """The statements of the computation: the preparation tables (name, SELECT), the SELECT of every deadline
+    (written into ``_dl_new``) and their parameters."""
     prep, parts, params = _case_sources(today, full=filing_all)
     params.update({"receipts": list(RECEIPT_KINDS), "today": today, "st_codes": SOURCE_CODES,
                    "kind_codes": KIND_CODES})
-    for sql in prep:
-        run(sql, params)
     parts += _lead_petition_settlement_sources()
-    parts += _asset_sources()
-    params.update({"receipts": list(RECEIPT_KINDS), "today": today})
+    parts += _asset_sources(prep)
     union = "\nUNION ALL\n".join(parts)
-    cur = run(f"""
-        CREATE TEMP TABLE _dl_new ON COMMIT DROP AS
+    select = f"""
         WITH a AS (
             SELECT s.*, CASE WHEN s.months = 0 THEN s.base
                              ELSE (s.base + make_interval(months => s.months))::date END
@@ -562,8 +626,8 @@ def _compute(run: _Runner, *, today: date, ids: bool, filing_all: bool) -> int:
                      ELSE 'open' END)::varchar AS status,
                met_on
         FROM c
-    """, params)
-    return cur.rowcount
+    """
+    return prep, select, params
 
 
 def _sync(run: _Runner, *, result: Result) -> None:
@@ -812,7 +876,9 @@ def recompute(*, today: date | None = None, case_ids: list[int] | None = None, w
     if case_ids is None:
         state_row_ensure()
     with transaction.atomic(), connection.cursor() as cursor:
-        run = _Runner(cursor)
+        # A scan holds the exclusive lock, so its staging tables can be unlogged tables of its own, which the
+        # computation's parallel workers can read; partial recomputes run concurrently: temporary tables.
+        run = _Runner(cursor, unlogged=case_ids is None)
         if case_ids is None:
             fn = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
         else:
@@ -858,6 +924,7 @@ def recompute(*, today: date | None = None, case_ids: list[int] | None = None, w
             run("""UPDATE deadlines_scanstate SET as_of = %(today)s, rules_key = %(key)s,
                           reload_seq = reload_seq + %(bump)s WHERE id = 1""",
                 {"today": today, "key": key, "bump": int(result.mode == "bulk")})
+            run.staging_drop()
         result.queries = run.count
         result.timings = run.timings
     log.info("deadlines recomputed (%s): %s rows, %s changed (%s queries)", result.mode, result.rows, result.changed,
