@@ -26,7 +26,6 @@ def _warm_up() -> None:
         logger.exception("notice PDF engine warm-up failed")
 
 
-
 @worker_init.connect
 def _preload_in_main_process(**_kwargs) -> None:
     """Import WeasyPrint (and its libraries) in the worker's main process, before the pool forks: the children then
