@@ -64,11 +64,12 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "level", "threshold", "text", "deadline", "case", "case_number", "created_at", "read_at"]
+        fields = ["id", "level", "threshold", "more", "text", "deadline", "case", "case_number", "created_at",
+                  "read_at"]
         read_only_fields = fields
 
     def get_text(self, obj) -> str:
-        return selectors.threshold_text(obj.threshold, obj.level)
+        return selectors.notification_text(obj)
 
 
 class NotificationFilter(filters.FilterSet):

@@ -249,6 +249,10 @@ class Notification(models.Model):
     level = models.CharField(_("level"), max_length=12, choices=ReminderLevel.choices,
                              default=ReminderLevel.RESPONSIBLE)
     threshold = models.SmallIntegerField(_("threshold (days before due)"), null=True, blank=True)
+    # A summary: a claim notifies each recipient of its DEADLINES_NOTIFY_MAX_ITEMS most urgent reminders one by one
+    # and of the rest with one notification counting them (no reminder, deadline or case of its own), as the
+    # e-mail digest does.
+    more = models.PositiveIntegerField(_("further reminders"), default=0, db_default=0)
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

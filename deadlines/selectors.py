@@ -10,8 +10,10 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.policy import Perm, has_perm, require, scope_q
 from core import court_settings
@@ -115,6 +117,22 @@ def rag_of(d: Deadline, *, today: date, red_days: int) -> str:
     if d.warn_from <= today:
         return "amber"
     return "green"
+
+
+def notification_text(note: Notification) -> str:
+    """What a notification says: its reminder's threshold, or for a summary the count of the claim's other reminders."""
+    if note.more:
+        return ngettext("… and %(n)s more deadline reminder, less urgent than those listed. See all of them on the "
+                        "deadlines page.",
+                        "… and %(n)s more deadline reminders, less urgent than those listed. See all of them on the "
+                        "deadlines page.", note.more) % {"n": note.more}
+    return threshold_text(note.threshold, note.level)
+
+
+def notification_summary_url(user) -> str:
+    """Where a summary notification leads: the overdue list for those who may see it (escalations are overdue
+    deadlines of others), else the user's own deadlines."""
+    return reverse("deadlines:overdue") if has_perm(user, Perm.REPORT_VIEW) else reverse("deadlines:mine")
 
 
 def threshold_text(threshold: int | None, level: str = "responsible") -> str:

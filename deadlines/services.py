@@ -2,14 +2,15 @@
 and the holiday calendar.
 
 Exactly once: a reminder is claimed by inserting its row under the unique key (deadline, due date, threshold,
-recipient) with ``ON CONFLICT DO NOTHING``; the in-app notification is inserted by the same statement, so it exists
-exactly when the claim succeeded. E-mail digests are sent after that commit, from the reminders whose e-mail is
-still pending, claimed with ``FOR UPDATE SKIP LOCKED``; a scan that dies before sending leaves them pending for the
-next scan (nothing lost), and two scans never pick the same reminder (nothing doubled). A bulk first claim (empty
-tables, millions of reminders) holds both tables locked, writes its reminders already e-mailed and sends their
-digests before it commits, with the same guarantees (a scan that dies first leaves nothing claimed), instead of
-rewriting every row afterwards. The broker holds nothing but the hourly scan message: the database is the source of
-truth.
+recipient) with ``ON CONFLICT DO NOTHING``; the in-app notifications are inserted by the same statement, so they
+exist exactly when the claim succeeded (one per reminder for each recipient's ``DEADLINES_NOTIFY_MAX_ITEMS`` most
+urgent reminders of the claim, and one counting the rest). E-mail digests are sent after that commit, from the
+reminders whose e-mail is still pending, claimed with ``FOR UPDATE SKIP LOCKED``; a scan that dies before sending
+leaves them pending for the next scan (nothing lost), and two scans never pick the same reminder (nothing doubled).
+A bulk first claim (empty tables, millions of reminders) holds both tables locked, writes its reminders already
+e-mailed and sends their digests before it commits, with the same guarantees (a scan that dies first leaves nothing
+claimed), instead of rewriting every row afterwards. The broker holds nothing but the hourly scan message: the
+database is the source of truth.
 """
 
 from __future__ import annotations
@@ -90,6 +91,51 @@ WITH cfg AS (
 )
 """
 
+def notify_max_items() -> int:
+    """How many of a claim's reminders each recipient is notified of one by one (setting
+    ``DEADLINES_NOTIFY_MAX_ITEMS``, default 50, at least 1); the rest are counted in one notification."""
+    return max(1, int(getattr(settings, "DEADLINES_NOTIFY_MAX_ITEMS", 50)))
+
+
+def most_urgent_sql(claimed: str, k: str, where: str = "TRUE") -> str:
+    """A WITH clause ending in ``top``: for each recipient, the reminders of ``claimed`` (a table or CTE with id,
+    deadline_id, due_on, recipient_id …) matching ``where`` that rank among the first ``k`` by urgency (due date,
+    then deadline), each with its rank ``rn`` (1 = earliest due) and the recipient's ``total``; rows of later ranks
+    may come too (those due on the k-th one's day). It counts the rows per recipient and due date and cuts at the day
+    of the k-th, so millions of reminders are counted, not sorted. (Within one recipient, ordering by deadline and by
+    reminder id agree: ids are assigned in deadline order, and a claim gives a deadline one reminder per recipient.)
+    """
+    return f"""
+    WITH days AS (
+        SELECT recipient_id, due_on, count(*) AS n FROM {claimed} WHERE {where} GROUP BY recipient_id, due_on
+    ), cut AS (
+        SELECT recipient_id, min(due_on) FILTER (WHERE upto >= {k}) AS last_day, max(total)::bigint AS total
+        FROM (SELECT recipient_id, due_on, sum(n) OVER (PARTITION BY recipient_id ORDER BY due_on) AS upto,
+                     sum(n) OVER (PARTITION BY recipient_id) AS total FROM days) c
+        GROUP BY recipient_id
+    ), top AS (
+        SELECT r.*, cut.total,
+               row_number() OVER (PARTITION BY r.recipient_id ORDER BY r.due_on, r.deadline_id) AS rn
+        FROM {claimed} r JOIN cut ON cut.recipient_id = r.recipient_id
+                                 AND (cut.last_day IS NULL OR r.due_on <= cut.last_day)
+        WHERE {where}
+    )"""
+
+
+# The notifications of the reminders a claim created, in /*claimed*/ (id, deadline_id, due_on, recipient_id, level,
+# threshold, case_id): the %(notify_max)s most urgent of each recipient one by one, then, if there are more, one
+# notification counting the rest (``Notification.more``), as the e-mail digest lists the 50 most urgent and counts
+# the others. A first scan of a large court claims hundreds of thousands of reminders for a chief; a notification
+# each would bury the list and the badge (the deadline pages list them all, by urgency).
+NOTES_SQL = most_urgent_sql("/*claimed*/", "%(notify_max)s + 1") + """
+    SELECT recipient_id, CASE WHEN rn <= %(notify_max)s THEN id END,
+           CASE WHEN rn <= %(notify_max)s THEN deadline_id END, CASE WHEN rn <= %(notify_max)s THEN case_id END,
+           CASE WHEN rn <= %(notify_max)s THEN level ELSE 'responsible' END,
+           CASE WHEN rn <= %(notify_max)s THEN threshold END,
+           CASE WHEN rn <= %(notify_max)s THEN 0 ELSE total - %(notify_max)s END, now()
+    FROM top WHERE rn <= %(notify_max)s + 1
+    ORDER BY recipient_id, rn DESC  -- the list shows the newest id first: the most urgent, the count last"""
+
 CLAIM_SQL = CAND_SQL[:-2] + """), ins AS (
     INSERT INTO deadlines_reminder (deadline_id, due_on, threshold, recipient_id, level, scan_id, created_at,
                                     email_status)
@@ -104,11 +150,16 @@ CLAIM_SQL = CAND_SQL[:-2] + """), ins AS (
                         AND r.recipient_id = cand.recipient_id)
     ORDER BY cand.id, cand.recipient_id
     ON CONFLICT (deadline_id, due_on, threshold, recipient_id) DO NOTHING
-    RETURNING id, deadline_id, recipient_id, level, threshold
+    RETURNING id, deadline_id, due_on, recipient_id, level, threshold
+), claimed AS (
+    SELECT ins.id, ins.deadline_id, ins.due_on, ins.recipient_id, ins.level, ins.threshold, d.case_id
+    FROM ins JOIN deadlines_deadline d ON d.id = ins.deadline_id
+), notes AS (
+    INSERT INTO deadlines_notification (recipient_id, reminder_id, deadline_id, case_id, level, threshold, more,
+                                        created_at)
+    """ + NOTES_SQL.replace("/*claimed*/", "claimed") + """
 )
-INSERT INTO deadlines_notification (recipient_id, reminder_id, deadline_id, case_id, level, threshold, created_at)
-SELECT ins.recipient_id, ins.id, ins.deadline_id, d.case_id, ins.level, ins.threshold, now()
-FROM ins JOIN deadlines_deadline d ON d.id = ins.deadline_id
+SELECT count(*) FROM ins
 """
 
 
@@ -156,8 +207,9 @@ ORDER BY x.deadline_id, x.recipient_id
 def _claim_into_empty_tables(run: engine._Runner, params: dict, *, deliver: bool) -> tuple[int, int]:
     """The first claim, into empty reminder and notification tables; (reminders claimed, e-mails sent). With
     ``DEADLINES_BULK_LOAD_ROWS`` or more reminders, both tables are locked and, if still empty (a concurrent first
-    claim may have filled them: then it goes on as below), loaded with their secondary indexes, unique constraints
-    and foreign keys dropped and rebuilt afterwards, as the engine loads a first computation; when ``deliver``, the
+    claim may have filled them: then it goes on as below), the reminders are loaded with their secondary indexes,
+    unique constraints and foreign keys dropped and rebuilt afterwards, as the engine loads a first computation (the
+    notifications, a few per recipient, are inserted with theirs in place); when ``deliver``, the
     reminders are written already e-mailed and the digests are sent before the commit (``_deliver_in_claim``), so the
     millions of rows are not rewritten by the e-mail step. Otherwise the claim key settles a concurrent claim: a
     notification is created only with the reminder this claim inserted."""
@@ -170,8 +222,8 @@ def _claim_into_empty_tables(run: engine._Runner, params: dict, *, deliver: bool
         if run("SELECT NOT EXISTS (SELECT 1 FROM deadlines_reminder) "
                "AND NOT EXISTS (SELECT 1 FROM deadlines_notification)").fetchone()[0]:
             run("SET CONSTRAINTS ALL IMMEDIATE")  # pending deferred checks would forbid the ALTER TABLE
-            saved = {table: engine.table_indexes_drop(run, table, foreign_keys=True)
-                     for table in ("deadlines_notification", "deadlines_reminder")}
+            # (the notifications are a few per recipient: they keep their indexes and checks)
+            saved = engine.table_indexes_drop(run, "deadlines_reminder", foreign_keys=True)
             # Delivering: the rows are written once, in their final form ('sent', e-mailed now), and the digests go out
             # below before this transaction commits (as email_digests_send marks and sends in one transaction).
             digests = run(DIGESTS_SQL, {"n": DIGEST_MAX_ITEMS}).fetchall() if deliver else []
@@ -181,11 +233,9 @@ def _claim_into_empty_tables(run: engine._Runner, params: dict, *, deliver: bool
                           CASE WHEN email_status = 'pending' AND %(deliver)s THEN 'sent' ELSE email_status END,
                           CASE WHEN email_status = 'pending' AND %(deliver)s THEN now() END
                    FROM _dl_rem ORDER BY id""", {**params, "deliver": deliver})
-            run("""INSERT INTO deadlines_notification (recipient_id, reminder_id, deadline_id, case_id, level,
-                                                       threshold, created_at)
-                   SELECT recipient_id, id, deadline_id, case_id, level, threshold, now() FROM _dl_rem ORDER BY id""")
-            for table in ("deadlines_reminder", "deadlines_notification"):
-                engine.table_indexes_restore(run, table, saved[table])
+            engine.table_indexes_restore(run, "deadlines_reminder", saved)
+            run("INSERT INTO deadlines_notification (recipient_id, reminder_id, deadline_id, case_id, level, "
+                "threshold, more, created_at)" + NOTES_SQL.replace("/*claimed*/", "_dl_rem"), params)
             run("ANALYZE deadlines_reminder; ANALYZE deadlines_notification")
             return claimed, _deliver_in_claim(run, params["scan"], digests)
     cur = run("""
@@ -195,16 +245,19 @@ def _claim_into_empty_tables(run: engine._Runner, params: dict, *, deliver: bool
             SELECT id, deadline_id, due_on, threshold, recipient_id, level, %(scan)s, now(), email_status
             FROM _dl_rem ORDER BY id
             ON CONFLICT (deadline_id, due_on, threshold, recipient_id) DO NOTHING
-            RETURNING id)
-        INSERT INTO deadlines_notification (recipient_id, reminder_id, deadline_id, case_id, level, threshold,
-                                            created_at)
-        SELECT r.recipient_id, r.id, r.deadline_id, r.case_id, r.level, r.threshold, now()
-        FROM _dl_rem r JOIN ins ON ins.id = r.id""", params)
-    return cur.rowcount, 0
+            RETURNING id
+        ), claimed AS (  -- those this claim inserted (a concurrent claim may have taken some)
+            SELECT r.* FROM _dl_rem r JOIN ins ON ins.id = r.id
+        ), notes AS (
+            INSERT INTO deadlines_notification (recipient_id, reminder_id, deadline_id, case_id, level, threshold,
+                                                more, created_at)""" + NOTES_SQL.replace("/*claimed*/", "claimed") + """
+        )
+        SELECT count(*) FROM ins""", params)
+    return cur.fetchone()[0], 0
 
 
 def reminders_claim(*, today: date, scan_id: uuid.UUID, full: bool = False) -> int:
-    """Claim every reminder now due (warnings, overdue, escalations) and create its notification: one statement.
+    """Claim every reminder now due (warnings, overdue, escalations) and create the notifications: one statement.
     The number of reminders claimed; their e-mails are left pending for ``email_digests_send``."""
     return _claim(today=today, scan_id=scan_id, full=full, deliver=False)[0]
 
@@ -227,6 +280,7 @@ def _claim(*, today: date, scan_id: uuid.UUID, full: bool, deliver: bool,
         "leader_days": registry["deadline_escalate_leader_days"].default,
         "chief_days": registry["deadline_escalate_chief_days"].default,
         "email": bool(registry["deadline_email_digest"].default),
+        "notify_max": notify_max_items(),
     }
     engine.state_row_ensure()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -257,7 +311,7 @@ def _claim(*, today: date, scan_id: uuid.UUID, full: bool, deliver: bool,
                 timings += run.timings
         else:
             cursor.execute(CLAIM_SQL.replace("/*scope*/", scope), {**params, "since": since})
-            claimed = cursor.rowcount
+            claimed = cursor.fetchone()[0]
         cursor.execute("DELETE FROM deadlines_claimdirty WHERE id IN (SELECT id FROM _dl_seen)")
         cursor.execute("UPDATE deadlines_scanstate SET claim_as_of = %s, claim_key = %s, claim_reload_seq = %s "
                        "WHERE id = 1", [today, key, seq])
@@ -298,9 +352,9 @@ def email_digests_send() -> int:
 
 # The digests of a bulk first claim, from its temporary table: as email_digests_send groups the pending reminders
 # (a reminder's due date is its deadline's at the claim).
-DIGESTS_SQL = """
-SELECT recipient_id, count(*), (array_agg(id ORDER BY due_on, id))[1:%(n)s]
-FROM _dl_rem WHERE email_status = 'pending' GROUP BY recipient_id
+DIGESTS_SQL = most_urgent_sql("_dl_rem", "%(n)s", "email_status = 'pending'") + """
+SELECT recipient_id, max(total), array_agg(id ORDER BY due_on, id) FILTER (WHERE rn <= %(n)s)
+FROM top GROUP BY recipient_id
 """
 
 

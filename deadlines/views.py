@@ -95,17 +95,18 @@ def notifications(request):
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(selectors.notification_list_for_user(user=request.user, unread_only=unread_only), 30).get_page(
         request.GET.get("page"))
-    rows = _notification_rows(list(page.object_list))
+    rows = _notification_rows(list(page.object_list), request.user)
     return render(request, "deadlines/notifications.html", {
         "title": _("Notifications"), "rows": rows, "page": page, "unread_only": unread_only,
     })
 
 
-def _notification_rows(notes):
+def _notification_rows(notes, user):
     deadlines = [n.deadline for n in notes if n.deadline_id]
     described = {it.deadline.pk: it for it in selectors.deadline_describe_rows(deadlines)}
-    return [{"n": n, "item": described.get(n.deadline_id), "text": selectors.threshold_text(n.threshold, n.level)}
-            for n in notes]
+    summary_url = selectors.notification_summary_url(user) if any(n.more for n in notes) else ""
+    return [{"n": n, "item": described.get(n.deadline_id), "text": selectors.notification_text(n),
+             "url": summary_url if n.more else ""} for n in notes]
 
 
 @login_required
@@ -116,11 +117,15 @@ def notification_read(request, pk: int):
     except ValidationError:
         raise Http404 from None
     if request.htmx:
-        row = _notification_rows([selectors.notification_list_for_user(user=request.user).get(pk=note.pk)])[0]
+        row = _notification_rows([selectors.notification_list_for_user(user=request.user).get(pk=note.pk)],
+                                 request.user)[0]
         response = render(request, "deadlines/partials/notification_row.html", {"row": row})
         response["HX-Trigger"] = "notificationsChanged"
         return response
-    target = note.case_id and reverse("cases:detail", args=[note.case_id]) + "?tab=deadlines"
+    if note.more:
+        target = selectors.notification_summary_url(request.user)
+    else:
+        target = note.case_id and reverse("cases:detail", args=[note.case_id]) + "?tab=deadlines"
     if request.POST.get("open") and target:
         return HttpResponseRedirect(target)
     return redirect("deadlines:notifications")

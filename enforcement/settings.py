@@ -291,6 +291,9 @@ MEDIA_URL = "/media/"  # never served directly: files go out through views that 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ENF_ATTACHMENT_MAX_BYTES = env_int("ENF_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Each scan notifies a recipient in-app of this many of its new reminders one by one (the most urgent) and of the
+# rest with one notification counting them (deadlines.services.NOTES_SQL), as the e-mail digest lists 50.
+DEADLINES_NOTIFY_MAX_ITEMS = env_int("DEADLINES_NOTIFY_MAX_ITEMS", 50, minimum=1)
 
 # --- E-mail -----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

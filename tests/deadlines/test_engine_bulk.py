@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Action, TermPause
@@ -73,7 +74,7 @@ def _claim_tables():
                                                     "email_status"))
     notifications = sorted(Notification.objects.values_list("recipient_id", "reminder__deadline_id",
                                                             "reminder__threshold", "deadline_id", "case_id", "level",
-                                                            "threshold"))
+                                                            "threshold", "more"), key=str)
     with connection.cursor() as cursor:
         cursor.execute("SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid) "
                        "FROM pg_constraint c WHERE c.conrelid IN ('deadlines_reminder'::regclass, "
@@ -86,9 +87,11 @@ def _claim_tables():
         return reminders, notifications, constraints, cursor.fetchall()
 
 
-def test_bulk_first_claim_equals_the_row_by_row_one(org, make_case, settings):
+@pytest.mark.parametrize("notify_max", [50, 2])  # 2: the officer's and the chief's further reminders counted
+def test_bulk_first_claim_equals_the_row_by_row_one(org, make_case, settings, notify_max):
     from django.db import IntegrityError, transaction
 
+    settings.DEADLINES_NOTIFY_MAX_ITEMS = notify_max
     org.officer.email = "officer@x.invalid"
     org.officer.save(update_fields=["email"])
     for i in range(5):
@@ -107,6 +110,13 @@ def test_bulk_first_claim_equals_the_row_by_row_one(org, make_case, settings):
         fast = reminders_claim(today=date(2026, 3, 5), scan_id=uuid.uuid4(), full=True)
         assert fast == slow == len(expected[0]) >= 10  # notices and terms overdue: officer and chief
         assert _claim_tables() == expected
+    per_recipient = {}
+    for reminder in expected[0]:
+        per_recipient[reminder[3]] = per_recipient.get(reminder[3], 0) + 1
+    assert len(expected[1]) == sum(min(n, notify_max) + (n > notify_max) for n in per_recipient.values())
+    summaries = sorted((n[0], n[-1]) for n in expected[1] if n[-1])
+    assert summaries == sorted((user, n - notify_max) for user, n in per_recipient.items() if n > notify_max)
+    assert len(summaries) == (0 if notify_max == 50 else 2)  # the officer's and the chief's
     assert expected[2:] == before[2:]  # every constraint (foreign keys included) and index is back
     assert reminders_claim(today=date(2026, 3, 5), scan_id=uuid.uuid4(), full=True) == 0  # row by row now
     with pytest.raises(IntegrityError), transaction.atomic():  # the claim key is enforced again
@@ -120,7 +130,8 @@ def _scan_outcome():
     reminders = sorted((*r[:-1], r[-1] is not None) for r in Reminder.objects.values_list(
         "deadline_id", "due_on", "threshold", "recipient_id", "level", "email_status", "emailed_at"))
     notifications = sorted(Notification.objects.values_list("recipient_id", "reminder__deadline_id",
-                                                            "reminder__threshold", "case_id", "level"))
+                                                            "reminder__threshold", "case_id", "level", "more"),
+                           key=str)
     mails = sorted((m.to[0], m.subject, m.body) for m in mail.outbox)
     return reminders, notifications, mails
 
@@ -147,8 +158,14 @@ def _empty_claim_tables():
     mail.outbox.clear()
 
 
-def test_bulk_first_claim_writes_reminders_already_emailed_and_sends_the_same_digests(org, overdue_cases, settings):
+@pytest.mark.parametrize("digest_max", [50, 2])  # 2: each digest lists the 2 most urgent and counts the rest
+def test_bulk_first_claim_writes_reminders_already_emailed_and_sends_the_same_digests(org, overdue_cases, settings,
+                                                                                      monkeypatch, digest_max):
+    from deadlines import services
     from deadlines.services import deadlines_scan
+
+    monkeypatch.setattr(services, "DIGEST_MAX_ITEMS", digest_max)
+    settings.DEADLINES_NOTIFY_MAX_ITEMS = digest_max
 
     settings.DEADLINES_BULK_LOAD_ROWS = 10 ** 9  # row by row, then the e-mail step marks the reminders sent
     _empty_claim_tables()
@@ -156,6 +173,10 @@ def test_bulk_first_claim_writes_reminders_already_emailed_and_sends_the_same_di
     expected = _scan_outcome()
     assert slow.emails == len(expected[2]) == 2 and slow.reminders == len(expected[0]) >= 10
     assert {r[5] for r in expected[0]} == {"sent"}  # the officer and the chief have an address
+    link = settings.ENF_PUBLIC_BASE_URL.rstrip("/") + reverse("deadlines:mine")  # one per item listed
+    listed = sorted(body.count(f"  {link}\n") for _to, _subject, body in expected[2])
+    assert listed == ([2, 2] if digest_max == 2 else sorted(
+        Reminder.objects.filter(recipient__email=to).count() for to, _subject, _body in expected[2]))
     _empty_claim_tables()
     settings.DEADLINES_BULK_LOAD_ROWS = 1  # the bulk first claim
     updated = _reminder_rows_updated()

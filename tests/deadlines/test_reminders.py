@@ -2,7 +2,7 @@
 versions are in test_worker.py)."""
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -184,3 +184,50 @@ def test_digests_read_each_recipient_once_and_only_the_case_number(org, make_cas
     bodies = {m.to[0]: m.body for m in mail.outbox}
     for i, case in enumerate(cases):
         assert case.number in bodies[f"d{i}@x.invalid"]
+
+
+def test_many_reminders_notify_the_most_urgent_one_by_one_and_count_the_rest(org, make_case, emails, settings):
+    """A claim notifies each recipient of its DEADLINES_NOTIFY_MAX_ITEMS most urgent reminders one by one and of the
+    rest with one notification counting them; every reminder is still claimed (and e-mailed) exactly once."""
+    settings.DEADLINES_NOTIFY_MAX_ITEMS = 3
+    cases = [make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 2) + timedelta(days=i)) for i in range(6)]
+    deadlines_scan(today=date(2026, 3, 30))  # every case's notice deadline (due 03-12 ... 03-17) overdue
+    mine = Reminder.objects.filter(recipient=org.officer)
+    total = mine.count()
+    assert total >= 6
+    notes = list(Notification.objects.filter(recipient=org.officer).order_by("-created_at", "-id"))
+    singles, summary = notes[:-1], notes[-1]  # the list shows the most urgent first and the count last
+    assert len(singles) == 3 and all(n.more == 0 and n.reminder_id for n in singles)
+    urgent = list(mine.order_by("due_on", "id").values_list("id", flat=True)[:3])
+    assert [n.reminder_id for n in singles] == urgent
+    assert summary.more == total - 3 and summary.reminder_id is None and summary.deadline_id is None
+    assert summary.case_id is None
+    assert {c.pk for c in cases} >= {n.case_id for n in singles}
+    # the e-mail digest still lists every reminder (up to its own 50)
+    assert len([m for m in mail.outbox if m.to == ["officer@maiji.court.invalid"]]) == 1
+    assert mine.filter(email_status="sent").count() == total
+    # nothing twice: a second scan of the same day claims and notifies nothing
+    before = Notification.objects.count()
+    deadlines_scan(today=date(2026, 3, 30))
+    assert Notification.objects.count() == before and mine.count() == total
+
+
+def test_a_summary_notification_reads_and_links_to_the_deadline_pages(client, org, make_case, emails, settings):
+    from tests.conftest import login
+
+    settings.DEADLINES_NOTIFY_MAX_ITEMS = 1
+    for i in range(3):
+        make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
+    deadlines_scan(today=date(2026, 3, 15))  # three notices due tomorrow: one shown, two counted
+    summary = Notification.objects.get(recipient=org.officer, more__gt=0)
+    assert summary.more == 2
+    login(client, org.officer)
+    html = client.get(reverse("deadlines:notifications")).content.decode()
+    assert "2" in html and reverse("deadlines:mine") in html and "dl-note-more" in html
+    api = client.get("/api/v1/notifications/").json()["results"]
+    row = next(r for r in api if r["id"] == summary.pk)
+    assert row["more"] == 2 and row["deadline"] is None and row["text"]
+    r = client.post(reverse("deadlines:notification_read", args=[summary.pk]), {"open": "1"})
+    assert r.status_code == 302 and r["Location"] == reverse("deadlines:mine")
+    summary.refresh_from_db()
+    assert summary.read_at is not None
