@@ -91,6 +91,7 @@ WITH cfg AS (
 )
 """
 
+
 def notify_max_items() -> int:
     """How many of a claim's reminders each recipient is notified of one by one (setting
     ``DEADLINES_NOTIFY_MAX_ITEMS``, default 50, at least 1); the rest are counted in one notification."""

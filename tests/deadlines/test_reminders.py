@@ -216,7 +216,7 @@ def test_a_summary_notification_reads_and_links_to_the_deadline_pages(client, or
     from tests.conftest import login
 
     settings.DEADLINES_NOTIFY_MAX_ITEMS = 1
-    for i in range(3):
+    for _ in range(3):
         make_case(received_on=date(2026, 3, 2), filed_on=date(2026, 3, 4))
     deadlines_scan(today=date(2026, 3, 15))  # three notices due tomorrow: one shown, two counted
     summary = Notification.objects.get(recipient=org.officer, more__gt=0)
