@@ -92,12 +92,6 @@ WITH cfg AS (
 """
 
 
-def notify_max_items() -> int:
-    """How many of a claim's reminders each recipient is notified of one by one (setting
-    ``DEADLINES_NOTIFY_MAX_ITEMS``, default 50, at least 1); the rest are counted in one notification."""
-    return max(1, int(getattr(settings, "DEADLINES_NOTIFY_MAX_ITEMS", 50)))
-
-
 def most_urgent_sql(claimed: str, k: str, where: str = "TRUE") -> str:
     """A WITH clause ending in ``top``: for each recipient, the reminders of ``claimed`` (a table or CTE with id,
     deadline_id, due_on, recipient_id …) matching ``where`` that rank among the first ``k`` by urgency (due date,
@@ -281,7 +275,7 @@ def _claim(*, today: date, scan_id: uuid.UUID, full: bool, deliver: bool,
         "leader_days": registry["deadline_escalate_leader_days"].default,
         "chief_days": registry["deadline_escalate_chief_days"].default,
         "email": bool(registry["deadline_email_digest"].default),
-        "notify_max": notify_max_items(),
+        "notify_max": settings.DEADLINES_NOTIFY_MAX_ITEMS,  # validated by enforcement/settings.py (≥ 1)
     }
     engine.state_row_ensure()
     with transaction.atomic(), connection.cursor() as cursor:
