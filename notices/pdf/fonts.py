@@ -37,6 +37,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import time
@@ -171,10 +172,21 @@ class FontsNotPrepared(RuntimeError):
 
 @dataclass(frozen=True)
 class Source:
-    """One face inside an installed font file (a collection .ttc or a single .ttf/.otf)."""
+    """One face inside an installed font file (a collection .ttc or a single .ttf/.otf).
+
+    A CJK collection holds the same design once per language (Noto: JP, KR, SC, TC, HK; AR PL UKai: CN, HK, TW),
+    each with its own cmap: the same code point maps to a Japanese, Traditional or Simplified glyph form depending
+    on the face. The face is therefore picked by its PostScript name, never by its position in the collection, and
+    ``variant`` is the language tag its family name must carry (``_open_face`` refuses any other face).
+    """
 
     filename: str
     postscript_name: str  # nameID 6 of the face, used to find it inside a collection
+    variant: str = "SC"  # language tag in the family name (Noto "SC", AR PL "CN"): the Simplified Chinese face
+
+    def spec(self) -> dict:
+        """What of the source goes into the build fingerprint (``variant`` only checks, it changes no output)."""
+        return {"filename": self.filename, "postscript_name": self.postscript_name}
 
 
 @dataclass(frozen=True)
@@ -224,7 +236,7 @@ class Part:
     def spec_hash(self) -> str:
         """Fingerprint of everything that determines the output file, for the staleness check."""
         payload = json.dumps(
-            [FORMAT_VERSION, self.key, self.kind, self.css_family, [s.__dict__ for s in self.face.sources],
+            [FORMAT_VERSION, self.key, self.kind, self.css_family, [s.spec() for s in self.face.sources],
              BASE_RANGES, HAN_RANGES, self.face.extra_ranges, LAYOUT_FEATURES, FREQUENT_SYMBOLS,
              FREQUENT_HANZI],
             sort_keys=True,
@@ -271,7 +283,7 @@ FACES: tuple[Face, ...] = (
         key="kai",
         css_family="Enf KaiTi",
         stands_for="楷体_GB2312 (level-2 headings （一）)",
-        sources=(Source("ukai.ttc", "UKaiCN"),),
+        sources=(Source("ukai.ttc", "UKaiCN", variant="CN"),),
         licence=ARPHIC,
     ),
     Face(
@@ -346,8 +358,26 @@ def _write_manifest(out_dir: Path, manifest: dict) -> None:
     _atomic_write_bytes(out_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
 
 
-def part_status(part: Part, out_dir: Path, manifest: dict | None = None) -> str:
-    """'ok', or the reason the prepared file must be (re)built."""
+def _resolved_source(face: Face, cache: dict | None = None) -> tuple[Path, str] | None:
+    """(file, PostScript name) ``find_source`` picks for ``face`` today; None when no candidate is installed."""
+    if cache is not None and face.key in cache:
+        return cache[face.key]
+    try:
+        path, source = find_source(face)
+        found = (path, source.postscript_name)
+    except FontsNotPrepared:
+        found = None  # the source was removed after preparing: the prepared face is still usable
+    if cache is not None:
+        cache[face.key] = found
+    return found
+
+
+def part_status(part: Part, out_dir: Path, manifest: dict | None = None, sources: dict | None = None) -> str:
+    """'ok', or the reason the prepared file must be (re)built.
+
+    A part is stale when its file is missing, the build specification changed, its source file is newer, or the
+    source ``find_source`` picks today is another file or face than the one it was built from ("source changed").
+    """
     manifest = read_manifest(out_dir) if manifest is None else manifest
     entry = manifest.get("faces", {}).get(part.key)
     if not entry:
@@ -357,6 +387,13 @@ def part_status(part: Part, out_dir: Path, manifest: dict | None = None) -> str:
         return "missing"
     if entry.get("spec") != part.spec_hash():
         return "spec changed"
+    current = _resolved_source(part.face, sources)
+    if current is not None and (str(current[0]) != entry.get("source") or current[1] != entry.get("source_face")):
+        # e.g. prepared from NotoSerifCJK-Regular (fonts-noto-cjk) before fonts-noto-cjk-extra brought the
+        # preferred NotoSerifCJK-Light: the renderer and the tests would otherwise disagree about the face.
+        return "source changed"
+    if "verified_sentinels" not in entry:
+        return "unverified"  # prepared before verify_prepared existed: prepare() checks it (seconds, no rebuild)
     source = Path(entry.get("source", ""))
     try:
         if source.stat().st_mtime > path.stat().st_mtime:
@@ -376,7 +413,8 @@ def prepared_paths(out_dir: Path | None = None) -> dict[str, Path]:
 def fonts_are_current(out_dir: Path | None = None) -> bool:
     out_dir = Path(out_dir) if out_dir is not None else fonts_dir()
     manifest = read_manifest(out_dir)
-    return all(part_status(part, out_dir, manifest) == "ok" for part in PARTS)
+    sources: dict = {}
+    return all(part_status(part, out_dir, manifest, sources) == "ok" for part in PARTS)
 
 
 # --- Building ------------------------------------------------------------------------------------------------------
@@ -389,22 +427,130 @@ def _codepoints(ranges: Sequence[tuple[int, int]]) -> set[int]:
     return wanted
 
 
+_VARIANT_TOKEN = re.compile(r"\b(SC|CN|PRC|GB|JP|KR|TC|TW|HK|MO)\b")
+SIMPLIFIED_VARIANTS = frozenset({"SC", "CN", "PRC", "GB"})
+
+
+def face_variant(font) -> str | None:
+    """The language tag of a face from its family name ("Noto Serif CJK SC" → "SC", "AR PL UKai TW" → "TW").
+
+    None when the name carries no tag (a single-language font, e.g. a commercial 仿宋_GB2312).
+    """
+    name = font["name"]
+    for name_id in (16, 1, 4):
+        for record in name.names:
+            if record.nameID == name_id:
+                match = _VARIANT_TOKEN.search(record.toUnicode())
+                if match:
+                    return match.group(1)
+    return None
+
+
 def _open_face(path: Path, source: Source):
-    """Open the face named ``source.postscript_name`` from a collection (or a plain font file)."""
+    """Open the face named ``source.postscript_name`` from a collection (or a plain font file).
+
+    The face is found by name, never by index: the order of the faces inside a .ttc is not part of any
+    package's contract. Its family name must carry ``source.variant`` (the Simplified Chinese face), so a
+    Japanese or Traditional face is never used even if a wrong PostScript name were configured.
+    """
     from fontTools.ttLib import TTCollection, TTFont
 
     with path.open("rb") as fh:
         is_collection = fh.read(4) == b"ttcf"
     if not is_collection:
-        return TTFont(str(path), recalcBBoxes=False, recalcTimestamp=False)
+        font = TTFont(str(path), recalcBBoxes=False, recalcTimestamp=False)
+        _check_variant(font, path, source)
+        return font
     collection = TTCollection(str(path), lazy=True)
     names = []
-    for index, font in enumerate(collection.fonts):
-        name = font["name"].getDebugName(6)
+    for index, member in enumerate(collection.fonts):
+        name = member["name"].getDebugName(6)
         names.append(name)
         if name == source.postscript_name:
-            return TTFont(str(path), fontNumber=index, recalcBBoxes=False, recalcTimestamp=False)
+            font = TTFont(str(path), fontNumber=index, recalcBBoxes=False, recalcTimestamp=False)
+            _check_variant(font, path, source)
+            return font
     raise FontsNotPrepared(f"{path} has no face named {source.postscript_name!r} (faces: {', '.join(names)})")
+
+
+def _check_variant(font, path: Path, source: Source) -> None:
+    variant = face_variant(font)
+    if variant is not None and variant != source.variant:
+        raise FontsNotPrepared(
+            f"{path}: face {source.postscript_name!r} is the {variant} face ({font['name'].getDebugName(1)}), "
+            f"not the {source.variant} (Simplified Chinese) face: notices would print "
+            f"{'Japanese, Korean or Traditional' if variant not in SIMPLIFIED_VARIANTS else 'other'} glyph forms."
+        )
+
+
+# --- Verification ----------------------------------------------------------------------------------------------------
+
+# Characters whose glyph form differs between the Simplified Chinese face and the Japanese, Korean or Traditional
+# faces of the same collection (Noto Serif CJK: 直 骨 写 differ from JP/KR, 骨 荁 from TC, 直 荁 from HK; AR PL
+# UKai: 骨). 直 骨 写 are in GB 2312 (the common part), 荁 is not (the Ext part).
+SENTINELS = "直骨写荁"
+VERIFY_SAMPLE = 24  # further characters of each part compared against the source face
+
+
+def _outline(glyph_set, glyph_name: str) -> tuple:
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+
+    pen = DecomposingRecordingPen(glyph_set)
+    glyph_set[glyph_name].draw(pen)
+    return tuple(pen.value), glyph_set[glyph_name].width
+
+
+def verify_prepared(prepared_path: Path, part: Part, source_path: Path, source: Source) -> list[str]:
+    """Check a prepared file against the Simplified Chinese face of its source; returns the characters checked.
+
+    1. The source face must be told apart from every other-language face of its collection by the sentinel
+       characters (else it carries Japanese/Traditional forms under a Simplified name).
+    2. Every sentinel the part maps, and a fixed sample of its other characters, must have exactly the outline
+       and advance width of the source face: a wrong face, weight, collection member or subsetting change fails
+       here, before the file replaces the previous one.
+    Raises ``FontsNotPrepared`` naming the character, the file and the source face.
+    """
+    import random
+
+    from fontTools.ttLib import TTCollection, TTFont
+
+    reference = _open_face(source_path, source)
+    ref_cmap, ref_glyphs = reference.getBestCmap(), reference.getGlyphSet()
+    prepared = TTFont(str(prepared_path), lazy=True)
+    cmap, glyphs = prepared.getBestCmap(), prepared.getGlyphSet()
+
+    with source_path.open("rb") as fh:
+        is_collection = fh.read(4) == b"ttcf"
+    if is_collection and source.variant in SIMPLIFIED_VARIANTS:
+        ref_forms = {c: _outline(ref_glyphs, ref_cmap[ord(c)]) for c in SENTINELS if ord(c) in ref_cmap}
+        for member in TTCollection(str(source_path), lazy=True).fonts:
+            variant = face_variant(member)
+            if variant is None or variant in SIMPLIFIED_VARIANTS or variant == source.variant:
+                continue
+            member_cmap, member_glyphs = member.getBestCmap(), member.getGlyphSet()
+            forms = {c: _outline(member_glyphs, member_cmap[ord(c)]) for c in ref_forms if ord(c) in member_cmap}
+            if ref_forms and forms == ref_forms:
+                raise FontsNotPrepared(
+                    f"{source_path}: face {source.postscript_name!r} has the same glyph forms as the {variant} face "
+                    f"{member['name'].getDebugName(6)!r} for {''.join(ref_forms)}: it is not a Simplified Chinese "
+                    f"face. Check the font package, or the Source of {part.face.css_family} in notices/pdf/fonts.py."
+                )
+
+    sentinels = [c for c in SENTINELS if ord(c) in cmap]
+    others = sorted(set(cmap) - {ord(c) for c in sentinels})
+    sample = random.Random(9704).sample(others, min(VERIFY_SAMPLE, len(others)))
+    checked = [*sentinels, *(chr(cp) for cp in sample)]
+    for char in checked:
+        codepoint = ord(char)
+        if codepoint not in ref_cmap:
+            raise FontsNotPrepared(f"{prepared_path.name}: U+{codepoint:04X} is not in the source face {source_path}")
+        if _outline(glyphs, cmap[codepoint]) != _outline(ref_glyphs, ref_cmap[codepoint]):
+            raise FontsNotPrepared(
+                f"{prepared_path.name} ({part.css_family}): the glyph of {char} (U+{codepoint:04X}) differs from "
+                f"{source.postscript_name} in {source_path}. A notice would print another glyph form (Japanese or "
+                f"Traditional) or another weight than the Simplified Chinese source face."
+            )
+    return sentinels
 
 
 def _blank_codepoints(font, codepoints: set[int]) -> set[int]:
@@ -584,6 +730,10 @@ def build_part(part_key: str, out_dir: str) -> dict:
         tmp_path = Path(tmp.name)
     try:
         font.save(str(tmp_path))
+        try:
+            verified = verify_prepared(tmp_path, part, source_path, source)
+        except FontsNotPrepared as exc:
+            raise FontsNotPrepared(f"{exc} The new {target.name} was not installed.") from exc
         tmp_path.chmod(0o644)  # NamedTemporaryFile creates 0600; web and worker users must read the fonts
         os.replace(tmp_path, target)
     finally:
@@ -596,6 +746,7 @@ def build_part(part_key: str, out_dir: str) -> dict:
         "stands_for": face.stands_for,
         "source": str(source_path),
         "source_face": source.postscript_name,
+        "verified_sentinels": "".join(verified),
         "licence": face.licence,
         "spec": part.spec_hash(),
         "codepoints": len(kept),
@@ -631,8 +782,15 @@ def prepare(out_dir: Path | str | None = None, *, force: bool = False, jobs: int
         manifest = read_manifest(out)
         if manifest.get("format") != FORMAT_VERSION:
             manifest = {"format": FORMAT_VERSION, "faces": {}}
-        stale = [part.key for part in PARTS if force or part_status(part, out, manifest) != "ok"]
+        sources: dict = {}
+        status = {part.key: "forced" if force else part_status(part, out, manifest, sources) for part in PARTS}
+        verified_now = [key for key, state in status.items() if state == "unverified"
+                        and _verify_in_place(PARTS_BY_KEY[key], out, manifest["faces"][key])]
+        status.update(dict.fromkeys(verified_now, "ok"))
+        stale = [key for key, state in status.items() if state != "ok"]
         if not stale:
+            if verified_now:
+                _write_manifest(out, manifest)
             return manifest
         for key in stale:
             find_source(PARTS_BY_KEY[key].face)  # fail fast, before minutes of subsetting
@@ -646,6 +804,17 @@ def prepare(out_dir: Path | str | None = None, *, force: bool = False, jobs: int
         manifest["faces"] = {key: manifest["faces"][key] for key in PARTS_BY_KEY if key in manifest["faces"]}
         _write_manifest(out, manifest)
         return manifest
+
+
+def _verify_in_place(part: Part, out_dir: Path, entry: dict) -> bool:
+    """Verify a part prepared by an older version of this module; record it in ``entry``. False: rebuild it."""
+    try:
+        path, source = find_source(part.face)
+        entry["verified_sentinels"] = "".join(verify_prepared(out_dir / entry["file"], part, path, source))
+    except FontsNotPrepared as exc:
+        logger.warning("Rebuilding %s: %s", part.key, exc)
+        return False
+    return True
 
 
 def ensure_fonts(out_dir: Path | str | None = None, *, auto_prepare: bool | None = None) -> dict[str, Path]:
@@ -709,8 +878,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     manifest = read_manifest(out)
     current = True
+    sources: dict = {}
     for part in PARTS:
-        status = part_status(part, out, manifest)
+        status = part_status(part, out, manifest, sources)
         current &= status == "ok"
         print(f"{part.key:12} {status}")
     return 0 if current else 1

@@ -189,3 +189,119 @@ def test_cli_check_reports_current_fonts(prepared_fonts):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(" ok") == len(fonts.PARTS)
     assert "RuntimeWarning" not in result.stderr
+
+
+# --- The face a notice prints with is the Simplified Chinese face the tests compare against (issue 19) ------------
+
+NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
+
+
+def _needs(*files: str) -> None:
+    for name in files:
+        if not (NOTO_DIR / name).is_file():
+            pytest.skip(f"{name} is not installed")
+
+
+def test_part_prepared_from_a_fallback_source_is_stale_once_the_preferred_one_is_installed(prepared_fonts, tmp_path):
+    """The fresh-machine failure: body was prepared from NotoSerifCJK-Regular (fonts-noto-cjk) before
+    fonts-noto-cjk-extra brought NotoSerifCJK-Light, the first candidate. The old staleness check only looked at
+    the recorded source's mtime, called the part current, and the renderer kept printing the Regular glyphs while
+    every check of the source (find_source) looked at Light: 荁 moveTo (304, 728) against (309, 727)."""
+    _needs("NotoSerifCJK-Light.ttc", "NotoSerifCJK-Regular.ttc")
+    part = fonts.PARTS_BY_KEY["body-ext"]
+    assert fonts.find_source(part.face)[0].name == "NotoSerifCJK-Light.ttc"
+    entry = dict(fonts.read_manifest(fonts.fonts_dir())["faces"]["body-ext"])
+    os.link(prepared_fonts["body-ext"], tmp_path / entry["file"])
+    entry.update(source=str(NOTO_DIR / "NotoSerifCJK-Regular.ttc"), source_face="NotoSerifCJKsc-Regular")
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": fonts.FORMAT_VERSION, "faces": {part.key: entry}}))
+    assert fonts.part_status(part, tmp_path) == "source changed"
+    assert not fonts.fonts_are_current(tmp_path)
+
+
+def test_part_is_stale_when_its_source_file_is_no_longer_the_one_found(prepared_fonts, tmp_path, monkeypatch):
+    """The other way round: only fonts-noto-cjk on the machine (sources dir with just the Regular collection)."""
+    _needs("NotoSerifCJK-Regular.ttc")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "NotoSerifCJK-Regular.ttc").symlink_to(NOTO_DIR / "NotoSerifCJK-Regular.ttc")
+    monkeypatch.setenv("ENF_FONT_SOURCE_DIRS", str(sources))
+    out = tmp_path / "fonts"
+    out.mkdir()
+    entry = fonts.read_manifest(fonts.fonts_dir())["faces"]["body"]
+    os.link(prepared_fonts["body"], out / entry["file"])
+    (out / "manifest.json").write_text(json.dumps({"format": fonts.FORMAT_VERSION, "faces": {"body": entry}}))
+    assert entry["source"] != str(sources / "NotoSerifCJK-Regular.ttc")
+    assert fonts.part_status(fonts.PARTS_BY_KEY["body"], out) == "source changed"
+
+
+def test_verification_rejects_a_file_whose_glyphs_are_not_those_of_the_source_face(prepared_fonts):
+    """The prepared body-ext compared against another weight (what the fresh machine had): fails on 荁, loudly."""
+    _needs("NotoSerifCJK-Light.ttc", "NotoSerifCJK-Regular.ttc")
+    part = fonts.PARTS_BY_KEY["body-ext"]
+    path, source = fonts.find_source(part.face)
+    assert fonts.verify_prepared(prepared_fonts["body-ext"], part, path, source) == ["荁"]
+    other = fonts.Source("NotoSerifCJK-Regular.ttc", "NotoSerifCJKsc-Regular")
+    with pytest.raises(fonts.FontsNotPrepared, match=r"glyph of 荁 \(U\+8341\) differs from NotoSerifCJKsc-Regular"):
+        fonts.verify_prepared(prepared_fonts["body-ext"], part, NOTO_DIR / "NotoSerifCJK-Regular.ttc", other)
+
+
+@pytest.mark.parametrize("postscript_name", ["NotoSerifCJKjp-Light", "NotoSerifCJKtc-Light", "NotoSerifCJKhk-Light"])
+def test_verification_rejects_japanese_and_traditional_forms(prepared_fonts, postscript_name):
+    """The SC body against the JP/TC/HK face of the same collection and weight: 直 骨 写 differ (JP), 骨 (TC), 直 (HK)."""
+    _needs("NotoSerifCJK-Light.ttc")
+    part = fonts.PARTS_BY_KEY["body"]
+    variant = postscript_name[len("NotoSerifCJK"):][:2].upper()
+    wrong = fonts.Source("NotoSerifCJK-Light.ttc", postscript_name, variant=variant)
+    with pytest.raises(fonts.FontsNotPrepared, match=r"glyph of [直骨写]"):
+        fonts.verify_prepared(prepared_fonts["body"], part, NOTO_DIR / "NotoSerifCJK-Light.ttc", wrong)
+
+
+def test_a_face_named_simplified_but_carrying_japanese_forms_is_refused(prepared_fonts, monkeypatch):
+    """A mislabelled collection member (its name says SC, its cmap gives the JP/KR forms) is caught by comparing
+    the sentinels with the other-language members of the same collection."""
+    _needs("NotoSerifCJK-Light.ttc")
+    real_variant = fonts.face_variant
+    monkeypatch.setattr(fonts, "face_variant",
+                        lambda font: "SC" if "jp" in font["name"].getDebugName(6) else real_variant(font))
+    mislabelled = fonts.Source("NotoSerifCJK-Light.ttc", "NotoSerifCJKjp-Light")
+    with pytest.raises(fonts.FontsNotPrepared, match=r"same glyph forms as the KR face .* not a Simplified Chinese"):
+        fonts.verify_prepared(prepared_fonts["body"], fonts.PARTS_BY_KEY["body"], NOTO_DIR / mislabelled.filename,
+                              mislabelled)
+
+
+def test_a_face_is_opened_by_name_and_must_be_the_simplified_chinese_one():
+    _needs("NotoSerifCJK-Light.ttc")
+    path = NOTO_DIR / "NotoSerifCJK-Light.ttc"
+    face = fonts._open_face(path, fonts.Source(path.name, "NotoSerifCJKsc-Light"))
+    assert fonts.face_variant(face) == "SC" and face["name"].getDebugName(6) == "NotoSerifCJKsc-Light"
+    with pytest.raises(fonts.FontsNotPrepared, match=r"is the JP face .* not the SC \(Simplified Chinese\) face"):
+        fonts._open_face(path, fonts.Source(path.name, "NotoSerifCJKjp-Light"))
+
+
+def test_every_configured_source_is_a_simplified_chinese_face():
+    for face in fonts.FACES:
+        path, source = fonts.find_source(face)
+        assert fonts.face_variant(fonts._open_face(path, source)) in fonts.SIMPLIFIED_VARIANTS | {None}, face.key
+
+
+def test_every_prepared_part_was_verified_against_its_source(prepared_fonts):
+    faces = fonts.read_manifest(fonts.fonts_dir())["faces"]
+    for key in fonts.PARTS_BY_KEY:
+        assert faces[key]["verified_sentinels"], key
+    assert faces["body"]["verified_sentinels"] == "直骨写"
+    assert faces["body-ext"]["verified_sentinels"] == "荁"
+
+
+def test_an_unverified_part_is_verified_in_place_without_a_rebuild(prepared_fonts, tmp_path):
+    out = tmp_path / "fonts"
+    out.mkdir()
+    faces = {}
+    for key, entry in fonts.read_manifest(fonts.fonts_dir())["faces"].items():
+        os.link(prepared_fonts[key], out / entry["file"])
+        faces[key] = {k: v for k, v in entry.items() if k != "verified_sentinels"}
+    (out / "manifest.json").write_text(json.dumps({"format": fonts.FORMAT_VERSION, "faces": faces}))
+    assert fonts.part_status(fonts.PARTS_BY_KEY["kai"], out) == "unverified"
+    inodes = {p.name: p.stat().st_ino for p in out.glob("enf-*")}
+    fonts.prepare(out)
+    assert fonts.fonts_are_current(out)
+    assert {p.name: p.stat().st_ino for p in out.glob("enf-*")} == inodes
