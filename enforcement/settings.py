@@ -213,6 +213,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # the court's page, in the user's language
 
 # Login throttling: lock a (username, address) pair after repeated failures, so one person guessing is stopped while
 # the rest of the court, often behind one NAT address, can still sign in.

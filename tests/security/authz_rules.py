@@ -150,6 +150,7 @@ RULES: dict[str, dict[str, Check]] = {
     "set_language": same(PUBLIC, *GP),
     "javascript-catalog": {"GET": PUBLIC},
     "healthz": {"GET": PUBLIC},
+    "favicon": {"GET": PUBLIC},
     # The OpenAPI schema and its viewer are public documentation (no data; every operation still needs a token).
     "api-schema": {"GET": PUBLIC},
     "api-docs": {"GET": PUBLIC},
