@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import fields
 from core.rules.distribution import DistributionMode, PriorityClass
@@ -35,7 +36,7 @@ def money_field(label, required=True):
 class AssetForm(forms.Form):
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=AssetKind.choices)
-    description = forms.CharField(label=_("Description"), max_length=200)
+    description = forms.CharField(label=pgettext_lazy("asset", "Description"), max_length=200)
     bank_name = forms.CharField(label=_("Bank"), max_length=100, required=False)
     account_number = forms.CharField(label=_("Account number"), max_length=40, required=False)
     certificate_number = forms.CharField(label=_("Certificate number"), max_length=80, required=False)
@@ -78,7 +79,7 @@ class ReleaseForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     objector = forms.CharField(label=_("Objector"), max_length=200)
-    filed_on = fields.DateFormField(label=_("Filed on"), **DATE)
+    filed_on = fields.DateFormField(label=pgettext_lazy("objection", "Filed on"), **DATE)
     grounds = forms.CharField(label=_("Grounds"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -139,7 +140,7 @@ class ReasonForm(forms.Form):
 class ReceiptForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in RECEIPT_KINDS])
     amount = money_field(_("Amount"))
-    occurred_on = fields.DateFormField(label=_("Received on"), **DATE)
+    occurred_on = fields.DateFormField(label=pgettext_lazy("receipt", "Received on"), **DATE)
     payer = forms.CharField(label=_("Payer"), max_length=200, required=False)
     reference = forms.CharField(label=_("Bank or receipt reference"), max_length=80, required=False)
     memo = forms.CharField(label=_("Memo"), max_length=300, required=False)

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import Target
 from cases.models import BelongsToCase
@@ -75,7 +76,7 @@ class Asset(BelongsToCase, models.Model):
     owner = models.ForeignKey("cases.CaseParty", verbose_name=_("owner"), on_delete=models.PROTECT,
                               related_name="assets")
     kind = models.CharField(_("kind"), max_length=24, choices=AssetKind.choices)
-    description = models.CharField(_("description"), max_length=200)
+    description = models.CharField(pgettext_lazy("asset", "description"), max_length=200)
     # Identifiers by kind (REQUIRED_IDENTIFIERS).
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     account_number = models.CharField(_("account number"), max_length=40, blank=True)
@@ -120,7 +121,7 @@ class Asset(BelongsToCase, models.Model):
 
 class ObjectionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
-    UPHELD = "upheld", _("Upheld")
+    UPHELD = "upheld", pgettext_lazy("objection", "Upheld")
     DISMISSED = "dismissed", _("Dismissed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -130,7 +131,7 @@ class Objection(models.Model):
 
     asset = models.ForeignKey(Asset, verbose_name=_("asset"), on_delete=models.CASCADE, related_name="objections")
     objector = models.CharField(_("objector"), max_length=200)
-    filed_on = models.DateField(_("filed on"))
+    filed_on = models.DateField(pgettext_lazy("objection", "filed on"))
     grounds = models.TextField(_("grounds"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ObjectionStatus.choices,
                               default=ObjectionStatus.PENDING)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.rules.periods import BlacklistGround
 
@@ -71,7 +72,7 @@ class NoticeServedForm(ActionDetailsForm):
         ("ruling", _("Ruling (裁定书)")),
         ("consumption_order", _("Consumption-restriction order (限制消费令)")),
         ("risk_notice", _("Risk notice (风险告知书)")),
-        ("other", _("Other document")),
+        ("other", pgettext_lazy("served document", "Other document")),
     )
     METHODS = (
         ("direct", _("In person (直接送达)")),
@@ -256,7 +257,7 @@ class ConsumptionRestrictionForm(PartyMeasureForm):
 
 
 class DishonestListingForm(PartyMeasureForm):
-    MEASURES = (("list", _("List")), ("remove", _("Remove")))
+    MEASURES = (("list", _("List")), ("remove", pgettext_lazy("list membership", "Remove")))
     measure = forms.ChoiceField(label=_("Measure"), choices=MEASURES, initial="list")
     ground = forms.ChoiceField(label=_("Ground"), choices=BlacklistGround.choices, required=False)
     extension_years = forms.IntegerField(label=_("Extra years"), min_value=0, max_value=3, required=False)

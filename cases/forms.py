@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import fields
 from core.rules.identifiers import IdKind
@@ -111,7 +112,7 @@ class IntakeForm(BootstrapMixin, forms.Form):
 class PartyForm(BootstrapMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("party", "Name"), max_length=200)
     id_kind = forms.ChoiceField(label=_("Identifier kind"), choices=[("", "—"), *IdKind.choices], required=False)
     id_number = forms.CharField(label=_("Identifier number"), max_length=40, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 import pghistory
 
@@ -101,7 +102,7 @@ class Party(models.Model):
     """One record per real party across cases, matched by identifier number (domain.md §8)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=PartyKind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("party", "name"), max_length=200)
     id_kind = models.CharField(_("identifier kind"), max_length=24, blank=True)
     id_number = models.CharField(_("identifier number"), max_length=40, blank=True)
     id_flagged = models.BooleanField(_("identifier not checksum-verified"), default=False)
@@ -181,7 +182,8 @@ class Case(models.Model):
                                     on_delete=models.PROTECT, related_name="resumed_cases")
     intake_warnings = models.JSONField(_("intake warnings"), default=list, blank=True)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -256,7 +258,7 @@ class CaseParty(BelongsToCase, models.Model):
     """A party's place in one case, with their per-case status (限制消费, 失信; domain.md §3.5-3.6)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_parties")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="case_links")
+    party = models.ForeignKey(Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="case_links")
     role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices)
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     service_address = models.CharField(_("address for service"), max_length=300, blank=True)
@@ -328,10 +330,13 @@ class TermPause(models.Model):
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["case", "started_on"]
+        verbose_name = _("term pause")
+        verbose_name_plural = _("term pauses")
         constraints = [
             models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                                    name="pause_ends_after_start"),
@@ -346,12 +351,15 @@ class TermExtension(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
     months = models.PositiveSmallIntegerField(_("months"))
     reason = models.CharField(_("reason"), max_length=300)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT,
+                                    related_name="+")
     approved_on = models.DateField(_("approved on"))
     reported_to_high_court = models.BooleanField(_("reported to the high court"), default=False)
 
     class Meta:
         ordering = ["case", "approved_on"]
+        verbose_name = _("term extension")
+        verbose_name_plural = _("term extensions")
 
 
 class CaseEvent(models.Model):
@@ -383,7 +391,7 @@ class ActionKind(models.TextChoices):
     NETWORK_QUERY = "network_query", _("Network asset query")
     ONSITE_INVESTIGATION = "onsite_investigation", _("On-site investigation")
     SUMMONS = "summons", _("Summons")
-    SEARCH = "search", _("Search")
+    SEARCH = "search", pgettext_lazy("enforcement measure", "Search")  # 搜查, a coercive measure
     FREEZE = "freeze", _("Freeze")
     SEIZURE = "seizure", _("Seizure")
     VEHICLE_DETENTION = "vehicle_detention", _("Vehicle detention")
@@ -479,7 +487,8 @@ class Lead(BelongsToCase, models.Model):
     due_at = models.DateTimeField(_("to be handled by"))
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     result = models.TextField(_("what was done"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("asset lead")
@@ -512,14 +521,16 @@ class Petition(BelongsToCase, models.Model):
     petitioner = models.CharField(_("petitioner"), max_length=100, blank=True)
     received_on = models.DateField(_("received on"))
     due_on = models.DateField(_("answer due on"))
-    content = models.TextField(_("content"))
+    content = models.TextField(pgettext_lazy("petition", "content"))
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="case_petitions")
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     reply = models.TextField(_("reply"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                     related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("petition")
@@ -557,7 +568,8 @@ class Settlement(BelongsToCase, models.Model):
                               default=SettlementStatus.ACTIVE)
     breached_on = models.DateField(_("breached on"), null=True, blank=True)
     breach_note = models.TextField(_("breach"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -573,7 +585,8 @@ class Settlement(BelongsToCase, models.Model):
 
 
 class SettlementInstalment(models.Model):
-    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="instalments")
+    settlement = models.ForeignKey(Settlement, verbose_name=_("settlement agreement"), on_delete=models.CASCADE,
+                                   related_name="instalments")
     number = models.PositiveSmallIntegerField(_("instalment"))
     due_on = models.DateField(_("due on"))
     amount = models.DecimalField(_("amount"), **MONEY)

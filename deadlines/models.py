@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import Target
 
@@ -86,8 +87,8 @@ class SourceType(models.TextChoices):
 
 
 class DeadlineStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    OVERDUE = "overdue", _("Overdue")
+    OPEN = "open", pgettext_lazy("deadline status", "Open")
+    OVERDUE = "overdue", pgettext_lazy("deadline status", "Overdue")
     MET = "met", _("Met")
     CANCELLED = "cancelled", _("No longer applies")
 
@@ -198,7 +199,7 @@ class ReminderLevel(models.TextChoices):
 
 
 class EmailStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("reminder e-mail", "Pending")
     SENT = "sent", _("Sent")
     SKIPPED = "skipped", _("No e-mail address")
 

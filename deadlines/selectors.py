@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.utils.translation import pgettext
 
 from accounts.policy import Perm, has_perm, require, scope_q
 from core import court_settings
@@ -143,7 +144,7 @@ def threshold_text(threshold: int | None, level: str = "responsible") -> str:
     if level == "chief":
         return _("Escalated to you as division chief: overdue %(n)s day(s) or more") % {"n": -threshold}
     if threshold < 0:
-        return _("Overdue")
+        return pgettext("deadline status", "Overdue")
     if threshold == 0:
         return _("Due today")
     return _("Due within %(n)s day(s)") % {"n": threshold}

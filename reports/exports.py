@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -65,7 +66,7 @@ def drilldown_rows(result) -> tuple[list[str], list[list]]:
                  c.get_closure_mode_display() if c.closure_mode else "", str(c.team or ""), str(c.officer or ""),
                  c.amount_claimed, c.amount_recovered] for c in result.queryset.iterator(chunk_size=2000)]
         return headers, rows
-    headers = [_("Case number"), _("Record"), _("Date")]
+    headers = [_("Case number"), pgettext("event record", "Record"), _("Date")]
     rows = []
     for r in result.queryset.iterator(chunk_size=2000):
         when = (getattr(r, "received_on", None) or getattr(r, "due_at", None) or getattr(r, "decided_at", None)

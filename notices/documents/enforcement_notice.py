@@ -10,7 +10,7 @@ from functools import partial
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from assets.services.calculators import enforcement_fee_calculate
 from cases.models import ObligationKind
@@ -72,7 +72,7 @@ def context(case, addressee, params=None) -> dict:
 DOCUMENT = register(DocumentType(
     code="enforcement_notice",
     title="执行通知书",
-    label=gettext_lazy("Enforcement notice"),
+    label=pgettext_lazy("document", "Enforcement notice"),
     description=gettext_lazy("Orders a respondent to perform, with the case fund account and the warnings of double "
                              "interest and the dishonest-debtor list."),
     template="notices/docs/enforcement_notice.html",
