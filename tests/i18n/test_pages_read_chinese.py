@@ -102,7 +102,9 @@ def busy_case(org, make_case):
     """A case with a little of everything, so the tabs show rows and not only their empty states."""
     from assets.services.ledger import receipt_record
     from assets.services.register import asset_register
+    from cases.services.actions import action_log
     from cases.services.leads import lead_register, petition_register
+    from cases.services.workflow import term_extension_grant, term_pause_open
 
     case = make_case()
     respondent = case.case_parties.get(role="respondent")
@@ -114,6 +116,10 @@ def busy_case(org, make_case):
                       petitioner="张三", assigned_to=org.officer)
     receipt_record(actor=org.finance, case=case, kind="debtor_payment", amount=Decimal("5000.00"),
                    occurred_on=date(2026, 3, 12), payer="天水示例建材有限公司", reference="BANK-0001")
+    action_log(actor=org.officer, case=case, kind="search", occurred_on=date(2026, 3, 13),
+               details={"place": "天水市麦积区马跑泉路8号", "warrant_number": "（2026）甘0503执搜1号", "findings": "未发现财产"})
+    term_pause_open(actor=org.chief, case=case, kind="appraisal", started_on=date(2026, 3, 14), reason="委托审计")
+    term_extension_grant(actor=org.chief, case=case, months=2, reason="财产处置需要", approved_on=date(2026, 3, 15))
     return case
 
 
@@ -153,3 +159,15 @@ def test_main_pages_show_no_english_ui_words(client, org, busy_case, role):
         if words:
             found[url] = words
     assert not found, f"English UI words on the {role}'s pages: {found}"
+
+
+def test_audit_tab_names_every_field_and_record_in_chinese(client, org, busy_case):
+    """The audit tab labels fields by their verbose_name: before, created_by, party, approved_by and the term pause
+    and extension records showed as "created by", "party", "approved by", "term pause", "term extension"."""
+    login(client, org.chief)
+    html = client.get(reverse("cases:detail", args=[busy_case.pk]) + "?tab=audit", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = visible_text(html.content.decode())
+    for label in ("操作记录", "创建人", "当事人", "审批人", "扣除期间", "延长执行期限", "搜查"):
+        assert label in text, label
+    for raw in ("created by", "approved by", "term pause", "term extension", "party #"):
+        assert raw not in text, raw
