@@ -34,7 +34,7 @@ ENGLISH_UI_WORDS = {
     "changes", "history", "audit", "unknown", "other", "role", "user", "administration", "workbench", "welcome",
 }
 SKIPPED_TAGS = {"script", "style", "code", "kbd", "samp", "pre", "textarea", "template", "svg"}
-VISIBLE_ATTRS = ("placeholder", "title", "aria-label", "alt")
+VISIBLE_ATTRS = ("placeholder", "title", "aria-label", "alt", "data-confirm")
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
