@@ -170,6 +170,10 @@ def payout_prepare(
             errors[name] = _("This field is required.")
     if not isinstance(name_override, bool):
         errors["name_override"] = _("Enter true or false.")
+    try:
+        value = money(amount, field="amount")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     reason = (name_override_reason or "").strip()[:300] if name_override else ""
@@ -183,7 +187,6 @@ def payout_prepare(
         raise ValidationError({"name_override_reason": _("Give the reason the account name differs.")})
     if not mismatch:
         name_override, reason = False, ""
-    value = money(amount, field="amount")
     available = balance_locked(case) - reserved_locked(case)
     if value > available:
         raise ValidationError({"amount": _("The amount is more than the available balance %(available)s.") % {
