@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -339,9 +340,12 @@ def payout_limits(*, case: Case, exclude: Payout | None = None, today: date | No
     start = case.basis_due_on or case.basis_effective_on
     interest_base = claimed - case.interest_awarded
     if interest_base > 0 and start is not None and start < today:
-        interest = delayed_interest(
-            principal=interest_base, start=start, end=today, payments=[r for r in receipts if r[0] <= today],
-            count_start_day=court_settings.get(case.court_id, "interest_count_start_day")).total
+        try:
+            interest = delayed_interest(
+                principal=interest_base, start=start, end=today, payments=[r for r in receipts if r[0] <= today],
+                count_start_day=court_settings.get(case.court_id, "interest_count_start_day")).total
+        except ValidationError:  # implausible dates (a delay of over 50 years): no interest, the bound stays low
+            interest = zero
     fee = zero
     if court_settings.get(case.court_id, "fee_withheld_first") and case.case_type != "执保":
         if court_settings.get(case.court_id, "fee_base") == "claimed":

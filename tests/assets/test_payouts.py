@@ -443,3 +443,19 @@ def test_the_queue_page_and_api_cost_the_same_queries_for_5_or_50_payouts(client
         assert api.get("/api/v1/payouts/?queue=1&page=2").status_code == 200
     assert len(many) == len(few) and len(few) <= 12, [q["sql"] for q in many.captured_queries]
     assert len(many_api) == len(few_api) and len(few_api) <= 8
+
+
+def test_api_name_override_needs_a_reason_and_is_returned(org, case):
+    fund(case, org.finance, "5000.00")
+    api = api_for(org.officer)
+    body = {"case": case.pk, "payee": applicant_of(case).pk, "amount": "100.00", "payee_account_name": "王五",
+            "payee_bank": "建行", "payee_account_number": "6217"}
+    r = api.post("/api/v1/payouts/", body, format="json")
+    assert r.status_code == 400 and "payee_account_name" in r.json()
+    r = api.post("/api/v1/payouts/", {**body, "name_override": True}, format="json")
+    assert r.status_code == 400 and "name_override_reason" in r.json()
+    r = api.post("/api/v1/payouts/", {**body, "name_override": True, "name_override_reason": "书面委托王五收款"},
+                 format="json")
+    assert r.status_code == 201 and r.json()["name_override"] is True and r.json()["kind"] == "applicant"
+    r = api.post("/api/v1/payouts/", {**body, "payee_account_name": "张三", "kind": "bogus"}, format="json")
+    assert r.status_code == 400 and "kind" in r.json()
