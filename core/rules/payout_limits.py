@@ -44,7 +44,7 @@ class ApplicantLimit:
     name: str
     paid: Decimal
     promised: Decimal
-    limit: Decimal  # the most a new payout to this applicant may be
+    limit: Decimal  # what this applicant may still be promised on the claim (shared by the case's applicants)
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,6 @@ def payout_limits(
         balance=_money(balance), promised=_money(promised), paid_applicants=paid,
         promised_applicants=promised_applicants, still_owed=still_owed, free=free, applicant_limit=limit,
         surplus=max(free - still_owed, ZERO),
-        applicants=tuple(ApplicantLimit(a.party_id, a.name, _money(a.paid), _money(a.promised), limit)
+        applicants=tuple(ApplicantLimit(a.party_id, a.name, _money(a.paid), _money(a.promised), still_owed)
                          for a in applicants),
     )

@@ -59,6 +59,10 @@ def test_rule_applicants_share_the_claim_and_the_rest_is_surplus():
     assert limits.applicant_limit == Decimal("51750.00")
     assert limits.surplus == Decimal("76850.00")  # 128,600 - 51,750
     assert [a.limit for a in limits.applicants] == [Decimal("51750.00")] * 2
+    busy = payout_limits(claimed=Decimal("100000.00"), delayed_interest=Decimal("0"), fee=Decimal("0"),
+                         balance=Decimal("48000.00"), promised=Decimal("48000.00"),
+                         applicants=[ApplicantFigures(1, "张三", Decimal("0"), Decimal("48000.00"))])
+    assert (busy.applicants[0].limit, busy.applicant_limit) == (Decimal("52000.00"), Decimal("0.00"))
     short = payout_limits(claimed=Decimal("100000.00"), delayed_interest=Decimal("0"), fee=Decimal("1400.00"),
                           balance=Decimal("50000.00"), promised=Decimal("0"), applicants=[])
     assert (short.applicant_limit, short.surplus) == (Decimal("48600.00"), Decimal("0.00"))
