@@ -36,6 +36,7 @@ from .models import (
     LedgerEntry,
     ObjectionStatus,
     Payout,
+    PayoutKind,
     ReferenceMethod,
     ReleaseGround,
     RoundKind,
@@ -260,6 +261,11 @@ class FundsSummarySerializer(serializers.Serializer):
     paid_out = fields.MoneyField(**MONEY)
     awaiting = fields.MoneyField(**MONEY)
     overdue_receipts = serializers.IntegerField()
+    claim = fields.MoneyField(help_text="Amount in the instrument plus delayed-performance interest to date", **MONEY)
+    fee_withheld = fields.MoneyField(help_text="Enforcement fee withheld first (先执行后收费), or 0", **MONEY)
+    applicant_limit = fields.MoneyField(help_text="The most a new payout to the applicants may be (together)",
+                                        **MONEY)
+    surplus = fields.MoneyField(help_text="What may go back to the debtor now (余款)", **MONEY)
 
 
 class PayoutSerializer(serializers.ModelSerializer):
@@ -267,8 +273,8 @@ class PayoutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Payout
-        fields = ["id", "case", "payee", "amount", "payee_account_name", "payee_bank", "payee_account_number", "note",
-                  "status", "prepared_by", "prepared_at", "approved_by", "approved_at", "executed_by", "executed_at",
+        fields = ["id", "case", "kind", "payee", "amount", "payee_account_name", "payee_bank", "payee_account_number",
+                  "name_override", "name_override_reason", "note", "status", "prepared_by", "prepared_at", "approved_by", "approved_at", "executed_by", "executed_at",
                   "returned_reason"]
         read_only_fields = fields
 
@@ -281,6 +287,9 @@ class PayoutCreateSerializer(serializers.Serializer):
     payee_bank = serializers.CharField(max_length=100)
     payee_account_number = serializers.CharField(max_length=40)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(PayoutKind.choices, default=PayoutKind.APPLICANT)
+    name_override = serializers.BooleanField(default=False, help_text="The account name differs from the payee's")
+    name_override_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 # --- Views -----------------------------------------------------------------------------------------------------
@@ -508,10 +517,12 @@ class CaseFundsView(APIView):
     def get(self, request, case_id: int):
         case = case_get_for_user(user=request.user, pk=case_id)
         s = selectors.case_funds_summary(case=case)
+        limits = selectors.payout_limits(case=case)
         return Response(FundsSummarySerializer({
             "case": case.pk, "account_reference": case.account_reference, "balance": s.balance,
             "reserved": s.reserved, "available": s.available, "received": s.received, "paid_out": s.paid_out,
-            "awaiting": s.awaiting, "overdue_receipts": s.overdue_receipts}).data)
+            "awaiting": s.awaiting, "overdue_receipts": s.overdue_receipts, "claim": limits.claim,
+            "fee_withheld": limits.fee, "applicant_limit": limits.applicant_limit, "surplus": limits.surplus}).data)
 
 
 class PayoutViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
@@ -523,14 +534,33 @@ class PayoutViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def get_queryset(self):
         p = self.request.query_params
         if self.action == "list" and p.get("queue") in ("1", "true"):
-            return selectors.payout_queue(user=self.request.user)
+            return selectors.payout_queue(user=self.request.user, **self._queue_filters())
         qs = selectors.payout_list_for_user(user=self.request.user).order_by("-prepared_at", "-id")
         if self.action == "list" and p.get("case"):
             qs = qs.filter(case=_case_param(self.request))
         return qs
 
-    @extend_schema(parameters=[OpenApiParameter("case", int), OpenApiParameter(
-        "queue", bool, description="Only payouts awaiting approval or payment that you may approve")])
+    def _queue_filters(self) -> dict:
+        from .forms import PayoutQueueFilterForm
+
+        user = self.request.user
+        courts = list(selectors.payout_queue_courts(user=user))
+        teams = Team.objects.filter(court_id__in=[c.pk for c in courts])
+        form = PayoutQueueFilterForm(self.request.query_params, courts=courts, teams=teams)
+        if not form.is_valid():
+            raise serializers.ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+        return form.queue_filters()
+
+    @extend_schema(parameters=[
+        OpenApiParameter("case", int),
+        OpenApiParameter("queue", bool, description="Only payouts awaiting approval or payment that you may approve"),
+        OpenApiParameter("court", int, description="Queue: only this court's payouts"),
+        OpenApiParameter("team", int, description="Queue: only payouts of this team's cases"),
+        OpenApiParameter("amount_min", str, description="Queue: amount at least (yuan)"),
+        OpenApiParameter("amount_max", str, description="Queue: amount at most (yuan)"),
+        OpenApiParameter("older_than_days", int, description="Queue: prepared at least this many days ago"),
+        OpenApiParameter("sort", str, enum=list(selectors.QUEUE_SORTS), description="Queue: order (default age)"),
+    ])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 

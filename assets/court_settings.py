@@ -8,6 +8,11 @@ Defaults and where they come from (domain.md):
   manager (finance) or the chief may approve (§5.1 practice, KUAN-DL).
 * ``payout_high_approver_roles`` ["chief"] - the roles that may approve a payout at or above the threshold (a court
   that sends large payouts to a deputy president adds that role once it exists).
+* ``payout_total_window_days`` 30 - the threshold applies to the total to one payee on one case: payouts awaiting
+  approval or payment and those executed within this many days are added to the one being decided (docs/money.md).
+* ``fee_withheld_first`` False - 先执行后收费: the court withholds the enforcement fee (§4, borne by the debtor) from the
+  money recovered before anything is paid to the applicants (§4.2, §5.1 step 2). Off by default: the transfer of
+  the withheld fee out of the case account is not yet a ledger entry, so the fee would stay in the account.
 * ``separate_control_and_disposal`` True - 分段集约: the team that controlled an asset may not dispose of it.
 * ``fee_base`` "recovered" - the enforcement-fee base, the amount actually recovered or the amount applied for
   (§4.2, UNCONFIRMED §9 item 6). Used for a case's fee in the calculators.
@@ -30,6 +35,12 @@ SETTINGS = [
             "Payouts of at least this amount (yuan) must be approved by the division chief.", Decimal),
     Setting("payout_high_approver_roles", ["chief"],
             "Roles whose approval a payout at or above the threshold needs (any one of them).", list),
+    Setting("payout_total_window_days", 30,
+            "Days back that executed payouts to the same payee on the same case count towards the approval "
+            "threshold, together with those awaiting approval or payment.", int),
+    Setting("fee_withheld_first", False,
+            "先执行后收费: withhold the enforcement fee from the money recovered before paying the applicants (§4.2).",
+            bool),
     Setting("separate_control_and_disposal", True,
             "The team that controlled an asset may not dispose of it (分段集约).", bool),
     Setting("fee_base", "recovered", "Enforcement-fee base: amount recovered or amount applied for (§4.2).", str,

@@ -236,10 +236,13 @@ def seed(org, *, seed: int, cases: int) -> str:
             PayoutStatus.PREPARED if roll < 0.9 else PayoutStatus.APPROVED)
         if age <= 20 and roll < 0.6:
             continue
-        big = e.amount >= Decimal("100000")
+        amount = min(e.amount, e.case.amount_claimed)  # never beyond the claim (docs/money.md)
+        if amount <= 0:
+            continue
+        big = amount >= Decimal("100000")
         approver = staff.get("chief") if big else finance
         payouts.append(Payout(
-            case_id=case_id, court=court, payee=applicant, amount=e.amount,
+            case_id=case_id, court=court, payee=applicant, amount=amount,
             payee_account_name=applicant.party.name[:200],
             payee_bank=rng.choice(BANKS), payee_account_number=f"62{rng.randint(10**15, 10**16 - 1)}",
             prepared_by=e.case.officer or controller, status=status,
@@ -258,7 +261,8 @@ def seed(org, *, seed: int, cases: int) -> str:
         disbursements.append(LedgerEntry(case_id=p.case_id, court=court, kind=EntryKind.DISBURSEMENT, amount=p.amount,
                                          signed_amount=-p.amount, occurred_on=paid_on, recorded_by=finance, payout=p,
                                          payer=p.payee_account_name))
-        LedgerEntry.objects.filter(pk=e.pk).update(paid_out_on=paid_on)
+        if p.amount >= e.amount:  # the receipt counts as paid out only once it is covered
+            LedgerEntry.objects.filter(pk=e.pk).update(paid_out_on=paid_on)
     LedgerEntry.objects.bulk_create(disbursements, batch_size=1000)
     changed = []
     for case in demo_cases:

@@ -20,6 +20,7 @@ from .models import (
     AssetSource,
     ControlKind,
     ObjectionStatus,
+    PayoutKind,
     ReferenceMethod,
     ReleaseGround,
     RoundResult,
@@ -156,24 +157,73 @@ class ReverseForm(forms.Form):
 
 
 class PayoutPrepareForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of payout"), choices=PayoutKind.choices, initial=PayoutKind.APPLICANT,
+                             required=False)
     payee = forms.TypedChoiceField(label=_("Payee"), coerce=int)
     amount = money_field(_("Amount"))
     payee_account_name = forms.CharField(label=_("Account name"), max_length=200)
     payee_bank = forms.CharField(label=_("Bank"), max_length=100)
     payee_account_number = forms.CharField(label=_("Account number"), max_length=40)
+    name_override = forms.BooleanField(label=_("The account name differs from the payee's name"), required=False)
+    name_override_reason = forms.CharField(label=_("Why the account name differs"), max_length=300, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80, required=False)
 
     def __init__(self, *args, applicants=(), **kwargs):
+        """``applicants``: the case's parties a payout may go to (applicants; respondents for the surplus)."""
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["payee"].choices = [(cp.pk, cp.party.name) for cp in applicants]
+        self.fields["payee"].choices = [
+            (cp.pk, cp.party.name if cp.role == "applicant" else f"{cp.party.name} ({cp.get_role_display()})")
+            for cp in applicants]
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or PayoutKind.APPLICANT
 
 
 class ExecuteForm(forms.Form):
-    """Carries a key made when the page was drawn: a double click sends the same key twice."""
+    """The confirmation of a payment (发放 cannot be undone except by a reversing entry): the approver ticks the box
+    that names the amount and the payee; ``amount`` repeats the amount shown, so a stale page cannot pay. Carries a
+    key made when the page was drawn: a double click sends the same key twice."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    amount = fields.MoneyFormField(widget=forms.HiddenInput, max_digits=16, decimal_places=2)
+    confirm = forms.BooleanField(label=_("I have checked the payee, the account and the amount, and confirm the "
+                                         "payment."))
+
+
+class PayoutQueueFilterForm(forms.Form):
+    """Filters and sort of the payout approval queue (page and API)."""
+
+    court = forms.TypedChoiceField(label=_("Court"), coerce=int, required=False, empty_value=None)
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    amount_min = fields.MoneyFormField(label=_("Amount from"), max_digits=16, decimal_places=2, min_value=Decimal("0"),
+                                       required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    amount_max = fields.MoneyFormField(label=_("Amount to"), max_digits=16, decimal_places=2, min_value=Decimal("0"),
+                                       required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    older_than_days = forms.IntegerField(label=_("Waiting at least (days)"), min_value=0, max_value=3650,
+                                         required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("age", _("Oldest first")), ("-age", _("Newest first")), ("-amount", _("Largest amount first")),
+        ("amount", _("Smallest amount first")), ("case", _("Case number")), ("-case", _("Case number, descending"))])
+
+    def __init__(self, *args, courts=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["court"].choices = [("", _("All"))] + [(c.pk, c.name) for c in courts]
+        self.fields["team"].choices = [("", _("All"))] + [(t.pk, t.name) for t in teams]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("amount_min"), data.get("amount_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("amount_max", _("The upper bound is below the lower bound."))
+        return data
+
+    def queue_filters(self) -> dict:
+        d = self.cleaned_data
+        return {"court": d.get("court"), "team": d.get("team"), "amount_min": d.get("amount_min"),
+                "amount_max": d.get("amount_max"), "older_than_days": d.get("older_than_days"),
+                "sort": d.get("sort") or "age"}
 
 
 # --- Calculators -----------------------------------------------------------------------------------------------

@@ -483,15 +483,26 @@ class PayoutStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+class PayoutKind(models.TextChoices):
+    APPLICANT = "applicant", _("To an applicant")
+    SURPLUS = "surplus", _("Surplus to the debtor (余款)")
+
+
 class Payout(BelongsToCase, models.Model):
-    """A payment from the case's fund account to an applicant: prepared, approved by someone else, executed once."""
+    """A payment from the case's fund account to an applicant (or, for the surplus once every applicant is satisfied,
+    to a debtor): prepared, approved by someone else, executed once. The bounds are in docs/money.md."""
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="payouts")
     court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+")
     payee = models.ForeignKey("cases.CaseParty", verbose_name=_("payee"), on_delete=models.PROTECT,
                               related_name="payouts")
+    kind = models.CharField(_("kind of payout"), max_length=10, choices=PayoutKind.choices,
+                            default=PayoutKind.APPLICANT)
     amount = models.DecimalField(_("amount"), validators=POSITIVE, **MONEY)
     payee_account_name = models.CharField(_("payee account name"), max_length=200)
+    # The account name differs from the payee's name and the preparer said why (shown to the approver).
+    name_override = models.BooleanField(_("account name differs from the payee"), default=False)
+    name_override_reason = models.CharField(_("why the account name differs"), max_length=300, blank=True)
     payee_bank = models.CharField(_("payee bank"), max_length=100)
     payee_account_number = models.CharField(_("payee account number"), max_length=40)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -526,6 +537,8 @@ class Payout(BelongsToCase, models.Model):
                 name="payout_approved_before_paid"),
             models.CheckConstraint(condition=~Q(status="executed") | Q(executed_at__isnull=False),
                                    name="payout_executed_has_time"),
+            models.CheckConstraint(condition=Q(name_override=False) | ~Q(name_override_reason=""),
+                                   name="payout_name_override_has_reason"),
         ]
         indexes = [
             models.Index(fields=["court", "status"], condition=Q(status__in=["prepared", "approved"]),

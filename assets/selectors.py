@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from accounts.policy import Perm, Scope, granted_scope, has_perm, scope_q
 from cases.models import Case
 from core import court_settings
+from core.rules.payout_limits import PayoutLimits
 
 from .models import (
     RECEIPT_KIND_VALUES,
@@ -24,6 +26,7 @@ from .models import (
     LedgerEntry,
     Objection,
     Payout,
+    PayoutKind,
     PayoutStatus,
 )
 
@@ -256,11 +259,104 @@ def payout_get_for_user(*, user, pk: int) -> Payout:
     return payout
 
 
-def payout_queue(*, user) -> QuerySet[Payout]:
-    """Payouts awaiting approval or execution that the user may approve."""
-    return (Payout.objects.filter(_case_scope(user, Perm.PAYOUT_APPROVE),
-                                  status__in=[PayoutStatus.PREPARED, PayoutStatus.APPROVED])
-            .select_related("case", "payee__party", "prepared_by", "approved_by").order_by("prepared_at", "id"))
+QUEUE_SORTS = {
+    "age": ("prepared_at", "id"), "-age": ("-prepared_at", "-id"),
+    "amount": ("amount", "id"), "-amount": ("-amount", "-id"),
+    "case": ("case__number", "prepared_at", "id"), "-case": ("-case__number", "prepared_at", "id"),
+}
+
+
+def payout_queue(*, user, court: int | None = None, team: int | None = None, amount_min: Decimal | None = None,
+                 amount_max: Decimal | None = None, older_than_days: int | None = None, sort: str = "age",
+                 now=None) -> QuerySet[Payout]:
+    """Payouts awaiting approval or execution that the user may approve, every one of them (the pages cut it into
+    pages), filtered by court, the case's team, amount range and age (days since prepared), sorted by ``sort``
+    (one of ``QUEUE_SORTS``; oldest first by default)."""
+    qs = Payout.objects.filter(_case_scope(user, Perm.PAYOUT_APPROVE),
+                               status__in=[PayoutStatus.PREPARED, PayoutStatus.APPROVED])
+    if court is not None:
+        qs = qs.filter(court_id=court)
+    if team is not None:
+        qs = qs.filter(case__team_id=team)
+    if amount_min is not None:
+        qs = qs.filter(amount__gte=amount_min)
+    if amount_max is not None:
+        qs = qs.filter(amount__lte=amount_max)
+    if older_than_days is not None:
+        qs = qs.filter(prepared_at__lte=(now or timezone.now()) - timedelta(days=older_than_days))
+    return (qs.select_related("case__team", "court", "payee__party", "prepared_by", "approved_by")
+            .order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["age"])))
+
+
+def payout_queue_courts(*, user) -> QuerySet:
+    """The courts whose payouts the user may approve (the queue's court filter)."""
+    from accounts.models import Court
+
+    scope = granted_scope(user, Perm.PAYOUT_APPROVE)
+    if scope is None:
+        return Court.objects.none()
+    if user.is_superuser:
+        return Court.objects.order_by("code")
+    if scope == Scope.TREE:
+        return Court.objects.filter(pk__in=user.court.descendant_ids()).order_by("code")
+    return Court.objects.filter(pk=user.court_id)
+
+
+def payout_limits(*, case: Case, exclude: Payout | None = None, today: date | None = None) -> PayoutLimits:
+    """What the case's account may pay out now (``core.rules.payout_limits``): the claim with the delayed-performance
+    interest to ``today``, the enforcement fee withheld first where the court does so, the applicants' payouts and
+    the surplus for the debtor. ``exclude``: a payout not to count as promised (the one being decided). Services call
+    it with the case row locked; the funds page shows it ("可发放上限")."""
+    from cases.models import CaseParty, PartyRole
+    from core.rules.fees import enforcement_fee
+    from core.rules.interest import delayed_interest
+    from core.rules.payout_limits import ApplicantFigures
+    from core.rules.payout_limits import payout_limits as limits_rule
+
+    today = today or timezone.localdate()
+    zero = Decimal("0.00")
+    entries = list(LedgerEntry.objects.filter(case_id=case.pk).values_list("id", "kind", "amount", "signed_amount",
+                                                                            "occurred_on", "reverses_id"))
+    balance = sum((e[3] for e in entries), zero)
+    reversed_ids = {e[5] for e in entries if e[5] is not None}
+    receipts = [(e[4], e[2]) for e in entries if e[1] in RECEIPT_KIND_VALUES and e[0] not in reversed_ids]
+    payouts = Payout.objects.filter(case_id=case.pk, status__in=[PayoutStatus.PREPARED, PayoutStatus.APPROVED,
+                                                                  PayoutStatus.EXECUTED])
+    if exclude is not None:
+        payouts = payouts.exclude(pk=exclude.pk)
+    sums = payouts.values("payee_id", "kind", "status").annotate(s=Sum("amount")).order_by()
+    promised = sum((r["s"] for r in sums if r["status"] != PayoutStatus.EXECUTED), zero)
+    paid_by, promised_by = {}, {}
+    for r in sums:
+        if r["kind"] != PayoutKind.APPLICANT:
+            continue
+        target = paid_by if r["status"] == PayoutStatus.EXECUTED else promised_by
+        target[r["payee_id"]] = target.get(r["payee_id"], zero) + r["s"]
+    applicants = [ApplicantFigures(cp.pk, cp.party.name, paid_by.get(cp.pk, zero), promised_by.get(cp.pk, zero))
+                  for cp in CaseParty.objects.filter(case_id=case.pk, role=PartyRole.APPLICANT)
+                  .select_related("party").order_by("position", "id")]
+    claimed = case.amount_claimed
+    interest = zero
+    start = case.basis_due_on or case.basis_effective_on
+    interest_base = claimed - case.interest_awarded
+    if interest_base > 0 and start is not None and start < today:
+        try:
+            interest = delayed_interest(
+                principal=interest_base, start=start, end=today, payments=[r for r in receipts if r[0] <= today],
+                count_start_day=court_settings.get(case.court_id, "interest_count_start_day")).total
+        except ValidationError:  # implausible dates (a delay of over 50 years): no interest, the bound stays low
+            interest = zero
+    fee = zero
+    if court_settings.get(case.court_id, "fee_withheld_first") and case.case_type != "执保":
+        if court_settings.get(case.court_id, "fee_base") == "claimed":
+            base = claimed
+        else:
+            base = min(case.amount_recovered, claimed + interest)
+        if base > 0:
+            fee = enforcement_fee(amount=base, rounding=court_settings.get(case.court_id, "fee_rounding"),
+                                  no_amount_fee=court_settings.get(case.court_id, "no_amount_fee"))
+    return limits_rule(claimed=claimed, delayed_interest=interest, fee=fee, balance=balance, promised=promised,
+                       applicants=applicants)
 
 
 def payouts_for_case(*, case: Case) -> QuerySet[Payout]:

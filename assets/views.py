@@ -9,11 +9,12 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -292,7 +293,8 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
     today = timezone.localdate()
     key, bound_form = bound or (None, None)
     entries = list(selectors.ledger_for_case(case=case))
-    applicants = [cp for cp in case.case_parties.select_related("party") if cp.role == PartyRole.APPLICANT]
+    payees = [cp for cp in case.case_parties.select_related("party").order_by("role", "position")
+              if cp.role in (PartyRole.APPLICANT, PartyRole.RESPONDENT)]
     sold = list(Disposal.objects.filter(case=case, status="sold").select_related("asset"))
     for entry in entries:
         entry.days_left = (entry.payout_due_on - today).days if entry.payout_due_on and not entry.paid_out_on \
@@ -307,7 +309,8 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
         "receipt_form": bound_form if key == "receipt" else forms.ReceiptForm(
             prefix="receipt", disposals=sold, initial={"occurred_on": today}),
         "payout_form": bound_form if key == "payout" else forms.PayoutPrepareForm(prefix="payout",
-                                                                                  applicants=applicants),
+                                                                                  applicants=payees),
+        "limits": selectors.payout_limits(case=case, today=today),
         "reverse_form": bound_form if key == "reverse" else forms.ReverseForm(prefix="reverse"),
         "execute_key": uuid.uuid4().hex,
         "today": today,
@@ -357,16 +360,40 @@ def entry_reverse(request, pk: int):
 @require_POST
 def payout_prepare(request, pk: int):
     case = case_get_for_user(user=request.user, pk=pk, perm=Perm.PAYOUT_PREPARE)
-    applicants = case.case_parties.filter(role=PartyRole.APPLICANT).select_related("party")
-    form = forms.PayoutPrepareForm(request.POST, prefix="payout", applicants=applicants)
+    payees = case.case_parties.filter(role__in=[PartyRole.APPLICANT, PartyRole.RESPONDENT]).select_related("party")
+    form = forms.PayoutPrepareForm(request.POST, prefix="payout", applicants=payees)
 
     def call(d):
-        services.payout_prepare(actor=request.user, case=case, payee=applicants.filter(pk=d.pop("payee")).first(),
-                                **d)
+        services.payout_prepare(actor=request.user, case=case, payee=payees.filter(pk=d.pop("payee")).first(), **d)
 
     return _post_action(request, case=case, form=form, key="payout", call=call, page=case_funds,
                         success=_case_tab_url(case, "funds"),
                         success_message=_("Payout prepared; it now awaits approval."))
+
+
+def _safe_back(request, value: str | None) -> str:
+    back = value or reverse("assets:payout_queue")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("assets:payout_queue")  # "//other.host/" is not a path of this site
+    return back
+
+
+@login_required
+def payout_confirm(request, pk: int):
+    """The confirmation step before paying (发放): the payout's amount, payee and account, a box to tick that names
+    them, and the button. The payment itself is the POST to ``payout_decide`` (action execute), which checks the
+    confirmation again."""
+    payout = selectors.payout_get_for_user(user=request.user, pk=pk)
+    if not has_perm(request.user, Perm.PAYOUT_APPROVE, payout):
+        raise PermissionDenied
+    form = forms.ExecuteForm(initial={"idempotency_key": uuid.uuid4().hex, "amount": payout.amount})
+    form.fields["confirm"].label = _("I confirm paying %(amount)s yuan to %(payee)s, account %(account)s at %(bank)s "
+                                     "(%(name)s).") % {
+        "amount": payout.amount, "payee": payout.payee.party.name, "account": payout.payee_account_number,
+        "bank": payout.payee_bank, "name": payout.payee_account_name}
+    return render(request, "assets/payout_confirm.html", {
+        "title": _("Confirm the payment"), "payout": payout, "form": form,
+        "back": _safe_back(request, request.GET.get("next"))})
 
 
 @login_required
@@ -374,16 +401,22 @@ def payout_prepare(request, pk: int):
 def payout_decide(request, pk: int, action: str):
     """Approve, return, cancel or pay a payout from the queue or the funds tab."""
     payout = selectors.payout_get_for_user(user=request.user, pk=pk)
-    back = request.POST.get("next") or reverse("assets:payout_queue")
-    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("assets:payout_queue")  # "//other.host/" is not a path of this site
+    back = _safe_back(request, request.POST.get("next"))
     try:
         if action == "approve":
             services.payout_approve(actor=request.user, payout=payout)
             messages.success(request, _("Payout approved."))
         elif action == "execute":
+            # Paying cannot be undone: only with the confirmation the confirmation page asks for (the box naming
+            # the amount and the payee, and the amount shown), never on a bare POST.
             form = forms.ExecuteForm(request.POST)
-            key = form.cleaned_data["idempotency_key"] if form.is_valid() else None
+            if not has_perm(request.user, Perm.PAYOUT_APPROVE, payout):
+                raise PermissionDenied
+            if not form.is_valid() or form.cleaned_data["amount"] != payout.amount:
+                messages.error(request, _("Confirm the payment on the confirmation page first: tick the box that "
+                                          "names the amount and the payee."))
+                return redirect(reverse("assets:payout_confirm", args=[payout.pk]) + "?" + urlencode({"next": back}))
+            key = form.cleaned_data["idempotency_key"]
             done = services.payout_execute(actor=request.user, payout=payout, idempotency_key=key)
             messages.success(request, _("Payout already paid (repeated request).") if done.replayed
                              else _("Payout paid."))
@@ -440,12 +473,21 @@ def funds_awaiting(request):
 
 @login_required
 def payout_queue(request):
+    """Every payout the user may approve, a page at a time, filtered and sorted (a fixed number of queries a page)."""
     if not has_perm(request.user, Perm.PAYOUT_APPROVE):
         raise PermissionDenied
-    payouts = list(selectors.payout_queue(user=request.user)[:200])
-    for p in payouts:
-        p.execute_key = uuid.uuid4().hex
-    return render(request, "assets/payout_queue.html", {"title": _("Payout approvals"), "payouts": payouts})
+    courts = list(selectors.payout_queue_courts(user=request.user))
+    teams = list(Team.objects.filter(court_id__in=[c.pk for c in courts], is_active=True).order_by("court_id", "name"))
+    form = forms.PayoutQueueFilterForm(request.GET or None, courts=courts, teams=teams)
+    filters = form.queue_filters() if form.is_bound and form.is_valid() else {}
+    status = 400 if form.is_bound and form.errors else 200
+    paginator = Paginator(selectors.payout_queue(user=request.user, **filters), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "assets/payout_queue.html", {
+        "title": _("Payout approvals"), "page": page, "payouts": page.object_list, "form": form,
+        "query": query.urlencode()}, status=status)
 
 
 # --- Calculators -----------------------------------------------------------------------------------------------

@@ -152,7 +152,9 @@ def test_database_refuses_approval_by_the_preparer(org, case):
         Payout.objects.filter(pk=payout.pk).update(approved_by=org.officer, status=PayoutStatus.APPROVED)
 
 
-def test_team_leader_who_is_also_chief_cannot_approve_own_payout_but_another_chief_can(org, case, second_chief):
+def test_team_leader_who_is_also_chief_cannot_approve_own_payout_but_another_chief_can(org, make_case,
+                                                                                         second_chief):
+    case = make_case(principal="400000.00")  # the claim bounds the payout (docs/money.md)
     leader = make_user("leader", org.court, [Role.OFFICER, Role.CHIEF], [org.team], full_name="吴军")
     fund(case, org.finance, "200000.00")
     payout = prepare(case, leader, "150000.00")
@@ -161,16 +163,22 @@ def test_team_leader_who_is_also_chief_cannot_approve_own_payout_but_another_chi
     assert services.payout_approve(actor=second_chief, payout=payout).approved_by == second_chief
 
 
-def test_large_payout_needs_the_chief_and_the_threshold_is_a_court_setting(org, case):
+def test_large_payout_needs_the_chief_and_the_threshold_is_a_court_setting(org, make_case):
+    case = make_case(principal="400000.00")  # the claim bounds the payouts (docs/money.md)
     fund(case, org.finance, "300000.00")
     big = prepare(case, org.officer, "100000.00")
     with pytest.raises(PermissionDenied):
         services.payout_approve(actor=org.finance, payout=big)
     assert services.payout_approve(actor=org.chief, payout=big).status == PayoutStatus.APPROVED
-    small = prepare(case, org.officer, "99999.99")
+    # Another case: to the same payee on the same case the threshold applies to the total (test_payouts.py).
+    other = make_case(principal="400000.00")
+    fund(other, org.finance, "300000.00")
+    small = prepare(other, org.officer, "99999.99")
     assert services.payout_approve(actor=org.finance, payout=small).status == PayoutStatus.APPROVED
     CourtSetting.objects.create(court=org.court, key="payout_chief_threshold", value="50000")
-    medium = prepare(case, org.officer, "60000.00")
+    third = make_case(principal="400000.00")
+    fund(third, org.finance, "300000.00")
+    medium = prepare(third, org.officer, "60000.00")
     with pytest.raises(PermissionDenied):
         services.payout_approve(actor=org.finance, payout=medium)
 

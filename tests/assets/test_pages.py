@@ -98,8 +98,9 @@ def test_payout_queue_approve_then_double_clicked_pay_pays_once(client, org, cas
     client.post(reverse("assets:payout_decide", args=[payout.pk, "approve"]))
     payout.refresh_from_db()
     assert payout.status == PayoutStatus.APPROVED
-    for _ in range(3):  # the same form sent three times
-        r = client.post(reverse("assets:payout_decide", args=[payout.pk, "execute"]), {"idempotency_key": "click-1"})
+    for _ in range(3):  # the same confirmation form sent three times
+        r = client.post(reverse("assets:payout_decide", args=[payout.pk, "execute"]),
+                        {"idempotency_key": "click-1", "amount": "5000.00", "confirm": "on"})
         assert r.status_code == 302
     assert LedgerEntry.objects.filter(payout=payout).count() == 1
     login(client, org.officer)

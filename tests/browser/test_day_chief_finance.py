@@ -122,8 +122,15 @@ def test_finance_approves_and_pays_a_payout(new_page, org_committed, desk):
     assert page.locator(f"#payout-{desk.large_payout.pk} form[action$='/approve/']").count() == 1  # still waiting
     shot(page, "finance-03-large-payout-refused")
 
+    # Paying cannot be undone: "发放" opens a confirmation naming the amount and the payee; the box must be ticked.
     with page.expect_navigation():
-        page.locator(f"#payout-{desk.small_payout.pk} form[action$='/execute/'] button").click()
+        page.locator(f"#payout-{desk.small_payout.pk} a.payout-pay").click()
+    confirm = page.inner_text("#payout-confirm-form")
+    assert "48000.00" in confirm and "张三" in confirm, confirm
+    shot(page, "finance-03b-payout-confirmation")
+    page.check("#id_confirm")
+    with page.expect_navigation():
+        page.locator("#payout-confirm-form button").click()
     assert "案款已发放" in alerts(page), alerts(page)
     assert page.locator(f"#payout-{desk.small_payout.pk}").count() == 0  # paid: off the queue
     page.goto(f"/cases/{desk.small.pk}/?tab=funds")

@@ -193,6 +193,7 @@ RULES: dict[str, dict[str, Check]] = {
     "assets:disposal_action": {"POST": on("disposal", Perm.ASSET_DISPOSE, see=DISPOSAL_SEE, kw={"action": "withdraw"})},
     "assets:entry_reverse": {"POST": custom(_entry_reverse, "entry")},
     "assets:payout_decide": {"POST": on("payout", Perm.PAYOUT_APPROVE, kw={"action": "approve"})},
+    "assets:payout_confirm": {"GET": on("payout", Perm.PAYOUT_APPROVE)},
     "assets:controls_expiring": {"GET": needs(Perm.CASE_VIEW)},
     "assets:funds_awaiting": {"GET": needs(Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)},
     "assets:payout_queue": {"GET": needs(Perm.PAYOUT_APPROVE)},

@@ -106,7 +106,7 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
                                             amount=Decimal("50000.00"), occurred_on=today - timedelta(days=3),
                                             payer="天水示例建材有限公司")
     payout = asset_services.payout_prepare(actor=officer, case=case, payee=applicant, amount=Decimal("10000.00"),
-                                           payee_account_name="张三", payee_bank="中国建设银行天水分行",
+                                           payee_account_name=applicant.party.name, payee_bank="中国建设银行天水分行",
                                            payee_account_number="6217000000000000001", idempotency_key=None)
     document = notice_services.document_issue(user=actor, case=case, doc_type="enforcement_notice",
                                               addressee_key=f"party:{respondent.pk}")
