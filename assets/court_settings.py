@@ -8,6 +8,8 @@ Defaults and where they come from (domain.md):
   manager (finance) or the chief may approve (§5.1 practice, KUAN-DL).
 * ``payout_high_approver_roles`` ["chief"] - the roles that may approve a payout at or above the threshold (a court
   that sends large payouts to a deputy president adds that role once it exists).
+* ``reversal_second_person_threshold`` 50000 - reversing a receipt of at least this amount (冲正) is requested by
+  one finance user and carried out only when a second person (another finance user or the chief) confirms it.
 * ``separate_control_and_disposal`` True - 分段集约: the team that controlled an asset may not dispose of it.
 * ``fee_base`` "recovered" - the enforcement-fee base, the amount actually recovered or the amount applied for
   (§4.2, UNCONFIRMED §9 item 6). Used for a case's fee in the calculators.
@@ -30,6 +32,8 @@ SETTINGS = [
             "Payouts of at least this amount (yuan) must be approved by the division chief.", Decimal),
     Setting("payout_high_approver_roles", ["chief"],
             "Roles whose approval a payout at or above the threshold needs (any one of them).", list),
+    Setting("reversal_second_person_threshold", Decimal("50000"),
+            "Reversing a receipt of at least this amount (yuan) needs a second person to confirm it.", Decimal),
     Setting("separate_control_and_disposal", True,
             "The team that controlled an asset may not dispose of it (分段集约).", bool),
     Setting("fee_base", "recovered", "Enforcement-fee base: amount recovered or amount applied for (§4.2).", str,
