@@ -21,6 +21,7 @@ from cases.selectors import case_get_for_user
 from core import fields
 from core.api import Pagination, PolicyFirstMixin
 from core.idempotency import idempotent
+from core.idempotency import schema_responses as idempotency_responses
 from core.rules.distribution import DistributionMode, PriorityClass
 
 from . import selectors, services
@@ -502,7 +503,8 @@ class LedgerEntryViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retriev
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=ReceiptCreateSerializer, responses={201: LedgerEntrySerializer, 200: LedgerEntrySerializer},
+    @extend_schema(request=ReceiptCreateSerializer, responses={201: LedgerEntrySerializer, 200: LedgerEntrySerializer,
+                                                               **idempotency_responses()},
                    parameters=[IDEMPOTENCY_HEADER])
     @idempotent("ledger-entry-create")
     def create(self, request):
@@ -599,7 +601,8 @@ class PayoutViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def _key(self):
         return self.request.headers.get("Idempotency-Key")
 
-    @extend_schema(request=PayoutCreateSerializer, responses={201: PayoutSerializer, 200: PayoutSerializer},
+    @extend_schema(request=PayoutCreateSerializer, responses={201: PayoutSerializer, 200: PayoutSerializer,
+                                                              **idempotency_responses()},
                    parameters=[IDEMPOTENCY_HEADER])
     @idempotent("payout-create")
     def create(self, request):

@@ -16,6 +16,7 @@ from accounts.policy import Perm, scope_q
 from core import fields
 from core.api import Pagination, PolicyFirstMixin
 from core.idempotency import idempotent
+from core.idempotency import schema_responses as idempotency_responses
 
 from . import selectors, services
 from .models import (
@@ -317,7 +318,8 @@ class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             open_only=p.get("open") in ("1", "true"))
         return selectors.case_search(user=self.request.user, search=search)
 
-    @extend_schema(request=CaseRegisterSerializer, responses={201: CaseDetailSerializer, 200: CaseDetailSerializer},
+    @extend_schema(request=CaseRegisterSerializer, responses={201: CaseDetailSerializer, 200: CaseDetailSerializer,
+                                                              **idempotency_responses()},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, description=(
                        "A client-chosen unique key: repeating the request with the same key returns the first "
                        "result."))])

@@ -123,6 +123,13 @@ def prune_expired(*, now=None) -> int:
 
 # --- The API (Django REST framework) -----------------------------------------------------------------------------
 
+def schema_responses() -> dict:
+    """The extra answers of an idempotent operation, for ``extend_schema(responses=...)``."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    return {422: OpenApiResponse(description="The Idempotency-Key was already used for a different request.")}
+
+
 def idempotent(endpoint: str):
     """Decorate a DRF view method that creates something: with an ``Idempotency-Key`` header, a repeat of the same
     request returns the first response (200, header ``Idempotent-Replayed: true``) instead of creating again.
