@@ -12,7 +12,7 @@ result (the API response's status and body, or the page's redirect address) in t
 * only successful work is remembered: a request refused with 4xx leaves no claim, so the corrected retry runs.
 
 Keys are scoped by user and endpoint, so one user's key can never replay another user's answer. Claims older than
-``RETENTION`` may be pruned (``prune_expired``).
+``RETENTION`` are pruned daily (``core.tasks.idempotency_prune``).
 
 Why not a library: drf-idempotency (1.0.0) keys records globally, not per user (a second user sending the same key
 and body gets the first user's response), holds its claim in a separate transaction from the view's work (a crash

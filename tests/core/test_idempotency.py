@@ -240,3 +240,18 @@ def test_run_once_from_two_connections_at_the_same_moment(org_committed, make_co
     assert sorted(r.replayed for r in results) == [False, True]
     assert results[0].body == results[1].body
     assert LedgerEntry.objects.filter(case=case).count() == 1
+
+
+def test_old_claims_are_pruned_daily(org, case):
+    from core.schedule import BEAT
+    from core.tasks import idempotency_prune
+
+    api_for(org.finance).post("/api/v1/ledger-entries/", receipt_body(case), format="json",
+                              HTTP_IDEMPOTENCY_KEY="old")
+    api_for(org.finance).post("/api/v1/ledger-entries/", receipt_body(case, amount="5.00"), format="json",
+                              HTTP_IDEMPOTENCY_KEY="new")
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - idempotency.RETENTION - timedelta(minutes=1))
+    assert idempotency_prune() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+    assert BEAT["core-idempotency-prune"]["task"] == "core.tasks.idempotency_prune"
