@@ -1,7 +1,8 @@
 """REST API for assets, control measures, disposals, the case-fund ledger, payouts and the calculators.
 
 Thin: serializers validate the shape, services decide and check permissions, selectors scope reads. Money is a string.
-Payout preparation and execution honour an ``Idempotency-Key`` header: a retried request gets the first result back.
+Receipts, payout preparation and execution honour an ``Idempotency-Key`` header: a retried request gets the first
+result back (core.idempotency).
 """
 
 from __future__ import annotations

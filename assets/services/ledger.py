@@ -4,6 +4,11 @@ Entries are never edited or deleted (database triggers refuse it); a mistake is 
 balance is the sum of ``signed_amount``; every write locks the case row first, checks, then inserts, and a database
 trigger refuses any insert that would leave the balance negative. ``Case.amount_recovered`` is kept in step in the
 same transaction.
+
+Receipts and reversals are the finance office's work (``FUNDS_RECORD``). A reversal needs a reason, may not leave
+less than zero available (balance less money reserved by open payouts) and, for a receipt of at least the court's
+``reversal_second_person_threshold``, waits for a second person (``ReversalRequest``). A bank reference already on
+the court's ledger is refused unless confirmed with a reason. See docs/money.md.
 """
 
 from __future__ import annotations
