@@ -109,7 +109,7 @@ def _post_action(request, *, case, form, key, call, success, page, success_messa
             if replayed:
                 messages.info(request, _("This form was already submitted; nothing was recorded twice."))
             else:
-                messages.success(request, success_message)
+                messages.success(request, success_message() if callable(success_message) else success_message)
             return redirect(target)
     messages.error(request, _("Please correct the errors below."))
     return page(request, case.pk, bound=(key, form), status=400)
@@ -382,15 +382,20 @@ def entry_reverse(request, pk: int):
                 "reason": form.cleaned_data["reason"], "second_person": second_person,
                 "back": _case_tab_url(entry.case, "funds")})
 
+    done = []
+
     def call(d):
-        done = services.entry_reverse(actor=request.user, entry=entry, reason=d["reason"])
-        if not isinstance(done, LedgerEntry):
-            messages.warning(request, _("The reversal awaits confirmation by a second person (another finance "
-                                        "officer or the division chief)."))
+        done.append(services.entry_reverse(actor=request.user, entry=entry, reason=d["reason"]))
+
+    def success_message():
+        if done and not isinstance(done[0], LedgerEntry):
+            return _("The reversal awaits confirmation by a second person (another finance officer or the division "
+                     "chief).")
+        return _("Reversal recorded.")
 
     return _post_action(request, case=entry.case, form=form, key="reverse", call=call,
                         page=case_funds, success=_case_tab_url(entry.case, "funds"),
-                        success_message=_("Reversal recorded."), once="assets:entry_reverse")
+                        success_message=success_message, once="assets:entry_reverse")
 
 
 @login_required
