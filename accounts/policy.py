@@ -66,7 +66,7 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
         Perm.NOTICE_ISSUE: _T,
         Perm.ASSET_CONTROL: _T,
         Perm.ASSET_DISPOSE: _T,
-        Perm.FUNDS_RECORD: _T,
+        # No FUNDS_RECORD: receipts (到账登记) and their reversals (冲正) are the finance office's work.
         Perm.PAYOUT_PREPARE: _T,
     },
     Role.CLERK: {

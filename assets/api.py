@@ -1,7 +1,8 @@
 """REST API for assets, control measures, disposals, the case-fund ledger, payouts and the calculators.
 
 Thin: serializers validate the shape, services decide and check permissions, selectors scope reads. Money is a string.
-Payout preparation and execution honour an ``Idempotency-Key`` header: a retried request gets the first result back.
+Receipts, payout preparation and execution honour an ``Idempotency-Key`` header: a retried request gets the first
+result back (core.idempotency).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from cases.models import CaseParty
 from cases.selectors import case_get_for_user
 from core import fields
 from core.api import Pagination, PolicyFirstMixin
+from core.idempotency import idempotent
+from core.idempotency import schema_responses as idempotency_responses
 from core.rules.distribution import DistributionMode, PriorityClass
 
 from . import selectors, services
@@ -39,6 +42,7 @@ from .models import (
     PayoutKind,
     ReferenceMethod,
     ReleaseGround,
+    ReversalRequest,
     RoundKind,
     RoundResult,
 )
@@ -241,14 +245,32 @@ class ReceiptCreateSerializer(serializers.Serializer):
     amount = fields.MoneyField(**MONEY)
     occurred_on = fields.DateField()
     payer = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    reference = serializers.CharField(max_length=80, required=False, allow_blank=True,
+                                      help_text="Bank reference (银行流水号); one already on the court's ledger is "
+                                                "refused unless duplicate_confirmed with a duplicate_reason")
     memo = serializers.CharField(max_length=300, required=False, allow_blank=True)
     disposal = serializers.IntegerField(required=False, allow_null=True)
+    duplicate_confirmed = serializers.BooleanField(default=False)
+    duplicate_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class ReverseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
     occurred_on = fields.DateField(required=False, allow_null=True)
+
+
+class ReversalRequestSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(source="entry.amount", read_only=True, **MONEY)
+
+    class Meta:
+        model = ReversalRequest
+        fields = ["id", "case", "entry", "amount", "reason", "occurred_on", "status", "requested_by", "requested_at",
+                  "decided_by", "decided_at", "decision_note", "reversal"]
+        read_only_fields = fields
+
+
+class RejectSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class FundsSummarySerializer(serializers.Serializer):
@@ -491,7 +513,10 @@ class LedgerEntryViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retriev
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=ReceiptCreateSerializer, responses={201: LedgerEntrySerializer})
+    @extend_schema(request=ReceiptCreateSerializer, responses={201: LedgerEntrySerializer, 200: LedgerEntrySerializer,
+                                                               **idempotency_responses()},
+                   parameters=[IDEMPOTENCY_HEADER])
+    @idempotent("ledger-entry-create")
     def create(self, request):
         d = self._validated(ReceiptCreateSerializer)
         case = case_get_for_user(user=request.user, pk=d.pop("case"))
@@ -500,12 +525,52 @@ class LedgerEntryViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retriev
         entry = services.receipt_record(actor=request.user, case=case, disposal=disposal, **d)
         return Response(LedgerEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReverseSerializer, responses={201: LedgerEntrySerializer})
+    @extend_schema(request=ReverseSerializer, responses={201: LedgerEntrySerializer, 202: ReversalRequestSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
+        """Reverse an entry (冲正): 201 with the reversing entry, or, for a receipt at or above the court's
+        ``reversal_second_person_threshold``, 202 with a reversal request awaiting a second person."""
         d = self._validated(ReverseSerializer)
-        entry = services.entry_reverse(actor=request.user, entry=self.get_object(), **d)
-        return Response(LedgerEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        done = services.entry_reverse(actor=request.user, entry=self.get_object(), **d)
+        if isinstance(done, ReversalRequest):
+            return Response(ReversalRequestSerializer(done).data, status=status.HTTP_202_ACCEPTED)
+        return Response(LedgerEntrySerializer(done).data, status=status.HTTP_201_CREATED)
+
+
+class ReversalRequestViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    """Reversals of large receipts awaiting a second person: confirmed or rejected by another finance user or the
+    chief (the requester may only withdraw)."""
+
+    action_perms = {"confirm": (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE),
+                    "reject": (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)}
+    serializer_class = ReversalRequestSerializer
+    queryset = ReversalRequest.objects.none()
+
+    def get_queryset(self):
+        qs = selectors.reversal_request_list_for_user(user=self.request.user).order_by("-requested_at", "-id")
+        p = self.request.query_params
+        if self.action == "list" and p.get("case"):
+            qs = qs.filter(case=_case_param(self.request))
+        if self.action == "list" and p.get("pending") in ("1", "true"):
+            qs = qs.filter(status="pending")
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", int), OpenApiParameter("pending", bool)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=ReversalRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        done = services.reversal_confirm(actor=request.user, request=self.get_object())
+        return Response(ReversalRequestSerializer(done).data)
+
+    @extend_schema(request=RejectSerializer, responses=ReversalRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        d = self._validated(RejectSerializer)
+        done = services.reversal_reject(actor=request.user, request=self.get_object(), **d)
+        return Response(ReversalRequestSerializer(done).data)
 
 
 class CaseFundsView(APIView):
@@ -567,8 +632,10 @@ class PayoutViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def _key(self):
         return self.request.headers.get("Idempotency-Key")
 
-    @extend_schema(request=PayoutCreateSerializer, responses={201: PayoutSerializer, 200: PayoutSerializer},
+    @extend_schema(request=PayoutCreateSerializer, responses={201: PayoutSerializer, 200: PayoutSerializer,
+                                                              **idempotency_responses()},
                    parameters=[IDEMPOTENCY_HEADER])
+    @idempotent("payout-create")
     def create(self, request):
         d = self._validated(PayoutCreateSerializer)
         case = case_get_for_user(user=request.user, pk=d.pop("case"))

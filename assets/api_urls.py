@@ -10,6 +10,7 @@ router.register("control-measures", api.ControlMeasureViewSet, basename="control
 router.register("disposals", api.DisposalViewSet, basename="disposal")
 router.register("ledger-entries", api.LedgerEntryViewSet, basename="ledger-entry")
 router.register("payouts", api.PayoutViewSet, basename="payout")
+router.register("reversal-requests", api.ReversalRequestViewSet, basename="reversal-request")
 
 urlpatterns = [
     path("case-funds/<int:case_id>/", api.CaseFundsView.as_view(), name="case-funds"),

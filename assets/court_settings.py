@@ -13,6 +13,8 @@ Defaults and where they come from (domain.md):
 * ``fee_withheld_first`` False - 先执行后收费: the court withholds the enforcement fee (§4, borne by the debtor) from the
   money recovered before anything is paid to the applicants (§4.2, §5.1 step 2). Off by default: the transfer of
   the withheld fee out of the case account is not yet a ledger entry, so the fee would stay in the account.
+* ``reversal_second_person_threshold`` 50000 - reversing a receipt of at least this amount (冲正) is requested by
+  one finance user and carried out only when a second person (another finance user or the chief) confirms it.
 * ``separate_control_and_disposal`` True - 分段集约: the team that controlled an asset may not dispose of it.
 * ``fee_base`` "recovered" - the enforcement-fee base, the amount actually recovered or the amount applied for
   (§4.2, UNCONFIRMED §9 item 6). Used for a case's fee in the calculators.
@@ -41,6 +43,8 @@ SETTINGS = [
     Setting("fee_withheld_first", False,
             "先执行后收费: withhold the enforcement fee from the money recovered before paying the applicants (§4.2).",
             bool),
+    Setting("reversal_second_person_threshold", Decimal("50000"),
+            "Reversing a receipt of at least this amount (yuan) needs a second person to confirm it.", Decimal),
     Setting("separate_control_and_disposal", True,
             "The team that controlled an asset may not dispose of it (分段集约).", bool),
     Setting("fee_base", "recovered", "Enforcement-fee base: amount recovered or amount applied for (§4.2).", str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import fields
+from core.idempotency import FormTokenField
 from core.rules.distribution import DistributionMode, PriorityClass
 
 from .models import (
@@ -146,6 +147,10 @@ class ReceiptForm(forms.Form):
     reference = forms.CharField(label=_("Bank or receipt reference"), max_length=80, required=False)
     memo = forms.CharField(label=_("Memo"), max_length=300, required=False)
     disposal = forms.TypedChoiceField(label=_("From the disposal"), coerce=int, required=False, empty_value=None)
+    duplicate_confirmed = forms.BooleanField(
+        label=_("Not a duplicate: record it although the bank reference is already on the ledger"), required=False)
+    duplicate_reason = forms.CharField(label=_("Why it is not a duplicate"), max_length=300, required=False)
+    form_token = FormTokenField()
 
     def __init__(self, *args, disposals=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +158,16 @@ class ReceiptForm(forms.Form):
 
 
 class ReverseForm(forms.Form):
+    """Two steps: the first post shows what will happen (nothing is written); only a post with ``confirmed`` set,
+    from the confirmation page, reverses."""
+
     reason = forms.CharField(label=_("Reason"), max_length=300)
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    form_token = FormTokenField()
+
+
+class RejectReversalForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
 class PayoutPrepareForm(forms.Form):
@@ -229,11 +243,12 @@ class PayoutQueueFilterForm(forms.Form):
 # --- Calculators -----------------------------------------------------------------------------------------------
 
 def _parse_amount(text: str, line_no: int) -> Decimal:
+    """An amount on a line of a calculator's text box, under the rules of every money input."""
     try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValidationError(_("Line %(n)s: %(value)s is not an amount.") % {"n": line_no, "value": text}) from None
-    return value
+        return fields.parse_money(text)
+    except ValidationError as exc:
+        raise ValidationError(_("Line %(n)s: %(value)s is not an amount.") % {"n": line_no, "value": text}
+                              + " " + " ".join(exc.messages)) from None
 
 
 class FeeCalcForm(forms.Form):

@@ -458,6 +458,8 @@ class LedgerEntry(BelongsToCase, models.Model):
             # Funds awaiting payout: receipts not yet paid out, by due date.
             models.Index(fields=["court", "payout_due_on", "id"], condition=Q(paid_out_on__isnull=True)
                          & Q(payout_due_on__isnull=False), name="ledger_awaiting_payout"),
+            # A bank reference (银行流水号) already on the court's ledger: the duplicate-receipt check.
+            models.Index(fields=["court", "reference"], condition=~Q(reference=""), name="ledger_court_reference"),
         ]
         triggers = [
             pgtrigger.Protect(name="ledger_no_delete", operation=pgtrigger.Delete),
@@ -548,3 +550,52 @@ class Payout(BelongsToCase, models.Model):
 
     def __str__(self) -> str:
         return f"{self.payee} {self.amount}"
+
+
+class ReversalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ReversalRequest(BelongsToCase, models.Model):
+    """A request to reverse a receipt of at least the court's ``reversal_second_person_threshold``: recorded by one
+    finance user, carried out only when a second person (another finance user or the chief) confirms it."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT,
+                             related_name="reversal_requests")
+    court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(LedgerEntry, verbose_name=_("entry"), on_delete=models.PROTECT,
+                              related_name="reversal_requests")
+    reason = models.CharField(_("reason"), max_length=300)
+    occurred_on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=10, choices=ReversalStatus.choices,
+                              default=ReversalStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    reversal = models.OneToOneField(LedgerEntry, verbose_name=_("reversing entry"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("reversal request")
+        verbose_name_plural = _("reversal requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry"], condition=Q(status="pending"),
+                                    name="reversal_request_one_pending"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by"))
+                                   | Q(status="withdrawn"), name="reversal_request_second_person"),
+            models.CheckConstraint(condition=~Q(status="confirmed") | Q(reversal__isnull=False),
+                                   name="reversal_request_confirmed_has_entry"),
+        ]
+        indexes = [models.Index(fields=["court", "status"], condition=Q(status="pending"),
+                                name="reversal_request_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.entry} ({self.get_status_display()})"

@@ -28,6 +28,7 @@ from .models import (
     Payout,
     PayoutKind,
     PayoutStatus,
+    ReversalRequest,
 )
 
 CASE_PATHS = {"court": "court", "team": "case__team", "officer": "case__officer"}
@@ -237,8 +238,26 @@ def ledger_get_for_user(*, user, pk: int) -> LedgerEntry:
 
 
 def funds_scope(user) -> Q:
-    """Funds lists: who records receipts, or approves payouts, on a case's account."""
-    return _case_scope(user, Perm.FUNDS_RECORD) | _case_scope(user, Perm.PAYOUT_APPROVE)
+    """Funds lists: who records receipts, prepares payouts (the officer, who must pay out in time) or approves
+    payouts on a case's account."""
+    return (_case_scope(user, Perm.FUNDS_RECORD) | _case_scope(user, Perm.PAYOUT_APPROVE)
+            | _case_scope(user, Perm.PAYOUT_PREPARE))
+
+
+def reversal_requests_for_case(*, case: Case) -> QuerySet[ReversalRequest]:
+    return (ReversalRequest.objects.filter(case=case).select_related("entry", "requested_by", "decided_by")
+            .order_by("-requested_at", "-id"))
+
+
+def reversal_request_list_for_user(*, user) -> QuerySet[ReversalRequest]:
+    return ReversalRequest.objects.filter(_case_scope(user, Perm.CASE_VIEW)).select_related("entry", "case")
+
+
+def reversal_request_get_for_user(*, user, pk: int) -> ReversalRequest:
+    request = reversal_request_list_for_user(user=user).filter(pk=pk).first()
+    if request is None:
+        raise Http404("No such reversal request.")
+    return request
 
 
 def funds_awaiting(*, user) -> QuerySet[LedgerEntry]:

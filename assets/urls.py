@@ -21,6 +21,7 @@ urlpatterns = [
     path("disposals/<int:pk>/<slug:action>/", views.disposal_action, name="disposal_action"),
     path("entries/<int:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("payouts/<int:pk>/confirm/", views.payout_confirm, name="payout_confirm"),
+    path("reversals/<int:pk>/<slug:action>/", views.reversal_decide, name="reversal_decide"),
     path("payouts/<int:pk>/<slug:action>/", views.payout_decide, name="payout_decide"),
     path("controls/expiring/", views.controls_expiring, name="controls_expiring"),
     path("funds/awaiting/", views.funds_awaiting, name="funds_awaiting"),

@@ -22,9 +22,10 @@ from accounts.models import Team
 from accounts.policy import Perm, has_perm
 from cases.models import PartyRole
 from cases.selectors import case_get_for_user
+from core import idempotency
 
 from . import forms, selectors, services
-from .models import Asset, ControlMeasure, Disposal, Objection, ReleaseGround
+from .models import Asset, ControlMeasure, Disposal, LedgerEntry, Objection, ReleaseGround
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -89,16 +90,28 @@ def case_assets(request, pk: int, bound=None, status=200):
                                                        "ctx": ctx, "case": case}, status=status)
 
 
-def _post_action(request, *, case, form, key, call, success, page, success_message):
-    """Validate ``form``, call the service; on an error show the page again with the form and its errors."""
+def _post_action(request, *, case, form, key, call, success, page, success_message, once: str | None = None):
+    """Validate ``form``, call the service; on an error show the page again with the form and its errors.
+
+    With ``once`` (an endpoint name) the form's one-time token makes the write happen once: a repeated submission
+    of the same drawn form (double click, resend) goes to the first result instead of writing again."""
     if form.is_valid():
         try:
-            call(form.cleaned_data)
+            if once:
+                token = form.cleaned_data.pop(idempotency.FORM_FIELD, None)
+                target, replayed = idempotency.form_once(
+                    request, endpoint=once, token=token, work=lambda: (call(form.cleaned_data), success)[1])
+            else:
+                call(form.cleaned_data)
+                target, replayed = success, False
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, success_message)
-            return redirect(success)
+            if replayed:
+                messages.info(request, _("This form was already submitted; nothing was recorded twice."))
+            else:
+                messages.success(request, success_message() if callable(success_message) else success_message)
+            return redirect(target)
     messages.error(request, _("Please correct the errors below."))
     return page(request, case.pk, bound=(key, form), status=400)
 
@@ -312,6 +325,9 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
                                                                                   applicants=payees),
         "limits": selectors.payout_limits(case=case, today=today),
         "reverse_form": bound_form if key == "reverse" else forms.ReverseForm(prefix="reverse"),
+        "reversal_requests": list(selectors.reversal_requests_for_case(case=case).filter(status="pending")),
+        "can_decide_reversal": has_perm(user, Perm.FUNDS_RECORD, case) or has_perm(user, Perm.PAYOUT_APPROVE, case),
+        "reject_form": forms.RejectReversalForm(prefix="reject"),
         "execute_key": uuid.uuid4().hex,
         "today": today,
     }
@@ -338,22 +354,83 @@ def receipt_add(request, pk: int):
                                 if disposal_id else None, **d)
 
     return _post_action(request, case=case, form=form, key="receipt", call=call, page=case_funds,
-                        success=_case_tab_url(case, "funds"), success_message=_("Receipt recorded."))
+                        success=_case_tab_url(case, "funds"), success_message=_("Receipt recorded."),
+                        once="assets:receipt_add")
 
 
 @login_required
 @require_POST
 def entry_reverse(request, pk: int):
+    """Reverse an entry in two steps: the first post checks and shows a confirmation page (nothing written); the
+    post from that page (``confirmed``) reverses, or requests a second person's confirmation for a large receipt."""
     entry = selectors.ledger_get_for_user(user=request.user, pk=pk)
     # Permission before the form (the service checks it again): a disbursement is reversed under PAYOUT_APPROVE.
     if not has_perm(request.user, Perm.PAYOUT_APPROVE if entry.kind == "disbursement" else Perm.FUNDS_RECORD,
                     entry.case):
         raise PermissionDenied
     form = forms.ReverseForm(request.POST, prefix="reverse")
-    return _post_action(request, case=entry.case, form=form, key="reverse",
-                        call=lambda d: services.entry_reverse(actor=request.user, entry=entry, **d),
+    if form.is_valid() and not form.cleaned_data["confirmed"]:
+        try:
+            second_person = services.entry_reverse_check(actor=request.user, entry=entry,
+                                                         reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            # A fresh token: the funds tab draws one reverse form for every row, so the first step's token is shared.
+            confirm = forms.ReverseForm(prefix="reverse", initial={
+                "reason": form.cleaned_data["reason"], "confirmed": True, "form_token": idempotency.new_token()})
+            confirm.fields["reason"].widget = confirm.fields["reason"].hidden_widget()
+            return render(request, "assets/reverse_confirm.html", {
+                "title": _("Confirm the reversal"), "entry": entry, "case": entry.case, "form": confirm,
+                "reason": form.cleaned_data["reason"], "second_person": second_person,
+                "back": _case_tab_url(entry.case, "funds")})
+
+    done = []
+
+    def call(d):
+        done.append(services.entry_reverse(actor=request.user, entry=entry, reason=d["reason"]))
+
+    def success_message():
+        if done and not isinstance(done[0], LedgerEntry):
+            return _("The reversal awaits confirmation by a second person (another finance officer or the division "
+                     "chief).")
+        return _("Reversal recorded.")
+
+    return _post_action(request, case=entry.case, form=form, key="reverse", call=call,
                         page=case_funds, success=_case_tab_url(entry.case, "funds"),
-                        success_message=_("Entry reversed."))
+                        success_message=success_message, once="assets:entry_reverse")
+
+
+@login_required
+@require_POST
+def reversal_decide(request, pk: int, action: str):
+    """A second person confirms or rejects a pending reversal (the requester may withdraw it)."""
+    pending = selectors.reversal_request_get_for_user(user=request.user, pk=pk)
+    if not (has_perm(request.user, Perm.FUNDS_RECORD, pending) or has_perm(request.user, Perm.PAYOUT_APPROVE,
+                                                                            pending)):
+        raise PermissionDenied
+    try:
+        if action == "confirm":
+            services.reversal_confirm(actor=request.user, request=pending)
+            messages.success(request, _("Reversal confirmed and recorded."))
+        elif action == "reject":
+            form = forms.RejectReversalForm(request.POST, prefix="reject")
+            note = form.cleaned_data["note"] if form.is_valid() else ""
+            if not form.is_valid():
+                raise ValidationError({"note": _("Enter at most 300 characters.")})
+            done = services.reversal_reject(actor=request.user, request=pending, note=note)
+            messages.success(request, _("Reversal request withdrawn.") if done.status == "withdrawn"
+                             else _("Reversal request rejected."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
+                                         for m in ms))
+    except PermissionDenied as exc:
+        if not str(exc):
+            raise
+        messages.error(request, str(exc))
+    return redirect(_case_tab_url(pending.case, "funds"))
 
 
 @login_required
@@ -461,7 +538,7 @@ def controls_expiring(request):
 
 @login_required
 def funds_awaiting(request):
-    if not (has_perm(request.user, Perm.FUNDS_RECORD) or has_perm(request.user, Perm.PAYOUT_APPROVE)):
+    if not any(has_perm(request.user, p) for p in (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE, Perm.PAYOUT_PREPARE)):
         raise PermissionDenied
     page = selectors.page_window(selectors.funds_awaiting(user=request.user), request.GET.get("page"))
     today = timezone.localdate()

@@ -15,6 +15,8 @@ from accounts.models import Team, User
 from accounts.policy import Perm, scope_q
 from core import fields
 from core.api import Pagination, PolicyFirstMixin
+from core.idempotency import idempotent
+from core.idempotency import schema_responses as idempotency_responses
 
 from . import selectors, services
 from .models import (
@@ -316,7 +318,12 @@ class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             open_only=p.get("open") in ("1", "true"))
         return selectors.case_search(user=self.request.user, search=search)
 
-    @extend_schema(request=CaseRegisterSerializer, responses={201: CaseDetailSerializer})
+    @extend_schema(request=CaseRegisterSerializer, responses={201: CaseDetailSerializer, 200: CaseDetailSerializer,
+                                                              **idempotency_responses()},
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, description=(
+                       "A client-chosen unique key: repeating the request with the same key returns the first "
+                       "result."))])
+    @idempotent("case-register")
     def create(self, request):
         s = CaseRegisterSerializer(data=request.data)
         s.is_valid(raise_exception=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import fields
+from core.idempotency import FormTokenField
 from core.rules.identifiers import IdKind
 
 from .models import (
@@ -74,6 +75,7 @@ class DateInput(forms.DateInput):
 
 
 class IntakeForm(BootstrapMixin, forms.Form):
+    form_token = FormTokenField()  # a double submit registers one case (core.idempotency)
     case_type = forms.ChoiceField(label=_("Case type"), choices=CaseType.choices, initial=CaseType.FIRST)
     received_on = fields.DateFormField(label=_("Application received on"), widget=DateInput())
     filed_on = fields.DateFormField(label=_("Filed on"), widget=DateInput(), required=False)

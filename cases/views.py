@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.policy import Perm, has_perm, require
+from core import idempotency
 from core.case_tabs import collect
 
 from . import selectors, services
@@ -108,8 +109,10 @@ def register(request):
         formset = PartyFormSet(request.POST, prefix="parties")
         if form.is_valid() and formset.is_valid():
             d = form.cleaned_data
-            try:
-                case = services.case_register(
+            registered = []
+
+            def register_once():  # a double submit of the same drawn form goes to the first case (core.idempotency)
+                registered.append(services.case_register(
                     actor=request.user, court=court, case_type=d["case_type"], received_on=d["received_on"],
                     filed_on=d["filed_on"], non_litigation=d["non_litigation"], basis_kind=d["basis_kind"],
                     basis_issuer=d["basis_issuer"], basis_number=d["basis_number"],
@@ -120,7 +123,11 @@ def register(request):
                     assets_known=d["assets_known"], team=d["team"], officer=d["officer"],
                     tags=[t.strip() for t in d["tags"].replace("，", ",").split(",") if t.strip()],
                     parties=_party_inputs(formset),
-                )
+                ))
+                return reverse("cases:detail", args=[registered[0].pk])
+            try:
+                target, replayed = idempotency.form_once(request, endpoint="cases:register", token=d["form_token"],
+                                                         work=register_once)
             except ValidationError as exc:
                 def party_field(key):
                     _p, index, name = key.split(".", 2)
@@ -128,6 +135,10 @@ def register(request):
                 apply_errors(exc, form, prefix_map={"parties.": lambda k: party_field(k) if k.count(".") == 2
                                                     else (None, k)})
             else:
+                if replayed:
+                    messages.info(request, _("This form was already submitted; nothing was recorded twice."))
+                    return redirect(target)
+                case = registered[0]
                 messages.success(request, _("Case %(number)s registered.") % {"number": case.number})
                 for w in case.intake_warnings:
                     messages.warning(request, w)

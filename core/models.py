@@ -30,3 +30,26 @@ class CourtSetting(models.Model):
         if definition is None:
             raise ValidationError({"key": _("Unknown setting %(key)s.") % {"key": self.key}})
         definition.parse(self.value)
+
+
+class IdempotencyRecord(models.Model):
+    """A write that must happen once: the claim of ``(user, key, endpoint)`` and the first result (see
+    ``core.idempotency``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(_("key"), max_length=80)
+    endpoint = models.CharField(_("endpoint"), max_length=100)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"))
+    body = models.JSONField(_("result"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["user", "key", "endpoint"], name="idempotency_once")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

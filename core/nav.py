@@ -30,7 +30,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Overdue"), "deadlines:overdue", (Perm.CASE_CLOSE_APPROVE,)),
     NavItem(_("Approvals"), "cases:approvals", (Perm.CASE_CLOSE_APPROVE, Perm.PAYOUT_APPROVE)),
     NavItem(_("Seized assets"), "assets:controls_expiring", (Perm.ASSET_CONTROL, Perm.CASE_CLOSE_APPROVE)),
-    NavItem(_("Case funds"), "assets:funds_awaiting", (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)),
+    NavItem(_("Case funds"), "assets:funds_awaiting", (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE, Perm.PAYOUT_PREPARE)),
     NavItem(_("Batch printing"), "notices:batch", (Perm.NOTICE_ISSUE,)),
     NavItem(_("Document register"), "notices:register", (Perm.NOTICE_ISSUE,)),
     NavItem(_("Document templates"), "notices:templates", (Perm.COURT_ADMIN,)),

@@ -9,3 +9,11 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set("celery-heartbeat", now, timeout=None)
     return now
+
+
+@shared_task(name="core.tasks.idempotency_prune")
+def idempotency_prune() -> int:
+    """Forget idempotency claims older than ``core.idempotency.RETENTION`` (a retry comes within minutes, not days)."""
+    from .idempotency import prune_expired
+
+    return prune_expired()

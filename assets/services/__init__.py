@@ -18,7 +18,15 @@ from .disposal import (
     disposal_transfer_in_lieu,
     disposal_withdraw,
 )
-from .ledger import entry_reverse, receipt_record, receipts_settle
+from .ledger import (
+    entry_reverse,
+    entry_reverse_check,
+    receipt_duplicate_of,
+    receipt_record,
+    receipts_settle,
+    reversal_confirm,
+    reversal_reject,
+)
 from .payouts import payout_approve, payout_cancel, payout_execute, payout_prepare, payout_return
 from .register import asset_register, objection_decide, objection_record
 
@@ -26,7 +34,8 @@ __all__ = [
     "asset_register", "auction_round_record_result", "auction_round_schedule", "case_fee_calculate",
     "control_order", "control_release", "control_renew", "controls_lapse_due", "disposal_handover_record",
     "disposal_reference_price_set", "disposal_ruling_record", "disposal_start", "disposal_transfer_in_lieu",
-    "disposal_withdraw", "distribution_calculate", "enforcement_fee_calculate", "entry_reverse",
+    "disposal_withdraw", "distribution_calculate", "enforcement_fee_calculate", "entry_reverse", "entry_reverse_check",
     "interest_calculate", "objection_decide", "objection_record", "payout_approve", "payout_cancel",
-    "payout_execute", "payout_prepare", "payout_return", "receipt_record", "receipts_settle",
+    "payout_execute", "payout_prepare", "payout_return", "receipt_duplicate_of", "receipt_record", "receipts_settle",
+    "reversal_confirm", "reversal_reject",
 ]

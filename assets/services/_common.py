@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from core.fields import parse_money
 
 from ..models import Asset
 
@@ -25,26 +26,20 @@ def lock_asset(asset_or_id) -> Asset:
 
 
 def money(value, *, field: str, positive: bool = True, allow_none: bool = False) -> Decimal | None:
-    """A money input as a Decimal with 2 places; floats refused; a ValidationError naming ``field`` otherwise."""
+    """A money input as a Decimal with 2 places, under the one set of rules of every money input
+    (``core.fields.parse_money``: no floats, no signs, no exponents, at most 10^12); a ValidationError naming
+    ``field`` otherwise."""
     if value is None or value == "":
         if allow_none:
             return None
         raise ValidationError({field: _("This field is required.")})
-    if isinstance(value, float) or isinstance(value, bool):
-        raise ValidationError({field: _("Enter the amount as a decimal string, not a floating-point number.")})
     try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValidationError({field: _("Enter a valid amount.")}) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: _("Enter an amount with at most 2 decimal places.")})
-    if amount.copy_abs() >= Decimal("1e14"):
-        raise ValidationError({field: _("The amount is too large.")})
+        amount = parse_money(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
     if positive and amount <= 0:
         raise ValidationError({field: _("The amount must be greater than zero.")})
-    if not positive and amount < 0:
-        raise ValidationError({field: _("The amount must not be negative.")})
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def require_date(value, *, field: str) -> date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pghistory
 from django.core.exceptions import ValidationError
@@ -29,21 +29,17 @@ def audited(func):
 
 
 def money(value, field: str, *, positive: bool = False) -> Decimal:
-    """A yuan amount with at most 2 decimals, or a ValidationError naming ``field``."""
+    """A yuan amount under the rules of every money input (``core.fields.parse_money``), or a ValidationError
+    naming ``field``."""
+    from core.fields import parse_money
+
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError({field: [_("Enter an amount in yuan.")]}) from None
-    if not amount.is_finite():
-        raise ValidationError({field: [_("Enter an amount in yuan.")]})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: [_("Amounts are in yuan with at most 2 decimal places.")]})
-    if amount < 0 or (positive and amount == 0):
-        raise ValidationError({field: [_("The amount must be greater than zero.") if positive
-                                       else _("An amount cannot be negative.")]})
-    if amount >= Decimal("1e14"):
-        raise ValidationError({field: [_("The amount is too large.")]})
-    return amount.quantize(Decimal("0.01"))
+        amount = parse_money(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+    if positive and amount == 0:
+        raise ValidationError({field: [_("The amount must be greater than zero.")]})
+    return amount
 
 
 def lock_case(case):

@@ -28,7 +28,7 @@ EXPECTED = {
     Perm.NOTICE_ISSUE:       ("T",   "C",  "C",  "-",    "-"),
     Perm.ASSET_CONTROL:      ("T",   "-",  "-",  "-",    "-"),
     Perm.ASSET_DISPOSE:      ("T",   "-",  "-",  "-",    "-"),
-    Perm.FUNDS_RECORD:       ("T",   "-",  "-",  "C",    "-"),
+    Perm.FUNDS_RECORD:       ("-",   "-",  "-",  "C",    "-"),
     Perm.PAYOUT_PREPARE:     ("T",   "-",  "-",  "-",    "-"),
     Perm.PAYOUT_APPROVE:     ("-",   "-",  "C",  "C",    "-"),
     Perm.REPORT_VIEW:        ("-",   "-",  "R",  "-",    "-"),

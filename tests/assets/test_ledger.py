@@ -45,7 +45,7 @@ def test_receipt_amount_must_be_positive_with_two_decimals(org, case):
     assert not LedgerEntry.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["colleague", "outsider", "clerk"])
+@pytest.mark.parametrize("who", ["officer", "colleague", "outsider", "clerk", "chief"])
 def test_receipt_refused_for_those_outside_the_case(org, case, who):
     with pytest.raises(PermissionDenied):
         fund(case, getattr(org, who))

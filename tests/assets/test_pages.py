@@ -12,7 +12,7 @@ from .conftest import fund, prepare, register_asset
 
 def test_case_page_shows_assets_and_funds_tabs_in_chinese(client, org, case, seized_house):
     login(client, org.officer)
-    fund(case, org.officer, "2500.00")
+    fund(case, org.finance, "2500.00")
     r = client.get(reverse("cases:detail", args=[case.pk]) + "?tab=assets")
     assert r.status_code == 200
     text = r.content.decode()
@@ -80,7 +80,7 @@ def test_expiring_list_shows_only_visible_measures_within_the_window(client, org
 
 def test_funds_awaiting_lists_receipts_for_finance_and_refuses_clerks(client, org, case,
                                                                       django_assert_max_num_queries):
-    fund(case, org.officer, "4321.00", days_ago=40)
+    fund(case, org.finance, "4321.00", days_ago=40)
     login(client, org.finance)
     with django_assert_max_num_queries(12):
         r = client.get(reverse("assets:funds_awaiting"))
@@ -90,7 +90,7 @@ def test_funds_awaiting_lists_receipts_for_finance_and_refuses_clerks(client, or
 
 
 def test_payout_queue_approve_then_double_clicked_pay_pays_once(client, org, case):
-    fund(case, org.officer, "5000.00")
+    fund(case, org.finance, "5000.00")
     payout = prepare(case, org.officer, "5000.00")
     login(client, org.finance)
     page = client.get(reverse("assets:payout_queue")).content.decode()
@@ -108,7 +108,7 @@ def test_payout_queue_approve_then_double_clicked_pay_pays_once(client, org, cas
 
 
 def test_preparing_a_payout_from_the_funds_tab(client, org, case):
-    fund(case, org.officer, "800.00")
+    fund(case, org.finance, "800.00")
     login(client, org.officer)
     applicant = case.case_parties.get(role="applicant")
     data = {"payout-payee": applicant.pk, "payout-amount": "800.00", "payout-payee_account_name": "张三",

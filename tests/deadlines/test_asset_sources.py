@@ -75,7 +75,7 @@ def test_seized_house_needs_a_reference_price_within_30_days(org, case, deadline
 
 
 def test_receipt_must_be_paid_out_within_30_days(org, case, deadline_of):
-    entry = receipt_record(actor=org.officer, case=case, kind="debtor_payment", amount=Decimal("12000.00"),
+    entry = receipt_record(actor=org.finance, case=case, kind="debtor_payment", amount=Decimal("12000.00"),
                            occurred_on=date(2026, 3, 2), payer="天水示例建材有限公司")
     engine.recompute(today=date(2026, 3, 3))
     d = deadline_of(entry, "payout")

@@ -186,7 +186,7 @@ def released(case, org):
 @pytest.fixture
 def payout(case, org):
     today = timezone.localdate()
-    asset_services.receipt_record(actor=org.officer, case=case, kind="bank_deduction", amount=Decimal("30000.00"),
+    asset_services.receipt_record(actor=org.finance, case=case, kind="bank_deduction", amount=Decimal("30000.00"),
                                   occurred_on=today - dt.timedelta(days=5), payer=RARE_NAME)
     p = asset_services.payout_prepare(actor=org.officer, case=case, payee=cp(case, "applicant", "张三"),
                                       amount=Decimal("20000.00"), payee_account_name="张三",
@@ -221,7 +221,7 @@ def paid_case(court, make_case, org):
                      filed_on=today - dt.timedelta(days=10), basis_effective_on=today - dt.timedelta(days=60),
                      basis_due_on=today - dt.timedelta(days=30),
                      cause="民间借贷纠纷", principal=Decimal("20000.00"))
-    asset_services.receipt_record(actor=org.officer, case=case, kind="debtor_payment", amount=Decimal("20000.00"),
+    asset_services.receipt_record(actor=org.finance, case=case, kind="debtor_payment", amount=Decimal("20000.00"),
                                   occurred_on=today - dt.timedelta(days=3), payer=RARE_NAME)
     p = asset_services.payout_prepare(actor=org.officer, case=case, payee=cp(case, "applicant", "张三"),
                                       amount=Decimal("20000.00"), payee_account_name="张三",

@@ -5,7 +5,11 @@ HOW TO DECLARE A NEW ENDPOINT
     names for the API: ``"api-document-list"``). The value maps each HTTP method the view accepts to a check:
 
         "cases:lead_new": {"GET": on("case", Perm.CASE_EDIT), "POST": on("case", Perm.CASE_EDIT)},
-        "payout-list": {"GET": LOGIN, "POST": needs(Perm.PAYOUT_PREPARE)},
+        "reversal-request-list": {"GET": LOGIN},
+    "reversal-request-detail": {"GET": on("reversal")},
+    "reversal-request-confirm": {"POST": on("reversal", Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)},
+    "reversal-request-reject": {"POST": on("reversal", Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)},
+    "payout-list": {"GET": LOGIN, "POST": needs(Perm.PAYOUT_PREPARE)},
 
     PUBLIC                   anyone, anonymous included
     LOGIN                    any signed-in user (lists filtered by the policy, the user's own settings...)
@@ -195,7 +199,10 @@ RULES: dict[str, dict[str, Check]] = {
     "assets:payout_decide": {"POST": on("payout", Perm.PAYOUT_APPROVE, kw={"action": "approve"})},
     "assets:payout_confirm": {"GET": on("payout", Perm.PAYOUT_APPROVE)},
     "assets:controls_expiring": {"GET": needs(Perm.CASE_VIEW)},
-    "assets:funds_awaiting": {"GET": needs(Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)},
+    "assets:funds_awaiting": {"GET": needs(Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE, Perm.PAYOUT_PREPARE)},
+    # A reversal awaiting a second person: another finance user or the chief (assets.services.reversal_confirm).
+    "assets:reversal_decide": {"POST": on("reversal", Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE,
+                                          kw={"action": "confirm"})},
     "assets:payout_queue": {"GET": needs(Perm.PAYOUT_APPROVE)},
     "assets:calculators": {"GET": needs(Perm.CASE_VIEW)},
     # --- notices pages ---
@@ -287,6 +294,10 @@ RULES: dict[str, dict[str, Check]] = {
     "ledger-entry-list": {"GET": LOGIN, "POST": needs(Perm.FUNDS_RECORD)},
     "ledger-entry-detail": {"GET": on("entry")},
     "ledger-entry-reverse": {"POST": custom(_entry_reverse, "entry")},
+    "reversal-request-list": {"GET": LOGIN},
+    "reversal-request-detail": {"GET": on("reversal")},
+    "reversal-request-confirm": {"POST": on("reversal", Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)},
+    "reversal-request-reject": {"POST": on("reversal", Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)},
     "payout-list": {"GET": LOGIN, "POST": needs(Perm.PAYOUT_PREPARE)},
     "payout-detail": {"GET": on("payout")},
     "payout-approve": {"POST": on("payout", Perm.PAYOUT_APPROVE)},

@@ -102,12 +102,19 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
     disposal = asset_services.disposal_start(actor=disposer, asset=house, team=disposer_team,
                                              reference_method="appraisal",
                                              reference_requested_on=today - timedelta(days=35))
-    receipt = asset_services.receipt_record(actor=officer, case=case, kind="debtor_payment",
+    finance = org.finance if court == org.court else make_user(f"finance{case.pk}", court, [Role.FINANCE])
+    receipt = asset_services.receipt_record(actor=finance, case=case, kind="debtor_payment",
                                             amount=Decimal("50000.00"), occurred_on=today - timedelta(days=3),
                                             payer="天水示例建材有限公司")
     payout = asset_services.payout_prepare(actor=officer, case=case, payee=applicant, amount=Decimal("10000.00"),
                                            payee_account_name=applicant.party.name, payee_bank="中国建设银行天水分行",
                                            payee_account_number="6217000000000000001", idempotency_key=None)
+    # A large receipt whose reversal awaits a second person, requested by a finance user none of the audit's
+    # users is (the requester may not confirm), so every permitted user may decide on it.
+    requester = make_user(f"finreq{case.pk}", court, [Role.FINANCE])
+    large = asset_services.receipt_record(actor=requester, case=case, kind="bank_deduction",
+                                          amount=Decimal("80000.00"), occurred_on=today - timedelta(days=2))
+    reversal = asset_services.entry_reverse(actor=requester, entry=large, reason="重复入账")
     document = notice_services.document_issue(user=actor, case=case, doc_type="enforcement_notice",
                                               addressee_key=f"party:{respondent.pk}")
     engine.recompute(case_ids=[case.pk], wait=True)
@@ -117,6 +124,7 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
         "petition": petition, "settlement": settlement, "instalment": instalment, "closure": closure,
         "closing_case": closing, "asset": house, "vehicle": vehicle, "objection": objection, "control": control,
         "disposal": disposal, "entry": receipt, "payout": payout, "document": document, "deadline": deadline,
+        "reversal": reversal,
     }
 
 

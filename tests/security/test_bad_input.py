@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from assets.models import LedgerEntry, Payout
 from cases.models import Action, ActionAttachment, Case, CaseParty, Lead, Party
 
-BAD_AMOUNTS = ["12,000", "1e5", "NaN", "-1", "99999999999999999", "１２３", "Infinity", "12.345", "", "abc"]
+BAD_AMOUNTS = ["12,000", "1e5", "NaN", "-1", "99999999999999999", "１２３", "Infinity", "12.345", "", "abc",
+               "1e400", "-0", "+5", "1000000000000.01", "1,000", ".5", "5.", "٣", 100.1, 0.5, True]
 BAD_DATES = ["2026-02-30", "0001-01-01", "9999-12-31", "2026-13-01", "26-3-1", "２０２６-０３-０１"]
 BAD_IDS = ["11010519491231002", "110105194912310021", "1101051949\u200b1231002X",
            "\u202e11010519491231002X", "91110108551385082", "91110108551385082O"]
@@ -143,8 +144,10 @@ def test_payout_refuses_bad_amounts(world, db, value):
 @pytest.mark.parametrize("value", BAD_AMOUNTS)
 def test_receipt_page_refuses_bad_amounts(world, db, client, value):
     """The same through the page form: the form is shown again with the amount's error; nothing is recorded."""
+    if not isinstance(value, str):
+        return  # a page form posts text only
     case = world.obj("own", "case")
-    client.force_login(world.org.officer)
+    client.force_login(world.org.finance)  # receipts are finance's work
     before = counts()
     response = client.post(f"/assets/case/{case.pk}/funds/receipt/", {
         "receipt-kind": "debtor_payment", "receipt-amount": value,
