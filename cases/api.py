@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -111,6 +112,13 @@ class PartyInputSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     agent = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    resolution = EnumChoiceField(
+        choices=[("use_existing", "Use the existing record"), ("update", "Correct the existing record")],
+        required=False, allow_blank=True, default="",
+        help_text="Only when the identifier matches a record with a different name, kind or address (409 "
+                  "party_conflict): attach the existing record as it is, or correct it to the typed values.")
+    resolution_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+                                              help_text="Required with resolution=update; recorded in the timeline.")
 
 
 class CaseRegisterSerializer(serializers.Serializer):
@@ -273,6 +281,15 @@ class CheckSerializer(serializers.Serializer):
 
 # --- Views ------------------------------------------------------------------------------------------------------
 
+def party_conflict_body(exc) -> dict:
+    """The 409 answer to typed parties that clash with existing records: the field errors, and per party index the
+    existing record next to what was typed, so a client can resend with a resolution per party."""
+    from core.api import validation_error_detail
+
+    return {**validation_error_detail(exc), "code": "party_conflict",
+            "conflicts": {str(c.index): c.as_data() for c in exc.conflicts}}
+
+
 def _visible_case(request, pk, perm=Perm.CASE_VIEW) -> Case:
     return selectors.case_get_for_user(user=request.user, pk=pk, perm=perm)
 
@@ -316,13 +333,16 @@ class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             open_only=p.get("open") in ("1", "true"))
         return selectors.case_search(user=self.request.user, search=search)
 
-    @extend_schema(request=CaseRegisterSerializer, responses={201: CaseDetailSerializer})
+    @extend_schema(request=CaseRegisterSerializer, responses={201: CaseDetailSerializer, 409: OpenApiTypes.OBJECT})
     def create(self, request):
         s = CaseRegisterSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)
         d["parties"] = [services.PartyInput(**p) for p in d["parties"]]
-        case = services.case_register(actor=request.user, court=request.user.court, **d)
+        try:
+            case = services.case_register(actor=request.user, court=request.user.court, **d)
+        except services.PartyConflictError as exc:
+            return Response(party_conflict_body(exc), status=status.HTTP_409_CONFLICT)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses=CaseDetailSerializer)

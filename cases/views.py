@@ -95,8 +95,22 @@ def _party_inputs(formset) -> list[services.PartyInput]:
     return [services.PartyInput(role=d["role"], kind=d["kind"], name=d["name"], id_kind=d["id_kind"],
                                 id_number=d["id_number"], phones=[d["phone"]] if d["phone"] else [],
                                 address=d["address"], legal_representative=d["legal_representative"],
-                                agent=d["agent"])
+                                agent=d["agent"], resolution=d.get("resolution") or "",
+                                resolution_reason=d.get("resolution_reason") or "")
             for d in (f.cleaned_data for f in formset.forms) if d]
+
+
+def _conflict_rows(conflict) -> list[tuple]:
+    """(label, existing value, typed value, differs) per compared field, for the register page."""
+    from .models import PartyKind
+
+    labels = {"name": _("Name"), "kind": _("Kind"), "address": _("Address")}
+
+    def shown(key, value):
+        return PartyKind(value).label if key == "kind" and value in PartyKind.values else value
+
+    return [(labels[k], shown(k, conflict.existing[k]), shown(k, conflict.typed[k]), k in conflict.fields)
+            for k in ("name", "kind", "address")]
 
 
 @login_required
@@ -122,9 +136,16 @@ def register(request):
                     parties=_party_inputs(formset),
                 )
             except ValidationError as exc:
+                if isinstance(exc, services.PartyConflictError):
+                    # Show each clash on its row: the existing record next to what was typed, and the choice.
+                    rows = [f for f in formset.forms if f.cleaned_data]
+                    for conflict in exc.conflicts:
+                        if conflict.index < len(rows):
+                            rows[conflict.index].conflict = _conflict_rows(conflict)
+
                 def party_field(key):
                     _p, index, name = key.split(".", 2)
-                    return formset.forms[int(index)], name
+                    return [f for f in formset.forms if f.cleaned_data][int(index)], name
                 apply_errors(exc, form, prefix_map={"parties.": lambda k: party_field(k) if k.count(".") == 2
                                                     else (None, k)})
             else:

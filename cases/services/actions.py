@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
 from core.rules.periods import blacklist_term_expiry, check_blacklist_allowed
+from core.text import clean_text
 
 from .. import events
 from ..actions import details_form
@@ -125,7 +126,7 @@ def action_log(*, actor, case: Case, kind: str, occurred_on: date, details: dict
             errors["details" if field == "__all__" else f"details.{field}"] = list(messages)
         raise ValidationError(errors)
     clean = form.details()
-    summary = (summary or "").strip() or form.summarize()
+    summary = clean_text(summary, field="summary", max_length=300) or form.summarize()[:300]
     action = Action.objects.create(case=case, kind=kind, occurred_on=occurred_on, actor=actor, details=clean,
                                    summary=summary[:300])
     if kind in (ActionKind.CONSUMPTION_RESTRICTION, ActionKind.DISHONEST_LISTING):
