@@ -107,3 +107,19 @@ def clean_text_list(values, *, field: str, max_length: int, max_items: int) -> l
     if len(out) > max_items:
         raise ValidationError({field: [_("At most %(n)s entries.") % {"n": max_items}]})
     return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
+_PLAIN_NUMBER = re.compile(r"-?\d[\d,]*(\.\d+)?")
+
+
+def spreadsheet_safe(value):
+    """A cell value a spreadsheet will not run (CSV/formula injection, OWASP): text starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return (and ``|``, ``%``, as defusedcsv also escapes) gets a leading single
+    quote, so Excel and WPS show it as text. Numbers (int, Decimal, dates) pass unchanged, and so does text that is
+    just a number ("-12.50"), which no spreadsheet evaluates as a formula."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
