@@ -178,11 +178,26 @@ class ExecuteForm(forms.Form):
 # --- Calculators -----------------------------------------------------------------------------------------------
 
 def _parse_amount(text: str, line_no: int) -> Decimal:
+    from core.fields import MONEY_RE
+
+    plain = text.strip().replace(",", "")
+    # Plain digits only, as the money fields: "1e400" or "NaN" is not an amount a clerk types.
+    if not MONEY_RE.match(plain):
+        raise ValidationError(_("Line %(n)s: %(value)s is not an amount.") % {"n": line_no, "value": text})
     try:
-        value = Decimal(text.strip().replace(",", ""))
+        value = Decimal(plain)
     except InvalidOperation:
         raise ValidationError(_("Line %(n)s: %(value)s is not an amount.") % {"n": line_no, "value": text}) from None
+    if value.copy_abs() >= Decimal("1e14"):
+        raise ValidationError(_("Line %(n)s: the amount is too large.") % {"n": line_no})
     return value
+
+
+def _bounded_lines(text: str, limit: int) -> list[str]:
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > limit:
+        raise ValidationError(_("Enter at most %(n)s lines.") % {"n": limit})
+    return (text or "").splitlines()
 
 
 class FeeCalcForm(forms.Form):
@@ -200,7 +215,9 @@ class InterestCalcForm(forms.Form):
 
     def clean_payments(self):
         rows = []
-        for n, line in enumerate((self.cleaned_data.get("payments") or "").splitlines(), start=1):
+        from .services.calculators import MAX_ROWS
+
+        for n, line in enumerate(_bounded_lines(self.cleaned_data.get("payments"), MAX_ROWS), start=1):
             if not line.strip():
                 continue
             parts = line.replace("，", " ").replace(",", " ").split()
@@ -230,7 +247,9 @@ class DistributionCalcForm(forms.Form):
     def clean_claims(self):
         rows = []
         classes = set(PriorityClass.values)
-        for n, line in enumerate(self.cleaned_data["claims"].splitlines(), start=1):
+        from .services.calculators import MAX_ROWS
+
+        for n, line in enumerate(_bounded_lines(self.cleaned_data["claims"], MAX_ROWS), start=1):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.replace("，", ",").split(",")]

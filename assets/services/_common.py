@@ -36,10 +36,13 @@ def money(value, *, field: str, positive: bool = True, allow_none: bool = False)
         amount = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
         raise ValidationError({field: _("Enter a valid amount.")}) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: _("Enter an amount with at most 2 decimal places.")})
+    if not amount.is_finite():
+        raise ValidationError({field: _("Enter a valid amount.")})
+    # The size first: quantizing 1e400 to the fen overflows the decimal context (InvalidOperation, a 500).
     if amount.copy_abs() >= Decimal("1e14"):
         raise ValidationError({field: _("The amount is too large.")})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: _("Enter an amount with at most 2 decimal places.")})
     if positive and amount <= 0:
         raise ValidationError({field: _("The amount must be greater than zero.")})
     if not positive and amount < 0:

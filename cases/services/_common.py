@@ -36,6 +36,8 @@ def money(value, field: str, *, positive: bool = False) -> Decimal:
         raise ValidationError({field: [_("Enter an amount in yuan.")]}) from None
     if not amount.is_finite():
         raise ValidationError({field: [_("Enter an amount in yuan.")]})
+    if amount.copy_abs() >= Decimal("1e14"):  # before quantizing: 1e400 would overflow the decimal context
+        raise ValidationError({field: [_("The amount is too large.")]})
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({field: [_("Amounts are in yuan with at most 2 decimal places.")]})
     if amount < 0 or (positive and amount == 0):

@@ -366,10 +366,10 @@ def case_register(
             errors[name] = [_("Enter an amount in yuan.")]
         elif value < 0:
             errors[name] = [_("An amount cannot be negative.")]
+        elif value >= Decimal("1e14"):  # before quantizing: 1e400 would overflow the decimal context
+            errors[name] = [_("The amount is too large.")]
         elif value != value.quantize(Decimal("0.01")):
             errors[name] = [_("Amounts are in yuan with at most 2 decimal places.")]
-        elif value >= Decimal("1e14"):
-            errors[name] = [_("The amount is too large.")]
     if errors:
         raise ValidationError(errors)
     total = sum(amounts.values(), Decimal("0.00"))
