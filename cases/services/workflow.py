@@ -154,6 +154,7 @@ def case_assign(*, actor, case: Case, team=None, officer=None, reason: str = "")
     """Give the case to a team and a handling officer (承办人); the previous assignment is kept in the history."""
     case = lock_case(case)
     require(actor, Perm.CASE_ASSIGN, case)
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX)
     if team is None and officer is None:
         raise ValidationError({"officer": [_("Choose a team or a handling officer.")]})
     assignment_check(court_id=case.court_id, team=team, officer=officer)
@@ -165,7 +166,7 @@ def case_assign(*, actor, case: Case, team=None, officer=None, reason: str = "")
     previous_team, previous_officer = case.team, case.officer
     Assignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
     Assignment.objects.create(case=case, team=team, officer=officer, started_at=now, assigned_by=actor,
-                              reason=clean_text(reason, field="reason", max_length=REASON_MAX))
+                              reason=reason)
     case.team, case.officer = team, officer
     case.save(update_fields=["team", "officer", "updated_at"])
     _copies_follow_assignment(case)
