@@ -147,6 +147,18 @@ class CaseRegisterSerializer(serializers.Serializer):
     parties = PartyInputSerializer(many=True)
 
 
+class PartyDetailsSerializer(serializers.Serializer):
+    party = serializers.IntegerField(help_text="The party (a party to this case)")
+    phones = serializers.ListField(child=serializers.CharField(max_length=40, allow_blank=True), required=False,
+                                   max_length=10)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    original = serializers.DictField(
+        help_text="For each field sent, the value as last read (GET /parties/{id}/). A field someone else changed "
+                  "since is refused with 409; fields not sent are left alone, so concurrent edits of different "
+                  "fields both survive.")
+
+
 class TransitionSerializer(serializers.Serializer):
     to_stage = EnumChoiceField(choices=Stage.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -296,7 +308,8 @@ def _visible_case(request, pk, perm=Perm.CASE_VIEW) -> Case:
 
 class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     action_perms = {"create": Perm.CASE_REGISTER, "transition": (Perm.CASE_ACT, Perm.CASE_EDIT),
-        "assign": Perm.CASE_ASSIGN, "stream": Perm.CASE_TRIAGE, "resume": Perm.CASE_REGISTER}
+        "assign": Perm.CASE_ASSIGN, "stream": Perm.CASE_TRIAGE, "resume": Perm.CASE_REGISTER,
+        "party_details": Perm.CASE_EDIT}
     permission_classes = [IsAuthenticated]
     pagination_class = Pagination
     queryset = Case.objects.none()
@@ -360,6 +373,27 @@ class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         s.is_valid(raise_exception=True)
         case = services.case_assign(actor=request.user, case=_visible_case(request, pk), **s.validated_data)
         return Response(CaseDetailSerializer(case).data)
+
+    @extend_schema(request=PartyDetailsSerializer, responses={200: PartySerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], url_path="party-details")
+    def party_details(self, request, pk=None):
+        """Change a party's contact details (only the fields sent; each checked against ``original``)."""
+        case = _visible_case(request, pk, perm=Perm.CASE_EDIT)
+        s = PartyDetailsSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        party = Party.objects.filter(pk=d["party"], case_links__case=case).first()
+        if party is None:
+            raise serializers.ValidationError({"party": ["Not a party to this case."]})
+        changes = {f: d[f] for f in ("phones", "address", "legal_representative") if f in d}
+        try:
+            party = services.party_details_update(actor=request.user, case=case, party=party, changes=changes,
+                                                  original=d["original"])
+        except services.PartyDetailsStale as exc:
+            from core.api import validation_error_detail
+
+            return Response({**validation_error_detail(exc), "code": "stale"}, status=status.HTTP_409_CONFLICT)
+        return Response(PartySerializer(party).data)
 
     @extend_schema(request=StreamSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -131,6 +131,18 @@ class PartyForm(BootstrapMixin, forms.Form):
         self.conflict = None  # set by the view: the existing record next to what was typed
 
 
+class PartyDetailsForm(BootstrapMixin, forms.Form):
+    """A party's contact details, with the values the form showed (hidden) so that a concurrent edit of another
+    field is kept and a concurrent edit of the same field is detected (cases.services.parties)."""
+
+    phones = forms.CharField(label=_("Phones"), required=False, help_text=_("Separate with commas."))
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=100, required=False)
+    orig_phones = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    orig_address = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    orig_legal_representative = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+
+
 PartyFormSet = forms.formset_factory(PartyForm, extra=0, min_num=1, validate_min=True)
 
 

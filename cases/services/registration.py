@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Court
 from accounts.policy import Perm, require
@@ -101,7 +102,7 @@ class PartyConflictError(ValidationError):
             for c in conflicts})
 
 
-_CONFLICT_LABELS = {"name": _("name"), "kind": _("kind"), "address": _("address")}
+_CONFLICT_LABELS = {"name": gettext_lazy("name"), "kind": gettext_lazy("kind"), "address": gettext_lazy("address")}
 
 
 @dataclass
