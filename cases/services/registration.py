@@ -149,6 +149,11 @@ def _party_clean(*, data: PartyInput, index: int) -> _CleanParty:
         checked = validate_party_id(kind=data.id_kind, value=number)
     except ValidationError as exc:
         raise ValidationError({f"{prefix}.id_number": exc.messages}) from None
+    born = getattr(checked, "birth_date", None)
+    if born is not None and born.year < 1900:
+        # The rule accepts any real date (GB 11643's own example is born in 1880); the court's dates start in 1900.
+        raise ValidationError({f"{prefix}.id_number": _("The birth date %(value)s is before 1900.")
+                               % {"value": born.isoformat()}})
     cleaned.checked, cleaned.id_kind, cleaned.id_number = checked, str(checked.kind), checked.normalized
     cleaned.existing = Party.objects.filter(id_kind=cleaned.id_kind, id_number=cleaned.id_number).first()
     if cleaned.existing is not None:

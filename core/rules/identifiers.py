@@ -114,8 +114,6 @@ def _check_birth_date(text: str, today: date) -> date:
         _fail(_("The birth date %(value)s is not a real date."), "id_birth_date", value=text)
     if born > today:
         _fail(_("The birth date %(value)s is in the future."), "id_birth_date_future", value=born.isoformat())
-    if born.year < 1900:
-        _fail(_("The birth date %(value)s is before 1900."), "id_birth_date", value=born.isoformat())
     return born
 
 
@@ -236,10 +234,7 @@ def validate_party_id(*, kind: IdKind | str, value: str, today: date | None = No
     Codes: id_required, id_length, id_charset, id_birth_date, id_birth_date_future, id_checksum (the message gives
     the expected and the given check character). ``today`` (default: date.today()) bounds the birth date.
     """
-    try:
-        kind = IdKind(kind)
-    except ValueError:
-        _fail(_("Choose the kind of identification number."), "id_kind")
+    kind = IdKind(kind)
     today = today or date.today()
     normalized = normalize_id(value)
     if not normalized:
