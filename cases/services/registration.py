@@ -214,6 +214,14 @@ def _party_write(*, actor, cleaned: _CleanParty) -> tuple[Party, dict | None]:
                or f == "kind" and data.kind != party.kind
                or f == "address" and cleaned.address and party.address and cleaned.address != party.address]
     if differs and data.resolution == RESOLUTION_UPDATE:
+        from accounts.policy import scope_q
+
+        # The record is shared by every case of that party: only someone who may edit all of them corrects it.
+        if Case.objects.filter(case_parties__party=party).exclude(scope_q(actor, Perm.CASE_EDIT)).exists():
+            index = cleaned.conflict.index if cleaned.conflict else 0
+            raise ValidationError({f"parties.{index}.resolution": _(
+                "This record is also used in cases you may not edit (another court's); use the existing record "
+                "and ask that court to correct it.")})
         typed = {"name": cleaned.name, "kind": data.kind, "address": cleaned.address}
         old = {f: getattr(party, f) for f in differs}
         for f in differs:

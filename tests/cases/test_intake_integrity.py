@@ -285,3 +285,21 @@ def test_identifier_with_a_birth_year_before_1900_is_a_field_error(org):
 def test_amount_fields_keep_working(org, make_case):
     assert make_case(principal="1.00").principal == Decimal("1.00")
     assert date(2026, 3, 2) == Case.objects.get().received_on
+
+
+def test_a_record_used_by_another_courts_cases_cannot_be_corrected_from_here(org, make_case):
+    make_case(court=org.other_court)  # 张三 is a party at the sibling court
+    with pytest.raises(ValidationError) as exc:
+        make_case(parties=parties(name="张叁", resolution="update", resolution_reason="更正"))
+    assert "parties.0.resolution" in exc.value.message_dict
+    assert Party.objects.get(id_number=ZHANG_ID).name == "张三"
+    assert make_case(parties=parties(name="张叁", resolution="use_existing")).case_parties.count() == 2
+
+
+def test_action_details_free_text_loses_invisible_characters(org, make_case):
+    from cases.services import action_log
+
+    case = make_case()
+    action = action_log(actor=org.officer, case=case, kind="onsite_investigation", occurred_on=date(2026, 3, 5),
+                        details={"place": "马跑泉路\u202e8号", "findings": "无可供\u200b执行财产"})
+    assert action.details["place"] == "马跑泉路8号" and action.details["findings"] == "无可供执行财产"
