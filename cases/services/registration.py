@@ -108,6 +108,7 @@ _CONFLICT_LABELS = {"name": gettext_lazy("name"), "kind": gettext_lazy("kind"), 
 @dataclass
 class _CleanParty:
     data: PartyInput
+    index: int
     name: str
     address: str
     legal_representative: str
@@ -129,7 +130,7 @@ def _party_clean(*, data: PartyInput, index: int) -> _CleanParty:
     if data.kind not in PartyKind.values:
         raise ValidationError({f"{prefix}.kind": _("Unknown party kind.")})
     cleaned = _CleanParty(
-        data=data,
+        data=data, index=index,
         name=clean_name(data.name, field=f"{prefix}.name", max_length=NAME_MAX,
                         required_message=_("The party's name is required.")),
         address=clean_text(data.address, field=f"{prefix}.address", max_length=ADDRESS_MAX),
@@ -218,10 +219,13 @@ def _party_write(*, actor, cleaned: _CleanParty) -> tuple[Party, dict | None]:
 
         # The record is shared by every case of that party: only someone who may edit all of them corrects it.
         if Case.objects.filter(case_parties__party=party).exclude(scope_q(actor, Perm.CASE_EDIT)).exists():
-            index = cleaned.conflict.index if cleaned.conflict else 0
-            raise ValidationError({f"parties.{index}.resolution": _(
+            raise ValidationError({f"parties.{cleaned.index}.resolution": _(
                 "This record is also used in cases you may not edit (another court's); use the existing record "
                 "and ask that court to correct it.")})
+        if not cleaned.reason:  # the record changed after the check: the reason is still required
+            cleaned.reason = clean_text(
+                data.resolution_reason, field=f"parties.{cleaned.index}.resolution_reason", max_length=REASON_MAX,
+                required=True, required_message=_("Give the reason for correcting the existing record."))
         typed = {"name": cleaned.name, "kind": data.kind, "address": cleaned.address}
         old = {f: getattr(party, f) for f in differs}
         for f in differs:
@@ -231,7 +235,7 @@ def _party_write(*, actor, cleaned: _CleanParty) -> tuple[Party, dict | None]:
     elif differs and data.resolution != RESOLUTION_USE_EXISTING:
         # The record changed between the check and now (another intake): ask again rather than guess.
         raise PartyConflictError([PartyConflict(
-            index=cleaned.conflict.index if cleaned.conflict else 0, party=party, fields=differs,
+            index=cleaned.index, party=party, fields=differs,
             existing={"name": party.name, "kind": party.kind, "address": party.address},
             typed={"name": cleaned.name, "kind": data.kind, "address": cleaned.address})])
     # Keep the record current where nothing is contradicted: new phones are added, a missing address is filled in.
