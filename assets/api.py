@@ -26,6 +26,7 @@ from core.idempotency import schema_responses as idempotency_responses
 from core.rules.distribution import DistributionMode, PriorityClass
 
 from . import selectors, services
+from .services.calculators import MAX_ROWS as CALC_MAX_ROWS
 from .models import (
     RECEIPT_KINDS,
     Asset,
@@ -702,10 +703,10 @@ class InterestInputSerializer(serializers.Serializer):
     principal = fields.MoneyField(**MONEY)
     start = fields.DateField(help_text="The day the performance period expired")
     end = fields.DateField(help_text="The payment (or calculation) date")
-    payments = DatedAmountSerializer(many=True, required=False)
+    payments = DatedAmountSerializer(many=True, required=False, max_length=CALC_MAX_ROWS)
     excluded_periods = inline_serializer("ExcludedPeriod", {"first": fields.DateField(),
                                                             "last": fields.DateField()}, many=True,
-                                         required=False)
+                                         required=False, max_length=CALC_MAX_ROWS)
 
 
 class SegmentSerializer(serializers.Serializer):
@@ -741,7 +742,7 @@ class DistributionInputSerializer(serializers.Serializer):
     sale_costs = fields.MoneyField(default="0", **MONEY)
     enforcement_costs = fields.MoneyField(default="0", **MONEY)
     mode = serializers.ChoiceField(DistributionMode.choices, default=DistributionMode.PRO_RATA)
-    claims = ClaimInputSerializer(many=True)
+    claims = ClaimInputSerializer(many=True, max_length=CALC_MAX_ROWS)
 
 
 class DistributionLineSerializer(serializers.Serializer):

@@ -251,6 +251,13 @@ def _parse_amount(text: str, line_no: int) -> Decimal:
                               + " " + " ".join(exc.messages)) from None
 
 
+def _bounded_lines(text: str, limit: int) -> list[str]:
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > limit:
+        raise ValidationError(_("Enter at most %(n)s lines.") % {"n": limit})
+    return (text or "").splitlines()
+
+
 class FeeCalcForm(forms.Form):
     amount = money_field(_("Amount (leave empty if no amount is involved)"), required=False)
     preservation = forms.BooleanField(label=_("Preservation fee"), required=False)
@@ -266,7 +273,9 @@ class InterestCalcForm(forms.Form):
 
     def clean_payments(self):
         rows = []
-        for n, line in enumerate((self.cleaned_data.get("payments") or "").splitlines(), start=1):
+        from .services.calculators import MAX_ROWS
+
+        for n, line in enumerate(_bounded_lines(self.cleaned_data.get("payments"), MAX_ROWS), start=1):
             if not line.strip():
                 continue
             parts = line.replace("，", " ").replace(",", " ").split()
@@ -296,7 +305,9 @@ class DistributionCalcForm(forms.Form):
     def clean_claims(self):
         rows = []
         classes = set(PriorityClass.values)
-        for n, line in enumerate(self.cleaned_data["claims"].splitlines(), start=1):
+        from .services.calculators import MAX_ROWS
+
+        for n, line in enumerate(_bounded_lines(self.cleaned_data["claims"], MAX_ROWS), start=1):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.replace("，", ",").split(",")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -113,6 +114,13 @@ class PartyInputSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     agent = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    resolution = EnumChoiceField(
+        choices=[("use_existing", "Use the existing record"), ("update", "Correct the existing record")],
+        required=False, allow_blank=True, default="",
+        help_text="Only when the identifier matches a record with a different name, kind or address (409 "
+                  "party_conflict): attach the existing record as it is, or correct it to the typed values.")
+    resolution_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+                                              help_text="Required with resolution=update; recorded in the timeline.")
 
 
 class CaseRegisterSerializer(serializers.Serializer):
@@ -139,6 +147,18 @@ class CaseRegisterSerializer(serializers.Serializer):
                                                  default=None)
     tags = serializers.ListField(child=serializers.CharField(max_length=30), required=False, default=list)
     parties = PartyInputSerializer(many=True)
+
+
+class PartyDetailsSerializer(serializers.Serializer):
+    party = serializers.IntegerField(help_text="The party (a party to this case)")
+    phones = serializers.ListField(child=serializers.CharField(max_length=40, allow_blank=True), required=False,
+                                   max_length=10)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    original = serializers.DictField(
+        help_text="For each field sent, the value as last read (GET /parties/{id}/). A field someone else changed "
+                  "since is refused with 409; fields not sent are left alone, so concurrent edits of different "
+                  "fields both survive.")
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -275,13 +295,23 @@ class CheckSerializer(serializers.Serializer):
 
 # --- Views ------------------------------------------------------------------------------------------------------
 
+def party_conflict_body(exc) -> dict:
+    """The 409 answer to typed parties that clash with existing records: the field errors, and per party index the
+    existing record next to what was typed, so a client can resend with a resolution per party."""
+    from core.api import validation_error_detail
+
+    return {**validation_error_detail(exc), "code": "party_conflict",
+            "conflicts": {str(c.index): c.as_data() for c in exc.conflicts}}
+
+
 def _visible_case(request, pk, perm=Perm.CASE_VIEW) -> Case:
     return selectors.case_get_for_user(user=request.user, pk=pk, perm=perm)
 
 
 class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     action_perms = {"create": Perm.CASE_REGISTER, "transition": (Perm.CASE_ACT, Perm.CASE_EDIT),
-        "assign": Perm.CASE_ASSIGN, "stream": Perm.CASE_TRIAGE, "resume": Perm.CASE_REGISTER}
+        "assign": Perm.CASE_ASSIGN, "stream": Perm.CASE_TRIAGE, "resume": Perm.CASE_REGISTER,
+        "party_details": Perm.CASE_EDIT}
     permission_classes = [IsAuthenticated]
     pagination_class = Pagination
     queryset = Case.objects.none()
@@ -319,7 +349,7 @@ class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         return selectors.case_search(user=self.request.user, search=search)
 
     @extend_schema(request=CaseRegisterSerializer, responses={201: CaseDetailSerializer, 200: CaseDetailSerializer,
-                                                              **idempotency_responses()},
+                                                              409: OpenApiTypes.OBJECT, **idempotency_responses()},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, description=(
                        "A client-chosen unique key: repeating the request with the same key returns the first "
                        "result."))])
@@ -329,7 +359,10 @@ class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)
         d["parties"] = [services.PartyInput(**p) for p in d["parties"]]
-        case = services.case_register(actor=request.user, court=request.user.court, **d)
+        try:
+            case = services.case_register(actor=request.user, court=request.user.court, **d)
+        except services.PartyConflictError as exc:
+            return Response(party_conflict_body(exc), status=status.HTTP_409_CONFLICT)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses=CaseDetailSerializer)
@@ -347,6 +380,27 @@ class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         s.is_valid(raise_exception=True)
         case = services.case_assign(actor=request.user, case=_visible_case(request, pk), **s.validated_data)
         return Response(CaseDetailSerializer(case).data)
+
+    @extend_schema(request=PartyDetailsSerializer, responses={200: PartySerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], url_path="party-details")
+    def party_details(self, request, pk=None):
+        """Change a party's contact details (only the fields sent; each checked against ``original``)."""
+        case = _visible_case(request, pk, perm=Perm.CASE_EDIT)
+        s = PartyDetailsSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        party = Party.objects.filter(pk=d["party"], case_links__case=case).first()
+        if party is None:
+            raise serializers.ValidationError({"party": ["Not a party to this case."]})
+        changes = {f: d[f] for f in ("phones", "address", "legal_representative") if f in d}
+        try:
+            party = services.party_details_update(actor=request.user, case=case, party=party, changes=changes,
+                                                  original=d["original"])
+        except services.PartyDetailsStale as exc:
+            from core.api import validation_error_detail
+
+            return Response({**validation_error_detail(exc), "code": "stale"}, status=status.HTTP_409_CONFLICT)
+        return Response(PartySerializer(party).data)
 
     @extend_schema(request=StreamSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -154,3 +154,18 @@ def term_pause_ended(*, case: Case, actor, pause) -> CaseEvent:
 def party_status_changed(*, case: Case, actor, case_party, text: str) -> CaseEvent:
     return event_log(case=case, type="party_status_changed", actor=actor,
                      summary=f"{case_party.party.name}: {text}", case_party_id=case_party.pk)
+
+
+def party_corrected(*, case: Case, actor, party, old: dict, new: dict, reason: str) -> CaseEvent:
+    """A clerk corrected a party's existing record at intake (the identifier matched, the details did not)."""
+    return event_log(case=case, type="party_corrected", actor=actor,
+                     summary=_("Party record %(name)s corrected: %(reason)s") % {"name": party.name, "reason": reason},
+                     party_id=party.pk, old=old, new=new, reason=reason)
+
+
+def party_details_changed(*, case: Case, actor, party, old: dict, new: dict) -> CaseEvent:
+    """A party's contact details were edited."""
+    return event_log(case=case, type="party_details_changed", actor=actor,
+                     summary=_("Party %(name)s: details changed (%(fields)s)") % {
+                         "name": party.name, "fields": ", ".join(sorted(new))},
+                     party_id=party.pk, old=old, new=new)

@@ -121,6 +121,29 @@ class PartyForm(BootstrapMixin, forms.Form):
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=100, required=False)
     agent = forms.CharField(label=_("Agent ad litem"), max_length=100, required=False)
+    # Shown only when the identifier matches a record that says something else (see the register view).
+    resolution = forms.ChoiceField(
+        label=_("This identification number is already registered"), required=False, widget=forms.RadioSelect,
+        choices=[("use_existing", _("Use the existing record")),
+                 ("update", _("Correct the existing record to what I typed"))])
+    resolution_reason = forms.CharField(label=_("Reason for the correction"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].widget.attrs["class"] = "form-check-input"
+        self.conflict = None  # set by the view: the existing record next to what was typed
+
+
+class PartyDetailsForm(BootstrapMixin, forms.Form):
+    """A party's contact details, with the values the form showed (hidden) so that a concurrent edit of another
+    field is kept and a concurrent edit of the same field is detected (cases.services.parties)."""
+
+    phones = forms.CharField(label=_("Phones"), required=False, help_text=_("Separate with commas."))
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=100, required=False)
+    orig_phones = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    orig_address = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    orig_legal_representative = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
 
 
 PartyFormSet = forms.formset_factory(PartyForm, extra=0, min_num=1, validate_min=True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/stream/", views.stream, name="stream"),
     path("<int:pk>/resume/", views.resume, name="resume"),
+    path("<int:pk>/parties/<int:party_pk>/edit/", views.party_edit, name="party_edit"),
     path("<int:pk>/actions/new/", views.action_new, name="action_new"),
     path("<int:pk>/leads/new/", views.lead_new, name="lead_new"),
     path("<int:pk>/petitions/new/", views.petition_new, name="petition_new"),

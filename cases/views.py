@@ -23,7 +23,7 @@ from . import selectors, services
 from .actions import details_form
 from .forms import (
     ActionForm, AssignForm, BreachForm, ClosureForm, InstalmentFormSet, InstalmentPayForm, IntakeForm, LeadForm,
-    LeadHandleForm, PartyFormSet, PetitionAnswerForm, PetitionForm, ResumeForm, ReturnForm, SearchForm,
+    LeadHandleForm, PartyDetailsForm, PartyFormSet, PetitionAnswerForm, PetitionForm, ResumeForm, ReturnForm, SearchForm,
     SettlementForm, StreamForm, TransitionForm, apply_errors, bootstrap,
 )
 from .models import (
@@ -96,8 +96,22 @@ def _party_inputs(formset) -> list[services.PartyInput]:
     return [services.PartyInput(role=d["role"], kind=d["kind"], name=d["name"], id_kind=d["id_kind"],
                                 id_number=d["id_number"], phones=[d["phone"]] if d["phone"] else [],
                                 address=d["address"], legal_representative=d["legal_representative"],
-                                agent=d["agent"])
+                                agent=d["agent"], resolution=d.get("resolution") or "",
+                                resolution_reason=d.get("resolution_reason") or "")
             for d in (f.cleaned_data for f in formset.forms) if d]
+
+
+def _conflict_rows(conflict) -> list[tuple]:
+    """(label, existing value, typed value, differs) per compared field, for the register page."""
+    from .models import PartyKind
+
+    labels = {"name": _("Name"), "kind": _("Kind"), "address": _("Address")}
+
+    def shown(key, value):
+        return PartyKind(value).label if key == "kind" and value in PartyKind.values else value
+
+    return [(labels[k], shown(k, conflict.existing[k]), shown(k, conflict.typed[k]), k in conflict.fields)
+            for k in ("name", "kind", "address")]
 
 
 @login_required
@@ -129,9 +143,16 @@ def register(request):
                 target, replayed = idempotency.form_once(request, endpoint="cases:register", token=d["form_token"],
                                                          work=register_once)
             except ValidationError as exc:
+                if isinstance(exc, services.PartyConflictError):
+                    # Show each clash on its row: the existing record next to what was typed, and the choice.
+                    rows = [f for f in formset.forms if f.cleaned_data]
+                    for conflict in exc.conflicts:
+                        if conflict.index < len(rows):
+                            rows[conflict.index].conflict = _conflict_rows(conflict)
+
                 def party_field(key):
                     _p, index, name = key.split(".", 2)
-                    return formset.forms[int(index)], name
+                    return [f for f in formset.forms if f.cleaned_data][int(index)], name
                 apply_errors(exc, form, prefix_map={"parties.": lambda k: party_field(k) if k.count(".") == 2
                                                     else (None, k)})
             else:
@@ -148,6 +169,49 @@ def register(request):
         form = IntakeForm(court=court, initial={"received_on": today, "filed_on": today})
         formset = PartyFormSet(prefix="parties", initial=[{"role": "applicant"}, {"role": "respondent"}])
     return render(request, "cases/register.html", {"title": _("Register a case"), "form": form, "formset": formset})
+
+
+@login_required
+def party_edit(request, pk: int, party_pk: int):
+    """Edit a party's contact details from one of their cases; a concurrent edit of another field is kept, one of
+    the same field is refused with a message (cases.services.parties)."""
+    import json
+    import re
+
+    from django.http import Http404
+
+    case = selectors.case_get_for_user(user=request.user, pk=pk, perm=Perm.CASE_EDIT)
+    link = case.case_parties.select_related("party").filter(party_id=party_pk).first()
+    if link is None:
+        raise Http404
+    party = link.party
+    initial = {"phones": ", ".join(party.phones), "address": party.address,
+               "legal_representative": party.legal_representative,
+               "orig_phones": json.dumps(party.phones, ensure_ascii=False), "orig_address": party.address,
+               "orig_legal_representative": party.legal_representative}
+    form = PartyDetailsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            orig_phones = json.loads(d["orig_phones"] or "[]")
+        except ValueError:
+            orig_phones = None
+        try:
+            services.party_details_update(
+                actor=request.user, case=case, party=party,
+                changes={"phones": [p.strip() for p in re.split(r"[,，;；]", d["phones"]) if p.strip()],
+                         "address": d["address"], "legal_representative": d["legal_representative"]},
+                original={"phones": orig_phones, "address": d["orig_address"],
+                          "legal_representative": d["orig_legal_representative"]})
+        except ValidationError as exc:
+            apply_errors(exc, form)
+            status = 409 if isinstance(exc, services.PartyDetailsStale) else 400
+        else:
+            messages.success(request, _("Party details saved."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/simple_form.html", {"title": _("Edit party: %(name)s") % {"name": party.name},
+                                                      "case": case, "form": form}, status=status)
 
 
 # --- The case page ----------------------------------------------------------------------------------------------

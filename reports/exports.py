@@ -12,6 +12,8 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.text import spreadsheet_safe
+
 from .kpis import KPI_BY_KEY, TABLE_KPIS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,25 +84,26 @@ def _plain(value):
 
 
 def response(headers: list[str], rows: list[list], *, name: str, fmt: str, title: str) -> HttpResponse:
+    """The table as CSV or xlsx; every text cell goes through ``spreadsheet_safe`` (no formula runs on opening)."""
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")  # BOM: Excel and WPS then read UTF-8
         writer = csv.writer(buffer)
-        writer.writerow(headers)
+        writer.writerow([spreadsheet_safe(h) for h in headers])
         for row in rows:
-            writer.writerow([_plain(v) for v in row])
+            writer.writerow([spreadsheet_safe(_plain(v)) for v in row])
         response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     else:
         wb = Workbook()
         ws = wb.active
         ws.title = _("Report")[:31]
-        ws.append([title])
+        ws.append([spreadsheet_safe(title)])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append(headers)
+        ws.append([spreadsheet_safe(h) for h in headers])
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
+            ws.append([spreadsheet_safe(v) for v in row])
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00"

@@ -19,8 +19,30 @@ from core import court_settings
 from core.rules.distribution import Claim, Distribution, DistributionMode, PriorityClass, distribute
 from core.rules.fees import FeeBreakdown, enforcement_fee_breakdown, preservation_fee_breakdown
 from core.rules.interest import InterestResult, delayed_interest
+from core.text import clean_name
 
 from ._common import money, rule_error
+
+
+# Bounds that keep a calculation fast and its input plausible; anything beyond is a 4xx naming the field.
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+MAX_ROWS = 100  # part payments, excluded periods, claims
+MAX_SPAN_YEARS = 50
+
+
+def _check_date(value, field: str) -> date:
+    if not isinstance(value, date):
+        raise ValidationError({field: _("Enter a valid date.")})
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationError({field: _("Enter a date between 1900-01-01 and 2100-12-31.")})
+    return value
+
+
+def _check_rows(rows, field: str) -> list:
+    rows = list(rows or ())
+    if len(rows) > MAX_ROWS:
+        raise ValidationError({field: _("Enter at most %(n)s rows.") % {"n": MAX_ROWS}})
+    return rows
 
 
 def _court_id(court) -> int | None:
@@ -68,16 +90,26 @@ def interest_calculate(
 ) -> InterestResult:
     """Doubled-part interest (INT art 1) with part payments and excluded 中止/暂缓 periods; the day count follows the
     court's ``interest_count_start_day`` setting."""
+    _check_date(start, "start")
+    _check_date(end, "end")
+    payments = _check_rows(payments, "payments")
+    excluded_periods = _check_rows(excluded_periods, "excluded_periods")
     value = money(principal, field="principal")
-    cleaned = [(day, money(amount, field=f"payments.{i}.amount")) for i, (day, amount) in enumerate(payments)]
+    cleaned = [(_check_date(day, f"payments.{i}.date"), money(amount, field=f"payments.{i}.amount"))
+               for i, (day, amount) in enumerate(payments)]
     if end < start:
         raise ValidationError({"end": _("The end date is before the start date.")})
+    if (end - start).days > MAX_SPAN_YEARS * 366:
+        raise ValidationError({"end": _("The period is longer than %(n)s years; check the dates.")
+                               % {"n": MAX_SPAN_YEARS}})
     for i, (day, _amount) in enumerate(cleaned):
         if day > end:
             raise ValidationError({f"payments.{i}.date": _("The payment is after the end date.")})
     for i, (first, last) in enumerate(excluded_periods):
+        _check_date(first, f"excluded_periods.{i}.first")
+        _check_date(last, f"excluded_periods.{i}.last")
         if last < first:
-            raise ValidationError({f"excluded_periods.{i}.until": _("The period ends before it starts.")})
+            raise ValidationError({f"excluded_periods.{i}.last": _("The period ends before it starts.")})
     try:
         return delayed_interest(principal=value, start=start, end=end, payments=cleaned,
                                 count_start_day=court_settings.get(_court_id(court), "interest_count_start_day"),
@@ -101,14 +133,19 @@ def distribution_calculate(
 ) -> Distribution:
     """Share ``total`` proceeds among the claims (§5.1); the parts, the costs and the surplus sum exactly to it.
     Wage claims rank ahead of ordinary ones only if the court's ``wage_priority`` setting is on."""
+    claims = _check_rows(claims, "claims")
     if not claims:
         raise ValidationError({"claims": _("Enter at least one claim.")})
     if mode not in DistributionMode.values:
         raise ValidationError({"mode": _("Choose pro rata or in order of seizure.")})
     built = []
     for i, c in enumerate(claims):
-        if not (c.creditor or "").strip():
-            raise ValidationError({f"claims.{i}.creditor": _("This field is required.")})
+        creditor = clean_name(c.creditor, field=f"claims.{i}.creditor", max_length=200)
+        if not isinstance(c.rank or 0, int) or not 0 <= (c.rank or 0) <= 10_000:
+            raise ValidationError({f"claims.{i}.rank": _("Enter a whole number from 0 to 10000.")})
+        if c.seizure_order is not None and (not isinstance(c.seizure_order, int)
+                                            or not 1 <= c.seizure_order <= 10_000):
+            raise ValidationError({f"claims.{i}.seizure_order": _("Enter a whole number from 1 to 10000.")})
         if c.priority_class not in PriorityClass.values:
             raise ValidationError({f"claims.{i}.priority_class": _("Choose a valid class.")})
         if mode == DistributionMode.SEIZURE_ORDER and c.priority_class in (PriorityClass.ORDINARY,
@@ -116,7 +153,7 @@ def distribution_calculate(
                 and c.seizure_order is None:
             raise ValidationError({f"claims.{i}.seizure_order": _("Needed when distributing in order of seizure.")})
         built.append(Claim(
-            id=i + 1, creditor=c.creditor.strip(),
+            id=i + 1, creditor=creditor,
             principal=money(c.principal, field=f"claims.{i}.principal", positive=False),
             interest=money(c.interest or "0", field=f"claims.{i}.interest", positive=False),
             priority_class=c.priority_class, rank=c.rank or 0, seizure_order=c.seizure_order,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, require
 from core import court_settings
 from core.rules.periods import control_expiry, renewal_expiry
+from core.text import clean_text
 
 from ..models import Asset, AssetKind, ControlKind, ControlMeasure, ControlRenewal, ControlStatus, ReleaseGround
 from ._common import lock_asset, lock_case, log_event, money, rule_error
@@ -65,10 +66,13 @@ def control_order(
             "measure": ControlKind(kind).label, "kind": AssetKind(asset.kind).label}
     if ordered_on > today:
         errors["ordered_on"] = _("The date cannot be in the future.")
-    if not (ruling_number or "").strip():
-        errors["ruling_number"] = _("This field is required.")
-    if not (assisting_body or "").strip():
-        errors["assisting_body"] = _("This field is required.")
+    texts = {}
+    for name, text, limit in (("ruling_number", ruling_number, 60), ("assisting_body", assisting_body, 200)):
+        try:
+            texts[name] = clean_text(text, field=name, max_length=limit, required=True)
+        except ValidationError as exc:
+            errors[name] = exc.message_dict[name][0]
+    ruling_number, assisting_body = texts.get("ruling_number", ""), texts.get("assisting_body", "")
     if effective_on is not None and effective_on < ordered_on:
         errors["effective_on"] = _("A measure cannot take effect before it was ordered.")
     if errors:
@@ -80,7 +84,7 @@ def control_order(
     start = effective_on or ordered_on
     control = ControlMeasure(
         asset=asset, case=case, court_id=case.court_id, kind=kind, preservation=bool(preservation),
-        ordered_on=ordered_on, ruling_number=ruling_number.strip()[:60], assisting_body=assisting_body.strip()[:200],
+        ordered_on=ordered_on, ruling_number=ruling_number, assisting_body=assisting_body,
         amount=value, queue_rank=rank, team_id=case.team_id, controlled_by=actor,
         case_team_id=case.team_id, case_officer_id=case.officer_id,
         status=ControlStatus.QUEUED if queued else ControlStatus.ACTIVE,
@@ -110,15 +114,14 @@ def control_renew(
         raise ValidationError({"status": _("Only a measure in force can be renewed.")})
     if renewed_on > timezone.localdate():
         raise ValidationError({"renewed_on": _("The date cannot be in the future.")})
-    if not (ruling_number or "").strip():
-        raise ValidationError({"ruling_number": _("This field is required.")})
+    ruling_number = clean_text(ruling_number, field="ruling_number", max_length=60, required=True)
     try:
         new_expiry = renewal_expiry(kind=asset.rule_kind, current_expiry=control.expires_on,
                                     requested_until=requested_until, renewed_on=renewed_on)
     except ValidationError as exc:
         field = "renewed_on" if renewed_on > control.expires_on else "requested_until"
         raise rule_error(exc, field) from None
-    ControlRenewal.objects.create(control=control, renewed_on=renewed_on, ruling_number=ruling_number.strip()[:60],
+    ControlRenewal.objects.create(control=control, renewed_on=renewed_on, ruling_number=ruling_number,
                                   previous_expiry=control.expires_on, new_expiry=new_expiry, renewed_by=actor)
     previous = control.expires_on
     control.expires_on = new_expiry
@@ -163,7 +166,8 @@ def control_release(
         raise ValidationError({"status": _("This measure is no longer in force.")})
     if ground not in ReleaseGround.values:
         raise ValidationError({"ground": _("Choose a release ground.")})
-    if ground == ReleaseGround.OTHER and not (note or "").strip():
+    note = clean_text(note, field="note", max_length=300)
+    if ground == ReleaseGround.OTHER and not note:
         raise ValidationError({"note": _("Explain the ground.")})
     if released_on > timezone.localdate():
         raise ValidationError({"released_on": _("The date cannot be in the future.")})
@@ -175,7 +179,7 @@ def control_release(
         raise ValidationError({"released_on": _("The measure had already expired on %(date)s.") % {
             "date": control.expires_on}})
     control.status = ControlStatus.RELEASED
-    control.released_on, control.release_ground, control.release_note = released_on, ground, (note or "")[:300]
+    control.released_on, control.release_ground, control.release_note = released_on, ground, note
     control.released_by = actor
     control.save(update_fields=["status", "released_on", "release_ground", "release_note", "released_by"])
     log_event(case=case, type="control_released", actor=actor,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
+from core.text import clean_name, clean_text
 from cases.models import Case, CaseParty
 
 from ..models import REQUIRED_IDENTIFIERS, Asset, AssetKind, AssetSource, Objection, ObjectionStatus
@@ -48,13 +49,27 @@ def asset_register(
         errors["source"] = _("Choose where the information came from.")
     if owner is None or owner.case_id != case.pk:
         errors["owner"] = _("The owner must be a party to this case.")
-    description = (description or "").strip()
-    if not description:
+    texts = {}
+    for name, text, limit in (("description", description, 200), ("source_note", source_note, 300),
+                              ("location", location, 300)):
+        try:
+            texts[name] = clean_text(text, field=name, max_length=limit)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+            texts[name] = ""
+    description = texts["description"]
+    if not description and "description" not in errors:
         errors["description"] = _("This field is required.")
-    values = {name: (value or "").strip() for name, value in zip(IDENTIFIER_FIELDS, (
-        bank_name, account_number, certificate_number, plate_number, company_name, share), strict=True)}
+    values = {}
+    for name, text in zip(IDENTIFIER_FIELDS, (bank_name, account_number, certificate_number, plate_number,
+                                              company_name, share), strict=True):
+        try:
+            values[name] = clean_text(text, field=name, max_length=Asset._meta.get_field(name).max_length)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+            values[name] = ""
     for name in REQUIRED_IDENTIFIERS.get(kind, ()):
-        if not values[name]:
+        if not values[name] and name not in errors:
             errors[name] = _("Required for this kind of asset.")
     try:
         value = money(estimated_value, field="estimated_value", positive=False, allow_none=True)
@@ -64,8 +79,8 @@ def asset_register(
     if errors:
         raise ValidationError(errors)
     asset = Asset.objects.create(
-        case=case, owner=owner, kind=kind, description=description[:200], source=source,
-        source_note=(source_note or "").strip()[:300], estimated_value=value, location=(location or "").strip()[:300],
+        case=case, owner=owner, kind=kind, description=description, source=source,
+        source_note=texts["source_note"], estimated_value=value, location=texts["location"],
         created_by=actor, **values,
     )
     log_event(case=case, type="asset_registered", actor=actor,
@@ -79,12 +94,12 @@ def objection_record(*, actor, asset: Asset, objector: str, filed_on: date, grou
     case = lock_case(asset.case_id)
     asset = lock_asset(asset)
     require(actor, Perm.ASSET_CONTROL, case)
-    if not (objector or "").strip():
-        raise ValidationError({"objector": _("This field is required.")})
+    objector = clean_name(objector, field="objector", max_length=200)
+    grounds = clean_text(grounds, field="grounds", max_length=2000, multiline=True)
     if filed_on > timezone.localdate():
         raise ValidationError({"filed_on": _("The date cannot be in the future.")})
-    objection = Objection.objects.create(asset=asset, objector=objector.strip()[:200], filed_on=filed_on,
-                                         grounds=grounds or "", recorded_by=actor)
+    objection = Objection.objects.create(asset=asset, objector=objector, filed_on=filed_on,
+                                         grounds=grounds, recorded_by=actor)
     if not asset.objection_pending:
         asset.objection_pending = True
         asset.save(update_fields=["objection_pending"])

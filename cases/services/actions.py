@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
 from core.rules.periods import blacklist_term_expiry, check_blacklist_allowed
+from core.text import clean_text
 
 from .. import events
 from ..actions import details_form
@@ -98,6 +99,19 @@ def _apply_party_measure(*, actor, case: Case, action: Action, details: dict) ->
         events.party_status_changed(case=case, actor=actor, case_party=cp, text=text)
 
 
+def _strip_invisible_texts(value):
+    """The detail form's free texts without invisible or direction-changing characters (core.text)."""
+    from core.text import strip_invisible
+
+    if isinstance(value, str):
+        return strip_invisible(value, multiline=True)
+    if isinstance(value, dict):
+        return {k: _strip_invisible_texts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_invisible_texts(v) for v in value]
+    return value
+
+
 @audited
 def action_log(*, actor, case: Case, kind: str, occurred_on: date, details: dict | None = None, summary: str = "",
                attachments=()) -> Action:
@@ -124,8 +138,8 @@ def action_log(*, actor, case: Case, kind: str, occurred_on: date, details: dict
         for field, messages in form.errors.items():
             errors["details" if field == "__all__" else f"details.{field}"] = list(messages)
         raise ValidationError(errors)
-    clean = form.details()
-    summary = (summary or "").strip() or form.summarize()
+    clean = _strip_invisible_texts(form.details())
+    summary = clean_text(summary, field="summary", max_length=300) or form.summarize()[:300]
     action = Action.objects.create(case=case, kind=kind, occurred_on=occurred_on, actor=actor, details=clean,
                                    summary=summary[:300])
     if kind in (ActionKind.CONSUMPTION_RESTRICTION, ActionKind.DISHONEST_LISTING):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.policy import Perm, has_perm, require
 from core import court_settings
 from core.rules.calendar import add_months
+from core.text import clean_text
 
 from .. import events
 from ..actions import NETWORK_ASSET_TYPES
@@ -62,6 +63,10 @@ GROUNDS = {
         ("withdrawn", gettext_lazy("Withdrawn")),
     ),
 }
+
+# The reasons are printed in the 终本 ruling and the closure notice: a page at most.
+CLOSURE_REASON_MAX = 1000
+
 
 
 @dataclass
@@ -245,8 +250,8 @@ def closure_request(*, actor, case: Case, mode: str, reason: str, ground: str = 
         raise ValidationError({"mode": [_("Unknown closure mode.")]})
     if not case.is_open:
         raise ValidationError({"mode": [_("The case is already closed.")]})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give the reasons for closing.")]})
+    reason = clean_text(reason, field="reason", max_length=CLOSURE_REASON_MAX, multiline=True, required=True,
+                        required_message=_("Give the reasons for closing."))
     if ClosureRequest.objects.filter(case=case, status=ClosureStatus.PENDING).exists():
         raise ValidationError({"mode": [_("A closure request for this case is already waiting for approval.")]})
     checks = closure_checklist(case, mode, ground)
@@ -254,7 +259,7 @@ def closure_request(*, actor, case: Case, mode: str, reason: str, ground: str = 
     if missing:
         raise ValidationError({"mode": missing})
     request = ClosureRequest.objects.create(case=case, mode=mode, ground=ground, requested_by=actor,
-                                            reason=reason.strip(), checklist=[asdict(c) for c in checks])
+                                            reason=reason, checklist=[asdict(c) for c in checks])
     events.closure_requested(case=case, actor=actor, request=request)
     if mode in court_settings.get(case.court_id, "closure_modes_without_approval"):
         request.status, request.decided_by, request.decided_at = ClosureStatus.APPROVED, actor, timezone.now()
@@ -295,10 +300,10 @@ def closure_approve(*, actor, request: ClosureRequest) -> ClosureRequest:
 def closure_return(*, actor, request: ClosureRequest, return_reason: str) -> ClosureRequest:
     case, request = _lock_request(request)
     require(actor, Perm.CASE_CLOSE_APPROVE, case)
-    if not (return_reason or "").strip():
-        raise ValidationError({"return_reason": [_("Say why the request is returned.")]})
+    return_reason = clean_text(return_reason, field="return_reason", max_length=CLOSURE_REASON_MAX, multiline=True,
+                               required=True, required_message=_("Say why the request is returned."))
     request.status, request.decided_by, request.decided_at = ClosureStatus.RETURNED, actor, timezone.now()
-    request.return_reason = return_reason.strip()
+    request.return_reason = return_reason
     request.save(update_fields=["status", "decided_by", "decided_at", "return_reason"])
     events.closure_returned(case=case, actor=actor, request=request)
     return request
@@ -319,8 +324,8 @@ def case_resume(*, actor, case: Case, reason: str, received_on: date | None = No
                                           "resumed.")]})
     if case.case_type not in IMPLEMENTATION_TYPES:
         raise ValidationError({"case": [_("Only enforcement cases can be resumed.")]})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give the ground for resuming (new assets found, breach...).")]})
+    reason = clean_text(reason, field="reason", max_length=300, multiline=True, required=True,
+                        required_message=_("Give the ground for resuming (new assets found, breach...)."))
     if Case.objects.filter(origin_case=case, stage__in=[s for s in Stage.values if s not in ("closed", "archived")]
                            ).exists():
         raise ValidationError({"case": [_("An open resumed case already exists.")]})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
 from core import court_settings
+from core.text import clean_name, clean_text
 
 from .. import events
 from ..models import (
@@ -26,6 +27,10 @@ def lead_due_at(*, court, received_at: datetime, urgent: bool) -> datetime:
     days = court_settings.get(court, "lead_check_days_urgent" if urgent else "lead_check_days")
     return received_at + timedelta(days=days)
 
+# Free text limits: enough for a clerk's account, short enough for a printed page.
+TEXT_MAX = 2000
+
+
 
 @audited
 def lead_register(*, actor, case: Case, description: str, received_at: datetime | None = None, urgent: bool = False,
@@ -36,8 +41,11 @@ def lead_register(*, actor, case: Case, description: str, received_at: datetime 
     require(actor, Perm.CASE_EDIT, case)
     received_at = received_at or timezone.now()
     errors = {}
-    if not (description or "").strip():
-        errors["description"] = [_("Describe the lead.")]
+    try:
+        description = clean_text(description, field="description", max_length=TEXT_MAX, multiline=True,
+                                 required=True, required_message=_("Describe the lead."))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if source not in LeadSource.values:
         errors["source"] = [_("Unknown source.")]
     if received_at > timezone.now() + timedelta(minutes=5):
@@ -47,7 +55,7 @@ def lead_register(*, actor, case: Case, description: str, received_at: datetime 
     if errors:
         raise ValidationError(errors)
     lead = Lead.objects.create(case=case, received_at=received_at, urgent=bool(urgent), source=source,
-                               description=description.strip(), officer=case.officer,
+                               description=description, officer=case.officer,
                                due_at=lead_due_at(court=case.court_id, received_at=received_at, urgent=bool(urgent)),
                                created_by=actor)
     events.lead_registered(case=case, actor=actor, lead=lead)
@@ -62,12 +70,12 @@ def lead_handle(*, actor, lead: Lead, result: str, handled_at: datetime | None =
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.handled_at is not None:
         raise ValidationError({"result": [_("This lead has already been handled.")]})
-    if not (result or "").strip():
-        raise ValidationError({"result": [_("Record what was done.")]})
+    result = clean_text(result, field="result", max_length=TEXT_MAX, multiline=True, required=True,
+                        required_message=_("Record what was done."))
     handled_at = handled_at or timezone.now()
     if handled_at < lead.received_at:
         raise ValidationError({"handled_at": [_("A lead cannot be handled before it was received.")]})
-    lead.handled_at, lead.result = handled_at, result.strip()
+    lead.handled_at, lead.result = handled_at, result
     lead.save(update_fields=["handled_at", "result"])
     events.lead_handled(case=case, actor=actor, lead=lead)
     return lead
@@ -82,8 +90,15 @@ def petition_register(*, actor, case: Case, content: str, received_on: date | No
     require(actor, Perm.CASE_EDIT, case)
     received_on = received_on or timezone.localdate()
     errors = {}
-    if not (content or "").strip():
-        errors["content"] = [_("Enter what the petition says.")]
+    try:
+        content = clean_text(content, field="content", max_length=TEXT_MAX, multiline=True, required=True,
+                             required_message=_("Enter what the petition says."))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        petitioner = clean_name(petitioner, field="petitioner", max_length=100, required=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if kind not in PetitionKind.values:
         errors["kind"] = [_("Unknown kind.")]
     if received_on > timezone.localdate():
@@ -94,9 +109,9 @@ def petition_register(*, actor, case: Case, content: str, received_on: date | No
     if errors:
         raise ValidationError(errors)
     petition = Petition.objects.create(
-        case=case, kind=kind, petitioner=(petitioner or "").strip()[:100], received_on=received_on,
+        case=case, kind=kind, petitioner=petitioner, received_on=received_on,
         due_on=received_on + timedelta(days=court_settings.get(case.court_id, "petition_answer_days")),
-        content=content.strip(), assigned_to=assigned_to, created_by=actor)
+        content=content, assigned_to=assigned_to, created_by=actor)
     events.petition_registered(case=case, actor=actor, petition=petition)
     return petition
 
@@ -108,12 +123,12 @@ def petition_answer(*, actor, petition: Petition, reply: str, answered_on: date 
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if petition.answered_on is not None:
         raise ValidationError({"reply": [_("This petition has already been answered.")]})
-    if not (reply or "").strip():
-        raise ValidationError({"reply": [_("Enter the reply.")]})
+    reply = clean_text(reply, field="reply", max_length=TEXT_MAX, multiline=True, required=True,
+                       required_message=_("Enter the reply."))
     answered_on = answered_on or timezone.localdate()
     if answered_on < petition.received_on or answered_on > timezone.localdate():
         raise ValidationError({"answered_on": [_("The date must be between receipt and today.")]})
-    petition.answered_on, petition.reply, petition.answered_by = answered_on, reply.strip(), actor
+    petition.answered_on, petition.reply, petition.answered_by = answered_on, reply, actor
     petition.save(update_fields=["answered_on", "reply", "answered_by"])
     events.petition_answered(case=case, actor=actor, petition=petition)
     return petition
@@ -133,8 +148,11 @@ def settlement_register(*, actor, case: Case, signed_on: date, terms: str, insta
         errors["signed_on"] = [_("The case is closed.")]
     if signed_on > timezone.localdate() or signed_on < case.received_on:
         errors["signed_on"] = [_("The date must be between the application and today.")]
-    if not (terms or "").strip():
-        errors["terms"] = [_("Enter the terms agreed.")]
+    try:
+        terms = clean_text(terms, field="terms", max_length=TEXT_MAX, multiline=True, required=True,
+                           required_message=_("Enter the terms agreed."))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if not instalments:
         errors["instalments"] = [_("Add at least one instalment.")]
     if errors:
@@ -149,7 +167,7 @@ def settlement_register(*, actor, case: Case, signed_on: date, terms: str, insta
                 _("Instalments fall due in order, on or after the signing date.")]})
         previous = due_on
         rows.append((due_on, amount))
-    settlement = Settlement.objects.create(case=case, signed_on=signed_on, terms=terms.strip(),
+    settlement = Settlement.objects.create(case=case, signed_on=signed_on, terms=terms,
                                            total_amount=sum((a for _d, a in rows), Decimal("0.00")),
                                            created_by=actor)
     SettlementInstalment.objects.bulk_create(
@@ -209,12 +227,11 @@ def settlement_breach(*, actor, settlement: Settlement, breached_on: date, note:
     settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
     if settlement.status != SettlementStatus.ACTIVE:
         raise ValidationError({"note": [_("Only an agreement being performed can be breached.")]})
-    if not (note or "").strip():
-        raise ValidationError({"note": [_("Describe the breach.")]})
+    note = clean_text(note, field="note", max_length=TEXT_MAX, multiline=True, required=True,
+                      required_message=_("Describe the breach."))
     if breached_on < settlement.signed_on or breached_on > timezone.localdate():
         raise ValidationError({"breached_on": [_("The date must be between signing and today.")]})
-    settlement.status, settlement.breached_on, settlement.breach_note = SettlementStatus.BREACHED, breached_on, \
-        note.strip()
+    settlement.status, settlement.breached_on, settlement.breach_note = SettlementStatus.BREACHED, breached_on, note
     settlement.save(update_fields=["status", "breached_on", "breach_note"])
     _end_settlement_pause(actor=actor, case=case, on=breached_on)
     events.settlement_breached(case=case, actor=actor, settlement=settlement)

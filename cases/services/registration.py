@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Court
 from accounts.policy import Perm, require
 from core import court_settings
 from core.rules.case_numbers import format_case_number
-from core.rules.identifiers import validate_party_id
+from core.rules.identifiers import IdKind, validate_party_id
+from core.text import clean_name, clean_text, clean_text_list
 
 from .. import events
 from ._common import audited
@@ -33,11 +35,24 @@ from ..models import (
     Stream,
 )
 from .search import party_search_sync
+from .workflow import assignment_check
+
+NAME_MAX = 200
+ADDRESS_MAX = 300
+REASON_MAX = 300
+# Free text printed on notices: the enforcement notice prints the act to be performed in its body.
+ACT_DESCRIPTION_MAX = 1000
 
 TYPE_DIGIT = {
     CaseType.FIRST: "1", CaseType.RESUMED: "2", CaseType.PRESERVATION: "3",
     CaseType.OBJECTION: "4", CaseType.RECONSIDERATION: "5", CaseType.SUPERVISION: "6",
 }
+
+
+RESOLUTION_USE_EXISTING = "use_existing"
+RESOLUTION_UPDATE = "update"
+RESOLUTIONS = (RESOLUTION_USE_EXISTING, RESOLUTION_UPDATE)
+CONFLICT_FIELDS = ("name", "kind", "address")
 
 
 @dataclass
@@ -52,6 +67,197 @@ class PartyInput:
     legal_representative: str = ""
     agent: str = ""
     party: Party | None = None  # an existing party record (resumed cases reuse the original case's parties)
+    # When the identifier matches a record whose name, kind or address differ: "use_existing" (attach the record as
+    # it is) or "update" (correct the record to what was typed, with ``resolution_reason``, audited).
+    resolution: str = ""
+    resolution_reason: str = ""
+
+
+@dataclass
+class PartyConflict:
+    """A typed party whose identifier matches an existing record that says something else."""
+
+    index: int
+    party: Party
+    fields: list[str]
+    existing: dict
+    typed: dict
+
+    def as_data(self) -> dict:
+        return {"index": self.index, "party_id": self.party.pk, "fields": self.fields, "existing": self.existing,
+                "typed": self.typed, "resolutions": list(RESOLUTIONS)}
+
+
+class PartyConflictError(ValidationError):
+    """Raised before anything is written when typed parties clash with existing records and no resolution was
+    chosen; ``conflicts`` describes each clash per party index (the page shows them, the API answers 409)."""
+
+    def __init__(self, conflicts: list[PartyConflict]):
+        self.conflicts = conflicts
+        super().__init__({
+            f"parties.{c.index}.id_number": [
+                _("A party with this identification number is already registered with different details "
+                  "(%(fields)s). Use the existing record, or correct it and give the reason.")
+                % {"fields": ", ".join(str(_CONFLICT_LABELS[f]) for f in c.fields)}]
+            for c in conflicts})
+
+
+_CONFLICT_LABELS = {"name": gettext_lazy("name"), "kind": gettext_lazy("kind"), "address": gettext_lazy("address")}
+
+
+@dataclass
+class _CleanParty:
+    data: PartyInput
+    index: int
+    name: str
+    address: str
+    legal_representative: str
+    agent: str
+    phones: list[str]
+    id_kind: str = ""
+    id_number: str = ""
+    checked: object = None
+    existing: Party | None = None
+    conflict: PartyConflict | None = None
+    reason: str = ""
+
+
+def _party_clean(*, data: PartyInput, index: int) -> _CleanParty:
+    """Shape and identifier checks of one typed party; nothing is written."""
+    prefix = f"parties.{index}"
+    if data.role not in PartyRole.values:
+        raise ValidationError({f"{prefix}.role": _("Unknown party role.")})
+    if data.kind not in PartyKind.values:
+        raise ValidationError({f"{prefix}.kind": _("Unknown party kind.")})
+    cleaned = _CleanParty(
+        data=data, index=index,
+        name=clean_name(data.name, field=f"{prefix}.name", max_length=NAME_MAX,
+                        required_message=_("The party's name is required.")),
+        address=clean_text(data.address, field=f"{prefix}.address", max_length=ADDRESS_MAX),
+        legal_representative=clean_name(data.legal_representative, field=f"{prefix}.legal_representative",
+                                        max_length=100, required=False),
+        agent=clean_name(data.agent, field=f"{prefix}.agent", max_length=100, required=False),
+        phones=clean_text_list(data.phones, field=f"{prefix}.phones", max_length=40, max_items=10),
+    )
+    if data.resolution and data.resolution not in RESOLUTIONS:
+        raise ValidationError({f"{prefix}.resolution": _("Choose use_existing or update.")})
+    number = (data.id_number or "").strip()
+    if not number:
+        return cleaned
+    if data.id_kind not in IdKind.values:
+        raise ValidationError({f"{prefix}.id_kind": _("Choose the kind of identification number.")})
+    try:
+        checked = validate_party_id(kind=data.id_kind, value=number)
+    except ValidationError as exc:
+        raise ValidationError({f"{prefix}.id_number": exc.messages}) from None
+    born = getattr(checked, "birth_date", None)
+    if born is not None and born.year < 1900:
+        # The rule accepts any real date (GB 11643's own example is born in 1880); the court's dates start in 1900.
+        raise ValidationError({f"{prefix}.id_number": _("The birth date %(value)s is before 1900.")
+                               % {"value": born.isoformat()}})
+    cleaned.checked, cleaned.id_kind, cleaned.id_number = checked, str(checked.kind), checked.normalized
+    cleaned.existing = Party.objects.filter(id_kind=cleaned.id_kind, id_number=cleaned.id_number).first()
+    if cleaned.existing is not None:
+        old = cleaned.existing
+        differs = []
+        if cleaned.name != old.name:
+            differs.append("name")
+        if data.kind != old.kind:
+            differs.append("kind")
+        if cleaned.address and old.address and cleaned.address != old.address:
+            differs.append("address")
+        if differs:
+            cleaned.conflict = PartyConflict(
+                index=index, party=old, fields=differs,
+                existing={"name": old.name, "kind": old.kind, "address": old.address},
+                typed={"name": cleaned.name, "kind": data.kind, "address": cleaned.address})
+            if data.resolution == RESOLUTION_UPDATE:
+                cleaned.reason = clean_text(
+                    data.resolution_reason, field=f"{prefix}.resolution_reason", max_length=REASON_MAX,
+                    required=True, required_message=_("Give the reason for correcting the existing record."))
+    return cleaned
+
+
+def parties_check(*, parties: list[PartyInput], first_index: int = 0) -> list[_CleanParty | None]:
+    """Check every typed party before anything is written; raise ``PartyConflictError`` for the identifier
+    clashes that have no resolution yet. ``None`` stands for a party given as an existing record."""
+    cleaned = [(_party_clean(data=p, index=first_index + i) if p.party is None else None)
+               for i, p in enumerate(parties)]
+    open_conflicts = [c.conflict for c in cleaned if c is not None and c.conflict is not None
+                      and c.data.resolution not in RESOLUTIONS]
+    if open_conflicts:
+        raise PartyConflictError(open_conflicts)
+    return cleaned
+
+
+def _party_write(*, actor, cleaned: _CleanParty) -> tuple[Party, dict | None]:
+    """Create or reuse the party record; returns the record and, for a correction, the audit entry."""
+    data = cleaned.data
+    if not cleaned.id_number:
+        return Party.objects.create(kind=data.kind, name=cleaned.name, phones=cleaned.phones, address=cleaned.address,
+                                    legal_representative=cleaned.legal_representative), None
+    checked = cleaned.checked
+    defaults = {
+        "kind": data.kind, "name": cleaned.name, "id_flagged": checked.flagged,
+        "sex": {"male": "M", "female": "F", "M": "M", "F": "F"}.get(getattr(checked, "sex", None) or "", ""),
+        "birth_date": getattr(checked, "birth_date", None),
+        "phones": cleaned.phones, "address": cleaned.address,
+        "legal_representative": cleaned.legal_representative,
+    }
+    party, created = Party.objects.get_or_create(id_kind=cleaned.id_kind, id_number=cleaned.id_number,
+                                                 defaults=defaults)
+    if created:
+        return party, None
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    update_fields: set[str] = set()
+    correction = None
+    differs = [f for f in CONFLICT_FIELDS if f == "name" and cleaned.name != party.name
+               or f == "kind" and data.kind != party.kind
+               or f == "address" and cleaned.address and party.address and cleaned.address != party.address]
+    if differs and data.resolution == RESOLUTION_UPDATE:
+        from accounts.policy import scope_q
+
+        # The record is shared by every case of that party: only someone who may edit all of them corrects it.
+        if Case.objects.filter(case_parties__party=party).exclude(scope_q(actor, Perm.CASE_EDIT)).exists():
+            raise ValidationError({f"parties.{cleaned.index}.resolution": _(
+                "This record is also used in cases you may not edit (another court's); use the existing record "
+                "and ask that court to correct it.")})
+        if not cleaned.reason:  # the record changed after the check: the reason is still required
+            cleaned.reason = clean_text(
+                data.resolution_reason, field=f"parties.{cleaned.index}.resolution_reason", max_length=REASON_MAX,
+                required=True, required_message=_("Give the reason for correcting the existing record."))
+        typed = {"name": cleaned.name, "kind": data.kind, "address": cleaned.address}
+        old = {f: getattr(party, f) for f in differs}
+        for f in differs:
+            setattr(party, f, typed[f])
+        update_fields.update(differs)
+        correction = {"party": party, "old": old, "new": {f: typed[f] for f in differs}, "reason": cleaned.reason}
+    elif differs and data.resolution != RESOLUTION_USE_EXISTING:
+        # The record changed between the check and now (another intake): ask again rather than guess.
+        raise PartyConflictError([PartyConflict(
+            index=cleaned.index, party=party, fields=differs,
+            existing={"name": party.name, "kind": party.kind, "address": party.address},
+            typed={"name": cleaned.name, "kind": data.kind, "address": cleaned.address})])
+    # Keep the record current where nothing is contradicted: new phones are added, a missing address is filled in.
+    for phone in cleaned.phones:
+        if phone not in party.phones:
+            party.phones.append(phone)
+            update_fields.add("phones")
+    if cleaned.address and not party.address:
+        party.address = cleaned.address
+        update_fields.add("address")
+    if update_fields:
+        party.save(update_fields=[*sorted(update_fields), "updated_at"])
+    return party, correction
+
+
+def party_upsert(*, data: PartyInput, index: int = 0, actor=None) -> Party:
+    """Find the party by identifier, or create them, with the intake's checks (a clash with the existing record's
+    name, kind or address raises ``PartyConflictError`` unless ``data.resolution`` settles it)."""
+    if data.party is not None:
+        return data.party
+    cleaned = parties_check(parties=[data], first_index=index)[0]
+    return _party_write(actor=actor, cleaned=cleaned)[0]
 
 
 def case_number_allocate(*, court: Court, year: int, case_type: str) -> int:
@@ -74,48 +280,6 @@ def account_reference_for(*, court: Court, year: int, case_type: str, serial: in
     """The case's own fund-account reference (一案一账号): digits only, as banks expect."""
     prefix = court.admin_division_code or f"{court.pk:06d}"
     return f"{prefix}{year}{TYPE_DIGIT[case_type]}{serial:06d}"
-
-
-def party_upsert(*, data: PartyInput, field_prefix: str) -> Party:
-    """Find the party by identifier, or create them. Identifiers are checked by checksum (domain.md §8)."""
-    if data.party is not None:
-        return data.party
-    if data.kind not in PartyKind.values:
-        raise ValidationError({f"{field_prefix}.kind": _("Unknown party kind.")})
-    name = (data.name or "").strip()
-    if not name:
-        raise ValidationError({f"{field_prefix}.name": _("The party's name is required.")})
-    number = (data.id_number or "").strip()
-    if not number:
-        party = Party.objects.create(kind=data.kind, name=name, phones=[p for p in data.phones if p],
-                                     address=data.address, legal_representative=data.legal_representative)
-        return party
-    try:
-        checked = validate_party_id(kind=data.id_kind, value=number)
-    except ValidationError as exc:
-        raise ValidationError({f"{field_prefix}.id_number": exc.messages}) from None
-    defaults = {
-        "kind": data.kind, "name": name, "id_flagged": checked.flagged,
-        "sex": {"male": "M", "female": "F", "M": "M", "F": "F"}.get(getattr(checked, "sex", None) or "", ""),
-        "birth_date": getattr(checked, "birth_date", None),
-        "phones": [p for p in data.phones if p], "address": data.address,
-        "legal_representative": data.legal_representative,
-    }
-    party, created = Party.objects.get_or_create(id_kind=str(checked.kind), id_number=checked.normalized,
-                                                 defaults=defaults)
-    if not created:
-        # Keep the record current: new phones are added, a new address replaces the old one.
-        changed = False
-        for phone in data.phones:
-            if phone and phone not in party.phones:
-                party.phones.append(phone)
-                changed = True
-        if data.address and data.address != party.address:
-            party.address = data.address
-            changed = True
-        if changed:
-            party.save(update_fields=["phones", "address", "updated_at"])
-    return party
 
 
 def triage_stream(*, court: Court, amount: Decimal, respondents: int, assets_known: bool) -> str:
@@ -197,10 +361,22 @@ def case_register(
         errors["basis_effective_on"] = [_("The basis document must be effective before the application.")]
     if basis_due_on and basis_due_on < basis_effective_on:
         errors["basis_due_on"] = [_("The performance deadline cannot precede the effective date.")]
-    if not (basis_issuer or "").strip():
-        errors["basis_issuer"] = [_("Name the court or body that issued the basis document.")]
-    if not (basis_number or "").strip():
-        errors["basis_number"] = [_("The basis document number is required.")]
+    texts: dict[str, str] = {}
+    for name, value, limit, multiline, required in (
+            ("basis_issuer", basis_issuer, 100, False,
+             _("Name the court or body that issued the basis document.")),
+            ("basis_number", basis_number, 60, False, _("The basis document number is required.")),
+            ("cause", cause, 100, False, None),
+            ("act_description", act_description, ACT_DESCRIPTION_MAX, True, None)):
+        try:
+            texts[name] = clean_text(value, field=name, max_length=limit, multiline=multiline,
+                                     required=required is not None, required_message=required)
+        except ValidationError as exc:
+            errors.update({k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+    try:
+        tags = clean_text_list(tags or [], field="tags", max_length=30, max_items=20)
+    except ValidationError as exc:
+        errors.update({k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()})
     amounts = {"principal": principal, "interest_awarded": interest_awarded,
                "litigation_costs": litigation_costs, "other_amount": other_amount}
     for name, value in amounts.items():
@@ -208,16 +384,18 @@ def case_register(
             errors[name] = [_("Enter an amount in yuan.")]
         elif value < 0:
             errors[name] = [_("An amount cannot be negative.")]
+        elif value >= Decimal("1e14"):  # before quantizing: 1e400 would overflow the decimal context
+            errors[name] = [_("The amount is too large.")]
         elif value != value.quantize(Decimal("0.01")):
             errors[name] = [_("Amounts are in yuan with at most 2 decimal places.")]
-        elif value >= Decimal("1e14"):
-            errors[name] = [_("The amount is too large.")]
     if errors:
         raise ValidationError(errors)
     total = sum(amounts.values(), Decimal("0.00"))
     if obligation_kind in (ObligationKind.MONEY, ObligationKind.BOTH) and total <= 0 and case_type != CaseType.PRESERVATION:
         raise ValidationError({"principal": [_("A money obligation needs an amount.")]})
-    if obligation_kind in (ObligationKind.ACT, ObligationKind.BOTH) and not act_description.strip():
+    basis_issuer, basis_number, cause, act_description = (texts["basis_issuer"], texts["basis_number"],
+                                                          texts["cause"], texts["act_description"])
+    if obligation_kind in (ObligationKind.ACT, ObligationKind.BOTH) and not act_description:
         raise ValidationError({"act_description": [_("Describe the act to be performed.")]})
     roles = [p.role for p in parties]
     if case_type in IMPLEMENTATION_TYPES:
@@ -225,12 +403,11 @@ def case_register(
             raise ValidationError({"parties": [_("Add at least one applicant.")]})
         if PartyRole.RESPONDENT not in roles:
             raise ValidationError({"parties": [_("Add at least one respondent.")]})
-    if team is not None and team.court_id != court.pk:
-        raise ValidationError({"team": [_("The team belongs to another court.")]})
-    if officer is not None and officer.court_id != court.pk:
-        raise ValidationError({"officer": [_("The officer works at another court.")]})
+    assignment_check(court_id=court.pk, team=team, officer=officer)
 
-    party_objs = [party_upsert(data=p, field_prefix=f"parties.{i}") for i, p in enumerate(parties)]
+    checked = parties_check(parties=parties)  # every party checked, every clash found, before any write
+    written = [(_party_write(actor=actor, cleaned=c) if c is not None else (p.party, None))
+               for p, c in zip(parties, checked)]
 
     year = received_on.year
     serial = case_number_allocate(court=court, year=year, case_type=case_type)
@@ -239,28 +416,42 @@ def case_register(
         number=format_case_number(year=year, court_code=court.code, type_code=case_type, serial=serial),
         account_reference=account_reference_for(court=court, year=year, case_type=case_type, serial=serial),
         received_on=received_on, filed_on=filed_on, non_litigation=non_litigation,
-        basis_kind=basis_kind, basis_issuer=basis_issuer.strip(), basis_number=basis_number.strip(),
+        basis_kind=basis_kind, basis_issuer=basis_issuer, basis_number=basis_number,
         basis_effective_on=basis_effective_on, basis_due_on=basis_due_on, cause=cause,
         obligation_kind=obligation_kind, act_description=act_description,
         principal=principal, interest_awarded=interest_awarded, litigation_costs=litigation_costs,
         other_amount=other_amount, amount_claimed=total,
         stream=triage_stream(court=court, amount=total, respondents=roles.count(PartyRole.RESPONDENT),
                              assets_known=assets_known),
-        team=team, officer=officer, origin_case=origin_case, tags=tags or [],
+        team=team, officer=officer, origin_case=origin_case, tags=tags,
         intake_warnings=intake_warnings(court=court, received_on=received_on, filed_on=filed_on,
                                         basis_effective_on=basis_effective_on, basis_due_on=basis_due_on),
         created_by=actor,
     )
     positions: dict[str, int] = {}
-    for data, party in zip(parties, party_objs):
+    corrections = []
+    for data, c, (party, correction) in zip(parties, checked, written):
         positions[data.role] = positions.get(data.role, 0) + 1
+        if c is None:  # an existing record given as such (a resumed case)
+            address, phone, agent = data.address, next((p for p in data.phones if p), ""), data.agent
+        else:
+            kept = c.conflict is not None and data.resolution == RESOLUTION_USE_EXISTING
+            address = party.address if kept else c.address
+            phone, agent = next(iter(c.phones), ""), c.agent
         CaseParty.objects.get_or_create(
             case=case, party=party, role=data.role,
-            defaults={"position": positions[data.role], "service_address": data.address,
-                      "phone": next((p for p in data.phones if p), ""), "agent": data.agent},
+            defaults={"position": positions[data.role], "service_address": address, "phone": phone,
+                      "agent": agent},
         )
+        if correction is not None:
+            corrections.append(correction)
     party_search_sync(case_ids=[case.pk])
+    if corrections:
+        # A corrected name shows in every case that party is in: their search rows follow.
+        party_search_sync(party_ids=[c["party"].pk for c in corrections])
     events.case_registered(case=case, actor=actor)
+    for correction in corrections:
+        events.party_corrected(case=case, actor=actor, **correction)
     if team or officer:
         Assignment.objects.create(case=case, team=team, officer=officer, started_at=timezone.now(), assigned_by=actor,
                                   reason=_("At registration"))

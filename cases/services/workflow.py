@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
+from core.text import clean_text
 
 from .. import events
 from ..models import (
@@ -26,6 +27,9 @@ PAUSE_STAGES = {Stage.SUSPENDED: PauseKind.SUSPENSION, Stage.STAYED: PauseKind.S
 INVESTIGATION_KINDS = (ActionKind.NETWORK_QUERY, ActionKind.ONSITE_INVESTIGATION, ActionKind.SEARCH,
                        ActionKind.SUMMONS)
 CONTROL_KINDS = (ActionKind.FREEZE, ActionKind.SEIZURE, ActionKind.VEHICLE_DETENTION)
+
+REASON_MAX = 300  # the reason columns hold 300 characters
+
 
 
 def _has_action(case: Case, kinds, recorded: set[str] | None = None) -> bool:
@@ -97,7 +101,7 @@ def case_transition(*, actor, case: Case, to_stage: str, reason: str = "", on: d
     """Move a case to ``to_stage`` if its guards allow; suspending or staying opens a term pause, resuming ends it."""
     case = lock_case(case)
     require(actor, Perm.CASE_EDIT if to_stage == Stage.ARCHIVED else Perm.CASE_ACT, case)
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX)
     problems = transition_guard(case, to_stage)
     if problems:
         raise ValidationError({"to_stage": problems})
@@ -128,20 +132,32 @@ def case_transition(*, actor, case: Case, to_stage: str, reason: str = "", on: d
     return case
 
 
+def assignment_check(*, court_id: int, team=None, officer=None) -> None:
+    """The one check of a team and handling officer (承办人), at registration as at reassignment: the team is the
+    court's and active; the officer works at the court, is active, holds the officer role (finance staff, clerks and
+    administrators cannot handle a case) and is a member of the team when one is chosen."""
+    from accounts.models import Role
+
+    if team is not None and (team.court_id != court_id or not team.is_active):
+        raise ValidationError({"team": [_("The team belongs to another court.")]})
+    if officer is not None:
+        if officer.court_id != court_id or not officer.is_active:
+            raise ValidationError({"officer": [_("The officer does not work at this court.")]})
+        if not officer.has_role(Role.OFFICER):
+            raise ValidationError({"officer": [_("Only an enforcement officer can be the handling officer.")]})
+        if team is not None and not officer.teams.filter(pk=team.pk).exists():
+            raise ValidationError({"officer": [_("The officer is not a member of the team.")]})
+
+
 @audited
 def case_assign(*, actor, case: Case, team=None, officer=None, reason: str = "") -> Case:
     """Give the case to a team and a handling officer (承办人); the previous assignment is kept in the history."""
     case = lock_case(case)
     require(actor, Perm.CASE_ASSIGN, case)
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX)
     if team is None and officer is None:
         raise ValidationError({"officer": [_("Choose a team or a handling officer.")]})
-    if team is not None and team.court_id != case.court_id:
-        raise ValidationError({"team": [_("The team belongs to another court.")]})
-    if officer is not None:
-        if officer.court_id != case.court_id or not officer.is_active:
-            raise ValidationError({"officer": [_("The officer does not work at this court.")]})
-        if team is not None and not officer.teams.filter(pk=team.pk).exists():
-            raise ValidationError({"officer": [_("The officer is not a member of the team.")]})
+    assignment_check(court_id=case.court_id, team=team, officer=officer)
     if case.team_id == getattr(team, "pk", None) and case.officer_id == getattr(officer, "pk", None):
         raise ValidationError({"officer": [_("The case is already assigned to them.")]})
     if not case.is_open:
@@ -150,7 +166,7 @@ def case_assign(*, actor, case: Case, team=None, officer=None, reason: str = "")
     previous_team, previous_officer = case.team, case.officer
     Assignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
     Assignment.objects.create(case=case, team=team, officer=officer, started_at=now, assigned_by=actor,
-                              reason=(reason or "").strip()[:300])
+                              reason=reason)
     case.team, case.officer = team, officer
     case.save(update_fields=["team", "officer", "updated_at"])
     _copies_follow_assignment(case)
@@ -178,12 +194,12 @@ def case_stream_override(*, actor, case: Case, stream: str, reason: str) -> Case
         raise ValidationError({"stream": [_("Unknown stream.")]})
     if stream == case.stream:
         raise ValidationError({"stream": [_("The case is already in this stream.")]})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give the reason for the change.")]})
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX, required=True,
+                        required_message=_("Give the reason for the change."))
     old = case.stream
     case.stream, case.stream_overridden = stream, True
     case.save(update_fields=["stream", "stream_overridden", "updated_at"])
-    events.stream_overridden(case=case, actor=actor, old=old, new=stream, reason=reason.strip())
+    events.stream_overridden(case=case, actor=actor, old=old, new=stream, reason=reason)
     return case
 
 
@@ -198,6 +214,7 @@ def term_pause_open(*, actor, case: Case, kind: str, started_on: date, reason: s
                                           "stage changes.")]})
     if started_on < case.filed_on or started_on > timezone.localdate():
         raise ValidationError({"started_on": [_("The date must be between filing and today.")]})
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX)
     if TermPause.objects.filter(case=case, kind=kind, ended_on__isnull=True).exists():
         raise ValidationError({"kind": [_("A period of this kind is already open.")]})
     pause = TermPause.objects.create(case=case, kind=kind, started_on=started_on, reason=reason, created_by=actor)
@@ -232,13 +249,13 @@ def term_extension_grant(*, actor, case: Case, months: int, reason: str, approve
         raise ValidationError({"months": [_("The case is closed.")]})
     if not isinstance(months, int) or not 1 <= months <= 12:
         raise ValidationError({"months": [_("Extend by 1 to 12 months.")]})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give the reason for the extension.")]})
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX, required=True,
+                        required_message=_("Give the reason for the extension."))
     already = sum(case.extensions.values_list("months", flat=True))
     if already + months > 3 and not reported_to_high_court:
         raise ValidationError({"reported_to_high_court": [
             _("Extensions beyond 3 months must be reported to the high court for the record.")]})
-    ext = TermExtension.objects.create(case=case, months=months, reason=reason.strip(), approved_by=actor,
+    ext = TermExtension.objects.create(case=case, months=months, reason=reason, approved_by=actor,
                                        approved_on=approved_on or timezone.localdate(),
                                        reported_to_high_court=reported_to_high_court)
     events.term_extended(case=case, actor=actor, extension=ext)

@@ -169,6 +169,9 @@ RULES: dict[str, dict[str, Check]] = {
     "cases:assign": same(on("case", Perm.CASE_ASSIGN), *GP),
     "cases:stream": same(on("case", Perm.CASE_TRIAGE), *GP),
     "cases:resume": same(on("case", Perm.CASE_REGISTER), *GP),
+    # A party's contact details, edited from one of their cases: CASE_EDIT on that case.
+    "cases:party_edit": same(on("party", Perm.CASE_EDIT,
+                                key=lambda p: {"pk": p.case_links.first().case_id, "party_pk": p.pk}), *GP),
     "cases:action_new": same(on("case", Perm.CASE_ACT), *GP),
     "cases:lead_new": same(on("case", Perm.CASE_EDIT), *GP),
     "cases:petition_new": same(on("case", Perm.CASE_EDIT), *GP),
@@ -253,6 +256,7 @@ RULES: dict[str, dict[str, Check]] = {
     "case-checklist": {"GET": on("case")},
     "case-resume": {"POST": on("case", Perm.CASE_REGISTER)},
     "case-stream": {"POST": on("case", Perm.CASE_TRIAGE)},
+    "case-party-details": {"POST": on("case", Perm.CASE_EDIT)},
     # CASE_EDIT may move a case to "archived" only; any other stage needs CASE_ACT (cases.services.case_transition).
     "case-transition": {"POST": on("case", Perm.CASE_ACT, Perm.CASE_EDIT)},
     "party-list": {"GET": LOGIN},

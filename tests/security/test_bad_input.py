@@ -108,9 +108,12 @@ def test_full_width_id_characters_are_normalized_not_stored(world, db):
 
 
 @pytest.mark.parametrize("value", ODD_TEXT)
-def test_unicode_oddities_are_refused_or_stored_verbatim(world, db, value):
-    """Odd text in a free-text field is either refused with a 400 naming the field or stored exactly as sent;
-    a NUL byte is always refused (PostgreSQL cannot store it)."""
+def test_unicode_oddities_are_refused_or_stored_without_invisible_characters(world, db, value):
+    """Odd text in a free-text field is either refused with a 400 naming the field or stored without its invisible
+    and direction-changing characters (core.text.clean_text): "\u202egnp.exe" must not print as "exe.png" on a
+    notice. (Before issue 18 this test asserted the text was stored verbatim, direction overrides included.)"""
+    import unicodedata
+
     before = counts()
     response = api(world.org.clerk).post("/api/v1/cases/", register_body(basis_number=value), format="json")
     assert response.status_code in (201, 400), (value, response.status_code, response.content)
@@ -118,8 +121,100 @@ def test_unicode_oddities_are_refused_or_stored_verbatim(world, db, value):
         assert "basis_number" in response.json(), response.json()
         assert counts() == before
     else:
-        assert "\x00" not in value
-        assert Case.objects.get(pk=response.json()["id"]).basis_number == value
+        stored = Case.objects.get(pk=response.json()["id"]).basis_number
+        assert stored == "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cf"))
+        assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in stored)
+
+
+@pytest.mark.parametrize("name", ["\u202e张三", "张\u200b三", "张三\u2066", "\ufeff张三", "张\x00三"])
+def test_party_names_with_invisible_characters_are_refused(world, db, name):
+    before = counts()
+    parties = register_body()["parties"]
+    parties[1] = {**parties[1], "name": name, "id_number": "", "id_kind": ""}
+    response = api(world.org.clerk).post("/api/v1/cases/", register_body(parties=parties), format="json")
+    assert response.status_code == 400, (name, response.status_code, response.content)
+    assert "parties.1.name" in response.json() or field_named(response.json(), "name"), response.json()
+    assert counts() == before
+
+
+@pytest.mark.parametrize(("field", "value"), [("id_kind", "passport_of_mars"), ("id_kind", ""),
+                                              ("id_number", "110105189912310020")])
+def test_party_identifier_kind_and_old_birth_years_are_field_errors(world, db, field, value):
+    """Unknown identifier kinds and birth years before 1900 were 500s."""
+    from core.rules.checksums import resident_id_check_char
+
+    if field == "id_number":
+        value = value[:17] + resident_id_check_char(value[:17])
+    before = counts()
+    parties = register_body()["parties"]
+    parties[0] = {**parties[0], field: value}
+    response = api(world.org.clerk).post("/api/v1/cases/", register_body(parties=parties), format="json")
+    assert response.status_code == 400, (value, response.status_code, response.content)
+    assert f"parties.0.{field}" in response.json(), response.json()
+    assert counts() == before
+
+
+def _case_posts(world):
+    case = world.obj("own", "case")
+    return [
+        (f"/api/v1/cases/{case.pk}/transition/", {"to_stage": "suspended", "reason": "因" * 400}, "reason",
+         world.org.officer),
+        (f"/api/v1/cases/{case.pk}/assign/", {"team": world.org.other_team.pk, "officer": world.org.colleague.pk,
+                                               "reason": "因" * 400}, "reason", world.org.chief),
+        (f"/api/v1/cases/{case.pk}/stream/", {"stream": "complex", "reason": "因" * 400}, "reason", world.org.chief),
+        ("/api/v1/leads/", {"case": case.pk, "description": "线" * 2001}, "description", world.org.officer),
+        ("/api/v1/actions/", {"case": case.pk, "kind": "other", "occurred_on": str(timezone.localdate()),
+                              "details": {"description": "上门"}, "summary": "记" * 301}, "summary",
+         world.org.officer),
+        ("/api/v1/closures/", {"case": case.pk, "mode": "fulfilled", "reason": "理" * 1001}, "reason",
+         world.org.officer),
+    ]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_over_long_reasons_and_texts_are_field_errors(world, db, index):
+    """A 400-character suspension reason was a 500 (the column holds 300); its neighbours the same way."""
+    from cases.models import CaseEvent, ClosureRequest, TermPause
+
+    url, body, field, user = _case_posts(world)[index]
+    before = (counts(), TermPause.objects.count(), ClosureRequest.objects.count(), CaseEvent.objects.count())
+    response = api(user).post(url, body, format="json")
+    assert response.status_code == 400, (url, response.status_code, response.content)
+    assert field in response.json(), response.json()
+    assert (counts(), TermPause.objects.count(), ClosureRequest.objects.count(), CaseEvent.objects.count()) == before
+
+
+def test_over_long_control_texts_are_field_errors(world, db):
+    from assets.models import ControlMeasure
+
+    control = world.obj("own", "control")
+    before = ControlMeasure.objects.filter(status="released").count()
+    response = api(world.org.officer).post(f"/api/v1/control-measures/{control.pk}/release/", {
+        "released_on": str(timezone.localdate()), "ground": "other", "note": "\u202e"}, format="json")
+    assert response.status_code == 400 and "note" in response.json(), response.content
+    assert ControlMeasure.objects.filter(status="released").count() == before
+
+
+@pytest.mark.parametrize("value", ["1e400", "-1e400", "1E+400"])
+def test_calculator_page_and_api_refuse_huge_exponents(world, db, client, value):
+    """A part payment of 1e400 on the calculator page was a 500 (the decimal quantize overflowed)."""
+    client.force_login(world.org.officer)
+    response = client.post("/assets/calculators/", {
+        "calc": "interest", "int-principal": "100000", "int-start": "2026-01-01", "int-end": "2026-06-01",
+        "int-payments": f"2026-03-01 {value}"})
+    assert response.status_code == 200 and "payments" in response.context["interest_form"].errors
+    response = client.post("/assets/calculators/", {"calc": "distribution", "dist-total": "1000",
+                                                    "dist-mode": "pro_rata", "dist-claims": f"张三, {value}"})
+    assert response.status_code == 200 and "claims" in response.context["dist_form"].errors
+    for url, body, field in [
+        ("/api/v1/calculators/interest/", {"principal": value, "start": "2026-01-01", "end": "2026-06-01"},
+         "principal"),
+        ("/api/v1/calculators/enforcement-fee/", {"amount": value}, "amount"),
+        ("/api/v1/calculators/distribution/", {"total": value, "claims": [{"creditor": "甲", "principal": "1"}]},
+         "total"),
+    ]:
+        response = api(world.org.officer).post(url, body, format="json")
+        assert response.status_code == 400 and field in response.json(), (url, response.content)
 
 
 @pytest.mark.parametrize("value", ["（2026）甘0503执１号", "\u202e1号", "2026\u200b执1"])
