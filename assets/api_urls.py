@@ -8,6 +8,7 @@ router = Router()
 router.register("assets", api.AssetViewSet, basename="asset")
 router.register("control-measures", api.ControlMeasureViewSet, basename="control-measure")
 router.register("disposals", api.DisposalViewSet, basename="disposal")
+router.register("handovers", api.HandoverViewSet, basename="handover")
 router.register("ledger-entries", api.LedgerEntryViewSet, basename="ledger-entry")
 router.register("payouts", api.PayoutViewSet, basename="payout")
 
