@@ -142,6 +142,8 @@ class UserAdmin(BaseUserAdmin):
         wanted = list(form.cleaned_data.get("roles") or [])
         old = list(User.objects.filter(pk=obj.pk).values_list("roles", flat=True).first() or []) if change else []
         obj.roles = old
+        if not change and not obj.court_id and not request.user.is_superuser:
+            obj.court_id = request.user.court_id  # a court admin's new user works at that court (else unreachable)
         super().save_model(request, obj, form, change)
         if sorted(wanted) != sorted(old):
             try:
