@@ -203,7 +203,8 @@ def control_release(request, pk: int):
 @require_POST
 def disposal_start(request, pk: int):
     asset = get_object_or_404(Asset.objects.select_related("case"), pk=pk, case__court_id=request.user.court_id)
-    if not has_perm(request.user, Perm.ASSET_DISPOSE):  # before the form; the service judges the asset's handover
+    # Before the form: the receiving team of the asset's approved handover (移交处置), else the case's own team.
+    if not services.disposal.disposal_start_allowed(user=request.user, asset=asset):
         raise PermissionDenied
     form = forms.DisposalStartForm(request.POST, prefix=f"disp{asset.pk}")
     if form.is_valid():
@@ -220,9 +221,7 @@ def disposal_start(request, pk: int):
         messages.error(request, _("Please correct the errors below."))
     if has_perm(request.user, Perm.CASE_VIEW, asset.case):
         return case_assets(request, asset.case_id, bound=(f"dispose-{asset.pk}", form), status=400)
-    if selectors.handovers_received(user=request.user).filter(case_id=asset.case_id).exists():
-        return redirect("assets:handovers")  # the receiving team starts disposals from its handovers page
-    raise PermissionDenied
+    return redirect("assets:handovers")  # the receiving team starts disposals from its handovers page
 
 
 # --- Handover for disposal (移交处置) ---------------------------------------------------------------------------

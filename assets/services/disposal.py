@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team
-from accounts.policy import Perm, Target, require
+from accounts.policy import Perm, Target, has_perm, require
 from core import court_settings
 from core.rules.periods import (
     REFERENCE_PRICE_MAX_VALID_MONTHS,
@@ -80,6 +80,17 @@ def _lock_disposal(disposal: Disposal) -> tuple:
     asset = lock_asset(disposal.asset_id)
     disposal = Disposal.objects.select_for_update().get(pk=disposal.pk)
     return case, asset, disposal
+
+
+def disposal_start_allowed(*, user, asset: Asset) -> bool:
+    """May ``user`` start the disposal of ``asset``: an officer of the team the asset was handed over to (approved),
+    or, with no such handover, of the case's own team. A read, for pages that check before the form."""
+    from .handover import approved_handover_for
+
+    handover = approved_handover_for(asset)
+    if handover is not None:
+        return has_perm(user, Perm.ASSET_DISPOSE, Target(court_id=asset.case.court_id, team_id=handover.to_team_id))
+    return has_perm(user, Perm.ASSET_DISPOSE, asset.case)
 
 
 @transaction.atomic

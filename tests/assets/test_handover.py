@@ -161,3 +161,19 @@ def test_api_handover_and_disposal(org, case, seized_house, today):
     assert r.status_code == 403
     r = api_for(org.colleague).post("/api/v1/handovers/", {"case": case.pk, "assets": ["a"]}, format="json")
     assert r.status_code in (400, 403)
+
+
+def test_demo_disposals_follow_an_approved_handover_to_the_designated_team(db):
+    from django.core.management import call_command
+
+    from accounts.models import Team
+
+    call_command("seed_demo", "--cases", "120", "--seed", "7", verbosity=0)
+    team = Team.objects.get(court__code="甘0503", is_disposal_team=True)
+    assert team.name == "财产处置组"
+    disposals = list(Disposal.objects.filter(court__code="甘0503").select_related("handover", "case"))
+    assert disposals
+    for d in disposals:
+        assert d.handover.status == HandoverStatus.APPROVED and d.handover.to_team_id == team.pk == d.team_id
+        assert list(d.handover.assets.values_list("pk", flat=True)) == [d.asset_id]
+        assert d.policy_target().team_id == team.pk
