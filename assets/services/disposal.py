@@ -100,7 +100,7 @@ def disposal_start(
     """Open the disposal of a controlled asset and ask for a reference price (REFPRICE arts 1-2). The disposing team
     is the receiving team of the approved handover covering the asset, or, without one, the case's own team;
     ``team``, when given, must be that team."""
-    from .handover import approved_handover_for
+    from .handover import approved_handover_for, pending_handover_for
 
     case = lock_case(asset.case_id)
     asset = lock_asset(asset)
@@ -112,6 +112,8 @@ def disposal_start(
         disposing_team = handover.to_team
     else:
         require(actor, Perm.ASSET_DISPOSE, case)
+        if pending_handover_for(asset):
+            raise ValidationError({"asset": _("A handover of this asset for disposal awaits approval.")})
         disposing_team = case.team
     if disposing_team is None:
         raise ValidationError({"team": _("The case has no team to dispose of its assets.")})

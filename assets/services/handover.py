@@ -38,6 +38,11 @@ def approved_handover_for(asset: Asset) -> Handover | None:
             .filter(Q(whole_case=True) | Q(assets=asset)).select_related("to_team").order_by("id").first())
 
 
+def pending_handover_for(asset: Asset) -> bool:
+    return (Handover.objects.filter(case_id=asset.case_id, status=HandoverStatus.PENDING)
+            .filter(Q(whole_case=True) | Q(assets=asset)).exists())
+
+
 def _designated_team(court_id: int) -> Team | None:
     teams = list(Team.objects.filter(court_id=court_id, is_active=True, is_disposal_team=True)[:2])
     return teams[0] if len(teams) == 1 else None

@@ -88,6 +88,14 @@ def test_a_disposal_started_by_the_case_team_without_handover_stays_with_it(org,
     assert "assets" in exc.value.message_dict
 
 
+def test_the_case_team_cannot_start_while_its_handover_awaits_approval(org, case, seized_house, today):
+    CourtSetting.objects.create(court=org.court, key="separate_control_and_disposal", value=False)
+    hand_over(org, case, assets=[seized_house], approve=False)
+    with pytest.raises(ValidationError) as exc:
+        start(seized_house, org.officer, today)
+    assert "asset" in exc.value.message_dict
+
+
 def test_court_setting_lets_a_handover_take_effect_without_approval(org, case, seized_house, today):
     CourtSetting.objects.create(court=org.court, key="handover_needs_approval", value=False)
     handover = hand_over(org, case, assets=[seized_house], approve=False)
@@ -177,3 +185,41 @@ def test_demo_disposals_follow_an_approved_handover_to_the_designated_team(db):
         assert d.handover.status == HandoverStatus.APPROVED and d.handover.to_team_id == team.pk == d.team_id
         assert list(d.handover.assets.values_list("pk", flat=True)) == [d.asset_id]
         assert d.policy_target().team_id == team.pk
+
+
+def test_bad_handover_input_names_the_field_and_saves_nothing(client, org, case, seized_house):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    api = api_for(org.officer)
+    for body, field in (
+        ({"case": case.pk, "assets": ["a"]}, "assets"),
+        ({"case": case.pk, "assets": "1"}, "assets"),
+        ({"case": case.pk, "whole_case": True, "to_team": "x"}, "to_team"),
+        ({"case": case.pk, "whole_case": True, "to_team": org.foreign_team.pk}, "to_team"),
+        ({"case": case.pk, "whole_case": True, "to_team": org.other_team.pk, "reason": "长" * 301}, "reason"),
+        ({"case": case.pk, "assets": [seized_house.pk], "whole_case": True, "to_team": org.other_team.pk},
+         "assets"),
+        ({"case": case.pk, "assets": [seized_house.pk + 10_000], "to_team": org.other_team.pk}, "assets"),
+        ({"case": case.pk, "to_team": org.other_team.pk}, "assets"),
+    ):
+        r = api.post("/api/v1/handovers/", body, format="json")
+        assert r.status_code == 400 and field in r.json(), (body, r.status_code, r.content)
+    r = api.post("/api/v1/handovers/", {"case": "abc"}, format="json")
+    assert r.status_code == 400
+    login(client, org.officer)
+    r = client.post(reverse("assets:handover_request", args=[case.pk]), {"handover-assets": ["abc"],
+                                                                          "handover-to_team": "zz"})
+    assert r.status_code == 400
+    assert not Handover.objects.exists()
+
+
+def test_disposal_list_scope_is_one_query(org, case, seized_house, today, handed_over,
+                                          django_assert_num_queries):
+    start(seized_house, org.colleague, today)
+    for user in (org.colleague, org.officer, org.chief, org.outsider):
+        qs = disposal_list_for_user(user=user)  # the user's teams/courts are read once, when the filter is built
+        with django_assert_num_queries(1):  # the handover is joined in the one WHERE, not looked up per row
+            rows = list(qs)
+        assert len(rows) == (0 if user.pk == org.outsider.pk else 1)
