@@ -223,3 +223,21 @@ def test_disposal_list_scope_is_one_query(org, case, seized_house, today, handed
         with django_assert_num_queries(1):  # the handover is joined in the one WHERE, not looked up per row
             rows = list(qs)
         assert len(rows) == (0 if user.pk == org.outsider.pk else 1)
+
+
+def test_court_admin_designates_the_disposal_team_in_the_admin(client, org):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    login(client, org.court_admin)
+    r = client.post(reverse("admin:accounts_team_change", args=[org.other_team.pk]), {
+        "court": org.court.pk, "name": org.other_team.name, "kind": "asset_disposal", "leader": "",
+        "is_active": "on", "is_disposal_team": "on"})
+    assert r.status_code == 302
+    org.other_team.refresh_from_db()
+    assert org.other_team.is_disposal_team
+    login(client, org.officer)  # not an administrator
+    r = client.post(reverse("admin:accounts_team_change", args=[org.team.pk]), {
+        "court": org.court.pk, "name": org.team.name, "kind": "implementation", "is_disposal_team": "on"})
+    assert r.status_code in (302, 403) and not type(org.team).objects.get(pk=org.team.pk).is_disposal_team
