@@ -56,8 +56,7 @@ def _lock_handover(handover: Handover):
 
 
 def _summary(handover: Handover, assets: list[Asset]) -> str:
-    what = _("the whole case") if handover.whole_case else "、".join(str(a) for a in assets)
-    return what
+    return _("the whole case") if handover.whole_case else "、".join(str(a) for a in assets)
 
 
 def _approve(handover: Handover, *, actor, note: str = "") -> None:

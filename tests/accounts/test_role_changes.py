@@ -18,7 +18,8 @@ def second_admin(org):
 
 
 def _admin_form(user: User, roles: list[str]) -> dict:
-    return {"username": user.username, "password": user.password, "full_name": user.full_name, "email": user.email or "", "phone": user.phone,
+    return {"username": user.username, "password": user.password, "full_name": user.full_name,
+            "email": user.email or "", "phone": user.phone,
             "court": user.court_id, "roles": roles, "teams": [t.pk for t in user.teams.all()],
             "is_active": "on", "is_staff": "on" if user.is_staff else ""}
 
@@ -61,7 +62,8 @@ def test_requester_and_subject_cannot_approve_second_admin_can_and_it_is_audited
     assert admin.roles == [Role.COURT_ADMIN]
     login(client, second_admin)
     page = client.get(reverse("accounts:role_changes"))
-    assert page.status_code == 200 and "角色变更" in page.content.decode() and admin.full_name in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "角色变更" in html and admin.full_name in html
     r = client.post(reverse("accounts:role_change_decide", args=[request.pk, "approve"]))
     assert r.status_code == 302
     admin.refresh_from_db()
@@ -84,7 +86,8 @@ def test_requester_and_subject_cannot_approve_second_admin_can_and_it_is_audited
     assert [e.pgh_label for e in events] == ["insert", "update"]
     assert events[0].requested_by_id == admin.pk and events[0].old_roles == [Role.COURT_ADMIN]
     assert events[1].status == "approved" and events[1].decided_by_id == second_admin.pk
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:  # append-only: history cannot be edited
+    # Append-only: the history cannot be edited.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {history._meta.db_table} SET roles = '{{}}' WHERE pgh_id = %s", [change.pgh_id])
 
 
