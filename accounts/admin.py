@@ -64,8 +64,8 @@ class CourtAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(CourtScopedAdmin):
-    list_display = ("name", "court", "kind", "leader", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "court", "kind", "leader", "is_active", "is_disposal_team")
+    list_filter = ("kind", "is_active", "is_disposal_team")
     search_fields = ("name",)
     autocomplete_fields = ("leader",)
 
@@ -130,3 +130,27 @@ class UserAdmin(BaseUserAdmin):
             if "teams" in form.base_fields:
                 form.base_fields["teams"].queryset = Team.objects.filter(court_id=request.user.court_id)
         return form
+
+    def save_model(self, request, obj, form, change):
+        """Roles are never applied from here: a change becomes a pending RoleChangeRequest that another court
+        administrator or the chief approves (accounts.services); the rest of the form is saved as usual."""
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+
+        from .services import role_change_request
+
+        wanted = list(form.cleaned_data.get("roles") or [])
+        old = list(User.objects.filter(pk=obj.pk).values_list("roles", flat=True).first() or []) if change else []
+        obj.roles = old
+        if not change and not obj.court_id and not request.user.is_superuser:
+            obj.court_id = request.user.court_id  # a court admin's new user works at that court (else unreachable)
+        super().save_model(request, obj, form, change)
+        if sorted(wanted) != sorted(old):
+            try:
+                role_change_request(actor=request.user, user=obj, new_roles=wanted,
+                                    reason=_("Changed in the administration site"))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.warning(request, _("The change of roles awaits approval by another court administrator or "
+                                            "the division chief; the roles are unchanged until then."))

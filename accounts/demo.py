@@ -91,6 +91,8 @@ def seed_org() -> DemoOrg:
     teams = {
         name: Team.objects.get_or_create(court=court, name=name, defaults={"kind": kind})[0] for name, kind in TEAMS
     }
+    # 分段集约: the asset-disposal team is the court's designated disposal team (移交处置 goes to it).
+    Team.objects.filter(court=court, kind=TeamKind.ASSET_DISPOSAL, is_disposal_team=False).update(is_disposal_team=True)
     created: list[str] = []
     staff: dict[str, User] = {}
     for username, full_name, roles, team_names, leads in STAFF:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pghistory
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -89,6 +91,10 @@ class Team(models.Model):
         related_name="led_teams",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # 分段集约: a team the court designates to dispose of assets handed over to it (移交处置). Set by the court admin.
+    is_disposal_team = models.BooleanField(
+        _("disposal team"), default=False,
+        help_text=_("Cases' assets may be handed over to this team for disposal (移交处置)."))
 
     class Meta:
         verbose_name = _("team")
@@ -149,3 +155,76 @@ class User(AbstractUser):
             raise ValidationError({"roles": _("Unknown role(s): %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
         if self.roles and not self.court_id and not self.is_superuser:
             raise ValidationError({"court": _("A member of staff with a role must belong to a court.")})
+
+
+class RoleChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RoleChangeRequest(models.Model):
+    """A change of a user's roles waits here until a second person approves it: another court administrator or the
+    court's division chief, never the one who asked and never the user concerned. Only then are the roles applied
+    (``accounts.services.role_change_approve``). Nobody grants power to themselves alone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="role_change_requests")
+    court = models.ForeignKey(Court, verbose_name=_("court"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    old_roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), verbose_name=_("roles before"),
+                           default=list, blank=True)
+    new_roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), verbose_name=_("roles requested"),
+                           default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RoleChangeStatus.choices,
+                              default=RoleChangeStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("role change request")
+        verbose_name_plural = _("role change requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One pending request per user: a second change waits until the first is decided.
+            models.UniqueConstraint(fields=["user"], condition=models.Q(status="pending"),
+                                    name="role_change_one_pending_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {', '.join(self.old_roles) or '-'} → {', '.join(self.new_roles) or '-'}"
+
+    def role_labels(self, roles) -> str:
+        labels = dict(Role.choices)
+        return "、".join(str(labels.get(r, r)) for r in roles) or "-"
+
+    @property
+    def old_labels(self) -> str:
+        return self.role_labels(self.old_roles)
+
+    @property
+    def new_labels(self) -> str:
+        return self.role_labels(self.new_roles)
+
+
+# --- Audit: row history kept by database triggers (django-pghistory), append-only. A user's roles, court and status
+# flags are tracked (never the password hash or the sign-in time); role change requests are tracked whole.
+pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    fields=["username", "court", "roles", "is_active", "is_staff", "is_superuser"],
+    model_name="UserRoleHistory", append_only=True,
+    obj_field=pghistory.ObjForeignKey(related_name="role_history", related_query_name="role_history_row",
+                                      on_delete=models.DO_NOTHING, db_constraint=False),
+)(User)
+pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    model_name="RoleChangeRequestHistory", append_only=True,
+    obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history_row",
+                                      on_delete=models.DO_NOTHING, db_constraint=False),
+)(RoleChangeRequest)

@@ -38,12 +38,15 @@ class Perm(str, enum.Enum):
     CASE_CLOSE_APPROVE = "case.close_approve"
     NOTICE_ISSUE = "notice.issue"
     ASSET_CONTROL = "asset.control"
-    ASSET_DISPOSE = "asset.dispose"
+    ASSET_DISPOSE = "asset.dispose"  # on a disposal: only by the team its case's assets were handed over to
+    DISPOSAL_HANDOVER = "disposal.handover"  # hand a case's assets over to a disposal team (移交处置)
+    DISPOSAL_HANDOVER_APPROVE = "disposal.handover_approve"
     FUNDS_RECORD = "funds.record"
     PAYOUT_PREPARE = "payout.prepare"
     PAYOUT_APPROVE = "payout.approve"
     REPORT_VIEW = "report.view"
     COURT_ADMIN = "court.admin"
+    ROLE_CHANGE_APPROVE = "role.change_approve"  # the second person on a role change (never the requester or subject)
 
     def __str__(self) -> str:
         return self.value
@@ -62,6 +65,7 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
         Perm.CASE_VIEW: _T,
         Perm.CASE_EDIT: _T,
         Perm.CASE_ACT: _T,
+        Perm.DISPOSAL_HANDOVER: _T,
         Perm.CASE_CLOSE_REQUEST: _T,
         Perm.NOTICE_ISSUE: _T,
         Perm.ASSET_CONTROL: _T,
@@ -86,6 +90,9 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
         Perm.NOTICE_ISSUE: _C,
         Perm.PAYOUT_APPROVE: _C,
         Perm.REPORT_VIEW: _TREE,
+        Perm.DISPOSAL_HANDOVER: _C,
+        Perm.DISPOSAL_HANDOVER_APPROVE: _C,
+        Perm.ROLE_CHANGE_APPROVE: _C,
     },
     Role.FINANCE: {
         Perm.CASE_VIEW: _C,
@@ -94,6 +101,7 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
     },
     Role.COURT_ADMIN: {
         Perm.COURT_ADMIN: _C,
+        Perm.ROLE_CHANGE_APPROVE: _C,
     },
 }
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("role-changes/", views.role_changes, name="role_changes"),
+    path("role-changes/<int:pk>/<slug:action>/", views.role_change_decide, name="role_change_decide"),
 ]

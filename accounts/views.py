@@ -1,4 +1,8 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -28,3 +32,62 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
     extra_context = {"title": _("Password changed")}
+
+
+# --- Role changes awaiting a second person (four eyes) ----------------------------------------------------------
+
+def _role_change_scope(user):
+    from django.db.models import Q
+
+    from .models import RoleChangeRequest
+    from .policy import Perm, scope_q
+
+    # Requests of the user's court for an approver, and the requests the user made (to follow or take back).
+    return RoleChangeRequest.objects.filter(
+        scope_q(user, Perm.ROLE_CHANGE_APPROVE, court="court", team=None, officer=None) | Q(requested_by=user))
+
+
+@login_required
+def role_changes(request):
+    from .policy import Perm, has_perm
+    from .services import role_change_may_decide
+
+    if not (has_perm(request.user, Perm.ROLE_CHANGE_APPROVE) or has_perm(request.user, Perm.COURT_ADMIN)):
+        raise PermissionDenied
+    qs = _role_change_scope(request.user).select_related("user", "requested_by", "decided_by")
+    pending = list(qs.filter(status="pending").order_by("requested_at", "id"))
+    for r in pending:
+        r.may_decide = role_change_may_decide(request.user, r)
+        r.may_withdraw = r.requested_by_id == request.user.pk and r.user_id != request.user.pk
+    decided = list(qs.exclude(status="pending").order_by("-decided_at", "-id")[:50])
+    return render(request, "accounts/role_changes.html", {"title": _("Role changes"), "pending": pending,
+                                                          "decided": decided})
+
+
+@login_required
+@require_POST
+def role_change_decide(request, pk: int, action: str):
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    from .services import role_change_approve, role_change_reject
+
+    if action not in ("approve", "reject"):
+        raise Http404
+    change = _role_change_scope(request.user).filter(pk=pk).first()
+    if change is None:
+        raise Http404
+    note = (request.POST.get("note") or "")[:300]
+    try:
+        if action == "approve":
+            role_change_approve(actor=request.user, request=change, note=note)
+            messages.success(request, _("Role change approved and applied."))
+        else:
+            role_change_reject(actor=request.user, request=change, note=note)
+            messages.success(request, _("Role change rejected."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:role_changes")
+    return redirect("accounts:role_changes")

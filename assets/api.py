@@ -37,6 +37,7 @@ from .models import (
     ControlMeasure,
     Disposal,
     EntryKind,
+    Handover,
     LedgerEntry,
     ObjectionStatus,
     Payout,
@@ -183,7 +184,9 @@ class DisposalSerializer(serializers.ModelSerializer):
 
 class DisposalCreateSerializer(serializers.Serializer):
     asset = serializers.IntegerField()
-    team = serializers.IntegerField()
+    team = serializers.IntegerField(required=False, allow_null=True,
+                                    help_text="Optional: the disposing team is the one the asset was handed over to "
+                                              "(移交处置), or the case's own team; if given it must be that team.")
     reference_method = serializers.ChoiceField(ReferenceMethod.choices)
     reference_requested_on = fields.DateField()
 
@@ -443,7 +446,12 @@ class DisposalViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         d = self._validated(DisposalCreateSerializer)
         asset = get_object_or_404(Asset.objects.select_related("case"), pk=d.pop("asset"),
                                   case__court_id=request.user.court_id)
-        team = Team.objects.filter(pk=d.pop("team"), court_id=request.user.court_id).first()
+        team_id = d.pop("team", None)
+        team = None
+        if team_id is not None:
+            team = Team.objects.filter(pk=team_id, court_id=asset.case.court_id).first()
+            if team is None:
+                raise serializers.ValidationError({"team": ["Choose a team of this court."]})
         disposal = services.disposal_start(actor=request.user, asset=asset, team=team, **d)
         return self._done(disposal, status.HTTP_201_CREATED)
 
@@ -492,6 +500,83 @@ class DisposalViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def withdraw(self, request, pk=None):
         d = self._validated(ReasonSerializer)
         return self._done(services.disposal_withdraw(actor=request.user, disposal=self.get_object(), **d))
+
+
+class HandoverSerializerOut(serializers.ModelSerializer):
+    class Meta:
+        model = Handover
+        fields = ["id", "case", "whole_case", "assets", "from_team", "to_team", "reason", "status", "requested_by",
+                  "requested_at", "decided_by", "decided_at", "decision_note"]
+        read_only_fields = fields
+
+
+class HandoverCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    whole_case = serializers.BooleanField(required=False, default=False)
+    assets = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=500)
+    to_team = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class HandoverNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class HandoverViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    """移交处置: the case's team hands assets over to a disposal team; the division chief approves."""
+
+    action_perms = {"create": Perm.DISPOSAL_HANDOVER, "approve": Perm.DISPOSAL_HANDOVER_APPROVE,
+                    "reject": Perm.DISPOSAL_HANDOVER_APPROVE, "withdraw": Perm.DISPOSAL_HANDOVER}
+    serializer_class = HandoverSerializerOut
+    queryset = Handover.objects.none()
+
+    def get_queryset(self):
+        qs = selectors.handover_list_for_user(user=self.request.user).prefetch_related("assets").order_by("id")
+        if self.action == "list" and self.request.query_params.get("case"):
+            qs = qs.filter(case=_case_param(self.request))
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def _done(self, handover, code=status.HTTP_200_OK):
+        handover = selectors.handover_get_for_user(user=self.request.user, pk=handover.pk)
+        return Response(HandoverSerializerOut(handover).data, status=code)
+
+    @extend_schema(request=HandoverCreateSerializer, responses={201: HandoverSerializerOut})
+    def create(self, request):
+        d = self._validated(HandoverCreateSerializer)
+        case = case_get_for_user(user=request.user, pk=d.pop("case"), perm=Perm.DISPOSAL_HANDOVER)
+        ids = set(d.pop("assets"))
+        assets = list(Asset.objects.filter(case=case, pk__in=ids))
+        if len(assets) != len(ids):
+            raise serializers.ValidationError({"assets": ["Choose assets of this case."]})
+        to_team_id = d.pop("to_team", None)
+        to_team = None
+        if to_team_id is not None:
+            to_team = Team.objects.filter(pk=to_team_id, court_id=case.court_id).first()
+            if to_team is None:
+                raise serializers.ValidationError({"to_team": ["Choose a team of this court."]})
+        handover = services.handover_request(actor=request.user, case=case, assets=assets, to_team=to_team, **d)
+        return self._done(handover, status.HTTP_201_CREATED)
+
+    @extend_schema(request=HandoverNoteSerializer, responses=HandoverSerializerOut)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        d = self._validated(HandoverNoteSerializer)
+        return self._done(services.handover_approve(actor=request.user, handover=self.get_object(), **d))
+
+    @extend_schema(request=HandoverNoteSerializer, responses=HandoverSerializerOut)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        d = self._validated(HandoverNoteSerializer)
+        return self._done(services.handover_reject(actor=request.user, handover=self.get_object(), **d))
+
+    @extend_schema(request=None, responses=HandoverSerializerOut)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._done(services.handover_withdraw(actor=request.user, handover=self.get_object()))
 
 
 class LedgerEntryViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):

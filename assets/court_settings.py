@@ -16,6 +16,8 @@ Defaults and where they come from (domain.md):
 * ``reversal_second_person_threshold`` 50000 - reversing a receipt of at least this amount (冲正) is requested by
   one finance user and carried out only when a second person (another finance user or the chief) confirms it.
 * ``separate_control_and_disposal`` True - 分段集约: the team that controlled an asset may not dispose of it.
+* ``handover_needs_approval`` True - a handover for disposal (移交处置) takes effect only once the division chief
+  approves it; off, the request of the case's team takes effect at once.
 * ``fee_base`` "recovered" - the enforcement-fee base, the amount actually recovered or the amount applied for
   (§4.2, UNCONFIRMED §9 item 6). Used for a case's fee in the calculators.
 * ``fee_rounding`` "fen" - round fees to the fen or the whole yuan (§4.2, UNCONFIRMED).
@@ -47,6 +49,8 @@ SETTINGS = [
             "Reversing a receipt of at least this amount (yuan) needs a second person to confirm it.", Decimal),
     Setting("separate_control_and_disposal", True,
             "The team that controlled an asset may not dispose of it (分段集约).", bool),
+    Setting("handover_needs_approval", True,
+            "A handover for disposal (移交处置) takes effect only once the division chief approves it.", bool),
     Setting("fee_base", "recovered", "Enforcement-fee base: amount recovered or amount applied for (§4.2).", str,
             choices=("recovered", "claimed")),
     Setting("fee_rounding", "fen", "Round fees to the fen or to the whole yuan (§4.2).", str, choices=("fen", "yuan")),

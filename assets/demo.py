@@ -22,6 +22,8 @@ from .models import (
     ControlMeasure,
     ControlStatus,
     Disposal,
+    Handover,
+    HandoverStatus,
     DisposalStatus,
     EntryKind,
     LedgerEntry,
@@ -182,6 +184,17 @@ def seed(org, *, seed: int, cases: int) -> str:
             sold.append(d)
         disposals.append(d)
         rounds.extend([r1, r2])
+    # Each disposal follows an approved handover (移交处置) from the case's team to the disposal team.
+    chief = staff.get("chief") or controller
+    handovers = [Handover(case=d.case, court=court, from_team_id=d.case.team_id, to_team=disposal_team,
+                          reason="分段集约：移交财产处置组", status=HandoverStatus.APPROVED,
+                          requested_by_id=d.case.officer_id, decided_by=chief,
+                          decided_at=timezone.now()) for d in disposals]
+    Handover.objects.bulk_create(handovers)
+    Handover.assets.through.objects.bulk_create([Handover.assets.through(handover_id=h.pk, asset_id=d.asset_id)
+                                                 for h, d in zip(handovers, disposals)])
+    for h, d in zip(handovers, disposals):
+        d.handover = h
     Disposal.objects.bulk_create(disposals)
     for r in rounds:
         r.disposal_id = r.disposal.pk

@@ -91,13 +91,33 @@ class ObjectionDecideForm(forms.Form):
 
 
 class DisposalStartForm(forms.Form):
-    team = forms.TypedChoiceField(label=_("Disposal team"), coerce=int)
+    """The disposing team is not chosen: it is the team the asset was handed over to (or the case's own team)."""
+
     reference_method = forms.ChoiceField(label=_("Reference price method"), choices=ReferenceMethod.choices)
     reference_requested_on = fields.DateFormField(label=_("Requested on"), **DATE)
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+
+
+class HandoverRequestForm(forms.Form):
+    """移交处置: hand assets of the case (or the whole case) over to a disposal team."""
+
+    whole_case = forms.BooleanField(label=_("The whole case (assets registered later included)"), required=False)
+    assets = forms.TypedMultipleChoiceField(label=_("Assets"), coerce=int, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    to_team = forms.TypedChoiceField(label=_("Disposal team"), coerce=int, required=False, empty_value=None)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, assets=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assets"].choices = [(a.pk, str(a)) for a in assets]
+        self.fields["to_team"].choices = [("", _("The court's designated disposal team"))] + [
+            (t.pk, f"{t.name} ({_('disposal team')})" if t.is_disposal_team else t.name) for t in teams]
+
+
+class HandoverDecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class ReferencePriceForm(forms.Form):

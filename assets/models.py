@@ -274,6 +274,53 @@ class ControlRenewal(models.Model):
 
 # --- Disposal (处置) ---------------------------------------------------------------------------------------------
 
+class HandoverStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Handover(models.Model):
+    """移交处置: the case's team hands the disposal of assets of the case (or of the whole case) over to a disposal
+    team (分段集约); approved by the division chief when the court's ``handover_needs_approval`` setting says so.
+    Once approved, officers of ``to_team`` start and run the disposals of the handed-over assets, and the case's
+    own team no longer disposes of them. ``assets`` empty means the whole case (assets registered later included)."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="handovers")
+    court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+")
+    assets = models.ManyToManyField(Asset, verbose_name=_("assets"), blank=True, related_name="handovers")
+    whole_case = models.BooleanField(_("the whole case"), default=False)
+    from_team = models.ForeignKey("accounts.Team", verbose_name=_("from team"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    to_team = models.ForeignKey("accounts.Team", verbose_name=_("disposal team"), on_delete=models.PROTECT,
+                                related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=HandoverStatus.choices,
+                              default=HandoverStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved or rejected by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("handover for disposal")
+        verbose_name_plural = _("handovers for disposal")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["court", "status"], name="handover_court_status_idx"),
+                   models.Index(fields=["to_team", "status"], name="handover_team_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.to_team} ({self.get_status_display()})"
+
+    def policy_target(self) -> Target:
+        """Requesting and approving a handover is judged against the case (its team, its officer, its court)."""
+        return self.case.policy_target()
+
+
 class ReferenceMethod(models.TextChoices):
     AGREEMENT = "agreement", _("Agreed by the parties (议价)")
     INQUIRY = "inquiry", _("Directed inquiry (定向询价)")
@@ -298,6 +345,8 @@ class Disposal(models.Model):
     court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey("accounts.Team", verbose_name=_("disposal team"), on_delete=models.PROTECT,
                              related_name="+")
+    handover = models.ForeignKey(Handover, verbose_name=_("handover for disposal"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="disposals")
     status = models.CharField(_("status"), max_length=16, choices=DisposalStatus.choices,
                               default=DisposalStatus.PRICING)
     reference_method = models.CharField(_("reference price method"), max_length=16, choices=ReferenceMethod.choices)
@@ -334,8 +383,22 @@ class Disposal(models.Model):
         return f"{self.asset} ({self.get_status_display()})"
 
     def policy_target(self) -> Target:
-        """Disposal work is done by the disposal team, which need not be the case's team (分段集约)."""
-        return Target(court_id=self.court_id, team_id=self.team_id, officer_id=None)
+        """Disposal work belongs to the team the case's assets were handed over to (移交处置, 分段集约); a disposal
+        without a handover belongs to the case's own team and officer (as any other work on the case). The
+        disposal's ``team`` column is never trusted on its own: without an approved handover it gives no power."""
+        if self.handover_id:
+            return Target(court_id=self.court_id, team_id=self.handover_team_id, officer_id=None)
+        return self.case.policy_target()
+
+    @property
+    def handover_team_id(self) -> int | None:
+        """The receiving team of the disposal's handover while that handover stands approved."""
+        cached = getattr(self, "_handover_team_id", False)
+        if cached is False:
+            h = self.handover
+            cached = h.to_team_id if h is not None and h.status == HandoverStatus.APPROVED else None
+            self._handover_team_id = cached
+        return cached
 
     @property
     def is_open(self) -> bool:

@@ -23,6 +23,8 @@ from .models import (
     ControlMeasure,
     ControlStatus,
     Disposal,
+    Handover,
+    HandoverStatus,
     LedgerEntry,
     Objection,
     Payout,
@@ -162,11 +164,12 @@ def expiring_window_default(user) -> int:
 # --- Disposals -------------------------------------------------------------------------------------------------
 
 def disposal_list_for_user(*, user) -> QuerySet[Disposal]:
-    """Disposals of cases the user may see, and those their team handles (分段集约: not the case's team)."""
-    return Disposal.objects.filter(
-        _case_scope(user, Perm.CASE_VIEW) | scope_q(user, Perm.ASSET_DISPOSE, court="court", team="team",
-                                                    officer=None)
-    )
+    """Disposals of cases the user may see, and those of assets handed over to the user's team (移交处置, 分段集约:
+    the receiving team need not see the case). One WHERE: the handover is joined, not looked up per row; this is
+    exactly ``has_perm(user, ASSET_DISPOSE, disposal)`` (``Disposal.policy_target``) or CASE_VIEW on its case."""
+    handed_over = scope_q(user, Perm.ASSET_DISPOSE, court="court", team="handover__to_team", officer=None) \
+        & Q(handover__status=HandoverStatus.APPROVED)
+    return Disposal.objects.filter(_case_scope(user, Perm.CASE_VIEW) | handed_over)
 
 
 def disposal_get_for_user(*, user, pk: int) -> Disposal:
@@ -176,6 +179,40 @@ def disposal_get_for_user(*, user, pk: int) -> Disposal:
     if disposal is None:
         raise Http404("No such disposal.")
     return disposal
+
+
+# --- Handovers for disposal (移交处置) ----------------------------------------------------------------------------
+
+def handover_list_for_user(*, user) -> QuerySet[Handover]:
+    """Handovers of cases the user may see, and those to the user's own (disposal) team."""
+    return Handover.objects.filter(
+        _case_scope(user, Perm.CASE_VIEW)
+        | scope_q(user, Perm.ASSET_DISPOSE, court="court", team="to_team", officer=None)
+    )
+
+
+def handover_queue_for_user(*, user) -> QuerySet[Handover]:
+    """Handovers awaiting the user's approval (the division chief's queue), oldest first."""
+    return (Handover.objects.filter(_case_scope(user, Perm.DISPOSAL_HANDOVER_APPROVE), status=HandoverStatus.PENDING)
+            .exclude(requested_by=user).select_related("case", "to_team", "from_team", "requested_by")
+            .prefetch_related("assets").order_by("requested_at", "id"))
+
+
+def handover_get_for_user(*, user, pk: int) -> Handover:
+    handover = (handover_list_for_user(user=user).select_related("case", "to_team", "from_team", "requested_by",
+                                                                  "decided_by")
+                .prefetch_related("assets").filter(pk=pk).first())
+    if handover is None:
+        raise Http404("No such handover.")
+    return handover
+
+
+def handovers_received(*, user) -> QuerySet[Handover]:
+    """Approved handovers to the user's teams, with the assets to dispose of (the whole case's when so handed)."""
+    return (Handover.objects.filter(scope_q(user, Perm.ASSET_DISPOSE, court="court", team="to_team", officer=None),
+                                    status=HandoverStatus.APPROVED)
+            .select_related("case", "to_team", "from_team").prefetch_related("assets", "case__assets")
+            .order_by("-decided_at", "-id"))
 
 
 # --- Funds -----------------------------------------------------------------------------------------------------

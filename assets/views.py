@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Team
-from accounts.policy import Perm, has_perm
+from accounts.policy import Perm, Target, has_perm
 from cases.models import PartyRole
 from cases.selectors import case_get_for_user
 from core import idempotency
 
 from . import forms, selectors, services
-from .models import Asset, ControlMeasure, Disposal, LedgerEntry, Objection, ReleaseGround
+from .models import Asset, ControlMeasure, Disposal, Handover, HandoverStatus, LedgerEntry, Objection, ReleaseGround
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -51,8 +51,12 @@ def assets_tab_context(request, case, bound: tuple[str, object] | None = None) -
     today = timezone.localdate()
     assets = selectors.asset_list_for_case(case=case)
     can_control = has_perm(user, Perm.ASSET_CONTROL, case)
-    teams = list(Team.objects.filter(court_id=case.court_id, is_active=True).order_by("name")) \
-        if has_perm(user, Perm.ASSET_DISPOSE) else []
+    can_handover = has_perm(user, Perm.DISPOSAL_HANDOVER, case)
+    handovers = list(Handover.objects.filter(case=case).select_related("to_team", "requested_by", "decided_by")
+                     .prefetch_related("assets").order_by("-requested_at", "-id"))
+    teams = [] if not can_handover else list(
+        Team.objects.filter(court_id=case.court_id, is_active=True).exclude(pk=case.team_id)
+        .order_by("-is_disposal_team", "name"))
     key, bound_form = bound or (None, None)
 
     def pick(name, factory):
@@ -64,7 +68,15 @@ def assets_tab_context(request, case, bound: tuple[str, object] | None = None) -
         asset.objection_form = pick(f"objection-{asset.pk}", lambda: forms.ObjectionForm(
             prefix=f"obj{asset.pk}", initial={"filed_on": today}))
         asset.dispose_form = pick(f"dispose-{asset.pk}", lambda: forms.DisposalStartForm(
-            prefix=f"disp{asset.pk}", teams=teams, initial={"reference_requested_on": today}))
+            prefix=f"disp{asset.pk}", initial={"reference_requested_on": today}))
+        covering = [h for h in handovers if h.status in (HandoverStatus.PENDING, HandoverStatus.APPROVED)
+                    and (h.whole_case or any(a.pk == asset.pk for a in h.assets.all()))]
+        asset.handover = next((h for h in covering if h.status == HandoverStatus.APPROVED), None)
+        if asset.handover is not None:  # 移交处置: the receiving team disposes, not the case's team
+            asset.can_dispose = has_perm(user, Perm.ASSET_DISPOSE,
+                                         Target(court_id=case.court_id, team_id=asset.handover.to_team_id))
+        else:
+            asset.can_dispose = not covering and has_perm(user, Perm.ASSET_DISPOSE, case)
         asset.active_control = next((c for c in asset.controls.all() if c.status == "active"), None)
         for control in asset.controls.all():
             control.renew_form = pick(f"renew-{control.pk}", lambda: forms.RenewForm(
@@ -76,7 +88,10 @@ def assets_tab_context(request, case, bound: tuple[str, object] | None = None) -
             objection.decide_form = pick(f"decide-{objection.pk}", lambda: forms.ObjectionDecideForm(
                 prefix=f"dec{objection.pk}", initial={"decided_on": today}))
     return {
-        "case": case, "assets": assets, "can_control": can_control, "can_dispose": bool(teams),
+        "case": case, "assets": assets, "can_control": can_control, "can_handover": can_handover,
+        "handovers": handovers,
+        "handover_form": pick("handover", lambda: forms.HandoverRequestForm(prefix="handover", assets=assets,
+                                                                             teams=teams)),
         "asset_form": pick("asset", lambda: forms.AssetForm(case=case, prefix="asset")),
         "release_grounds": ReleaseGround.choices, "today": today,
     }
@@ -202,15 +217,14 @@ def control_release(request, pk: int):
 @require_POST
 def disposal_start(request, pk: int):
     asset = get_object_or_404(Asset.objects.select_related("case"), pk=pk, case__court_id=request.user.court_id)
-    if not has_perm(request.user, Perm.ASSET_DISPOSE):  # before the form: the team (the target) is chosen in it
+    # Before the form: the receiving team of the asset's approved handover (移交处置), else the case's own team.
+    if not services.disposal.disposal_start_allowed(user=request.user, asset=asset):
         raise PermissionDenied
-    teams = Team.objects.filter(court_id=asset.case.court_id, is_active=True)
-    form = forms.DisposalStartForm(request.POST, prefix=f"disp{asset.pk}", teams=teams)
+    form = forms.DisposalStartForm(request.POST, prefix=f"disp{asset.pk}")
     if form.is_valid():
         d = form.cleaned_data
         try:
-            disposal = services.disposal_start(actor=request.user, asset=asset, team=teams.get(pk=d.pop("team")),
-                                               **d)
+            disposal = services.disposal_start(actor=request.user, asset=asset, **d)
         except ValidationError as exc:
             messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
                                              for m in ms))
@@ -221,7 +235,77 @@ def disposal_start(request, pk: int):
         messages.error(request, _("Please correct the errors below."))
     if has_perm(request.user, Perm.CASE_VIEW, asset.case):
         return case_assets(request, asset.case_id, bound=(f"dispose-{asset.pk}", form), status=400)
-    raise PermissionDenied
+    return redirect("assets:handovers")  # the receiving team starts disposals from its handovers page
+
+
+# --- Handover for disposal (移交处置) ---------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def handover_request(request, pk: int):
+    case = case_get_for_user(user=request.user, pk=pk, perm=Perm.DISPOSAL_HANDOVER)
+    assets = list(case.assets.all())
+    teams = Team.objects.filter(court_id=case.court_id, is_active=True).exclude(pk=case.team_id)
+    form = forms.HandoverRequestForm(request.POST, prefix="handover", assets=assets, teams=teams)
+
+    def call(d):
+        chosen = [a for a in assets if a.pk in set(d["assets"])]
+        services.handover_request(actor=request.user, case=case, assets=chosen, whole_case=d["whole_case"],
+                                  to_team=teams.filter(pk=d["to_team"]).first() if d["to_team"] else None,
+                                  reason=d["reason"])
+
+    return _post_action(request, case=case, form=form, key="handover", call=call, page=case_assets,
+                        success=_case_tab_url(case, "assets"),
+                        success_message=_("Handover for disposal requested."))
+
+
+@login_required
+def handovers(request):
+    """The chief's queue of handovers awaiting approval, and the handovers received by the user's disposal team
+    with the start of each asset's disposal."""
+    user = request.user
+    if not (has_perm(user, Perm.DISPOSAL_HANDOVER_APPROVE) or has_perm(user, Perm.ASSET_DISPOSE)):
+        raise PermissionDenied
+    today = timezone.localdate()
+    queue = list(selectors.handover_queue_for_user(user=user))
+    received = list(selectors.handovers_received(user=user)[:100])
+    for h in received:
+        h.asset_list = list(h.case.assets.all()) if h.whole_case else list(h.assets.all())
+        for asset in h.asset_list:
+            asset.dispose_form = forms.DisposalStartForm(prefix=f"disp{asset.pk}",
+                                                         initial={"reference_requested_on": today})
+    return render(request, "assets/handovers.html", {"title": _("Handovers for disposal"), "queue": queue,
+                                                     "received": received})
+
+
+HANDOVER_ACTIONS = {
+    "approve": (services.handover_approve, _("Handover approved: the disposal team may now dispose of the assets.")),
+    "reject": (services.handover_reject, _("Handover rejected.")),
+    "withdraw": (services.handover_withdraw, _("Handover withdrawn.")),
+}
+
+
+@login_required
+@require_POST
+def handover_decide(request, pk: int, action: str):
+    if action not in HANDOVER_ACTIONS:
+        raise Http404
+    handover = selectors.handover_get_for_user(user=request.user, pk=pk)
+    perm = Perm.DISPOSAL_HANDOVER if action == "withdraw" else Perm.DISPOSAL_HANDOVER_APPROVE
+    if not has_perm(request.user, perm, handover):  # before the form; the service checks again
+        raise PermissionDenied
+    service, message = HANDOVER_ACTIONS[action]
+    form = forms.HandoverDecisionForm(request.POST)
+    kwargs = {} if action == "withdraw" else {"note": form.data.get("note", "")[:300]}
+    try:
+        service(actor=request.user, handover=handover, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
+                                         for m in ms))
+        return redirect("assets:handovers") if action != "withdraw" else redirect(_case_tab_url(handover.case,
+                                                                                               "assets"))
+    messages.success(request, message)
+    return redirect(_case_tab_url(handover.case, "assets") if action == "withdraw" else "assets:handovers")
 
 
 # --- Disposal --------------------------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Calculators"), "assets:calculators", (Perm.CASE_VIEW,)),
     NavItem(_("Dashboard"), "reports:dashboard", (Perm.REPORT_VIEW,)),
     NavItem(_("Weekly reports"), "reports:weekly_list", (Perm.REPORT_VIEW,)),
+    NavItem(_("Handovers for disposal"), "assets:handovers", (Perm.DISPOSAL_HANDOVER_APPROVE, Perm.ASSET_DISPOSE)),
+    NavItem(_("Role changes"), "accounts:role_changes", (Perm.ROLE_CHANGE_APPROVE,)),
     NavItem(_("Administration"), "admin:index", (Perm.COURT_ADMIN,)),
 )
 

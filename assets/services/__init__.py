@@ -18,6 +18,7 @@ from .disposal import (
     disposal_transfer_in_lieu,
     disposal_withdraw,
 )
+from .handover import handover_approve, handover_reject, handover_request, handover_withdraw
 from .ledger import (
     entry_reverse,
     entry_reverse_check,
@@ -35,6 +36,7 @@ __all__ = [
     "control_order", "control_release", "control_renew", "controls_lapse_due", "disposal_handover_record",
     "disposal_reference_price_set", "disposal_ruling_record", "disposal_start", "disposal_transfer_in_lieu",
     "disposal_withdraw", "distribution_calculate", "enforcement_fee_calculate", "entry_reverse", "entry_reverse_check",
+    "handover_approve", "handover_reject", "handover_request", "handover_withdraw",
     "interest_calculate", "objection_decide", "objection_record", "payout_approve", "payout_cancel",
     "payout_execute", "payout_prepare", "payout_return", "receipt_duplicate_of", "receipt_record", "receipts_settle",
     "reversal_confirm", "reversal_reject",

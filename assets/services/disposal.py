@@ -3,7 +3,14 @@ price or transfer to the creditor in payment, the confirmation ruling and the ha
 
 Separation of duties (分段集约): when the court's ``separate_control_and_disposal`` setting is on, the disposal team
 must not be a team that controlled the asset, and nobody who belongs to such a team (or ordered the measure) may
-dispose of it. Disposal work is checked against the disposal's own team (``Disposal.policy_target``).
+dispose of it.
+
+Who disposes (移交处置): once the case's team has handed an asset (or the whole case) over to a disposal team and the
+handover is approved (``services.handover``), only officers of that receiving team start and run its disposal; the
+case's own team no longer does (the disposal belongs to the disposal team once handed over). Without an approved
+handover only the case's own team disposes of its assets (as before, subject to the separation above). An officer of
+a team with no part in the case is refused. Disposal work is judged by ``Disposal.policy_target``, which follows the
+handover, never the ``team`` column alone.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team
-from accounts.policy import Perm, Target, require
+from accounts.policy import Perm, Target, has_perm, require
 from core import court_settings
 from core.rules.periods import (
     REFERENCE_PRICE_MAX_VALID_MONTHS,
@@ -75,17 +82,45 @@ def _lock_disposal(disposal: Disposal) -> tuple:
     return case, asset, disposal
 
 
+def disposal_start_allowed(*, user, asset: Asset) -> bool:
+    """May ``user`` start the disposal of ``asset``: an officer of the team the asset was handed over to (approved),
+    or, with no such handover, of the case's own team. A read, for pages that check before the form."""
+    from .handover import approved_handover_for
+
+    handover = approved_handover_for(asset)
+    if handover is not None:
+        return has_perm(user, Perm.ASSET_DISPOSE, Target(court_id=asset.case.court_id, team_id=handover.to_team_id))
+    return has_perm(user, Perm.ASSET_DISPOSE, asset.case)
+
+
 @transaction.atomic
 def disposal_start(
-    *, actor, asset: Asset, team: Team, reference_method: str, reference_requested_on: date,
+    *, actor, asset: Asset, team: Team | None = None, reference_method: str, reference_requested_on: date,
 ) -> Disposal:
-    """Open the disposal of a controlled asset by ``team`` and ask for a reference price (REFPRICE arts 1-2)."""
+    """Open the disposal of a controlled asset and ask for a reference price (REFPRICE arts 1-2). The disposing team
+    is the receiving team of the approved handover covering the asset, or, without one, the case's own team;
+    ``team``, when given, must be that team."""
+    from .handover import approved_handover_for, pending_handover_for
+
     case = lock_case(asset.case_id)
     asset = lock_asset(asset)
     asset.case = case
-    if team is None or team.court_id != case.court_id:
-        raise ValidationError({"team": _("Choose a team of this court.")})
-    require(actor, Perm.ASSET_DISPOSE, Target(court_id=case.court_id, team_id=team.pk, officer_id=None))
+    handover = approved_handover_for(asset)
+    if handover is not None:
+        # Handed over: the receiving team's officers, nobody else (the case's team included).
+        require(actor, Perm.ASSET_DISPOSE, Target(court_id=case.court_id, team_id=handover.to_team_id))
+        disposing_team = handover.to_team
+    else:
+        require(actor, Perm.ASSET_DISPOSE, case)
+        if pending_handover_for(asset):
+            raise ValidationError({"asset": _("A handover of this asset for disposal awaits approval.")})
+        disposing_team = case.team
+    if disposing_team is None:
+        raise ValidationError({"team": _("The case has no team to dispose of its assets.")})
+    if team is not None and team.pk != disposing_team.pk:
+        raise ValidationError({"team": _("Only %(team)s disposes of this asset: hand it over first (移交处置).") % {
+            "team": disposing_team}})
+    team = disposing_team
     if reference_method not in ReferenceMethod.values:
         raise ValidationError({"reference_method": _("Choose how the reference price is fixed.")})
     if reference_requested_on > timezone.localdate():
@@ -97,7 +132,8 @@ def disposal_start(
         raise ValidationError({"asset": _("A disposal of this asset is already under way.")})
     days = REFERENCE_REPORT_DAYS.get(ReferenceMethod(reference_method))
     disposal = Disposal.objects.create(
-        asset=asset, case=case, court_id=case.court_id, team=team, reference_method=reference_method,
+        asset=asset, case=case, court_id=case.court_id, team=team, handover=handover,
+        reference_method=reference_method,
         reference_requested_on=reference_requested_on,
         reference_due_on=reference_requested_on + timedelta(days=days) if days else None, started_by=actor,
     )

@@ -25,6 +25,8 @@ EXPECTED = {
     Perm.CASE_TRIAGE:        ("-",   "-",  "C",  "-",    "-"),
     Perm.CASE_CLOSE_REQUEST: ("T",   "-",  "-",  "-",    "-"),
     Perm.CASE_CLOSE_APPROVE: ("-",   "-",  "C",  "-",    "-"),
+    Perm.DISPOSAL_HANDOVER:  ("T",   "-",  "C",  "-",    "-"),
+    Perm.DISPOSAL_HANDOVER_APPROVE: ("-", "-", "C", "-", "-"),
     Perm.NOTICE_ISSUE:       ("T",   "C",  "C",  "-",    "-"),
     Perm.ASSET_CONTROL:      ("T",   "-",  "-",  "-",    "-"),
     Perm.ASSET_DISPOSE:      ("T",   "-",  "-",  "-",    "-"),
@@ -33,6 +35,7 @@ EXPECTED = {
     Perm.PAYOUT_APPROVE:     ("-",   "-",  "C",  "C",    "-"),
     Perm.REPORT_VIEW:        ("-",   "-",  "R",  "-",    "-"),
     Perm.COURT_ADMIN:        ("-",   "-",  "-",  "-",    "C"),
+    Perm.ROLE_CHANGE_APPROVE: ("-",  "-",  "C",  "-",    "C"),
 }
 ROLES = (Role.OFFICER, Role.CLERK, Role.CHIEF, Role.FINANCE, Role.COURT_ADMIN)
 PLACES = ("own_team", "other_team", "other_court", "subordinate_court")

@@ -95,3 +95,17 @@ def make_committed_case(org_committed):
     from tests.conftest import make_case
 
     return make_case.__wrapped__(org_committed)
+
+
+def hand_over(org, case, *, assets=None, to_team=None, approve=True):
+    """移交处置: the case's officer hands the case (or ``assets``) over to ``to_team`` (default: the other team);
+    the chief approves."""
+    handover = services.handover_request(actor=org.officer, case=case, assets=assets, whole_case=not assets,
+                                         to_team=to_team or org.other_team, reason="分段集约")
+    return services.handover_approve(actor=org.chief, handover=handover) if approve else handover
+
+
+@pytest.fixture
+def handed_over(org, case):
+    """The whole case handed over to the other team (the disposal team) and approved."""
+    return hand_over(org, case)

@@ -10,7 +10,7 @@ from accounts.models import Role
 from core.models import CourtSetting
 from tests.conftest import make_user
 
-from .conftest import register_asset
+from .conftest import hand_over, register_asset
 
 
 def start(asset, actor, team, today, method="appraisal"):
@@ -18,17 +18,27 @@ def start(asset, actor, team, today, method="appraisal"):
                                    reference_requested_on=today - timedelta(days=35))
 
 
-def test_controlling_team_may_not_dispose_and_other_team_may(org, seized_house, today):
-    with pytest.raises(ValidationError) as exc:
-        start(seized_house, org.officer, org.team, today)  # the controlling team as disposal team
-    assert "team" in exc.value.message_dict
+def test_only_the_team_the_case_was_handed_over_to_disposes(org, seized_house, today):
+    # Issue 18: an officer of another team used to start the auction of a case that was not theirs, on their own.
     with pytest.raises(PermissionDenied):
-        start(seized_house, org.officer, org.other_team, today)  # not a member of the disposal team
+        start(seized_house, org.colleague, org.other_team, today)
+    with pytest.raises(PermissionDenied):
+        start(seized_house, org.colleague, None, today)
+    with pytest.raises(ValidationError) as exc:  # the case's own team controlled the asset (分段集约)
+        start(seized_house, org.officer, org.team, today)
+    assert "team" in exc.value.message_dict
+    handover = hand_over(org, seized_house.case)
+    with pytest.raises(PermissionDenied):  # handed over: the case's team no longer disposes of it
+        start(seized_house, org.officer, org.team, today)
+    with pytest.raises(ValidationError) as exc:  # the receiving team disposes, under its own name only
+        start(seized_house, org.colleague, org.team, today)
+    assert "team" in exc.value.message_dict
     both = make_user("both", org.court, [Role.OFFICER], [org.team, org.other_team])
     with pytest.raises(PermissionDenied):  # belongs to the controlling team too
         start(seized_house, both, org.other_team, today)
-    disposal = start(seized_house, org.colleague, org.other_team, today)
+    disposal = start(seized_house, org.colleague, None, today)
     assert disposal.team == org.other_team and disposal.started_by == org.colleague
+    assert disposal.handover == handover
     assert disposal.reference_due_on == disposal.reference_requested_on + timedelta(days=30)
 
 
@@ -37,7 +47,7 @@ def test_separation_is_a_court_setting(org, seized_house, today):
     assert start(seized_house, org.officer, org.team, today).team == org.team
 
 
-def test_no_disposal_without_control_or_with_a_pending_objection(org, case, house, seized_house, today):
+def test_no_disposal_without_control_or_with_a_pending_objection(org, case, house, seized_house, today, handed_over):
     other = register_asset(case, org.officer, kind="vehicle")
     with pytest.raises(ValidationError) as exc:
         start(other, org.colleague, org.other_team, today)
@@ -54,7 +64,7 @@ def test_no_disposal_without_control_or_with_a_pending_objection(org, case, hous
     assert start(seized_house, org.colleague, org.other_team, today).status == DisposalStatus.PRICING
 
 
-def test_objection_during_an_auction_blocks_the_next_round(org, seized_house, today):
+def test_objection_during_an_auction_blocks_the_next_round(org, seized_house, today, handed_over):
     disposal = start(seized_house, org.colleague, org.other_team, today)
     services.disposal_reference_price_set(actor=org.colleague, disposal=disposal, reference_price="800000",
                                           report_on=today - timedelta(days=34))
@@ -66,7 +76,7 @@ def test_objection_during_an_auction_blocks_the_next_round(org, seized_house, to
 
 
 def test_auction_rounds_follow_the_price_and_date_rules_then_sale_ruling_and_proceeds(org, case, seized_house,
-                                                                                       today):
+                                                                                       today, handed_over):
     d = services.disposal_start(actor=org.colleague, asset=seized_house, team=org.other_team,
                                 reference_method="appraisal", reference_requested_on=today - timedelta(days=100))
     services.disposal_reference_price_set(actor=org.colleague, disposal=d, reference_price="800000.00",
@@ -126,7 +136,7 @@ def test_auction_rounds_follow_the_price_and_date_rules_then_sale_ruling_and_pro
     assert entry.disposal == d and case.amount_recovered == Decimal("470000.00")
 
 
-def test_two_failed_rounds_then_transfer_to_the_creditor_in_payment(org, seized_house, today):
+def test_two_failed_rounds_then_transfer_to_the_creditor_in_payment(org, seized_house, today, handed_over):
     d = services.disposal_start(actor=org.colleague, asset=seized_house, team=org.other_team,
                                 reference_method="online_inquiry", reference_requested_on=today - timedelta(days=100))
     assert d.reference_due_on == today - timedelta(days=97)
@@ -148,7 +158,7 @@ def test_two_failed_rounds_then_transfer_to_the_creditor_in_payment(org, seized_
                                 disposal=d)
 
 
-def test_bank_deposits_are_not_auctioned(org, case, today):
+def test_bank_deposits_are_not_auctioned(org, case, today, handed_over):
     deposit = register_asset(case, org.officer)
     services.control_order(actor=org.officer, asset=deposit, kind="freeze", ordered_on=today - timedelta(days=30),
                            ruling_number="r", assisting_body="农行")

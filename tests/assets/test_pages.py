@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assets import services
-from assets.models import Asset, ControlMeasure, LedgerEntry, Payout, PayoutStatus
+from assets.models import Asset, ControlMeasure, Handover, LedgerEntry, Payout, PayoutStatus
 from tests.conftest import login
 
 from .conftest import fund, prepare, register_asset
@@ -138,17 +138,37 @@ def test_calculator_page_computes_the_worked_fee_example_in_chinese(client, org)
     assert "33.33" in r.content.decode() and "66.67" in r.content.decode()
 
 
-def test_disposal_pages_follow_the_separation_of_duties(client, org, case, seized_house, today):
+def test_disposal_pages_follow_the_handover(client, org, case, seized_house, today):
+    start_form = {f"disp{seized_house.pk}-reference_method": "appraisal",
+                  f"disp{seized_house.pk}-reference_requested_on": today.isoformat()}
+    url = reverse("assets:disposal_start", args=[seized_house.pk])
+    login(client, org.colleague)  # another team, no handover: refused (it used to get 302 and a disposal)
+    assert client.post(url, {**start_form, f"disp{seized_house.pk}-team": org.other_team.pk}).status_code == 403
     login(client, org.officer)
-    r = client.post(reverse("assets:disposal_start", args=[seized_house.pk]), {
-        f"disp{seized_house.pk}-team": org.team.pk, f"disp{seized_house.pk}-reference_method": "appraisal",
-        f"disp{seized_house.pk}-reference_requested_on": today.isoformat()})
-    assert r.status_code in (400, 403)
+    assert client.post(url, start_form).status_code in (400, 403)  # the controlling team (分段集约)
+    tab = client.get(reverse("assets:case_assets", args=[case.pk]))
+    assert "移交处置" in tab.content.decode()
+    r = client.post(reverse("assets:handover_request", args=[case.pk]), {
+        "handover-assets": [seized_house.pk], "handover-to_team": org.other_team.pk, "handover-reason": "分段集约"})
+    assert r.status_code == 302
+    handover = Handover.objects.get(case=case)
+    assert handover.status == "pending"
     login(client, org.colleague)
-    r = client.post(reverse("assets:disposal_start", args=[seized_house.pk]), {
-        f"disp{seized_house.pk}-team": org.other_team.pk, f"disp{seized_house.pk}-reference_method": "appraisal",
-        f"disp{seized_house.pk}-reference_requested_on": today.isoformat()})
+    assert client.post(url, start_form).status_code == 403  # not approved yet
+    login(client, org.chief)
+    queue = client.get(reverse("assets:handovers"))
+    assert queue.status_code == 200 and case.number in queue.content.decode()
+    r = client.post(reverse("assets:handover_decide", args=[handover.pk, "approve"]))
+    assert r.status_code == 302
+    login(client, org.colleague)
+    received = client.get(reverse("assets:handovers"))
+    assert received.status_code == 200 and seized_house.description in received.content.decode()
+    r = client.post(url, start_form)
     assert r.status_code == 302
     detail = client.get(r["Location"])
     assert detail.status_code == 200 and "委托评估" in detail.content.decode()
     assert ControlMeasure.objects.get(asset=seized_house).status == "active"
+    login(client, org.officer)  # the case's team sees the disposal but may not act on it any more
+    disposal_url = r["Location"]
+    assert client.get(disposal_url).status_code == 200
+    assert client.post(disposal_url + "withdraw/", {"withdraw-reason": "x"}).status_code == 403

@@ -41,7 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from accounts.policy import Perm, has_perm
+from accounts.policy import Perm, Target, has_perm
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,50 @@ REPORT = ((Perm.REPORT_VIEW, "self"),)
 DISPOSAL_SEE = ((Perm.CASE_VIEW, "case"), (Perm.ASSET_DISPOSE, "self"))
 
 
+def _approved_handover(asset):
+    from django.db.models import Q
+
+    from assets.models import Handover
+
+    return (Handover.objects.filter(case_id=asset.case_id, status="approved")
+            .filter(Q(whole_case=True) | Q(assets=asset)).first())
+
+
 def _disposal_start(user, asset, world, placement):
-    # The asset must be in the user's own court (the view looks it up there), the user must be able to dispose
-    # somewhere in that court (the disposal team is picked in the form, so no team is known before it is filled in)
-    # and, for the empty probe, see the case (the refused form is shown on the case's assets tab).
-    return (asset.case.court_id == user.court_id and has_perm(user, Perm.ASSET_DISPOSE)
-            and has_perm(user, Perm.CASE_VIEW, asset.case))
+    # 移交处置 (issue 18): the asset must be in the user's own court (the view looks it up there); the disposing team
+    # is the receiving team of the approved handover covering the asset, else the case's own team and officer. An
+    # officer of any other team is refused, whatever team the form names.
+    if asset.case.court_id != user.court_id:
+        return False
+    handover = _approved_handover(asset)
+    target = Target(court_id=asset.case.court_id, team_id=handover.to_team_id) if handover else asset.case
+    return has_perm(user, Perm.ASSET_DISPOSE, target)
+
+
+def _handover_visible(user, handover) -> bool:
+    # A handover is seen by whoever sees its case, and by the receiving (disposal) team.
+    return (has_perm(user, Perm.CASE_VIEW, handover.case)
+            or has_perm(user, Perm.ASSET_DISPOSE, Target(court_id=handover.court_id, team_id=handover.to_team_id)))
+
+
+def _handover_see(user, handover, world, placement):
+    return _handover_visible(user, handover)
+
+
+def _handover_approve(user, handover, world, placement):
+    # The division chief of the case's court (policy: DISPOSAL_HANDOVER_APPROVE on the case), never the requester.
+    return (_handover_visible(user, handover) and handover.requested_by_id != user.pk
+            and has_perm(user, Perm.DISPOSAL_HANDOVER_APPROVE, handover))
+
+
+def _handover_withdraw(user, handover, world, placement):
+    return _handover_visible(user, handover) and has_perm(user, Perm.DISPOSAL_HANDOVER, handover)
+
+
+def _role_change_decide(user, change, world, placement):
+    # Four eyes: ROLE_CHANGE_APPROVE at the user's court, never the requester, never the user concerned.
+    return (user.pk not in (change.requested_by_id, change.user_id)
+            and has_perm(user, Perm.ROLE_CHANGE_APPROVE, Target(court_id=change.court_id)))
 
 
 def _run_detail(user, run, world, placement):
@@ -151,6 +189,8 @@ RULES: dict[str, dict[str, Check]] = {
     "accounts:logout": {"POST": PUBLIC},
     "accounts:password_change": same(LOGIN, *GP),
     "accounts:password_change_done": {"GET": LOGIN},
+    "accounts:role_changes": {"GET": needs(Perm.ROLE_CHANGE_APPROVE, Perm.COURT_ADMIN)},
+    "accounts:role_change_decide": {"POST": custom(_role_change_decide, "role_change", kw={"action": "approve"})},
     "set_language": same(PUBLIC, *GP),
     "javascript-catalog": {"GET": PUBLIC},
     "healthz": {"GET": PUBLIC},
@@ -192,6 +232,9 @@ RULES: dict[str, dict[str, Check]] = {
     "assets:control_order": {"POST": on("asset", Perm.ASSET_CONTROL)},
     "assets:objection_add": {"POST": on("asset", Perm.ASSET_CONTROL)},
     "assets:disposal_start": {"POST": custom(_disposal_start, "vehicle")},
+    "assets:handover_request": {"POST": on("case", Perm.DISPOSAL_HANDOVER)},
+    "assets:handovers": {"GET": needs(Perm.DISPOSAL_HANDOVER_APPROVE, Perm.ASSET_DISPOSE)},
+    "assets:handover_decide": {"POST": custom(_handover_approve, "handover", kw={"action": "approve"})},
     "assets:objection_decide": {"POST": on("objection", Perm.ASSET_CONTROL)},
     "assets:control_renew": {"POST": on("control", Perm.ASSET_CONTROL)},
     "assets:control_release": {"POST": on("control", Perm.ASSET_CONTROL)},
@@ -292,6 +335,11 @@ RULES: dict[str, dict[str, Check]] = {
     "control-measure-renew": {"POST": on("control", Perm.ASSET_CONTROL)},
     "control-measure-release": {"POST": on("control", Perm.ASSET_CONTROL)},
     "disposal-list": {"GET": LOGIN, "POST": needs(Perm.ASSET_DISPOSE)},
+    "handover-list": {"GET": LOGIN, "POST": needs(Perm.DISPOSAL_HANDOVER)},
+    "handover-detail": {"GET": custom(_handover_see, "handover")},
+    "handover-approve": {"POST": custom(_handover_approve, "handover")},
+    "handover-reject": {"POST": custom(_handover_approve, "handover")},
+    "handover-withdraw": {"POST": custom(_handover_withdraw, "handover")},
     "disposal-detail": {"GET": on("disposal", see=DISPOSAL_SEE)},
     **{f"disposal-{a}": {"POST": on("disposal", Perm.ASSET_DISPOSE, see=DISPOSAL_SEE)}
        for a in ("handover", "reference-price", "round-result", "rounds", "ruling", "transfer", "withdraw")},

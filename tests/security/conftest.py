@@ -99,6 +99,11 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
 
         disposer_team = Team.objects.create(court=court, name="执行实施二组", kind=TeamKind.IMPLEMENTATION)
         disposer = make_user(f"disposer{court.pk}", court, [Role.OFFICER], [disposer_team])
+    # 移交处置: the case's officer hands the house over to the disposal team, the chief approves; the vehicle's
+    # handover waits for approval.
+    asset_services.handover_approve(actor=chief, handover=asset_services.handover_request(
+        actor=officer, case=case, assets=[house], to_team=disposer_team, reason="分段集约"))
+    handover = asset_services.handover_request(actor=officer, case=case, assets=[vehicle], to_team=disposer_team)
     disposal = asset_services.disposal_start(actor=disposer, asset=house, team=disposer_team,
                                              reference_method="appraisal",
                                              reference_requested_on=today - timedelta(days=35))
@@ -123,8 +128,8 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
         "case": case, "party": respondent.party, "action": action, "attachment": attachment, "lead": lead,
         "petition": petition, "settlement": settlement, "instalment": instalment, "closure": closure,
         "closing_case": closing, "asset": house, "vehicle": vehicle, "objection": objection, "control": control,
-        "disposal": disposal, "entry": receipt, "payout": payout, "document": document, "deadline": deadline,
-        "reversal": reversal,
+        "disposal": disposal, "handover": handover, "entry": receipt, "payout": payout, "document": document,
+        "deadline": deadline, "reversal": reversal,
     }
 
 
@@ -193,6 +198,15 @@ def build_world() -> World:
     for placement, creator in (("own", org.officer), ("team", org.colleague), ("court", org.outsider)):
         case = world.objects[placement]["case"]
         world.objects[placement]["batch"] = _batch(case.court, creator, case)
+    # Role changes awaiting a second person: at the court under test asked by its admin (for the clerk, for
+    # finance), at the sibling court by that court's admin.
+    from accounts.services import role_change_request
+
+    other_admin = make_user("otheradmin", org.other_court, [Role.COURT_ADMIN], is_staff=True)
+    for placement, actor, subject in (("own", org.court_admin, org.clerk), ("team", org.court_admin, org.finance),
+                                      ("court", other_admin, org.outsider)):
+        world.objects[placement]["role_change"] = role_change_request(
+            actor=actor, user=subject, new_roles=[*subject.roles, Role.CHIEF], reason="审计")
     # Notifications belong to one user: "own" is the officer's, the others are a colleague's and an outsider's.
     now = timezone.now()
     for placement, recipient in (("own", org.officer), ("team", org.colleague), ("court", org.outsider)):
