@@ -65,10 +65,11 @@ def parse_money(value) -> Decimal:
         raise ValidationError(MONEY_MESSAGE, code="invalid")
     if amount < 0:
         raise ValidationError(MONEY_NEGATIVE_MESSAGE, code="negative")
-    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
-        raise ValidationError(MONEY_PLACES_MESSAGE, code="max_decimal_places")
+    # The size first: quantizing 1e400 to the fen overflows the decimal context (InvalidOperation, a 500).
     if amount > MONEY_MAX:
         raise ValidationError(MONEY_MAX_MESSAGE, code="max_value")
+    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
+        raise ValidationError(MONEY_PLACES_MESSAGE, code="max_decimal_places")
     return amount.quantize(CENT)
 
 

@@ -157,7 +157,7 @@ def test_the_surplus_goes_to_the_debtor_only_after_the_applicants_and_only_with_
 def test_several_applicants_share_the_case_claim(org, make_case):
     parties = [
         PartyInput(role="applicant", kind="person", name="张三", id_kind="resident_id", id_number="11010519491231002X"),
-        PartyInput(role="applicant", kind="person", name="李四", id_kind="resident_id", id_number="440524188001010014"),
+        PartyInput(role="applicant", kind="person", name="李四", id_kind="resident_id", id_number="440524198001010013"),
         PartyInput(role="respondent", kind="legal_person", name="天水示例建材有限公司", id_kind="uscc",
                    id_number="91110108551385082Q"),
     ]
@@ -229,7 +229,7 @@ def test_payouts_executed_within_the_window_count_and_older_ones_do_not(org, big
 def test_payouts_to_different_payees_are_not_added_together(org, make_case):
     parties = [
         PartyInput(role="applicant", kind="person", name="张三", id_kind="resident_id", id_number="11010519491231002X"),
-        PartyInput(role="applicant", kind="person", name="李四", id_kind="resident_id", id_number="440524188001010014"),
+        PartyInput(role="applicant", kind="person", name="李四", id_kind="resident_id", id_number="440524198001010013"),
         PartyInput(role="respondent", kind="legal_person", name="天水示例建材有限公司", id_kind="uscc",
                    id_number="91110108551385082Q"),
     ]
