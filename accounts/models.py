@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 class CourtLevel(models.TextChoices):
@@ -149,3 +150,16 @@ class User(AbstractUser):
             raise ValidationError({"roles": _("Unknown role(s): %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
         if self.roles and not self.court_id and not self.is_superuser:
             raise ValidationError({"court": _("A member of staff with a role must belong to a court.")})
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox; only its hash is stored): one per device, with an expiry and its last use."""
+
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=200, blank=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]

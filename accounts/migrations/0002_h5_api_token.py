@@ -1,0 +1,40 @@
+"""API tokens move to django-rest-knox (accounts.ApiToken: hashed, expiring, one per device).
+
+The old never-expiring DRF tokens (rest_framework.authtoken, no longer installed) are dropped: clients sign in again.
+"""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('accounts', '0001_initial'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='ApiToken',
+            fields=[
+                ('digest', models.CharField(max_length=128, primary_key=True, serialize=False)),
+                ('token_key', models.CharField(db_index=True, max_length=25)),
+                ('created', models.DateTimeField(auto_now_add=True)),
+                ('expiry', models.DateTimeField(blank=True, null=True)),
+                ('device', models.CharField(blank=True, max_length=100, verbose_name='device')),
+                ('user_agent', models.CharField(blank=True, max_length=200, verbose_name='user agent')),
+                ('last_used', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='auth_token_set', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'API token',
+                'verbose_name_plural': 'API tokens',
+                'ordering': ['-created'],
+            },
+        ),
+        migrations.RunSQL(
+            "DROP TABLE IF EXISTS authtoken_token CASCADE; DELETE FROM django_migrations WHERE app = 'authtoken';",
+            reverse_sql=migrations.RunSQL.noop,
+        ),
+    ]
