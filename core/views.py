@@ -1,6 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -9,6 +7,7 @@ from django.views.defaults import page_not_found
 
 from accounts.policy import user_perms
 
+from .health import health_report
 from .nav import nav_for
 
 
@@ -21,10 +20,10 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    """Liveness for load balancers: the database answers; reports the last Celery heartbeat."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "celery_heartbeat": cache.get("celery-heartbeat")})
+    """Liveness for load balancers and monitoring: 200 while the database and the cache answer ("ok", or "degraded"
+    when a Celery heartbeat is late), 503 when either does not (core.health)."""
+    body, status = health_report()
+    return JsonResponse(body, status=status)
 
 
 def not_found(request, exception=None):
