@@ -377,7 +377,15 @@ REST_KNOX = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Court Enforcement Case Management API",
-    "DESCRIPTION": "REST API of the enforcement bureau system. Every resource the browser shows is served here.",
+    "DESCRIPTION": (
+        "REST API of the enforcement bureau system. Every resource the browser shows is served here.\n\n"
+        "Sign in with POST /api/v1/auth/token/ (username, password, optional device name) and send the token as "
+        "`Authorization: Token <token>`. A token expires (`expiry` in the answer; API_TOKEN_TTL_HOURS, 12 hours by "
+        "default) and is not extended by use: sign in again. Signing in again with the same device name replaces "
+        "that device's token. List your tokens at GET /api/v1/auth/tokens/, revoke one with DELETE "
+        "/api/v1/auth/tokens/{key}/, all with DELETE /api/v1/auth/tokens/, the current one with DELETE "
+        "/api/v1/auth/token/revoke/. A password change revokes every token."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema maps the whole API
