@@ -1,6 +1,6 @@
 """API sign-in: exchange a username and password for an expiring token (one per device); list and revoke tokens."""
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -63,6 +63,8 @@ class TokenView(APIView):
             raise serializers.ValidationError({"password": [_("The username or password is wrong.")]})
         instance, token = api_token_create(user=user, device=data["device"].strip(),
                                            user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        # As a page sign-in does: last_login is set, and the lockout forgets this account's failures (axes).
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(TokenResponseSerializer({"token": token, "expiry": instance.expiry,
                                                  "device": instance.device}).data)
 

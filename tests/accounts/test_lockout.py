@@ -79,3 +79,18 @@ def test_a_user_without_the_administrator_role_cannot_unlock(org):
     with pytest.raises(PermissionDenied):
         user_lockout_clear(actor=org.chief, user=org.colleague)
     assert AccessAttempt.objects.filter(username="colleague").exists()
+
+
+def test_a_successful_api_sign_in_resets_the_failure_count_and_records_the_sign_in(org):
+    def api_sign_in(password):
+        return Client().post("/api/v1/auth/token/", {"username": "officer", "password": password},
+                             content_type="application/json", REMOTE_ADDR="10.62.0.1")
+
+    for _ in range(settings.ENF_LOGIN_PAIR_FAILURE_LIMIT - 1):
+        assert api_sign_in("guess").status_code == 400
+    assert api_sign_in(PASSWORD).status_code == 200
+    for _ in range(settings.ENF_LOGIN_PAIR_FAILURE_LIMIT - 1):
+        api_sign_in("guess")
+    assert api_sign_in(PASSWORD).status_code == 200
+    org.officer.refresh_from_db()
+    assert org.officer.last_login is not None
