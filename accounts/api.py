@@ -95,7 +95,8 @@ class TokenListView(APIView):
         return Response(ApiTokenSerializer(api_token_list(user=request.user), many=True,
                                            context={"current": current.pk if current else None}).data)
 
-    @extend_schema(request=None, responses={204: None}, summary="Revoke every API token of the signed-in user")
+    @extend_schema(request=None, responses={204: None}, summary="Revoke every API token of the signed-in user",
+                   operation_id="v1_auth_tokens_revoke_all")
     def delete(self, request):
         api_tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -105,6 +106,7 @@ class TokenDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke one of the signed-in user's API tokens",
+                   operation_id="v1_auth_tokens_revoke",
                    parameters=[OpenApiParameter("key", str, OpenApiParameter.PATH, description="The token's key")])
     def delete(self, request, key: str):
         if not api_token_revoke(user=request.user, key=key):
