@@ -47,7 +47,7 @@ def api_token_create(*, user: User, device: str = "", user_agent: str = "") -> t
     """A new token for ``user``; returns the row and the token (shown once). Replaces the device's previous token."""
     with transaction.atomic():
         # One sign-in at a time per user, so two concurrent sign-ins cannot both keep more than the limit.
-        User.objects.select_for_update().filter(pk=user.pk).exists()
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
         mine = ApiToken.objects.filter(user=user)
         mine.filter(expiry__lt=timezone.now()).delete()
         if device:

@@ -1,6 +1,8 @@
 """API tokens move to django-rest-knox (accounts.ApiToken: hashed, expiring, one per device).
 
 The old never-expiring DRF tokens (rest_framework.authtoken, no longer installed) are dropped: clients sign in again.
+knox's own migrations create its table knox_authtoken even though KNOX_TOKEN_MODEL swaps the model out; it would stay
+empty and, referencing accounts_user, make Django's flush (TRUNCATE without CASCADE) fail, so it is dropped too.
 """
 
 import django.db.models.deletion
@@ -12,6 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
+        ('knox', '0009_extend_authtoken_field'),
     ]
 
     operations = [
@@ -34,7 +37,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(
-            "DROP TABLE IF EXISTS authtoken_token CASCADE; DELETE FROM django_migrations WHERE app = 'authtoken';",
+            "DROP TABLE IF EXISTS authtoken_token CASCADE; DELETE FROM django_migrations WHERE app = 'authtoken';"
+            "DROP TABLE IF EXISTS knox_authtoken;",
             reverse_sql=migrations.RunSQL.noop,
         ),
     ]

@@ -234,3 +234,24 @@ def test_the_old_never_expiring_token_table_is_gone(db):
     from django.db import connection
 
     assert "authtoken_token" not in connection.introspection.table_names()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sign_ins_of_one_device_leave_one_token(org_committed):
+    """A double-clicked sign-in (or a client retrying) must not leave two live tokens for one device."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from accounts.tokens import api_token_create
+
+    def create(_i):
+        try:
+            return api_token_create(user=org_committed.officer, device="phone")[1]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        tokens = list(pool.map(create, range(12)))
+    assert ApiToken.objects.filter(user=org_committed.officer, device="phone").count() == 1
+    assert sum(api(t).get("/api/v1/me/").status_code == 200 for t in tokens) == 1
