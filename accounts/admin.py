@@ -154,3 +154,25 @@ class UserAdmin(BaseUserAdmin):
             else:
                 messages.warning(request, _("The change of roles awaits approval by another court administrator or "
                                             "the division chief; the roles are unchanged until then."))
+
+# --- Sign-in lockout: a court administrator unlocks users of their court (accounts.lockout) --------------------------
+
+@admin.action(description=_("Unlock sign-in (forget the failed sign-ins)"), permissions=["change"])
+def unlock_sign_in(modeladmin, request, queryset):
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+
+    from .lockout import user_lockout_clear
+
+    done = []
+    for user in queryset:  # already limited to the administrator's court (UserAdmin.get_queryset)
+        try:
+            user_lockout_clear(actor=request.user, user=user)
+        except PermissionDenied:
+            continue
+        done.append(user.get_username())
+    modeladmin.message_user(request, _("Sign-in unlocked: %(users)s") % {"users": "、".join(done) or "-"},
+                            messages.SUCCESS)
+
+
+UserAdmin.actions = [unlock_sign_in]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 class CourtLevel(models.TextChoices):
@@ -228,3 +229,14 @@ pghistory.track(
     obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history_row",
                                       on_delete=models.DO_NOTHING, db_constraint=False),
 )(RoleChangeRequest)
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox; only its hash is stored): one per device, with an expiry and its last use."""
+
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=200, blank=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]

@@ -1,14 +1,12 @@
 from celery import shared_task
-from django.core.cache import cache
-from django.utils import timezone
+
+from .health import BEAT_KEY, heartbeat_write
 
 
 @shared_task(name="core.tasks.heartbeat")
-def heartbeat() -> str:
-    """Records that beat and a worker are alive; shown on /healthz."""
-    now = timezone.now().isoformat()
-    cache.set("celery-heartbeat", now, timeout=None)
-    return now
+def heartbeat() -> float:
+    """Sent by beat every minute and run by a worker: records that beat and a worker are alive (shown on /healthz)."""
+    return heartbeat_write(BEAT_KEY)
 
 
 @shared_task(name="core.tasks.idempotency_prune")

@@ -2,8 +2,6 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -14,6 +12,7 @@ from django.views.defaults import bad_request as default_bad_request
 
 from accounts.policy import user_perms
 
+from .health import health_report
 from .nav import nav_for
 
 
@@ -26,10 +25,10 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    """Liveness for load balancers: the database answers; reports the last Celery heartbeat."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "celery_heartbeat": cache.get("celery-heartbeat")})
+    """Liveness for load balancers and monitoring: 200 while the database and the cache answer ("ok", or "degraded"
+    when a Celery heartbeat is late), 503 when either does not (core.health)."""
+    body, status = health_report()
+    return JsonResponse(body, status=status)
 
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")

@@ -6,9 +6,10 @@ broker restart loses nothing. Each app declares its periodic tasks in ``<app>/sc
 """
 
 import importlib
+import logging
 import os
 
-from celery import Celery, signals
+from celery import Celery, bootsteps, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
@@ -45,11 +46,45 @@ def _close_old_connections(**_kwargs) -> None:
 
     close_old_connections()
 
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """While the worker consumes tasks, write its heartbeat into the shared cache every ENF_CELERY_HEARTBEAT_SECONDS
+    (core.health; /healthz reports its age). Runs on the consumer's timer in the worker's main process."""
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def __init__(self, parent, **kwargs):
+        super().__init__(parent, **kwargs)
+        self.tref = None
+
+    def _beat(self) -> None:
+        from core.health import WORKER_KEY, heartbeat_write
+
+        try:
+            heartbeat_write(WORKER_KEY)
+        except Exception:  # the cache is down: healthz says so; the worker goes on
+            logging.getLogger(__name__).warning("Could not write the worker heartbeat", exc_info=True)
+
+    def start(self, parent) -> None:
+        from django.conf import settings
+
+        self._beat()
+        self.tref = parent.timer.call_repeatedly(settings.ENF_CELERY_HEARTBEAT_SECONDS, self._beat)
+
+    def stop(self, parent) -> None:
+        if self.tref is not None:
+            self.tref.cancel()
+            self.tref = None
+
+    shutdown = stop
+
+
+app.steps["consumer"].add(WorkerHeartbeat)
+
 SCHEDULE_APPS = ("core", "cases", "assets", "notices", "deadlines", "reports")
 
 
 def beat_schedule() -> dict:
-    schedule = {"core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": crontab(minute="*/5")}}
+    schedule = {"core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": crontab(minute="*")}}
     for name in SCHEDULE_APPS:
         try:
             module = importlib.import_module(f"{name}.schedule")

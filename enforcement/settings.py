@@ -97,7 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -186,11 +186,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache ------------------------------------------------------------------------------------------------------
+# The cache holds counters that every process must share: the API sign-in throttle, the verification page's rate
+# limit and the Celery worker's heartbeat. So it is never per-process memory: Redis when REDIS_URL is set, else a
+# table in PostgreSQL (the embedded run of scripts/run.sh has no Redis); the table is created by core's migrations.
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache"}}
 
 # --- Authentication and sessions --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -202,6 +205,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Rejects nothing: revokes the user's API tokens whenever a changed password is saved, by any path.
+    {"NAME": "accounts.passwords.RevokeApiTokensOnPasswordChange"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -216,10 +221,18 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # the court's page, in the user's language
 
 # Login throttling: lock a (username, address) pair after repeated failures, so one person guessing is stopped while
-# the rest of the court, often behind one NAT address, can still sign in.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+# the rest of the court, often behind one NAT address, can still sign in; and lock the account itself, from every
+# address, after more failures (AXES_ACCOUNT_FAILURE_LIMIT), so an attacker who rotates addresses is stopped too.
+# The failures are rows in PostgreSQL (axes' database handler), so every web process counts the same attempts.
+# A court administrator unlocks a user in the admin (Users, action "Unlock sign-in").
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+ENF_LOGIN_PAIR_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+ENF_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("AXES_ACCOUNT_FAILURE_LIMIT", 20, minimum=1)
+if ENF_LOGIN_ACCOUNT_FAILURE_LIMIT < ENF_LOGIN_PAIR_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ACCOUNT_FAILURE_LIMIT must be at least AXES_FAILURE_LIMIT.")
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"  # one of the two limits above, per request (see there)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
@@ -331,11 +344,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # queue and run again (every task is idempotent), instead of finishing with nobody left to acknowledge them
 # (Celery 6's default; checked by bench/load/faults.py, which restarts Redis under load).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Health (core/health.py, /healthz): the worker writes its heartbeat every ENF_CELERY_HEARTBEAT_SECONDS; older than
+# ENF_CELERY_HEARTBEAT_MAX_AGE (or beat's, sent every minute, older than ENF_BEAT_HEARTBEAT_MAX_AGE) is "degraded".
+ENF_CELERY_HEARTBEAT_SECONDS = env_int("ENF_CELERY_HEARTBEAT_SECONDS", 15, minimum=1)
+ENF_CELERY_HEARTBEAT_MAX_AGE = env_int("ENF_CELERY_HEARTBEAT_MAX_AGE", 90, minimum=ENF_CELERY_HEARTBEAT_SECONDS)
+ENF_BEAT_HEARTBEAT_MAX_AGE = env_int("ENF_BEAT_HEARTBEAT_MAX_AGE", 180, minimum=60)
 
 # --- REST API ---------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -347,11 +365,31 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# API tokens (django-rest-knox, stored hashed in accounts.ApiToken): each lives API_TOKEN_TTL_HOURS from sign-in and
+# is not extended by use; a user holds at most API_TOKEN_MAX_PER_USER (one per device; the oldest goes first).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)
+API_TOKEN_MAX_PER_USER = env_int("API_TOKEN_MAX_PER_USER", 10, minimum=1)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",  # the header existing clients send: "Authorization: Token <key>"
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Court Enforcement Case Management API",
-    "DESCRIPTION": "REST API of the enforcement bureau system. Every resource the browser shows is served here.",
+    "DESCRIPTION": (
+        "REST API of the enforcement bureau system. Every resource the browser shows is served here.\n\n"
+        "Sign in with POST /api/v1/auth/token/ (username, password, optional device name) and send the token as "
+        "`Authorization: Token <token>`. A token expires (`expiry` in the answer; API_TOKEN_TTL_HOURS, 12 hours by "
+        "default) and is not extended by use: sign in again. Signing in again with the same device name replaces "
+        "that device's token. List your tokens at GET /api/v1/auth/tokens/, revoke one with DELETE "
+        "/api/v1/auth/tokens/{key}/, all with DELETE /api/v1/auth/tokens/, the current one with DELETE "
+        "/api/v1/auth/token/revoke/. A password change revokes every token."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema maps the whole API
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

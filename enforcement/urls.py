@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
@@ -13,6 +14,8 @@ admin.site.site_title = _("Court enforcement administration")
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("auth/token/revoke/", accounts_api.TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("auth/tokens/", accounts_api.TokenListView.as_view(), name="api-token-list"),
+    path("auth/tokens/<str:key>/", accounts_api.TokenDetailView.as_view(), name="api-token-detail"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("", include("cases.api_urls")),
     path("", include("assets.api_urls")),
@@ -35,8 +38,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("api/v1/", include(api_v1)),
+    # Signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs page sends a browser to sign in.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
 

@@ -5,6 +5,7 @@ stops everything with Ctrl-C (SIGINT to the process group) and checks nothing is
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -74,6 +75,11 @@ def test_run_command_serves_signs_in_and_stops_cleanly():
         assert "郑强" in home and 'id="role-nav"' in home
         # Static files are served (whitenoise) and the health check sees the database.
         assert opener.open(f"{base}/healthz").status == 200
+        # The worker's heartbeat reaches /healthz through the shared database cache (the embedded run has no Redis).
+        deadline = time.monotonic() + 120
+        while json.loads(opener.open(f"{base}/healthz").read())["celery"]["status"] != "ok":
+            assert time.monotonic() < deadline, "no Celery worker heartbeat on /healthz"
+            time.sleep(1)
         css = re.search(r'href="(/static/vendor/bootstrap/[^"]+\.css)"', home).group(1)
         assert opener.open(base + css).status == 200
     finally:

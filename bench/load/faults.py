@@ -168,7 +168,8 @@ class PayoutDriver(threading.Thread):
         s = requests.Session()
         while not self.stop.is_set():
             try:
-                r = s.post(f"{self.base}/api/v1/auth/token/", json={"username": "finance1", "password": PASSWORD},
+                r = s.post(f"{self.base}/api/v1/auth/token/", json={"username": "finance1", "password": PASSWORD,
+                                                                     "device": f"faults-{self.name}"},
                            timeout=10)
                 if r.status_code == 200:
                     s.headers["Authorization"] = f"Token {r.json()['token']}"

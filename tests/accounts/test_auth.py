@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+
+from accounts.models import ApiToken
 
 from tests.conftest import PASSWORD, login
 
@@ -110,7 +111,7 @@ def test_api_token_sign_in_use_and_revoke(client, org):
     me = api.get("/api/v1/me/").json()
     assert me["username"] == "officer" and "case.act" in me["permissions"] and "court.admin" not in me["permissions"]
     assert api.delete("/api/v1/auth/token/revoke/").status_code == 204
-    assert not Token.objects.filter(key=token).exists()
+    assert not ApiToken.objects.filter(user=org.officer).exists()
     assert api.get("/api/v1/me/").status_code == 401
 
 

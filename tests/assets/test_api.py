@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from assets.models import EntryKind, LedgerEntry, Payout, PayoutStatus
 
 from .conftest import applicant_of, fund, prepare, respondent_of
@@ -110,7 +110,7 @@ def test_parallel_http_requests_with_one_idempotency_key_pay_exactly_once(org_co
     from assets import services
 
     services.payout_approve(actor=org.finance, payout=payout)
-    tokens = [Token.objects.create(user=org.finance).key, Token.objects.create(user=org.chief).key]
+    tokens = [ApiToken.objects.create(user=org.finance)[1], ApiToken.objects.create(user=org.chief)[1]]
     connection.close()
 
     def call(i):
@@ -138,7 +138,7 @@ def test_parallel_http_prepare_with_one_key_creates_one_payout(org_committed, ma
     org = org_committed
     case = make_committed_case()
     fund(case, org.finance, "9000.00")
-    token = Token.objects.create(user=org.officer).key
+    token = ApiToken.objects.create(user=org.officer)[1]
     body = json.dumps({"case": case.pk, "payee": applicant_of(case).pk, "amount": "9000.00",
                        "payee_account_name": "张三", "payee_bank": "建设银行", "payee_account_number": "6217"}).encode()
     connection.close()

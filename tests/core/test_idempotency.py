@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from accounts.tokens import api_token_create
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -183,7 +183,7 @@ def test_registration_form_double_submit_registers_once(org, client):
 def test_parallel_receipts_with_one_key_create_one_row(org_committed, make_committed_case, live_server):
     org = org_committed
     case = make_committed_case()
-    token = Token.objects.create(user=org.finance).key
+    _row, token = api_token_create(user=org.finance, device="test")
     body = json.dumps(receipt_body(case)).encode()
     connection.close()
 

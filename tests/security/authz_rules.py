@@ -95,8 +95,8 @@ def owner(kind: str) -> Check:
     return Check("owner", kind=kind)
 
 
-def custom(fn, kind: str, kw=None) -> Check:
-    return Check("custom", kind=kind, fn=fn, kw=kw or {})
+def custom(fn, kind: str, kw=None, key=None) -> Check:
+    return Check("custom", kind=kind, fn=fn, kw=kw or {}, key=key)
 
 
 def same(check: Check, *methods) -> dict:
@@ -182,6 +182,14 @@ def _template(user, _obj, world, placement):
     return has_perm(user, Perm.COURT_ADMIN)
 
 
+def _token_owner(user, token, world, placement):
+    # An API token is its owner's alone: listed, used and revoked only by them (accounts.tokens).
+    return token.user_id == user.pk
+
+
+TOKEN = custom(_token_owner, "api_token", key=lambda t: {"key": t.token_key})
+
+
 RULES: dict[str, dict[str, Check]] = {
     # --- shell, sign-in, i18n, health, schema ---
     "core:home": {"GET": LOGIN},
@@ -191,13 +199,16 @@ RULES: dict[str, dict[str, Check]] = {
     "accounts:password_change_done": {"GET": LOGIN},
     "accounts:role_changes": {"GET": needs(Perm.ROLE_CHANGE_APPROVE, Perm.COURT_ADMIN)},
     "accounts:role_change_decide": {"POST": custom(_role_change_decide, "role_change", kw={"action": "approve"})},
+    "accounts:api_tokens": {"GET": LOGIN},
+    "accounts:api_tokens_revoke_all": {"POST": LOGIN},
+    "accounts:api_token_revoke": {"POST": TOKEN},
     "set_language": same(PUBLIC, *GP),
     "javascript-catalog": {"GET": PUBLIC},
     "healthz": {"GET": PUBLIC},
     "favicon": {"GET": PUBLIC},
     # The OpenAPI schema and its viewer are public documentation (no data; every operation still needs a token).
-    "api-schema": {"GET": PUBLIC},
-    "api-docs": {"GET": PUBLIC},
+    "api-schema": {"GET": LOGIN},
+    "api-docs": {"GET": LOGIN},
     "admin:index": {"GET": STAFF},
     # --- cases pages ---
     "cases:list": {"GET": needs(Perm.CASE_VIEW)},
@@ -291,6 +302,8 @@ RULES: dict[str, dict[str, Check]] = {
     # --- API: accounts ---
     "api-token": {"POST": PUBLIC},
     "api-token-revoke": {"DELETE": LOGIN},
+    "api-token-list": {"GET": LOGIN, "DELETE": LOGIN},
+    "api-token-detail": {"DELETE": TOKEN},
     "api-me": {"GET": LOGIN},
     # --- API: cases ---
     "case-list": {"GET": LOGIN, "POST": needs(Perm.CASE_REGISTER)},

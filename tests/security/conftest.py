@@ -213,6 +213,11 @@ def build_world() -> World:
         case = world.objects[placement]["case"]
         world.objects[placement]["notification"] = Notification.objects.create(
             recipient=recipient, case=case, created_at=now)
+    # API tokens belong to one user too, the same ones.
+    from accounts.models import ApiToken
+
+    for placement, owner in (("own", org.officer), ("team", org.colleague), ("court", org.outsider)):
+        world.objects[placement]["api_token"] = ApiToken.objects.create(user=owner, device=f"audit-{placement}")[0]
     return world
 
 
