@@ -14,10 +14,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from accounts.tokens import api_token_create
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from accounts.tokens import api_token_create
 from assets.models import LedgerEntry, Payout
 from cases.models import Case
 from core import idempotency
