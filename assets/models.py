@@ -671,7 +671,7 @@ class ReversalRequest(BelongsToCase, models.Model):
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
-    SUPERSEDED = "superseded", _("Superseded")
+    SUPERSEDED = "superseded", pgettext_lazy("distribution plan", "Superseded")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
