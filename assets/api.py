@@ -36,12 +36,16 @@ from .models import (
     ControlKind,
     ControlMeasure,
     Disposal,
+    DistributionPlan,
+    DistributionPlanLine,
     EntryKind,
     Handover,
     LedgerEntry,
     ObjectionStatus,
     Payout,
     PayoutKind,
+    PlanLineKind,
+    PlanStatus,
     ReferenceMethod,
     ReleaseGround,
     ReversalRequest,
@@ -291,6 +295,11 @@ class FundsSummarySerializer(serializers.Serializer):
     fee_withheld = fields.MoneyField(help_text="Enforcement fee withheld first (先执行后收费), or 0", **MONEY)
     applicant_limit = fields.MoneyField(help_text="The most a new payout to the applicants may be (together)",
                                         **MONEY)
+    fee_transferred = fields.MoneyField(help_text="Enforcement fee already transferred to the court's fee account",
+                                        **MONEY)
+    held_for_reversals = fields.MoneyField(help_text="Receipts whose reversal awaits a second person", **MONEY)
+    plan_required = serializers.BooleanField(help_text="Several applicants and no approved distribution plan: no "
+                                                       "applicant may be paid")
     surplus = fields.MoneyField(help_text="What may go back to the debtor now (余款)", **MONEY)
 
 
@@ -316,6 +325,54 @@ class PayoutCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(PayoutKind.choices, default=PayoutKind.APPLICANT)
     name_override = serializers.BooleanField(default=False, help_text="The account name differs from the payee's")
     name_override_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class FeeTransferSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    amount = fields.MoneyField(**MONEY)
+    occurred_on = fields.DateField(required=False, allow_null=True)
+    reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    memo = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class PlanLineSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(read_only=True, **MONEY)
+    claim = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
+    kind = enum_field(PlanLineKind.choices, read_only=True)
+
+    class Meta:
+        model = DistributionPlanLine
+        fields = ["party", "kind", "amount", "claim"]
+        read_only_fields = fields
+
+
+class DistributionPlanSerializer(serializers.ModelSerializer):
+    total = serializers.DecimalField(read_only=True, **MONEY)
+    lines = PlanLineSerializer(many=True, read_only=True)
+    status = enum_field(PlanStatus.choices, read_only=True)
+
+    class Meta:
+        model = DistributionPlan
+        fields = ["id", "case", "status", "total", "note", "lines", "prepared_by", "prepared_at", "approved_by",
+                  "approved_at", "closed_by", "closed_at", "closed_reason"]
+        read_only_fields = fields
+
+
+class PlanLineInputSerializer(serializers.Serializer):
+    party = serializers.IntegerField(help_text="A CaseParty of the case: an applicant, or a respondent (surplus)")
+    amount = fields.MoneyField(**MONEY)
+    kind = serializers.ChoiceField(PlanLineKind.choices, default=PlanLineKind.APPLICANT)
+    claim = fields.MoneyField(required=False, allow_null=True, **MONEY)
+
+
+class DistributionPlanCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    lines = PlanLineInputSerializer(many=True, allow_empty=False, max_length=200)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 # --- Views -----------------------------------------------------------------------------------------------------
@@ -580,7 +637,7 @@ class HandoverViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
 
 class LedgerEntryViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    action_perms = {"create": Perm.FUNDS_RECORD, "reverse": lambda entry: (
+    action_perms = {"create": Perm.FUNDS_RECORD, "fee_transfer": Perm.FUNDS_RECORD, "reverse": lambda entry: (
         Perm.PAYOUT_APPROVE if entry.kind == EntryKind.DISBURSEMENT else Perm.FUNDS_RECORD)}
     serializer_class = LedgerEntrySerializer
     queryset = LedgerEntry.objects.none()
@@ -609,6 +666,19 @@ class LedgerEntryViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retriev
         disposal_id = d.pop("disposal", None)
         disposal = get_object_or_404(Disposal, pk=disposal_id, case=case) if disposal_id else None
         entry = services.receipt_record(actor=request.user, case=case, disposal=disposal, **d)
+        return Response(LedgerEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=FeeTransferSerializer, responses={201: LedgerEntrySerializer, 200: LedgerEntrySerializer,
+                                                             **idempotency_responses()},
+                   parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=False, methods=["post"], url_path="fee-transfer")
+    @idempotent("ledger-entry-fee-transfer")
+    def fee_transfer(self, request):
+        """Transfer the enforcement fee withheld first to the court's fee account (执行费划转): at most the fee still
+        withheld in the account and at most what is available."""
+        d = self._validated(FeeTransferSerializer)
+        case = case_get_for_user(user=request.user, pk=d.pop("case"))
+        entry = services.fee_transfer_record(actor=request.user, case=case, **d)
         return Response(LedgerEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReverseSerializer, responses={201: LedgerEntrySerializer, 202: ReversalRequestSerializer})
@@ -659,6 +729,52 @@ class ReversalRequestViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Ret
         return Response(ReversalRequestSerializer(done).data)
 
 
+class DistributionPlanViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    """A case's distribution plans (分配方案): prepared by whoever may prepare payouts or record funds on the case,
+    approved by the division chief (never the preparer), withdrawn. See docs/money.md."""
+
+    action_perms = {"create": (Perm.PAYOUT_PREPARE, Perm.FUNDS_RECORD), "approve": Perm.PAYOUT_APPROVE,
+                    "withdraw": (Perm.PAYOUT_PREPARE, Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)}
+    serializer_class = DistributionPlanSerializer
+    queryset = DistributionPlan.objects.none()
+
+    def get_queryset(self):
+        qs = (selectors.distribution_plan_list_for_user(user=self.request.user).prefetch_related("lines")
+              .order_by("-prepared_at", "-id"))
+        if self.action == "list" and self.request.query_params.get("case"):
+            qs = qs.filter(case=_case_param(self.request))
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("case", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=DistributionPlanCreateSerializer, responses={201: DistributionPlanSerializer,
+                                                                        200: DistributionPlanSerializer,
+                                                                        **idempotency_responses()},
+                   parameters=[IDEMPOTENCY_HEADER])
+    @idempotent("distribution-plan-create")
+    def create(self, request):
+        d = self._validated(DistributionPlanCreateSerializer)
+        case = case_get_for_user(user=request.user, pk=d.pop("case"))
+        plan = services.distribution_plan_prepare(actor=request.user, case=case,
+                                                  lines=[dict(line) for line in d["lines"]], note=d.get("note", ""))
+        return Response(DistributionPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=DistributionPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        plan = services.distribution_plan_approve(actor=request.user, plan=self.get_object())
+        return Response(DistributionPlanSerializer(plan).data)
+
+    @extend_schema(request=WithdrawSerializer, responses=DistributionPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        d = self._validated(WithdrawSerializer)
+        plan = services.distribution_plan_withdraw(actor=request.user, plan=self.get_object(), **d)
+        return Response(DistributionPlanSerializer(plan).data)
+
+
 class CaseFundsView(APIView):
     """A case's fund account: balance, amounts reserved for payouts, received, paid out, awaiting payout."""
 
@@ -673,7 +789,9 @@ class CaseFundsView(APIView):
             "case": case.pk, "account_reference": case.account_reference, "balance": s.balance,
             "reserved": s.reserved, "available": s.available, "received": s.received, "paid_out": s.paid_out,
             "awaiting": s.awaiting, "overdue_receipts": s.overdue_receipts, "claim": limits.claim,
-            "fee_withheld": limits.fee, "applicant_limit": limits.applicant_limit, "surplus": limits.surplus}).data)
+            "fee_withheld": limits.fee, "applicant_limit": limits.applicant_limit, "surplus": limits.surplus,
+            "fee_transferred": limits.fee_transferred, "held_for_reversals": limits.held,
+            "plan_required": limits.plan_required}).data)
 
 
 class PayoutViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):

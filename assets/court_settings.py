@@ -11,8 +11,10 @@ Defaults and where they come from (domain.md):
 * ``payout_total_window_days`` 30 - the threshold applies to the total to one payee on one case: payouts awaiting
   approval or payment and those executed within this many days are added to the one being decided (docs/money.md).
 * ``fee_withheld_first`` False - 先执行后收费: the court withholds the enforcement fee (§4, borne by the debtor) from the
-  money recovered before anything is paid to the applicants (§4.2, §5.1 step 2). Off by default: the transfer of
-  the withheld fee out of the case account is not yet a ledger entry, so the fee would stay in the account.
+  money recovered before anything is paid to the applicants (§4.2, §5.1 step 2); finance then transfers it to the
+  court's fee account (ledger entry ``fee_transfer``, 执行费划转), which settles the receipts' payout clocks like a
+  payout. Still off by default: turned on, 23 tests of tests/assets alone (ledger, pages, API concurrency, fixtures
+  that pay out the whole balance) would need the fee worked into their figures; a court turns it on in its settings.
 * ``reversal_second_person_threshold`` 50000 - reversing a receipt of at least this amount (冲正) is requested by
   one finance user and carried out only when a second person (another finance user or the chief) confirms it.
 * ``separate_control_and_disposal`` True - 分段集约: the team that controlled an asset may not dispose of it.

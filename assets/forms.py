@@ -348,3 +348,47 @@ class DistributionCalcForm(forms.Form):
         if not rows:
             raise ValidationError(_("Enter at least one claim."))
         return rows
+
+
+class FeeTransferForm(forms.Form):
+    """The enforcement fee withheld first leaves the case's account for the court's fee account (执行费划转)."""
+
+    amount = money_field(_("Amount"))
+    occurred_on = fields.DateFormField(label=pgettext_lazy("fee transfer", "Transferred on"), **DATE)
+    reference = forms.CharField(label=_("Bank or receipt reference"), max_length=80, required=False)
+    memo = forms.CharField(label=_("Memo"), max_length=300, required=False)
+    form_token = FormTokenField()
+
+
+class DistributionPlanForm(forms.Form):
+    """A distribution plan (分配方案): per applicant the claim (optional, for the pro-rata helper) and the amount
+    allotted; optionally the surplus to a debtor; a note."""
+
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    form_token = FormTokenField()
+
+    def __init__(self, *args, applicants=(), respondents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applicants, self.respondents = list(applicants), list(respondents)
+        for cp in self.applicants:
+            self.fields[f"claim_{cp.pk}"] = money_field(_("Claim of %(name)s") % {"name": cp.party.name},
+                                                        required=False)
+            self.fields[f"amount_{cp.pk}"] = money_field(_("Allotted to %(name)s") % {"name": cp.party.name},
+                                                         required=False)
+        if self.respondents:
+            self.fields["surplus_party"] = forms.TypedChoiceField(
+                label=_("Surplus to the debtor"), coerce=int, required=False, empty_value=None,
+                choices=[("", "—")] + [(cp.pk, cp.party.name) for cp in self.respondents])
+            self.fields["surplus_amount"] = money_field(_("Surplus amount"), required=False)
+        self.order_fields([f for f in self.fields if f not in ("note", "form_token")] + ["note", "form_token"])
+
+    def claims(self) -> dict[int, object]:
+        return {cp.pk: self.cleaned_data.get(f"claim_{cp.pk}") for cp in self.applicants}
+
+    def lines(self) -> list[dict]:
+        d = self.cleaned_data
+        lines = [{"party": cp.pk, "amount": d[f"amount_{cp.pk}"], "claim": d.get(f"claim_{cp.pk}")}
+                 for cp in self.applicants if d.get(f"amount_{cp.pk}") is not None]
+        if d.get("surplus_party") and d.get("surplus_amount") is not None:
+            lines.append({"party": d["surplus_party"], "amount": d["surplus_amount"], "kind": "surplus"})
+        return lines

@@ -453,12 +453,16 @@ class EntryKind(models.TextChoices):
     AUCTION_PROCEEDS = "auction_proceeds", _("Auction or sale proceeds")
     FIELD_COLLECTION = "field_collection", _("Collected in the field")
     DISBURSEMENT = "disbursement", _("Disbursement")
+    FEE_TRANSFER = "fee_transfer", _("Enforcement fee transferred to the court's fee account")
     REVERSAL = "reversal", _("Reversal")
 
 
 RECEIPT_KINDS = (EntryKind.DEBTOR_PAYMENT, EntryKind.BANK_DEDUCTION, EntryKind.AUCTION_PROCEEDS,
                  EntryKind.FIELD_COLLECTION)
 RECEIPT_KIND_VALUES = tuple(k.value for k in RECEIPT_KINDS)
+# Money leaving the account: a payout, or the enforcement fee withheld first moving to the court's fee account
+# (执行费划转). Both settle receipts' payout clocks, first in first out (``receipts_settle``).
+OUTFLOW_KIND_VALUES = (EntryKind.DISBURSEMENT.value, EntryKind.FEE_TRANSFER.value)
 
 BALANCE_GUARD_SQL = """
 IF (SELECT COALESCE(SUM(signed_amount), 0) FROM assets_ledgerentry WHERE case_id = NEW.case_id) < 0 THEN
@@ -504,7 +508,7 @@ class LedgerEntry(BelongsToCase, models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
             models.CheckConstraint(
                 condition=(Q(kind__in=RECEIPT_KIND_VALUES) & Q(signed_amount=F("amount")))
-                | (Q(kind="disbursement") & Q(signed_amount=-F("amount")))
+                | (Q(kind__in=["disbursement", "fee_transfer"]) & Q(signed_amount=-F("amount")))
                 | (Q(kind="reversal") & (Q(signed_amount=F("amount")) | Q(signed_amount=-F("amount")))),
                 name="ledger_sign_matches_kind",
             ),
@@ -662,3 +666,78 @@ class ReversalRequest(BelongsToCase, models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} ({self.get_status_display()})"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    SUPERSEDED = "superseded", pgettext_lazy("distribution plan", "Superseded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class PlanLineKind(models.TextChoices):
+    APPLICANT = "applicant", _("To an applicant")
+    SURPLUS = "surplus", _("Surplus to the debtor (余款)")
+
+
+class DistributionPlan(BelongsToCase, models.Model):
+    """A case's distribution plan (分配方案, domain.md §5.1): what each applicant is allotted from the case's account.
+    Prepared by whoever may prepare payouts or record funds on the case, approved by the chief (never the preparer);
+    one approved plan per case at a time, a newly approved one supersedes it. With an approved plan each applicant's
+    payouts are bounded by their line (docs/money.md)."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT,
+                             related_name="distribution_plans")
+    court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    total = models.DecimalField(_("total"), **MONEY)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("prepared by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("withdrawn or superseded by"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(_("withdrawn or superseded at"), null=True, blank=True)
+    closed_reason = models.CharField(_("reason withdrawn"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("distribution plan")
+        verbose_name_plural = _("distribution plans")
+        ordering = ["-prepared_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="approved"),
+                                    name="distribution_plan_one_approved"),
+            models.CheckConstraint(condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("prepared_by")),
+                                   name="distribution_plan_four_eyes"),
+            models.CheckConstraint(condition=~Q(status__in=["approved", "superseded"]) | Q(approved_by__isnull=False),
+                                   name="distribution_plan_approved_has_approver"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="distribution_plan_total_not_negative"),
+        ]
+        indexes = [models.Index(fields=["case", "status"], name="distribution_plan_case_status")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.total} ({self.get_status_display()})"
+
+
+class DistributionPlanLine(models.Model):
+    """One line of a plan: an applicant's allotment, or the surplus going back to a debtor."""
+
+    plan = models.ForeignKey(DistributionPlan, verbose_name=_("distribution plan"), on_delete=models.CASCADE,
+                             related_name="lines")
+    party = models.ForeignKey("cases.CaseParty", verbose_name=_("party"), on_delete=models.PROTECT,
+                              related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=PlanLineKind.choices, default=PlanLineKind.APPLICANT)
+    amount = models.DecimalField(_("amount allotted"), **MONEY)
+    claim = models.DecimalField(_("claim"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        verbose_name = _("distribution plan line")
+        verbose_name_plural = _("distribution plan lines")
+        ordering = ["plan", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "party"], name="distribution_line_unique_party"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="distribution_line_amount_not_negative"),
+        ]

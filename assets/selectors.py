@@ -23,6 +23,9 @@ from .models import (
     ControlMeasure,
     ControlStatus,
     Disposal,
+    DistributionPlan,
+    DistributionPlanLine,
+    EntryKind,
     Handover,
     HandoverStatus,
     LedgerEntry,
@@ -30,7 +33,10 @@ from .models import (
     Payout,
     PayoutKind,
     PayoutStatus,
+    PlanLineKind,
+    PlanStatus,
     ReversalRequest,
+    ReversalStatus,
 )
 
 CASE_PATHS = {"court": "court", "team": "case__team", "officer": "case__officer"}
@@ -376,6 +382,11 @@ def payout_limits(*, case: Case, exclude: Payout | None = None, today: date | No
     balance = sum((e[3] for e in entries), zero)
     reversed_ids = {e[5] for e in entries if e[5] is not None}
     receipts = [(e[4], e[2]) for e in entries if e[1] in RECEIPT_KIND_VALUES and e[0] not in reversed_ids]
+    fee_transferred = sum((e[2] for e in entries if e[1] == EntryKind.FEE_TRANSFER and e[0] not in reversed_ids),
+                          zero)
+    # Receipts whose reversal awaits a second person: the money may have to leave, so nothing may be paid from it.
+    held = (ReversalRequest.objects.filter(case_id=case.pk, status=ReversalStatus.PENDING)
+            .aggregate(s=Sum("entry__amount"))["s"] or zero)
     payouts = Payout.objects.filter(case_id=case.pk, status__in=[PayoutStatus.PREPARED, PayoutStatus.APPROVED,
                                                                   PayoutStatus.EXECUTED])
     if exclude is not None:
@@ -388,7 +399,11 @@ def payout_limits(*, case: Case, exclude: Payout | None = None, today: date | No
             continue
         target = paid_by if r["status"] == PayoutStatus.EXECUTED else promised_by
         target[r["payee_id"]] = target.get(r["payee_id"], zero) + r["s"]
-    applicants = [ApplicantFigures(cp.pk, cp.party.name, paid_by.get(cp.pk, zero), promised_by.get(cp.pk, zero))
+    plan = distribution_plan_approved(case=case)
+    allotted = {} if plan is None else {line.party_id: line.amount for line in plan.lines.all()
+                                        if line.kind == PlanLineKind.APPLICANT}
+    applicants = [ApplicantFigures(cp.pk, cp.party.name, paid_by.get(cp.pk, zero), promised_by.get(cp.pk, zero),
+                                   allotted.get(cp.pk, zero) if plan is not None else None)
                   for cp in CaseParty.objects.filter(case_id=case.pk, role=PartyRole.APPLICANT)
                   .select_related("party").order_by("position", "id")]
     claimed = case.amount_claimed
@@ -412,7 +427,32 @@ def payout_limits(*, case: Case, exclude: Payout | None = None, today: date | No
             fee = enforcement_fee(amount=base, rounding=court_settings.get(case.court_id, "fee_rounding"),
                                   no_amount_fee=court_settings.get(case.court_id, "no_amount_fee"))
     return limits_rule(claimed=claimed, delayed_interest=interest, fee=fee, balance=balance, promised=promised,
-                       applicants=applicants)
+                       applicants=applicants, fee_transferred=fee_transferred, held=held, plan=plan is not None)
+
+
+def distribution_plan_approved(*, case: Case) -> DistributionPlan | None:
+    """The case's approved distribution plan (分配方案), with its lines, if any."""
+    return (DistributionPlan.objects.filter(case_id=case.pk, status=PlanStatus.APPROVED)
+            .prefetch_related("lines").first())
+
+
+def distribution_plans_for_case(*, case: Case) -> QuerySet[DistributionPlan]:
+    return (DistributionPlan.objects.filter(case=case)
+            .select_related("prepared_by", "approved_by", "closed_by")
+            .prefetch_related(Prefetch("lines", queryset=DistributionPlanLine.objects.select_related("party__party")
+                                       .order_by("kind", "id")))
+            .order_by("-prepared_at", "-id"))
+
+
+def distribution_plan_list_for_user(*, user) -> QuerySet[DistributionPlan]:
+    return DistributionPlan.objects.filter(_case_scope(user, Perm.CASE_VIEW))
+
+
+def distribution_plan_get_for_user(*, user, pk: int) -> DistributionPlan:
+    plan = distribution_plan_list_for_user(user=user).select_related("case").filter(pk=pk).first()
+    if plan is None:
+        raise Http404("No such distribution plan.")
+    return plan
 
 
 def payouts_for_case(*, case: Case) -> QuerySet[Payout]:

@@ -393,6 +393,7 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
     payees = [cp for cp in case.case_parties.select_related("party").order_by("role", "position")
               if cp.role in (PartyRole.APPLICANT, PartyRole.RESPONDENT)]
     sold = list(Disposal.objects.filter(case=case, status="sold").select_related("asset"))
+    plans = [p for p in selectors.distribution_plans_for_case(case=case)[:10]]
     for entry in entries:
         entry.days_left = (entry.payout_due_on - today).days if entry.payout_due_on and not entry.paid_out_on \
             else None
@@ -412,6 +413,11 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
         "reversal_requests": list(selectors.reversal_requests_for_case(case=case).filter(status="pending")),
         "can_decide_reversal": has_perm(user, Perm.FUNDS_RECORD, case) or has_perm(user, Perm.PAYOUT_APPROVE, case),
         "reject_form": forms.RejectReversalForm(prefix="reject"),
+        "fee_form": bound_form if key == "fee" else forms.FeeTransferForm(prefix="fee", initial={"occurred_on": today}),
+        "plans": plans,
+        "plan_form": bound_form if key == "plan" else _plan_form(case, payees),
+        "can_prepare_plan": services.distribution.may_prepare(user, case),
+        "can_approve_plan": services.distribution.may_approve(user, case),
         "execute_key": uuid.uuid4().hex,
         "today": today,
     }
@@ -515,6 +521,93 @@ def reversal_decide(request, pk: int, action: str):
             raise
         messages.error(request, str(exc))
     return redirect(_case_tab_url(pending.case, "funds"))
+
+
+def _plan_form(case, payees, data=None, initial=None):
+    return forms.DistributionPlanForm(
+        data, prefix="plan", initial=initial,
+        applicants=[cp for cp in payees if cp.role == PartyRole.APPLICANT],
+        respondents=[cp for cp in payees if cp.role == PartyRole.RESPONDENT])
+
+
+@login_required
+@require_POST
+def fee_transfer(request, pk: int):
+    """Finance transfers the enforcement fee withheld first to the court's fee account (执行费划转)."""
+    case = case_get_for_user(user=request.user, pk=pk, perm=Perm.FUNDS_RECORD)
+    form = forms.FeeTransferForm(request.POST, prefix="fee")
+
+    def call(d):
+        services.fee_transfer_record(actor=request.user, case=case, **d)
+
+    return _post_action(request, case=case, form=form, key="fee", call=call, page=case_funds,
+                        success=_case_tab_url(case, "funds"),
+                        success_message=_("Enforcement fee transfer recorded."), once="assets:fee_transfer")
+
+
+@login_required
+@require_POST
+def distribution_plan_prepare(request, pk: int):
+    """Prepare a distribution plan; the "pro rata" button instead fills the amounts from the typed claims (the
+    distribution calculator) and shows the form again, writing nothing."""
+    case = case_get_for_user(user=request.user, pk=pk)
+    if not services.distribution.may_prepare(request.user, case):
+        raise PermissionDenied
+    payees = [cp for cp in case.case_parties.select_related("party").order_by("role", "position")
+              if cp.role in (PartyRole.APPLICANT, PartyRole.RESPONDENT)]
+    form = _plan_form(case, payees, request.POST)
+    if "pro_rata" in request.POST:
+        if form.is_valid():
+            try:
+                shares = services.distribution.distribution_plan_pro_rata(case=case, claims=form.claims())
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                data = request.POST.copy()
+                for party_id, amount in shares.items():
+                    data[f"plan-amount_{party_id}"] = str(amount)
+                form = _plan_form(case, payees, data)
+                form.is_valid()
+                messages.info(request, _("Amounts filled pro rata to the claims; check them and prepare the plan."))
+                return case_funds(request, case.pk, bound=("plan", form), status=200)
+        return case_funds(request, case.pk, bound=("plan", form), status=400)
+
+    def call(d):
+        services.distribution_plan_prepare(actor=request.user, case=case, lines=form.lines(), note=d.get("note", ""))
+
+    return _post_action(request, case=case, form=form, key="plan", call=call, page=case_funds,
+                        success=_case_tab_url(case, "funds"),
+                        success_message=_("Distribution plan prepared; it now awaits the division chief's approval."),
+                        once="assets:distribution_plan_prepare")
+
+
+@login_required
+@require_POST
+def distribution_plan_decide(request, pk: int, action: str):
+    """The chief approves a plan; a plan is withdrawn by the chief, or while a draft by whoever may prepare one."""
+    plan = selectors.distribution_plan_get_for_user(user=request.user, pk=pk)
+    if not (services.distribution.may_prepare(request.user, plan.case)
+            or services.distribution.may_approve(request.user, plan.case)):
+        raise PermissionDenied
+    try:
+        if action == "approve":
+            services.distribution_plan_approve(actor=request.user, plan=plan)
+            messages.success(request, _("Distribution plan approved."))
+        elif action == "withdraw":
+            form = forms.RejectReversalForm(request.POST, prefix="plan")
+            note = form.cleaned_data["note"] if form.is_valid() else ""
+            services.distribution_plan_withdraw(actor=request.user, plan=plan, reason=note)
+            messages.success(request, _("Distribution plan withdrawn."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
+                                         for m in ms))
+    except PermissionDenied as exc:
+        if not str(exc):
+            raise
+        messages.error(request, str(exc))
+    return redirect(_case_tab_url(plan.case, "funds"))
 
 
 @login_required

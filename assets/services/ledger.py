@@ -27,6 +27,7 @@ from cases.models import Case
 from core import court_settings
 
 from ..models import (
+    OUTFLOW_KIND_VALUES,
     RECEIPT_KIND_VALUES,
     Disposal,
     DisposalStatus,
@@ -150,6 +151,60 @@ def receipt_record(
     return entry
 
 
+@transaction.atomic
+def fee_transfer_record(*, actor, case: Case, amount, occurred_on: date | None = None, reference: str = "",
+                        memo: str = "") -> LedgerEntry:
+    """The enforcement fee withheld first (``fee_withheld_first``, §4.2, §5.1 step 2) leaves the case's account for
+    the court's fee account (执行费划转). Finance's work (``FUNDS_RECORD``). At most the fee still withheld (the fee
+    less what was already transferred) and at most what is available (balance less payouts not yet paid). Settles
+    receipts' payout clocks like a disbursement."""
+    from ..selectors import payout_limits
+    from .payouts import reserved_locked
+
+    case = lock_case(case)
+    require(actor, Perm.FUNDS_RECORD, case)
+    errors = {}
+    today = timezone.localdate()
+    occurred_on = occurred_on or today
+    if not isinstance(occurred_on, date):
+        errors["occurred_on"] = _("Enter a valid date.")
+    elif occurred_on > today:
+        errors["occurred_on"] = _("The date cannot be in the future.")
+    reference = reference_normalize(reference)
+    if len(reference) > 80:
+        errors["reference"] = _("The reference is longer than 80 characters.")
+    if len((memo or "").strip()) > REASON_MAX:
+        errors["memo"] = _("Enter at most %(n)s characters.") % {"n": REASON_MAX}
+    try:
+        value = money(amount, field="amount")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        value = None
+    if errors:
+        raise ValidationError(errors)
+    limits = payout_limits(case=case)
+    if value > limits.fee:
+        raise ValidationError({"amount": _(
+            "Only %(fee)s yuan of the enforcement fee is withheld in the account (fee %(due)s, already transferred "
+            "%(done)s); this transfer is more than that.") % {
+            "fee": limits.fee, "due": limits.fee_due, "done": limits.fee_transferred}})
+    # Receipts whose reversal awaits a second person stay in the account, as for a payout.
+    available = balance_locked(case) - reserved_locked(case) - limits.held
+    if value > available:
+        raise ValidationError({"amount": _("The amount is more than the available balance %(available)s.") % {
+            "available": available}})
+    entry = LedgerEntry.objects.create(
+        case=case, court_id=case.court_id, kind=EntryKind.FEE_TRANSFER, amount=value, signed_amount=-value,
+        occurred_on=occurred_on, recorded_by=actor, payer=_("Court fee account")[:200], reference=reference,
+        memo=(memo or "").strip(),
+    )
+    receipts_settle(case=case, on=occurred_on)
+    log_event(case=case, type="funds_fee_transferred", actor=actor,
+              summary=_("Enforcement fee of %(amount)s transferred to the court's fee account") % {"amount": value},
+              entry_id=entry.pk)
+    return entry
+
+
 def _clean_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
@@ -169,7 +224,7 @@ def _reversal_check(*, case: Case, entry: LedgerEntry, occurred_on: date) -> Non
         raise ValidationError({"entry": _("This entry has already been reversed.")})
     if occurred_on < entry.occurred_on or occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": _("The date must lie between the entry's date and today.")})
-    if entry.kind != EntryKind.DISBURSEMENT:
+    if entry.kind not in OUTFLOW_KIND_VALUES:
         available = balance_locked(case) - reserved_locked(case)
         if available - entry.amount < 0:
             raise ValidationError({"entry": _(
@@ -186,13 +241,15 @@ def needs_second_person(entry: LedgerEntry) -> bool:
 
 def _reverse_locked(*, actor, case: Case, entry: LedgerEntry, reason: str, occurred_on: date) -> LedgerEntry:
     is_disbursement = entry.kind == EntryKind.DISBURSEMENT
-    signed = entry.amount if is_disbursement else -entry.amount
+    signed = entry.amount if entry.kind in OUTFLOW_KIND_VALUES else -entry.amount
     reversal = LedgerEntry.objects.create(
         case=case, court_id=case.court_id, kind=EntryKind.REVERSAL, amount=entry.amount, signed_amount=signed,
         occurred_on=occurred_on, recorded_by=actor, reverses=entry, memo=reason,
     )
     if is_disbursement:
         Payout.objects.filter(pk=entry.payout_id).update(status=PayoutStatus.RETURNED, returned_reason=reason)
+    elif entry.kind == EntryKind.FEE_TRANSFER:
+        pass  # the fee comes back into the account: withheld again, nothing recovered changes
     else:
         Case.objects.filter(pk=case.pk).update(amount_recovered=F("amount_recovered") - entry.amount)
     receipts_settle(case=case, on=occurred_on)
@@ -304,8 +361,9 @@ def receipts_settle(*, case: Case, on: date) -> None:
                 .values("id", "kind", "amount", "reverses_id", "occurred_on", "paid_out_on"))
     kinds = {r["id"]: r["kind"] for r in rows}
     reversal_of = {r["reverses_id"]: r for r in rows if r["kind"] == EntryKind.REVERSAL}
-    paid = sum((r["amount"] for r in rows if r["kind"] == EntryKind.DISBURSEMENT), Decimal("0"))
-    paid -= sum((r["amount"] for target, r in reversal_of.items() if kinds.get(target) == EntryKind.DISBURSEMENT),
+    # Money out: payouts and transfers of the withheld enforcement fee (less those reversed).
+    paid = sum((r["amount"] for r in rows if r["kind"] in OUTFLOW_KIND_VALUES), Decimal("0"))
+    paid -= sum((r["amount"] for target, r in reversal_of.items() if kinds.get(target) in OUTFLOW_KIND_VALUES),
                 Decimal("0"))
     set_paid: dict[date, list[int]] = {}
     clear: list[int] = []

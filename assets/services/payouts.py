@@ -64,17 +64,35 @@ def _check_limits(case: Case, *, kind: str, payee: CaseParty, amount: Decimal, e
                 "(%(owed)s yuan still owed) and the enforcement fee withheld (%(fee)s yuan).") % {
                 "surplus": limits.surplus, "owed": limits.still_owed, "fee": limits.fee}})
         return
+    if limits.plan_required:
+        raise ValidationError({"payee": _(
+            "This case has several applicants: prepare a distribution plan and have it approved first.")})
     if amount > limits.still_owed:
         raise ValidationError({"amount": _(
             "The applicant %(name)s may still receive %(limit)s yuan on this case (claim %(claim)s, paid "
             "%(paid)s, awaiting payment %(promised)s); this payout is more than that.") % {
             "name": payee.party.name, "limit": limits.still_owed, "claim": limits.claim,
             "paid": limits.paid_applicants, "promised": limits.promised_applicants}})
-    room = limits.balance - limits.fee if executing else limits.free
-    if limits.fee and amount > room:
-        raise ValidationError({"amount": _(
-            "Only %(room)s yuan may be paid now: the enforcement fee of %(fee)s yuan is withheld first.") % {
-            "room": max(room, Decimal("0.00")), "fee": limits.fee}})
+    own = limits.applicant(payee.pk)
+    if limits.has_plan and own is not None:
+        room_own = max(own.allotted - own.paid - own.promised, Decimal("0.00"))
+        if amount > room_own:
+            raise ValidationError({"amount": _(
+                "The approved distribution plan allots %(allotted)s yuan to %(name)s (paid %(paid)s, awaiting "
+                "payment %(promised)s): at most %(room)s yuan more may be paid to them.") % {
+                "allotted": own.allotted, "name": payee.party.name, "paid": own.paid, "promised": own.promised,
+                "room": room_own}})
+    room = limits.balance - limits.fee - limits.held if executing else limits.free
+    if amount > room:
+        if limits.held:
+            raise ValidationError({"amount": _(
+                "Only %(room)s yuan may be paid now: %(held)s yuan received is held until the reversal awaiting "
+                "a second person is decided, and the enforcement fee withheld is %(fee)s yuan.") % {
+                "room": max(room, Decimal("0.00")), "held": limits.held, "fee": limits.fee}})
+        if limits.fee:
+            raise ValidationError({"amount": _(
+                "Only %(room)s yuan may be paid now: the enforcement fee of %(fee)s yuan is withheld first.") % {
+                "room": max(room, Decimal("0.00")), "fee": limits.fee}})
 
 
 def approval_total(case: Case, payout: Payout) -> Decimal:

@@ -48,8 +48,12 @@ def payout_context(case, addressee, *, statuses=PAYABLE) -> dict[str, Any]:
         Q(kind__in=RECEIPT_KIND_VALUES) | Q(kind="reversal")).order_by("occurred_on", "pk")
         .values("kind", "amount", "signed_amount", "occurred_on", "payer"))
     received = quantize(sum((e["signed_amount"] for e in entries), ZERO))
-    before = Payout.objects.filter(case_id=data.case.pk, status="executed").exclude(pk=payout.pk).filter(
-        prepared_at__lte=payout.prepared_at).aggregate(s=Sum("amount"))["s"] or ZERO
+    # Paid to the applicants before this one: a surplus payout to the debtor is not paid on the claim (it still left
+    # the account, so the balance counts it).
+    earlier = dict(Payout.objects.filter(case_id=data.case.pk, status="executed").exclude(pk=payout.pk).filter(
+        prepared_at__lte=payout.prepared_at).values_list("kind").annotate(s=Sum("amount")).order_by())
+    before = earlier.get("applicant") or ZERO
+    out_before = sum((v or ZERO for v in earlier.values()), ZERO)
     ctx = data.base()
     ctx.update({
         "payee": party_data(payout.payee),
@@ -60,7 +64,7 @@ def payout_context(case, addressee, *, statuses=PAYABLE) -> dict[str, Any]:
                       "on": e["occurred_on"], "payer": e["payer"]} for e in entries],
         "received_total": received,
         "paid_before": quantize(before),
-        "balance_after": quantize(received - before - payout.amount),
+        "balance_after": quantize(received - out_before - payout.amount),
         "amount": data.amounts(),
         "account": data.account(),
         "applicant": {"name": data.names(data.applicants)},

@@ -55,7 +55,7 @@ def unavailable(case) -> str:
 
 
 def context(case, addressee, params=None) -> dict:
-    from assets.models import Payout, PayoutStatus
+    from assets.models import Payout, PayoutKind, PayoutStatus
 
     data = CaseData.load(case)
     cp = data.party(addressee)
@@ -63,7 +63,9 @@ def context(case, addressee, params=None) -> dict:
         raise fail("closure_mode", _("The case is not closed yet."))
     request = (ClosureRequest.objects.filter(case_id=data.case.pk, mode=data.case.closure_mode,
                                              status=ClosureStatus.APPROVED).order_by("-decided_at", "-pk").first())
-    paid = Payout.objects.filter(case_id=data.case.pk, status=PayoutStatus.EXECUTED).aggregate(s=Sum("amount"))["s"]
+    # Paid to the applicants: a surplus payout goes back to the debtor and is not paid on the claim.
+    paid = Payout.objects.filter(case_id=data.case.pk, status=PayoutStatus.EXECUTED,
+                                 kind=PayoutKind.APPLICANT).aggregate(s=Sum("amount"))["s"]
     ctx = data.base()
     ctx.update({
         "recipient": party_data(cp),

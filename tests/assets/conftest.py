@@ -89,6 +89,13 @@ def prepare(case, actor, amount="30000.00", key=None):
                                    payee_account_number="6217000000000000001", idempotency_key=key)
 
 
+def approved_plan(case, allotments, *, preparer, approver):
+    """An approved distribution plan allotting ``allotments`` ({CaseParty: amount}) to the case's applicants."""
+    plan = services.distribution_plan_prepare(actor=preparer, case=case, lines=[
+        {"party": party.pk, "amount": str(amount)} for party, amount in allotments.items()])
+    return services.distribution_plan_approve(actor=approver, plan=plan)
+
+
 @pytest.fixture
 def make_committed_case(org_committed):
     """``make_case`` for threaded tests (committed rows, the ``org_committed`` organisation)."""

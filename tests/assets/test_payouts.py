@@ -25,7 +25,7 @@ from core.rules.interest import delayed_interest
 from core.rules.payout_limits import ApplicantFigures, payout_limits
 from tests.conftest import login, make_user
 
-from .conftest import applicant_of, fund, prepare, respondent_of
+from .conftest import applicant_of, approved_plan, fund, prepare, respondent_of
 
 
 def pay(case, payee, amount, *, actor, kind=PayoutKind.APPLICANT, name=None, **kw):
@@ -51,14 +51,15 @@ def test_rule_applicants_share_the_claim_and_the_rest_is_surplus():
     limits = payout_limits(
         claimed=Decimal("100000.00"), delayed_interest=Decimal("1750.00"), fee=Decimal("1400.00"),
         balance=Decimal("150000.00"), promised=Decimal("20000.00"),
-        applicants=[ApplicantFigures(1, "张三", Decimal("30000.00"), Decimal("20000.00")),
-                    ApplicantFigures(2, "李四", Decimal("0.00"), Decimal("0.00"))])
+        applicants=[ApplicantFigures(1, "张三", Decimal("30000.00"), Decimal("20000.00"), Decimal("61750.00")),
+                    ApplicantFigures(2, "李四", Decimal("0.00"), Decimal("0.00"), Decimal("40000.00"))], plan=True)
     assert limits.claim == Decimal("101750.00")
     assert limits.still_owed == Decimal("51750.00")  # 101,750 - 30,000 paid - 20,000 promised
     assert limits.free == Decimal("128600.00")  # 150,000 - 20,000 promised - 1,400 fee
     assert limits.applicant_limit == Decimal("51750.00")
     assert limits.surplus == Decimal("76850.00")  # 128,600 - 51,750
-    assert [a.limit for a in limits.applicants] == [Decimal("51750.00")] * 2
+    # The approved plan bounds each: 61,750 - 30,000 - 20,000 for 张三, the 40,000 allotted for 李四.
+    assert [a.limit for a in limits.applicants] == [Decimal("11750.00"), Decimal("40000.00")]
     busy = payout_limits(claimed=Decimal("100000.00"), delayed_interest=Decimal("0"), fee=Decimal("0"),
                          balance=Decimal("48000.00"), promised=Decimal("48000.00"),
                          applicants=[ApplicantFigures(1, "张三", Decimal("0"), Decimal("48000.00"))])
@@ -154,7 +155,9 @@ def test_the_surplus_goes_to_the_debtor_only_after_the_applicants_and_only_with_
     assert selectors.payout_limits(case=case).still_owed == limits.claim  # the applicant still gets all the claim
 
 
-def test_several_applicants_share_the_case_claim(org, make_case):
+def test_several_applicants_need_an_approved_plan_which_bounds_each(org, make_case):
+    """Before the distribution plan, the applicants shared one claim: 李四 could take what 张三 was owed. Now with
+    two applicants and no approved plan neither is paid; with one, each is bounded by their line."""
     parties = [
         PartyInput(role="applicant", kind="person", name="张三", id_kind="resident_id", id_number="11010519491231002X"),
         PartyInput(role="applicant", kind="person", name="李四", id_kind="resident_id", id_number="440524198001010013"),
@@ -164,12 +167,18 @@ def test_several_applicants_share_the_case_claim(org, make_case):
     case = make_case(parties=parties, basis_due_on=None, basis_effective_on=date(2026, 3, 1))
     fund(case, org.finance, "300000.00")
     zhang, li = case.case_parties.filter(role="applicant").order_by("position")
-    limit = selectors.payout_limits(case=case).still_owed
+    with pytest.raises(ValidationError) as exc:
+        pay(case, zhang, "60000.00", actor=org.officer)
+    assert "payee" in exc.value.message_dict
+    assert selectors.payout_limits(case=case).plan_required
+    approved_plan(case, {zhang: "60000.00", li: "40000.00"}, preparer=org.officer, approver=org.chief)
     pay(case, zhang, "60000.00", actor=org.officer)
     with pytest.raises(ValidationError) as exc:
-        pay(case, li, str(limit - Decimal("60000.00") + Decimal("0.01")), actor=org.officer)
+        pay(case, li, "40000.01", actor=org.officer)
     assert "李四" in " ".join(exc.value.message_dict["amount"])
-    pay(case, li, str(limit - Decimal("60000.00")), actor=org.officer)
+    with pytest.raises(ValidationError):
+        pay(case, zhang, "0.01", actor=org.officer)  # 张三's line is used up, though the claim is not
+    pay(case, li, "40000.00", actor=org.officer)
 
 
 def test_funds_page_and_api_show_the_payout_limit(client, org, case):
@@ -236,6 +245,7 @@ def test_payouts_to_different_payees_are_not_added_together(org, make_case):
     case = make_case(parties=parties, principal="400000.00")
     fund(case, org.finance, "300000.00")
     zhang, li = case.case_parties.filter(role="applicant").order_by("position")
+    approved_plan(case, {zhang: "150000.00", li: "150000.00"}, preparer=org.officer, approver=org.chief)
     pay(case, zhang, "60000.00", actor=org.officer)
     other = pay(case, li, "60000.00", actor=org.officer)
     assert services.payout_approve(actor=org.finance, payout=other).status == PayoutStatus.APPROVED

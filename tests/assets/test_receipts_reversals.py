@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.policy import Perm, has_perm
-from assets import services
+from assets import selectors, services
 from assets.models import EntryKind, LedgerEntry, ReversalRequest, ReversalStatus
 from cases.models import Case
 from core.models import CourtSetting
@@ -140,14 +140,17 @@ def test_large_reversal_waits_for_a_second_person(org, case, finance2):
         services.reversal_confirm(actor=org.chief, request=done)
 
 
-def test_chief_may_confirm_and_the_check_is_made_again_at_confirmation(org, case):
+def test_money_held_for_a_pending_reversal_cannot_be_promised_and_the_chief_may_confirm(org, case):
+    """Before, a payout could be prepared from a receipt whose reversal awaited a second person, and the reversal
+    then failed at confirmation. Now the pending reversal holds the money back: the payout is refused."""
     entry = fund(case, org.finance, "60000.00")
     request = services.entry_reverse(actor=org.finance, entry=entry, reason="错案")
-    prepare(case, org.officer, "30000.00")  # meanwhile money was reserved for a payout
+    assert selectors.payout_limits(case=case).held == Decimal("60000.00")
     with pytest.raises(ValidationError) as exc:
-        services.reversal_confirm(actor=org.chief, request=request)
-    assert "entry" in exc.value.message_dict
-    assert ReversalRequest.objects.get(pk=request.pk).status == ReversalStatus.PENDING
+        prepare(case, org.officer, "30000.00")
+    assert "amount" in exc.value.message_dict
+    done = services.reversal_confirm(actor=org.chief, request=request)
+    assert done.status == ReversalStatus.CONFIRMED
 
 
 def test_small_reversal_is_immediate_and_the_threshold_is_a_court_setting(org, case):

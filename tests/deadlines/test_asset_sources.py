@@ -109,3 +109,32 @@ def test_scan_lapses_expired_controls_through_the_assets_service(org, case, dead
     assert result.lapsed == 1 and control.status == "lapsed"
     assert deadline_of(control, "control_expiry").status == "overdue"
     assert Deadline.objects.filter(kind="control_expiry", status="overdue").count() == 1
+
+
+def test_the_fee_transfer_counts_as_money_paid_out_for_the_payout_deadline(org, case, deadline_of):
+    """With the fee withheld first, the receipt's payout deadline stayed open by the fee (nothing took it out of
+    the account); the fee transfer (执行费划转) settles it like a disbursement."""
+    from django.utils import timezone
+
+    from assets import selectors, services
+    from core.models import CourtSetting
+
+    CourtSetting.objects.create(court=org.court, key="fee_withheld_first", value=True)
+    today = timezone.localdate()
+    entry = receipt_record(actor=org.finance, case=case, kind="debtor_payment", amount=Decimal("12000.00"),
+                           occurred_on=today - timedelta(days=5), payer="天水示例建材有限公司")
+    case.refresh_from_db()
+    limits = selectors.payout_limits(case=case)
+    assert limits.fee == Decimal("80.00")  # 12,000 x 1.5% - 100
+    applicant = case.case_parties.get(role="applicant")
+    payout = services.payout_prepare(actor=org.officer, case=case, payee=applicant, amount=limits.applicant_limit,
+                                     payee_account_name=applicant.party.name, payee_bank="中国建设银行天水分行",
+                                     payee_account_number="6217000000000000001")
+    services.payout_approve(actor=org.finance, payout=payout)
+    services.payout_execute(actor=org.finance, payout=payout)
+    engine.recompute(today=today)
+    assert deadline_of(entry, "payout").status == "open"
+    services.fee_transfer_record(actor=org.finance, case=case, amount="80.00")
+    engine.recompute(today=today)
+    d = deadline_of(entry, "payout")
+    assert d.status == "met" and d.met_on == today

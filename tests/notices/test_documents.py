@@ -657,3 +657,33 @@ def test_amount_in_capitals():
     assert yuan_upper(Decimal("114645.67")) == "壹拾壹万肆仟陆佰肆拾伍元陆角柒分"
     assert yuan_upper(Decimal("200000000")) == "贰亿元整"
     assert yuan_upper(Decimal("0")) == "零元整"
+
+
+def test_surplus_paid_back_to_the_debtor_is_not_counted_as_paid_to_the_applicant(court, make_case, org):
+    """Before, the closure notice and the payout notice counted every payout paid as paid to the applicant, the
+    surplus (余款) returned to the debtor included."""
+    today = timezone.localdate()
+    case = make_case(parties=parties()[:2], received_on=today - dt.timedelta(days=12),
+                     filed_on=today - dt.timedelta(days=10), basis_effective_on=today - dt.timedelta(days=20), basis_due_on=today,
+                     cause="民间借贷纠纷", principal=Decimal("20000.00"))
+    asset_services.receipt_record(actor=org.finance, case=case, kind="debtor_payment", amount=Decimal("25000.00"),
+                                  occurred_on=today, payer=RARE_NAME)
+
+    def paid(payee, amount, kind="applicant"):
+        return asset_services.payout_prepare(actor=org.officer, case=case, payee=payee, amount=Decimal(amount),
+                                             kind=kind, payee_account_name=payee.party.name,
+                                             payee_bank="中国建设银行天水分行", payee_account_number="6217000000000000001")
+
+    first = paid(cp(case, "applicant", "张三"), "15000.00")
+    surplus = paid(cp(case, "respondent", RARE_NAME), "5000.00", kind="surplus")
+    last = paid(cp(case, "applicant", "张三"), "5000.00")
+    for p in (first, surplus, last):
+        asset_services.payout_approve(actor=org.chief, payout=p)
+        asset_services.payout_execute(actor=org.chief, payout=p)
+    ctx = documents.get("payout_notice").context(case, f"payout:{last.pk}", {})
+    assert ctx["paid_before"] == Decimal("15000.00")  # not 20,000: the 5,000 went back to the debtor
+    assert ctx["balance_after"] == Decimal("0.00")
+    closure_request(actor=org.officer, case=case, mode="fulfilled", reason="被执行人已履行全部义务")
+    case = Case.objects.get(pk=case.pk)
+    notice = documents.get("closure_notice").context(case, key(cp(case, "applicant", "张三")), {})
+    assert notice["paid_out"] == Decimal("20000.00")

@@ -128,6 +128,25 @@ def _disposal_start(user, asset, world, placement):
     return has_perm(user, Perm.ASSET_DISPOSE, target)
 
 
+def _plan_may_prepare(user, plan) -> bool:
+    return has_perm(user, Perm.PAYOUT_PREPARE, plan) or has_perm(user, Perm.FUNDS_RECORD, plan)
+
+
+def _plan_may_approve(user, plan) -> bool:
+    # The chief: the approval permission and one of the court's payout_high_approver_roles (default the chief).
+    return has_perm(user, Perm.PAYOUT_APPROVE, plan) and ("chief" in (user.roles or []) or user.is_superuser)
+
+
+def _plan_approve(user, plan, world, placement):
+    # The world's plan is a draft prepared by a user none of the audit's users is.
+    return has_perm(user, Perm.CASE_VIEW, plan) and _plan_may_approve(user, plan)
+
+
+def _plan_withdraw(user, plan, world, placement):
+    # A draft: whoever may prepare a plan on the case (payout.prepare or funds.record), or the chief.
+    return has_perm(user, Perm.CASE_VIEW, plan) and (_plan_may_prepare(user, plan) or _plan_may_approve(user, plan))
+
+
 def _handover_visible(user, handover) -> bool:
     # A handover is seen by whoever sees its case, and by the receiving (disposal) team.
     return (has_perm(user, Perm.CASE_VIEW, handover.case)
@@ -240,6 +259,10 @@ RULES: dict[str, dict[str, Check]] = {
     "assets:case_funds": {"GET": on("case")},
     "assets:receipt_add": {"POST": on("case", Perm.FUNDS_RECORD)},
     "assets:payout_prepare": {"POST": on("case", Perm.PAYOUT_PREPARE)},
+    "assets:fee_transfer": {"POST": on("case", Perm.FUNDS_RECORD)},
+    "assets:distribution_plan_prepare": {"POST": on("case", Perm.PAYOUT_PREPARE, Perm.FUNDS_RECORD)},
+    # The page shows a refused approval (a preparer who is not the chief) as a message, like the payout queue.
+    "assets:distribution_plan_decide": {"POST": custom(_plan_withdraw, "plan", kw={"action": "approve"})},
     "assets:control_order": {"POST": on("asset", Perm.ASSET_CONTROL)},
     "assets:objection_add": {"POST": on("asset", Perm.ASSET_CONTROL)},
     "assets:disposal_start": {"POST": custom(_disposal_start, "vehicle")},
@@ -359,6 +382,11 @@ RULES: dict[str, dict[str, Check]] = {
     "ledger-entry-list": {"GET": LOGIN, "POST": needs(Perm.FUNDS_RECORD)},
     "ledger-entry-detail": {"GET": on("entry")},
     "ledger-entry-reverse": {"POST": custom(_entry_reverse, "entry")},
+    "ledger-entry-fee-transfer": {"POST": needs(Perm.FUNDS_RECORD)},
+    "distribution-plan-list": {"GET": LOGIN, "POST": needs(Perm.PAYOUT_PREPARE, Perm.FUNDS_RECORD)},
+    "distribution-plan-detail": {"GET": on("plan")},
+    "distribution-plan-approve": {"POST": custom(_plan_approve, "plan")},
+    "distribution-plan-withdraw": {"POST": custom(_plan_withdraw, "plan")},
     "reversal-request-list": {"GET": LOGIN},
     "reversal-request-detail": {"GET": on("reversal")},
     "reversal-request-confirm": {"POST": on("reversal", Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)},

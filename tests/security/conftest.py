@@ -120,6 +120,11 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
     large = asset_services.receipt_record(actor=requester, case=case, kind="bank_deduction",
                                           amount=Decimal("80000.00"), occurred_on=today - timedelta(days=2))
     reversal = asset_services.entry_reverse(actor=requester, entry=large, reason="重复入账")
+    # A distribution plan awaiting approval, prepared by an officer of the case's team none of the audit's users is
+    # (the preparer may not approve it).
+    planner = make_user(f"planner{case.pk}", court, [Role.OFFICER], [team])
+    plan = asset_services.distribution_plan_prepare(actor=planner, case=case, lines=[
+        {"party": applicant.pk, "amount": "20000.00"}])
     document = notice_services.document_issue(user=actor, case=case, doc_type="enforcement_notice",
                                               addressee_key=f"party:{respondent.pk}")
     engine.recompute(case_ids=[case.pk], wait=True)
@@ -129,7 +134,7 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
         "petition": petition, "settlement": settlement, "instalment": instalment, "closure": closure,
         "closing_case": closing, "asset": house, "vehicle": vehicle, "objection": objection, "control": control,
         "disposal": disposal, "handover": handover, "entry": receipt, "payout": payout, "document": document,
-        "deadline": deadline, "reversal": reversal,
+        "deadline": deadline, "reversal": reversal, "plan": plan,
     }
 
 
