@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_disposal_team_role_changes'),
         ('assets', '0006_handover'),
-        ('cases', '0005_h6_verbose_names'),
+        ('cases', '0005_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
