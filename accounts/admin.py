@@ -7,6 +7,7 @@ superuser manages everything.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Court, Role, Team, User
@@ -80,10 +81,13 @@ class RolesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class UserAdminForm(forms.ModelForm):
+class UserAdminForm(UserChangeForm):
+    """Django's user change form (the password shows as a read-only summary with a link to the set-password form,
+    never as an editable hash: a pasted hash would let an administrator sign in as anyone) plus the court's roles."""
+
     roles = RolesField(choices=Role.choices, required=False, label=_("roles"))
 
-    class Meta:
+    class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
 

@@ -138,3 +138,22 @@ def test_bad_requests_name_the_field(org):
     assert "roles" in exc.value.message_dict
     with pytest.raises(PermissionDenied):
         role_change_request(actor=org.chief, user=org.officer, new_roles=[Role.CLERK])
+
+
+def test_the_admin_cannot_set_a_password_by_pasting_a_hash(client, org):
+    """The change form shows the password as a read-only summary: a hash posted in its place is ignored, so a court
+    administrator cannot give a colleague (the chief, say) a password it knows and sign in as them."""
+    from django.contrib.auth.hashers import make_password
+
+    chief = org.chief
+    before = User.objects.get(pk=chief.pk).password
+    login(client, org.court_admin)
+    page = client.get(reverse("admin:accounts_user_change", args=[chief.pk]))
+    assert page.status_code == 200
+    assert f'value="{before}"' not in page.content.decode()  # the hash is not an editable field
+    chosen = make_password("Taken-over-2026")
+    r = client.post(reverse("admin:accounts_user_change", args=[chief.pk]),
+                    _admin_form(chief, list(chief.roles)) | {"password": chosen})
+    assert r.status_code == 302, r.context["adminform"].form.errors
+    assert User.objects.get(pk=chief.pk).password == before
+    assert not User.objects.get(pk=chief.pk).check_password("Taken-over-2026")
