@@ -150,7 +150,8 @@ def seed(org, *, seed: int, cases: int) -> str:
     for asset in assets:
         control = by_asset.get(asset.pk)
         if (control is None or control.status != ControlStatus.ACTIVE or disposal_team is None
-                or asset.kind not in (AssetKind.REAL_ESTATE, AssetKind.VEHICLE) or rng.random() < 0.5):
+                or asset.kind not in (AssetKind.REAL_ESTATE, AssetKind.VEHICLE) or rng.random() < 0.5
+                or asset.case.team_id == disposal_team.pk):  # a team never hands a case over to itself
             continue
         requested = control.effective_on + timedelta(days=rng.randint(5, 25))
         if requested > today - timedelta(days=120):

@@ -113,7 +113,7 @@ class HandoverRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assets"].choices = [(a.pk, str(a)) for a in assets]
         self.fields["to_team"].choices = [("", _("The court's designated disposal team"))] + [
-            (t.pk, f"{t.name} ({_('disposal team')})" if t.is_disposal_team else t.name) for t in teams]
+            (t.pk, t.name) for t in teams]
 
 
 class HandoverDecisionForm(forms.Form):

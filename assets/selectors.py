@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.policy import Perm, Scope, granted_scope, has_perm, scope_q
-from cases.models import Case
+from cases.models import OPEN_STAGES, Case
 from core import court_settings
 from core.rules.payout_limits import PayoutLimits
 
@@ -213,10 +213,15 @@ def handover_get_for_user(*, user, pk: int) -> Handover:
     return handover
 
 
-def handovers_received(*, user) -> QuerySet[Handover]:
-    """Approved handovers to the user's teams, with the assets to dispose of (the whole case's when so handed)."""
-    return (Handover.objects.filter(scope_q(user, Perm.ASSET_DISPOSE, court="court", team="to_team", officer=None),
-                                    status=HandoverStatus.APPROVED)
+def handovers_received(*, user, open_cases: bool | None = None) -> QuerySet[Handover]:
+    """Approved handovers to the user's teams, with the assets to dispose of (the whole case's when so handed).
+    ``open_cases``: True, only those of open cases; False, only those of closed or archived cases; None, all."""
+    qs = Handover.objects.filter(scope_q(user, Perm.ASSET_DISPOSE, court="court", team="to_team", officer=None),
+                                 status=HandoverStatus.APPROVED)
+    qs = qs.exclude(from_team=F("to_team"))  # legacy rows: a team never hands over to itself
+    if open_cases is not None:
+        qs = qs.filter(case__stage__in=OPEN_STAGES) if open_cases else qs.exclude(case__stage__in=OPEN_STAGES)
+    return (qs
             .select_related("case", "to_team", "from_team").prefetch_related("assets", "case__assets")
             .order_by("-decided_at", "-id"))
 

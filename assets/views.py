@@ -55,8 +55,7 @@ def assets_tab_context(request, case, bound: tuple[str, object] | None = None) -
     handovers = list(Handover.objects.filter(case=case).select_related("to_team", "requested_by", "decided_by")
                      .prefetch_related("assets").order_by("-requested_at", "-id"))
     teams = [] if not can_handover else list(
-        Team.objects.filter(court_id=case.court_id, is_active=True).exclude(pk=case.team_id)
-        .order_by("-is_disposal_team", "name"))
+        services.handover.disposal_teams(case.court_id, exclude_team_id=case.team_id))
     key, bound_form = bound or (None, None)
 
     def pick(name, factory):
@@ -245,7 +244,7 @@ def disposal_start(request, pk: int):
 def handover_request(request, pk: int):
     case = case_get_for_user(user=request.user, pk=pk, perm=Perm.DISPOSAL_HANDOVER)
     assets = list(case.assets.all())
-    teams = Team.objects.filter(court_id=case.court_id, is_active=True).exclude(pk=case.team_id)
+    teams = services.handover.disposal_teams(case.court_id, exclude_team_id=case.team_id)
     form = forms.HandoverRequestForm(request.POST, prefix="handover", assets=assets, teams=teams)
 
     def call(d):
@@ -267,15 +266,20 @@ def handovers(request):
     if not (has_perm(user, Perm.DISPOSAL_HANDOVER_APPROVE) or has_perm(user, Perm.ASSET_DISPOSE)):
         raise PermissionDenied
     today = timezone.localdate()
+    show_closed = request.GET.get("show") == "closed"
     queue = list(selectors.handover_queue_for_user(user=user))
-    received = list(selectors.handovers_received(user=user)[:100])
+    received = list(selectors.handovers_received(user=user, open_cases=not show_closed)[:100])
     for h in received:
         h.asset_list = list(h.case.assets.all()) if h.whole_case else list(h.assets.all())
         for asset in h.asset_list:
-            asset.dispose_form = forms.DisposalStartForm(prefix=f"disp{asset.pk}",
-                                                         initial={"reference_requested_on": today})
+            asset.case = h.case
+            # 开始处置 only where it can work: an open case, no disposal under way or concluded by a sale.
+            asset.start_blocker = services.disposal.disposal_start_blocker(asset)
+            if asset.start_blocker is None:
+                asset.dispose_form = forms.DisposalStartForm(prefix=f"disp{asset.pk}",
+                                                             initial={"reference_requested_on": today})
     return render(request, "assets/handovers.html", {"title": _("Handovers for disposal"), "queue": queue,
-                                                     "received": received})
+                                                     "received": received, "show_closed": show_closed})
 
 
 HANDOVER_ACTIONS = {

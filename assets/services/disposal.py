@@ -82,6 +82,21 @@ def _lock_disposal(disposal: Disposal) -> tuple:
     return case, asset, disposal
 
 
+def disposal_start_blocker(asset: Asset) -> str | None:
+    """Why no disposal of ``asset`` may start, whoever asks (None: it may): its case is closed or archived, a
+    disposal of it is under way, or it was already sold or transferred to the creditor (a concluded sale is final:
+    the asset is never disposed of again). A read the handovers page uses to offer 开始处置 only where it works."""
+    case = asset.case
+    if not case.is_open:
+        return _("The case is %(stage)s: its assets are not disposed of.") % {"stage": case.get_stage_display()}
+    statuses = set(asset.disposals.values_list("status", flat=True))
+    if statuses & {DisposalStatus.PRICING, DisposalStatus.AUCTION, DisposalStatus.SET_PRICE_SALE}:
+        return _("A disposal of this asset is already under way.")
+    if statuses & {DisposalStatus.SOLD, DisposalStatus.TRANSFERRED}:
+        return _("This asset has already been sold or transferred: it cannot be disposed of again.")
+    return None
+
+
 def disposal_start_allowed(*, user, asset: Asset) -> bool:
     """May ``user`` start the disposal of ``asset``: an officer of the team the asset was handed over to (approved),
     or, with no such handover, of the case's own team. A read, for pages that check before the form."""
@@ -121,15 +136,15 @@ def disposal_start(
         raise ValidationError({"team": _("Only %(team)s disposes of this asset: hand it over first (移交处置).") % {
             "team": disposing_team}})
     team = disposing_team
+    blocker = disposal_start_blocker(asset)
+    if blocker:
+        raise ValidationError({"asset": blocker})
     if reference_method not in ReferenceMethod.values:
         raise ValidationError({"reference_method": _("Choose how the reference price is fixed.")})
     if reference_requested_on > timezone.localdate():
         raise ValidationError({"reference_requested_on": _("The date cannot be in the future.")})
     _check_disposable(asset)
     _check_separation(actor=actor, asset=asset, team=team)
-    if asset.disposals.filter(status__in=[DisposalStatus.PRICING, DisposalStatus.AUCTION,
-                                          DisposalStatus.SET_PRICE_SALE]).exists():
-        raise ValidationError({"asset": _("A disposal of this asset is already under way.")})
     days = REFERENCE_REPORT_DAYS.get(ReferenceMethod(reference_method))
     disposal = Disposal.objects.create(
         asset=asset, case=case, court_id=case.court_id, team=team, handover=handover,

@@ -25,11 +25,43 @@ from accounts.models import Team
 from accounts.policy import Perm, has_perm, require
 from core import court_settings
 
-from ..models import Asset, DisposalStatus, Handover, HandoverStatus
+from ..models import Asset, ControlStatus, DisposalStatus, Handover, HandoverStatus
 from ._common import lock_case, log_event
 
 LIVE = (HandoverStatus.PENDING, HandoverStatus.APPROVED)
 OPEN_DISPOSAL = (DisposalStatus.PRICING, DisposalStatus.AUCTION, DisposalStatus.SET_PRICE_SALE)
+DONE_DISPOSAL = (DisposalStatus.SOLD, DisposalStatus.TRANSFERRED)  # the asset is gone: never disposed of again
+
+
+def disposal_teams(court_id: int, *, exclude_team_id: int | None = None):
+    """The teams a case may be handed over to: the court's active teams marked ``is_disposal_team``; when the court
+    has marked none, every other active team of the court (a court without a designated disposal team still hands
+    over, to the team the requester names). Never the case's own team."""
+    teams = Team.objects.filter(court_id=court_id, is_active=True)
+    if teams.filter(is_disposal_team=True).exists():
+        teams = teams.filter(is_disposal_team=True)
+    if exclude_team_id is not None:
+        teams = teams.exclude(pk=exclude_team_id)
+    return teams.order_by("name", "id")
+
+
+def _check_case_open(case) -> None:
+    if not case.is_open:
+        raise ValidationError(_("The case is %(stage)s: nothing of it is handed over or disposed of.") % {
+            "stage": case.get_stage_display()})
+
+
+def _check_assets_handable(case, assets: list[Asset]) -> None:
+    """Each named asset must be under a control measure in force and not already sold or transferred."""
+    controlled = set(Asset.objects.filter(pk__in=[a.pk for a in assets], controls__status=ControlStatus.ACTIVE)
+                     .values_list("pk", flat=True))
+    errors = [_("%(asset)s: the asset is not under a control measure in force; it cannot be disposed of.") % {
+        "asset": a} for a in assets if a.pk not in controlled]
+    done = set(case.disposals.filter(asset__in=assets, status__in=DONE_DISPOSAL).values_list("asset_id", flat=True))
+    errors += [_("%(asset)s: the asset has already been sold or transferred.") % {"asset": a}
+               for a in assets if a.pk in done]
+    if errors:
+        raise ValidationError({"assets": errors})
 
 
 def approved_handover_for(asset: Asset) -> Handover | None:
@@ -71,6 +103,7 @@ def handover_request(*, actor, case, to_team: Team | None = None, assets: list[A
     """Ask to hand the disposal of ``assets`` (or of the whole case) over to ``to_team``."""
     case = lock_case(case)
     require(actor, Perm.DISPOSAL_HANDOVER, case)
+    _check_case_open(case)
     assets = list(assets or [])
     if whole_case and assets:
         raise ValidationError({"assets": _("Choose either the whole case or some of its assets.")})
@@ -87,6 +120,9 @@ def handover_request(*, actor, case, to_team: Team | None = None, assets: list[A
         raise ValidationError({"to_team": _("Choose an active team of this court.")})
     if to_team.pk == case.team_id:
         raise ValidationError({"to_team": _("The case's own team cannot hand the case over to itself.")})
+    if not disposal_teams(case.court_id).filter(pk=to_team.pk).exists():
+        raise ValidationError({"to_team": _("Choose one of the court's disposal teams.")})
+    _check_assets_handable(case, assets)
     if len((reason or "").strip()) > 300:
         raise ValidationError({"reason": _("Ensure this value has at most 300 characters.")})
     live = Handover.objects.filter(case=case, status__in=LIVE)
@@ -125,6 +161,13 @@ def handover_approve(*, actor, handover: Handover, note: str = "") -> Handover:
         raise PermissionDenied(_("You cannot approve your own request."))
     if handover.status != HandoverStatus.PENDING:
         raise ValidationError({"status": _("Only a handover awaiting approval can be approved.")})
+    # Re-check what may have changed since the request: the case closed, a measure released, a sale concluded,
+    # the case reassigned to the receiving team.
+    _check_case_open(case)
+    if handover.to_team_id == case.team_id:
+        raise ValidationError({"to_team": _("The case's own team cannot hand the case over to itself.")})
+    if not handover.whole_case:
+        _check_assets_handable(case, list(handover.assets.all()))
     _approve(handover, actor=actor, note=note)
     log_event(case=case, type="handover_approved", actor=actor,
               summary=_("Handover for disposal to %(team)s approved") % {"team": handover.to_team},

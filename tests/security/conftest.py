@@ -91,6 +91,10 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
     vehicle = asset_services.asset_register(actor=officer, case=case, owner=respondent, kind="vehicle",
                                             description="小型轿车", source="network_query",
                                             estimated_value="50000.00", plate_number=f"甘E·1{label}")
+    # Seized: only an asset under a control measure in force is handed over for disposal.
+    asset_services.control_order(actor=officer, asset=vehicle, kind="seizure", ordered_on=today - timedelta(days=30),
+                                 ruling_number="（2026）执1号之二", assisting_body="车辆管理所")
+    vehicle.refresh_from_db()
     objection = asset_services.objection_record(actor=officer, asset=vehicle, objector="王某（案外人）", filed_on=today)
     disposer_team, disposer = (org.other_team, org.colleague) if team == org.team else (
         (org.team, org.officer) if team == org.other_team else (team, officer))
