@@ -783,8 +783,8 @@ class CaseFundsView(APIView):
     @extend_schema(responses=FundsSummarySerializer)
     def get(self, request, case_id: int):
         case = case_get_for_user(user=request.user, pk=case_id)
-        s = selectors.case_funds_summary(case=case)
         limits = selectors.payout_limits(case=case)
+        s = selectors.case_funds_summary(case=case, limits=limits)
         return Response(FundsSummarySerializer({
             "case": case.pk, "account_reference": case.account_reference, "balance": s.balance,
             "reserved": s.reserved, "available": s.available, "received": s.received, "paid_out": s.paid_out,

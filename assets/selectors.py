@@ -235,20 +235,24 @@ def case_balance(*, case_id: int) -> Decimal:
 
 @dataclass(frozen=True)
 class FundsSummary:
+    """The funds tab's figures, every one from the ledger and ``payout_limits`` (one computation), so the cards and
+    the payout-limit box agree."""
+
     balance: Decimal
-    reserved: Decimal  # promised to payouts not yet paid
+    reserved: Decimal  # promised to payouts not yet paid (prepared or approved)
     received: Decimal
     paid_out: Decimal
-    awaiting: Decimal  # receipts not yet paid out
+    awaiting: Decimal  # received money not yet paid out (未发放到账款): never more than the balance
     overdue_receipts: int
+    held: Decimal = Decimal("0.00")  # receipts whose reversal awaits a second person
+    fee_withheld: Decimal = Decimal("0.00")  # enforcement fee withheld first, not yet transferred
+    available: Decimal = Decimal("0.00")  # balance - reserved - held - fee withheld (floored at 0): PayoutLimits.free
 
-    @property
-    def available(self) -> Decimal:
-        return self.balance - self.reserved
 
-
-def case_funds_summary(*, case: Case, today: date | None = None) -> FundsSummary:
+def case_funds_summary(*, case: Case, today: date | None = None, limits: PayoutLimits | None = None) -> FundsSummary:
+    """``limits``: the case's ``payout_limits`` if the caller already has them (computed here otherwise)."""
     today = today or timezone.localdate()
+    limits = limits if limits is not None else payout_limits(case=case, today=today)
     entries = LedgerEntry.objects.filter(case=case)
     agg = entries.aggregate(
         balance=Sum("signed_amount"),
@@ -256,16 +260,20 @@ def case_funds_summary(*, case: Case, today: date | None = None) -> FundsSummary
                      | Q(kind="reversal", reverses__kind__in=RECEIPT_KIND_VALUES)),
         paid=Sum("amount", filter=Q(kind="disbursement")),
         returned=Sum("amount", filter=Q(kind="reversal", reverses__kind="disbursement")),
-        awaiting=Sum("amount", filter=Q(kind__in=RECEIPT_KIND_VALUES, paid_out_on__isnull=True)),
+        unsettled=Sum("amount", filter=Q(kind__in=RECEIPT_KIND_VALUES, paid_out_on__isnull=True,
+                                         reversed_by__isnull=True)),
     )
-    overdue = entries.filter(kind__in=RECEIPT_KIND_VALUES, paid_out_on__isnull=True, payout_due_on__lt=today).count()
-    reserved = (Payout.objects.filter(case=case, status__in=[PayoutStatus.PREPARED, PayoutStatus.APPROVED])
-                .aggregate(s=Sum("amount"))["s"])
+    overdue = entries.filter(kind__in=RECEIPT_KIND_VALUES, paid_out_on__isnull=True, payout_due_on__lt=today,
+                             reversed_by__isnull=True).count()
     zero = Decimal("0.00")
+    balance = agg["balance"] or zero
+    # A receipt partly paid out stays unsettled (receipts_settle is first in, first out, whole receipts), so the
+    # unsettled receipts' total can exceed what is left: what awaits payout is at most the balance.
+    awaiting = max(min(agg["unsettled"] or zero, balance), zero)
     return FundsSummary(
-        balance=agg["balance"] or zero, reserved=reserved or zero, received=agg["received"] or zero,
-        paid_out=(agg["paid"] or zero) - (agg["returned"] or zero), awaiting=agg["awaiting"] or zero,
-        overdue_receipts=overdue,
+        balance=balance, reserved=limits.promised, received=agg["received"] or zero,
+        paid_out=(agg["paid"] or zero) - (agg["returned"] or zero), awaiting=awaiting,
+        overdue_receipts=overdue, held=limits.held, fee_withheld=limits.fee, available=limits.free,
     )
 
 

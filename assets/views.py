@@ -398,12 +398,16 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
               if cp.role in (PartyRole.APPLICANT, PartyRole.RESPONDENT)]
     sold = list(Disposal.objects.filter(case=case, status="sold").select_related("asset"))
     plans = [p for p in selectors.distribution_plans_for_case(case=case)[:10]]
+    limits = selectors.payout_limits(case=case, today=today)
+    pending = list(selectors.reversal_requests_for_case(case=case).filter(status="pending"))
+    pending_ids = {r.entry_id for r in pending}
     for entry in entries:
+        entry.reversal_pending = entry.pk in pending_ids
         entry.days_left = (entry.payout_due_on - today).days if entry.payout_due_on and not entry.paid_out_on \
             else None
         entry.overdue_days = -entry.days_left if entry.days_left is not None else None
     return {
-        "case": case, "summary": selectors.case_funds_summary(case=case, today=today), "entries": entries,
+        "case": case, "summary": selectors.case_funds_summary(case=case, today=today, limits=limits), "entries": entries,
         "payouts": list(selectors.payouts_for_case(case=case)),
         "can_record": has_perm(user, Perm.FUNDS_RECORD, case),
         "can_prepare": has_perm(user, Perm.PAYOUT_PREPARE, case),
@@ -412,9 +416,9 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
             prefix="receipt", disposals=sold, initial={"occurred_on": today}),
         "payout_form": bound_form if key == "payout" else forms.PayoutPrepareForm(prefix="payout",
                                                                                   applicants=payees),
-        "limits": selectors.payout_limits(case=case, today=today),
+        "limits": limits,
         "reverse_form": bound_form if key == "reverse" else forms.ReverseForm(prefix="reverse"),
-        "reversal_requests": list(selectors.reversal_requests_for_case(case=case).filter(status="pending")),
+        "reversal_requests": pending,
         "can_decide_reversal": has_perm(user, Perm.FUNDS_RECORD, case) or has_perm(user, Perm.PAYOUT_APPROVE, case),
         "reject_form": forms.RejectReversalForm(prefix="reject"),
         "fee_form": bound_form if key == "fee" else forms.FeeTransferForm(prefix="fee", initial={"occurred_on": today}),

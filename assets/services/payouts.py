@@ -198,9 +198,11 @@ def payout_prepare(
     mismatch = _normalised_name(payee_account_name) != _normalised_name(payee.party.name)
     if mismatch and not name_override:
         raise ValidationError({"payee_account_name": _(
-            "The account name %(account)s is not the payee's name %(payee)s. Correct it, or tick the override and "
-            "give the reason (e.g. an agent's account authorised in writing).") % {
-            "account": payee_account_name.strip(), "payee": payee.party.name}})
+            "The account name %(account)s is not the payee's name %(payee)s. Correct it, or tick \u201c%(checkbox)s\u201d "
+            "and give the reason (e.g. an agent's account authorised in writing).") % {
+            "account": payee_account_name.strip(), "payee": payee.party.name,
+            # The check box's own label (assets.forms.PayoutPrepareForm.name_override), so the words match the screen.
+            "checkbox": _("The account name differs from the payee's name")}})
     if mismatch and not reason:
         raise ValidationError({"name_override_reason": _("Give the reason the account name differs.")})
     if not mismatch:

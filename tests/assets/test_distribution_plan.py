@@ -206,7 +206,7 @@ def test_funds_page_prepares_and_approves_a_plan(client, org, two):
     bad = client.post(url, {f"plan-amount_{zhang.pk}": "abc"})
     assert bad.status_code == 400 and DistributionPlan.objects.filter(case=two).count() == 1
     page = client.get(reverse("assets:case_funds", args=[two.pk])).content.decode()
-    assert 'id="distribution-plans"' in page and "75000.00" in page
+    assert 'id="distribution-plans"' in page and "75,000.00" in page
     login(client, org.chief)
     page = client.get(reverse("assets:case_funds", args=[two.pk])).content.decode()
     approve = reverse("assets:distribution_plan_decide", args=[plan.pk, "approve"])

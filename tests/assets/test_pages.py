@@ -84,7 +84,7 @@ def test_funds_awaiting_lists_receipts_for_finance_and_refuses_clerks(client, or
     login(client, org.finance)
     with django_assert_max_num_queries(12):
         r = client.get(reverse("assets:funds_awaiting"))
-    assert "4321.00" in r.content.decode() and case.number in r.content.decode()
+    assert "4,321.00" in r.content.decode() and case.number in r.content.decode()
     login(client, org.clerk)
     assert client.get(reverse("assets:funds_awaiting")).status_code == 403
 
@@ -94,7 +94,7 @@ def test_payout_queue_approve_then_double_clicked_pay_pays_once(client, org, cas
     payout = prepare(case, org.officer, "5000.00")
     login(client, org.finance)
     page = client.get(reverse("assets:payout_queue")).content.decode()
-    assert "5000.00" in page
+    assert "5,000.00" in page
     client.post(reverse("assets:payout_decide", args=[payout.pk, "approve"]))
     payout.refresh_from_db()
     assert payout.status == PayoutStatus.APPROVED

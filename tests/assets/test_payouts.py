@@ -186,7 +186,7 @@ def test_funds_page_and_api_show_the_payout_limit(client, org, case):
     limits = selectors.payout_limits(case=case)
     login(client, org.officer)
     page = client.get(reverse("assets:case_funds", args=[case.pk])).content.decode()
-    assert 'id="payout-limits"' in page and f"¥{limits.still_owed}" in page and f"¥{limits.surplus}" in page
+    assert 'id="payout-limits"' in page and f"¥{limits.still_owed:,}" in page and f"¥{limits.surplus:,}" in page
     data = api_for(org.officer).get(f"/api/v1/case-funds/{case.pk}/").json()
     assert data["applicant_limit"] == str(limits.applicant_limit) and data["surplus"] == str(limits.surplus)
 
