@@ -7,6 +7,7 @@ result back (core.idempotency).
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -387,14 +388,15 @@ class _Base(viewsets.GenericViewSet):
         return dict(s.validated_data)
 
 
-class AssetViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    action_perms = {"create": Perm.ASSET_CONTROL, "objections": Perm.ASSET_CONTROL,
-        "objection_decide": Perm.ASSET_CONTROL}
-    serializer_class = AssetSerializer
-    queryset = Asset.objects.none()
+class _CaseListViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    """A list and detail of the records of cases the user may see (``visible``: a selector's queryset), the list
+    narrowed to one case by ``?case=``."""
+
+    def visible(self) -> QuerySet:
+        raise NotImplementedError
 
     def get_queryset(self):
-        qs = selectors.asset_list_for_user(user=self.request.user).prefetch_related("controls").order_by("id")
+        qs = self.visible()
         if self.action == "list" and self.request.query_params.get("case"):
             qs = qs.filter(case=_case_param(self.request))
         return qs
@@ -402,6 +404,16 @@ class AssetViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(parameters=[OpenApiParameter("case", int)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+
+class AssetViewSet(_CaseListViewSet):
+    action_perms = {"create": Perm.ASSET_CONTROL, "objections": Perm.ASSET_CONTROL,
+        "objection_decide": Perm.ASSET_CONTROL}
+    serializer_class = AssetSerializer
+    queryset = Asset.objects.none()
+
+    def visible(self) -> QuerySet:
+        return selectors.asset_list_for_user(user=self.request.user).prefetch_related("controls").order_by("id")
 
     @extend_schema(request=AssetCreateSerializer, responses={201: AssetSerializer})
     def create(self, request):
@@ -478,21 +490,14 @@ class ControlMeasureViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retr
         return Response(ControlSerializer(control).data)
 
 
-class DisposalViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+class DisposalViewSet(_CaseListViewSet):
     action_perms = {"create": Perm.ASSET_DISPOSE, **{a: Perm.ASSET_DISPOSE for a in ("reference_price", "rounds",
         "round_result", "transfer", "ruling", "handover", "withdraw")}}
     serializer_class = DisposalSerializer
     queryset = Disposal.objects.none()
 
-    def get_queryset(self):
-        qs = selectors.disposal_list_for_user(user=self.request.user).prefetch_related("rounds").order_by("id")
-        if self.action == "list" and self.request.query_params.get("case"):
-            qs = qs.filter(case=_case_param(self.request))
-        return qs
-
-    @extend_schema(parameters=[OpenApiParameter("case", int)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    def visible(self) -> QuerySet:
+        return selectors.disposal_list_for_user(user=self.request.user).prefetch_related("rounds").order_by("id")
 
     def _done(self, disposal, code=status.HTTP_200_OK):
         disposal = selectors.disposal_get_for_user(user=self.request.user, pk=disposal.pk)
@@ -579,7 +584,7 @@ class HandoverNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
-class HandoverViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+class HandoverViewSet(_CaseListViewSet):
     """移交处置: the case's team hands assets over to a disposal team; the division chief approves."""
 
     action_perms = {"create": Perm.DISPOSAL_HANDOVER, "approve": Perm.DISPOSAL_HANDOVER_APPROVE,
@@ -587,15 +592,8 @@ class HandoverViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
     serializer_class = HandoverSerializerOut
     queryset = Handover.objects.none()
 
-    def get_queryset(self):
-        qs = selectors.handover_list_for_user(user=self.request.user).prefetch_related("assets").order_by("id")
-        if self.action == "list" and self.request.query_params.get("case"):
-            qs = qs.filter(case=_case_param(self.request))
-        return qs
-
-    @extend_schema(parameters=[OpenApiParameter("case", int)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    def visible(self) -> QuerySet:
+        return selectors.handover_list_for_user(user=self.request.user).prefetch_related("assets").order_by("id")
 
     def _done(self, handover, code=status.HTTP_200_OK):
         handover = selectors.handover_get_for_user(user=self.request.user, pk=handover.pk)
@@ -729,7 +727,7 @@ class ReversalRequestViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Ret
         return Response(ReversalRequestSerializer(done).data)
 
 
-class DistributionPlanViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+class DistributionPlanViewSet(_CaseListViewSet):
     """A case's distribution plans (分配方案): prepared by whoever may prepare payouts or record funds on the case,
     approved by the division chief (never the preparer), withdrawn. See docs/money.md."""
 
@@ -738,16 +736,9 @@ class DistributionPlanViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Re
     serializer_class = DistributionPlanSerializer
     queryset = DistributionPlan.objects.none()
 
-    def get_queryset(self):
-        qs = (selectors.distribution_plan_list_for_user(user=self.request.user).prefetch_related("lines")
-              .order_by("-prepared_at", "-id"))
-        if self.action == "list" and self.request.query_params.get("case"):
-            qs = qs.filter(case=_case_param(self.request))
-        return qs
-
-    @extend_schema(parameters=[OpenApiParameter("case", int)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    def visible(self) -> QuerySet:
+        return (selectors.distribution_plan_list_for_user(user=self.request.user).prefetch_related("lines")
+                .order_by("-prepared_at", "-id"))
 
     @extend_schema(request=DistributionPlanCreateSerializer, responses={201: DistributionPlanSerializer,
                                                                         200: DistributionPlanSerializer,

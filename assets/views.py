@@ -36,6 +36,12 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _flash_errors(request, exc: ValidationError) -> None:
+    """A refused action's messages, field by field, as one error message on the page it returns to."""
+    messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
+                                     for m in ms))
+
+
 def _case_tab_url(case, tab: str) -> str:
     try:
         return reverse("cases:detail", args=[case.pk]) + f"?tab={tab}"
@@ -225,8 +231,7 @@ def disposal_start(request, pk: int):
         try:
             disposal = services.disposal_start(actor=request.user, asset=asset, **d)
         except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
-                                             for m in ms))
+            _flash_errors(request, exc)
         else:
             messages.success(request, _("Disposal started."))
             return redirect("assets:disposal_detail", pk=disposal.pk)
@@ -304,8 +309,7 @@ def handover_decide(request, pk: int, action: str):
     try:
         service(actor=request.user, handover=handover, **kwargs)
     except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
-                                         for m in ms))
+        _flash_errors(request, exc)
         return redirect("assets:handovers") if action != "withdraw" else redirect(_case_tab_url(handover.case,
                                                                                                "assets"))
     messages.success(request, message)
@@ -522,8 +526,7 @@ def reversal_decide(request, pk: int, action: str):
         else:
             raise Http404
     except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
-                                         for m in ms))
+        _flash_errors(request, exc)
     except PermissionDenied as exc:
         if not str(exc):
             raise
@@ -609,8 +612,7 @@ def distribution_plan_decide(request, pk: int, action: str):
         else:
             raise Http404
     except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
-                                         for m in ms))
+        _flash_errors(request, exc)
     except PermissionDenied as exc:
         if not str(exc):
             raise
@@ -692,8 +694,7 @@ def payout_decide(request, pk: int, action: str):
         else:
             raise Http404
     except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values()
-                                         for m in ms))
+        _flash_errors(request, exc)
     except PermissionDenied as exc:
         # An approver refused by a rule of this payout (their own payout, or above the amount their role may
         # approve) is told why on the queue instead of a bare 403 page; anyone else still gets the 403.
