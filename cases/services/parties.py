@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
-from core.text import clean_name, clean_text, clean_text_list
+from core.text import clean_name, clean_phone_list, clean_text
 
 from .. import events
 from ..models import Case, CaseParty, Party
@@ -28,7 +28,7 @@ class PartyDetailsStale(ValidationError):
 
 def _clean(field: str, value):
     if field == "phones":
-        return clean_text_list(value, field="phones", max_length=40, max_items=10)
+        return clean_phone_list(value, field="phones")
     if field == "address":
         return clean_text(value, field="address", max_length=300)
     return clean_name(value, field="legal_representative", max_length=100, required=False)

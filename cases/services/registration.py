@@ -17,7 +17,7 @@ from accounts.policy import Perm, require
 from core import court_settings
 from core.rules.case_numbers import format_case_number
 from core.rules.identifiers import IdKind, validate_party_id
-from core.text import clean_name, clean_text, clean_text_list
+from core.text import clean_name, clean_phone_list, clean_text, clean_text_list
 
 from .. import events
 from ._common import audited
@@ -137,7 +137,7 @@ def _party_clean(*, data: PartyInput, index: int) -> _CleanParty:
         legal_representative=clean_name(data.legal_representative, field=f"{prefix}.legal_representative",
                                         max_length=100, required=False),
         agent=clean_name(data.agent, field=f"{prefix}.agent", max_length=100, required=False),
-        phones=clean_text_list(data.phones, field=f"{prefix}.phones", max_length=40, max_items=10),
+        phones=clean_phone_list(data.phones, field=f"{prefix}.phones"),
     )
     if data.resolution and data.resolution not in RESOLUTIONS:
         raise ValidationError({f"{prefix}.resolution": _("Choose use_existing or update.")})

@@ -119,9 +119,33 @@ def test_api_merges_different_fields_and_refuses_a_stale_one_with_409(org, setup
     r = b.post(url, {"party": party.pk, "address": "天水市秦州区2号", "original": {"address": seen["address"]}},
                format="json")
     assert r.status_code == 200 and r.json()["address"] == "天水市秦州区2号", r.content
-    r = b.post(url, {"party": party.pk, "phones": ["1"], "original": {"phones": seen["phones"]}}, format="json")
+    r = b.post(url, {"party": party.pk, "phones": ["13700000001"], "original": {"phones": seen["phones"]}}, format="json")
     assert r.status_code == 409 and r.json()["code"] == "stale" and "phones" in r.json(), r.content
     r = b.post(url, {"party": party.pk, "address": "x"}, format="json")
     assert r.status_code == 400 and "original" in r.json()
     party.refresh_from_db()
     assert party.phones == ["13900000002"] and party.address == "天水市秦州区2号"
+
+
+@pytest.mark.parametrize("junk", ["abc电话", "12", "电话13800000001", "=1+2", "1380000000１"])
+def test_a_phone_that_is_not_a_number_is_refused_naming_the_field(org, setup, junk):
+    case, party, _clerk2 = setup
+    c = APIClient()
+    c.force_authenticate(org.clerk)
+    seen = c.get(f"/api/v1/parties/{party.pk}/").json()
+    r = c.post(f"/api/v1/cases/{case.pk}/party-details/",
+               {"party": party.pk, "phones": [junk], "original": {"phones": seen["phones"]}}, format="json")
+    assert r.status_code == 400 and "phones" in r.json(), r.content
+    party.refresh_from_db()
+    assert junk not in party.phones
+
+
+@pytest.mark.parametrize("phone", ["13800000001", "0938-8212345", "(0938) 821 2345 转 602", "+86 138 0000 0001"])
+def test_the_ways_clerks_write_phone_numbers_are_accepted(org, setup, phone):
+    case, party, _clerk2 = setup
+    c = APIClient()
+    c.force_authenticate(org.clerk)
+    seen = c.get(f"/api/v1/parties/{party.pk}/").json()
+    r = c.post(f"/api/v1/cases/{case.pk}/party-details/",
+               {"party": party.pk, "phones": [phone], "original": {"phones": seen["phones"]}}, format="json")
+    assert r.status_code == 200 and r.json()["phones"] == [phone], r.content
