@@ -22,6 +22,7 @@ from accounts.models import Team
 from accounts.policy import Perm, Target, has_perm
 from cases.models import PartyRole
 from cases.selectors import case_get_for_user
+from core.templatetags.core_tags import yuan
 from core import idempotency
 
 from . import forms, selectors, services
@@ -653,7 +654,7 @@ def payout_confirm(request, pk: int):
     form = forms.ExecuteForm(initial={"idempotency_key": uuid.uuid4().hex, "amount": payout.amount})
     form.fields["confirm"].label = _("I confirm paying %(amount)s yuan to %(payee)s, account %(account)s at %(bank)s "
                                      "(%(name)s).") % {
-        "amount": payout.amount, "payee": payout.payee.party.name, "account": payout.payee_account_number,
+        "amount": yuan(payout.amount), "payee": payout.payee.party.name, "account": payout.payee_account_number,
         "bank": payout.payee_bank, "name": payout.payee_account_name}
     return render(request, "assets/payout_confirm.html", {
         "title": _("Confirm the payment"), "payout": payout, "form": form,

@@ -103,7 +103,7 @@ def test_finance_approves_and_pays_a_payout(new_page, org_committed, desk):
     with page.expect_navigation():
         page.click("#payout-queue-link")
     small, large = page.locator(f"#payout-{desk.small_payout.pk}"), page.locator(f"#payout-{desk.large_payout.pk}")
-    assert desk.small.number in small.inner_text() and "¥48000.00" in small.inner_text()
+    assert desk.small.number in small.inner_text() and "¥48,000.00" in small.inner_text()
     assert "郑强" in small.inner_text()  # prepared by the officer, so finance may approve
     shot(page, "finance-01-payout-queue")
 
@@ -126,7 +126,7 @@ def test_finance_approves_and_pays_a_payout(new_page, org_committed, desk):
     with page.expect_navigation():
         page.locator(f"#payout-{desk.small_payout.pk} a.payout-pay").click()
     confirm = page.inner_text("#payout-confirm-form")
-    assert "48000.00" in confirm and "张三" in confirm, confirm
+    assert "48,000.00" in confirm and "张三" in confirm, confirm
     shot(page, "finance-03b-payout-confirmation")
     page.check("#id_confirm")
     with page.expect_navigation():

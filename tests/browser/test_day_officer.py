@@ -170,7 +170,7 @@ def _day(page, case) -> None:
 
     # 7. The money received is paid out to the applicant: the officer prepares the payout.
     _open_tab(page, "funds")
-    assert page.inner_text("#funds-balance") == "¥48000.00"
+    assert page.inner_text("#funds-balance") == "¥48,000.00"
     page.locator(".funds-tab details summary", has_text="申请发放案款").click()
     page.select_option("#id_payout-payee", label="张三")
     page.fill("#id_payout-amount", "48000.00")
@@ -182,5 +182,5 @@ def _day(page, case) -> None:
         page.locator("form[action*='/funds/payout/'] button").click()
     assert "等待审批" in alerts(page), alerts(page)
     payouts = page.locator(".funds-tab table").nth(1).inner_text()
-    assert "张三" in payouts and "48000.00" in payouts and "郑强" in payouts
+    assert "张三" in payouts and "48,000.00" in payouts and "郑强" in payouts
     _phone_check(page, "officer-11-payout-prepared")

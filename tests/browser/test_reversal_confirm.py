@@ -57,7 +57,7 @@ def test_finance_reverses_after_a_confirmation_page(new_page, org_committed, fun
     page.click("#reverse-confirm-button")
     page.wait_for_selector("#funds-balance")
     assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL, reverses=small).count() == 1
-    assert page.inner_text("#funds-balance") == "¥90000.00"
+    assert page.inner_text("#funds-balance") == "¥90,000.00"
     assert violations == []
 
 
