@@ -222,7 +222,7 @@ def handovers_received(*, user, open_cases: bool | None = None) -> QuerySet[Hand
     if open_cases is not None:
         qs = qs.filter(case__stage__in=OPEN_STAGES) if open_cases else qs.exclude(case__stage__in=OPEN_STAGES)
     return (qs
-            .select_related("case", "to_team", "from_team").prefetch_related("assets", "case__assets")
+            .select_related("case", "to_team", "from_team").prefetch_related("assets__disposals", "case__assets__disposals")
             .order_by("-decided_at", "-id"))
 
 

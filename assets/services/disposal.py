@@ -89,7 +89,7 @@ def disposal_start_blocker(asset: Asset) -> str | None:
     case = asset.case
     if not case.is_open:
         return _("The case is %(stage)s: its assets are not disposed of.") % {"stage": case.get_stage_display()}
-    statuses = set(asset.disposals.values_list("status", flat=True))
+    statuses = {d.status for d in asset.disposals.all()}  # prefetched on the handovers page
     if statuses & {DisposalStatus.PRICING, DisposalStatus.AUCTION, DisposalStatus.SET_PRICE_SALE}:
         return _("A disposal of this asset is already under way.")
     if statuses & {DisposalStatus.SOLD, DisposalStatus.TRANSFERRED}:

@@ -115,6 +115,29 @@ def test_handovers_page_offers_start_only_where_it_works(client, org, make_case,
     assert open_case.number not in html
 
 
+def test_handovers_page_costs_the_same_queries_for_one_or_three_handovers(client, org, make_case, today):
+    """Whether each asset may start is decided from prefetched disposals, not one query per asset."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("assets:handovers")).status_code == 200
+        return len(ctx.captured_queries)
+
+    login(client, org.colleague)
+    first = make_case()
+    seized_vehicle(first, org, today)
+    hand_over(org, first)
+    one = page_queries()
+    for _ in range(2):
+        more = make_case()
+        seized_vehicle(more, org, today)
+        seized_vehicle(more, org, today)
+        hand_over(org, more)
+    assert page_queries() == one
+
+
 # --- 2. only seized assets, not handed over twice, open cases ------------------------------------------------------
 
 def test_an_unseized_asset_is_not_handed_over(org, case, seized_house, today):
