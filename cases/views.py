@@ -49,11 +49,15 @@ def _url_or_none(name: str) -> str | None:
 
 @login_required
 def my_cases(request):
+    from .sorting import current_sort, query_without_page, sort_headers
+
     require(request.user, Perm.CASE_ACT)
-    page = _page(request, selectors.my_cases(user=request.user))
+    sort = current_sort(request.GET, selectors.MY_CASES_SORTS)
+    page = _page(request, selectors.my_cases(user=request.user, sort=sort))
     cases = selectors.annotate_due(selectors.with_party_names(list(page.object_list)))
     return render(request, "cases/my_cases.html", {
-        "title": _("My cases"), "page": page, "cases": cases,
+        "title": _("My cases"), "page": page, "cases": cases, "sort": sort, "today": timezone.localdate(),
+        "sort_headers": sort_headers(request.GET, selectors.MY_CASES_SORTS), "query": query_without_page(request.GET),
         "overdue_leads": list(selectors.leads_overdue_for_user(user=request.user, limit=20)),
         "petitions_due": list(selectors.petitions_due_for_user(user=request.user, limit=20)),
     })
@@ -92,13 +96,50 @@ def approvals(request):
 
 # --- Intake -----------------------------------------------------------------------------------------------------
 
+def _party_input(d: dict) -> services.PartyInput:
+    return services.PartyInput(role=d["role"], kind=d["kind"], name=d["name"], id_kind=d["id_kind"],
+                               id_number=d["id_number"], phones=[d["phone"]] if d["phone"] else [],
+                               address=d["address"], legal_representative=d["legal_representative"],
+                               agent=d["agent"], resolution=d.get("resolution") or "",
+                               resolution_reason=d.get("resolution_reason") or "")
+
+
 def _party_inputs(formset) -> list[services.PartyInput]:
-    return [services.PartyInput(role=d["role"], kind=d["kind"], name=d["name"], id_kind=d["id_kind"],
-                                id_number=d["id_number"], phones=[d["phone"]] if d["phone"] else [],
-                                address=d["address"], legal_representative=d["legal_representative"],
-                                agent=d["agent"], resolution=d.get("resolution") or "",
-                                resolution_reason=d.get("resolution_reason") or "")
-            for d in (f.cleaned_data for f in formset.forms) if d]
+    return [_party_input(d) for d in (f.cleaned_data for f in formset.forms) if d]
+
+
+def _party_rows(formset) -> list:
+    """The filled-in party rows, in order (the service's ``parties.<index>`` counts these)."""
+    formset.is_valid()  # every row cleaned, also when the page form failed first
+    return [f for f in formset.forms if f.errors or f.cleaned_data]
+
+
+def _party_precheck(formset) -> None:
+    """When the page itself has errors the service is not called: still check every row whose own fields are
+    valid (identification numbers, names), so one submit shows every party's errors."""
+    rows = _party_rows(formset)
+    labels = services.party_row_labels([f["role"].value() for f in rows])
+    for i, f in enumerate(rows):
+        if f.errors:
+            continue
+        _cleaned, errors = services.parties_errors(parties=[_party_input(f.cleaned_data)], first_index=i,
+                                                   labels=[labels[i]])
+        for key, messages in errors.items():
+            name = key.split(".", 2)[2]
+            for m in messages:
+                f.add_error(name if name in f.fields else None, m)
+
+
+def _party_error_summary(formset) -> list[str]:
+    """Every party row's errors, each naming its row ("第2名被执行人：身份证号码校验位错误"), for the top of the page."""
+    rows = _party_rows(formset)
+    labels = services.party_row_labels([f["role"].value() for f in rows])
+    summary = []
+    for label, f in zip(labels, rows):
+        for messages in f.errors.values():
+            for m in messages:
+                summary.append(m if m.startswith(label) else services.party_message(label, m))
+    return summary
 
 
 def _conflict_rows(conflict) -> list[tuple]:
@@ -152,7 +193,7 @@ def register(request):
 
                 def party_field(key):
                     _p, index, name = key.split(".", 2)
-                    return [f for f in formset.forms if f.cleaned_data][int(index)], name
+                    return _party_rows(formset)[int(index)], name
                 apply_errors(exc, form, prefix_map={"parties.": lambda k: party_field(k) if k.count(".") == 2
                                                     else (None, k)})
             else:
@@ -164,11 +205,16 @@ def register(request):
                 for w in case.intake_warnings:
                     messages.warning(request, w)
                 return redirect("cases:detail", pk=case.pk)
+        else:
+            _party_precheck(formset)
+        party_errors = _party_error_summary(formset)
     else:
         today = timezone.localdate()
         form = IntakeForm(court=court, initial={"received_on": today, "filed_on": today})
         formset = PartyFormSet(prefix="parties", initial=[{"role": "applicant"}, {"role": "respondent"}])
-    return render(request, "cases/register.html", {"title": _("Register a case"), "form": form, "formset": formset})
+        party_errors = []
+    return render(request, "cases/register.html", {"title": _("Register a case"), "form": form, "formset": formset,
+                                                   "party_errors": party_errors})
 
 
 @login_required

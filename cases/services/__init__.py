@@ -10,7 +10,8 @@ from .leads import (
 )
 from .parties import PartyDetailsStale, party_details_update
 from .registration import (
-    PartyConflict, PartyConflictError, PartyInput, case_number_allocate, case_register, party_upsert,
+    PartyConflict, PartyConflictError, PartyInput, case_number_allocate, case_register, parties_errors, party_message,
+    party_row_labels, party_upsert,
 )
 from .workflow import (
     allowed_transitions, case_assign, case_stream_override, case_transition, term_extension_grant, term_pause_close,
@@ -21,6 +22,6 @@ __all__ = [
     "PartyConflict", "PartyConflictError", "PartyDetailsStale", "PartyInput", "action_log", "allowed_transitions", "attachment_add", "case_assign", "case_number_allocate",
     "case_register", "case_resume", "case_stream_override", "case_transition", "closure_approve",
     "closure_checklist", "closure_request", "closure_return", "instalment_record", "lead_handle", "lead_register",
-    "missing_conditions", "party_details_update", "party_upsert", "petition_answer", "petition_register", "settlement_breach",
+    "missing_conditions", "parties_errors", "party_details_update", "party_message", "party_row_labels", "party_upsert", "petition_answer", "petition_register", "settlement_breach",
     "settlement_register", "term_extension_grant", "term_pause_close", "term_pause_open", "transition_guard",
 ]

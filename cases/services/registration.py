@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import Court
 from accounts.policy import Perm, require
@@ -178,11 +178,57 @@ def _party_clean(*, data: PartyInput, index: int) -> _CleanParty:
     return cleaned
 
 
+_ROW_ROLES = {PartyRole.APPLICANT: pgettext_lazy("party row", "applicant"),
+              PartyRole.RESPONDENT: pgettext_lazy("party row", "respondent"),
+              PartyRole.THIRD_PARTY: pgettext_lazy("party row", "third party")}
+
+
+def party_row_labels(roles: list[str]) -> list[str]:
+    """Each typed party's name on the form, by role and place within that role: "第2名被执行人"."""
+    seen: dict[str, int] = {}
+    labels = []
+    for i, role in enumerate(roles):
+        seen[role] = seen.get(role, 0) + 1
+        if role in _ROW_ROLES:
+            labels.append(_("%(role)s no. %(n)s") % {"role": _ROW_ROLES[role], "n": seen[role]})
+        else:
+            labels.append(_("Party no. %(n)s") % {"n": i + 1})
+    return labels
+
+
+def party_message(label: str, message: str) -> str:
+    """An error message prefixed with the party row it is about."""
+    return _("%(party)s: %(message)s") % {"party": label, "message": message}
+
+
+def parties_errors(*, parties: list[PartyInput], first_index: int = 0,
+                   labels: list[str] | None = None) -> tuple[list[_CleanParty | None], dict[str, list[str]]]:
+    """Check every typed party (not stopping at the first bad one) and collect the errors per field,
+    ``parties.<index>.<field>``; with ``labels`` (one per party, see ``party_row_labels``) each message names its
+    party row ("第2名被执行人：…"). Nothing is written."""
+    cleaned: list[_CleanParty | None] = []
+    errors: dict[str, list[str]] = {}
+    for i, p in enumerate(parties):
+        if p.party is not None:
+            cleaned.append(None)
+            continue
+        try:
+            cleaned.append(_party_clean(data=p, index=first_index + i))
+        except ValidationError as exc:
+            cleaned.append(None)
+            for key, errs in exc.error_dict.items():
+                messages = [m for e in errs for m in e.messages]
+                errors.setdefault(key, []).extend(party_message(labels[i], m) if labels else m for m in messages)
+    return cleaned, errors
+
+
 def parties_check(*, parties: list[PartyInput], first_index: int = 0) -> list[_CleanParty | None]:
-    """Check every typed party before anything is written; raise ``PartyConflictError`` for the identifier
-    clashes that have no resolution yet. ``None`` stands for a party given as an existing record."""
-    cleaned = [(_party_clean(data=p, index=first_index + i) if p.party is None else None)
-               for i, p in enumerate(parties)]
+    """Check every typed party before anything is written; raise one ``ValidationError`` with every party's errors,
+    or ``PartyConflictError`` for the identifier clashes that have no resolution yet. ``None`` stands for a party
+    given as an existing record."""
+    cleaned, errors = parties_errors(parties=parties, first_index=first_index)
+    if errors:
+        raise ValidationError(errors)
     open_conflicts = [c.conflict for c in cleaned if c is not None and c.conflict is not None
                       and c.data.resolution not in RESOLUTIONS]
     if open_conflicts:
@@ -388,6 +434,9 @@ def case_register(
             errors[name] = [_("The amount is too large.")]
         elif value != value.quantize(Decimal("0.01")):
             errors[name] = [_("Amounts are in yuan with at most 2 decimal places.")]
+    # Every party is checked with the rest of the form, so one submit reports every row's errors.
+    checked, party_errors = parties_errors(parties=parties, labels=party_row_labels([p.role for p in parties]))
+    errors.update(party_errors)
     if errors:
         raise ValidationError(errors)
     total = sum(amounts.values(), Decimal("0.00"))
@@ -405,7 +454,11 @@ def case_register(
             raise ValidationError({"parties": [_("Add at least one respondent.")]})
     assignment_check(court_id=court.pk, team=team, officer=officer)
 
-    checked = parties_check(parties=parties)  # every party checked, every clash found, before any write
+    # Every party checked above, every clash found, before any write.
+    open_conflicts = [c.conflict for c in checked if c is not None and c.conflict is not None
+                      and c.data.resolution not in RESOLUTIONS]
+    if open_conflicts:
+        raise PartyConflictError(open_conflicts)
     written = [(_party_write(actor=actor, cleaned=c) if c is not None else (p.party, None))
                for p, c in zip(parties, checked)]
 
