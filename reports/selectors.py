@@ -78,6 +78,16 @@ def report_scope_get(*, user, court_id: int | None = None, include_subordinates:
                        campaign=campaign)
 
 
+def subordinates_by_default(*, user) -> bool:
+    """Whether the user's reports cover the subordinate courts unless they narrow them: a chief of a court that has
+    subordinate courts (the intermediate court's) and may report on them sees their figures from the start."""
+    from accounts.policy import Scope, granted_scope
+
+    if not user.court_id or granted_scope(user, Perm.REPORT_VIEW) != Scope.TREE:
+        return False
+    return Court.objects.filter(parent_id=user.court_id).exists()
+
+
 def reportable_courts(*, user) -> QuerySet[Court]:
     """The courts the user may report on: their own, and with a tree grant the subordinate courts."""
     from accounts.policy import Scope, granted_scope

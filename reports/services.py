@@ -268,15 +268,23 @@ def snapshot_email(*, snapshot: ReportSnapshot) -> bool:
 
 
 def weekly_reports_generate(*, today: date | None = None) -> list[int]:
-    """Monday morning: last week's report for every court that has cases, stored and e-mailed."""
+    """Monday morning: last week's report for every court that has cases, stored and e-mailed; a court with
+    subordinate courts (the intermediate court) gets the report of itself and its subordinate courts, as its
+    dashboard shows by default."""
+    from django.utils import translation
+
     today = today or engine.today()
     period = Period.containing("week", today - timedelta(days=7))
     made = []
-    for court in Court.objects.filter(pk__in=Case.objects.values("court_id").distinct()):
-        from django.utils import translation
-
+    with_cases = set(Case.objects.values_list("court_id", flat=True).distinct())
+    parents = set(Court.objects.filter(parent__isnull=False).values_list("parent_id", flat=True))
+    for court in Court.objects.filter(pk__in=with_cases | parents).order_by("pk"):
+        tree = court.pk in parents
+        if tree and not with_cases.intersection(court.descendant_ids()):
+            continue
         with translation.override("zh-hans"):
-            snapshot = snapshot_create(scope=ReportScope(court=court), period=period, automatic=True)
+            snapshot = snapshot_create(scope=ReportScope(court=court, include_subordinates=tree), period=period,
+                                       automatic=True)
             snapshot_email(snapshot=snapshot)
         made.append(snapshot.pk)
     return made

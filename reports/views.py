@@ -40,8 +40,12 @@ def _scope_period(request, *, default_kind: str = "week"):
     require(request.user, Perm.REPORT_VIEW)
     g = request.GET
     try:
+        # A page opened without a court chosen: the subordinate courts are included where the user has them (the
+        # intermediate court's chief); once the filter form was used, its "include subordinate courts" box decides.
+        explicit = "court" in g or "tree" in g
+        tree = _flag(g.get("tree")) if explicit else selectors.subordinates_by_default(user=request.user)
         scope = selectors.report_scope_get(user=request.user, court_id=_int_or_none(g.get("court")),
-                                           include_subordinates=_flag(g.get("tree")),
+                                           include_subordinates=tree,
                                            campaign_id=_int_or_none(g.get("campaign")))
         kind = g.get("period") or default_kind
         default_day = engine.today() if kind != "week" else engine.shift(engine.today(), -7)
@@ -226,7 +230,9 @@ def weekly_list(request):
     kind = request.GET.get("kind") or ""
     snapshots = selectors.snapshot_list_for_user(user=request.user, kind=kind or None)
     page = Paginator(snapshots, 30).get_page(request.GET.get("page"))
-    form = ReportRequestForm(user=request.user, initial={"period": "month", "start": engine.today().replace(day=1)})
+    form = ReportRequestForm(user=request.user, initial={
+        "period": "month", "start": engine.today().replace(day=1),
+        "include_subordinates": selectors.subordinates_by_default(user=request.user)})
     runs = ReportRun.objects.filter(requested_by=request.user).order_by("-created_at")[:5]
     return render(request, "reports/weekly_list.html", {
         "title": _("Weekly reports"), "page": page, "form": form, "kind": kind, "runs": runs,
