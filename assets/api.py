@@ -786,8 +786,8 @@ class CaseFundsView(APIView):
 
 
 class PayoutViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    action_perms = {"create": Perm.PAYOUT_PREPARE, "approve": Perm.PAYOUT_APPROVE, "execute": Perm.PAYOUT_APPROVE,
-        "return_": Perm.PAYOUT_APPROVE, "cancel": (Perm.PAYOUT_PREPARE, Perm.PAYOUT_APPROVE)}
+    action_perms = {"create": (Perm.PAYOUT_PREPARE, Perm.FUNDS_RECORD), "approve": Perm.PAYOUT_APPROVE,
+        "execute": Perm.PAYOUT_APPROVE, "return_": Perm.PAYOUT_APPROVE, "cancel": (Perm.PAYOUT_PREPARE, Perm.PAYOUT_APPROVE)}
     serializer_class = PayoutSerializer
     queryset = Payout.objects.none()
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team
 from accounts.policy import Perm, Target, has_perm
@@ -415,7 +415,8 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
         "case": case, "summary": selectors.case_funds_summary(case=case, today=today, limits=limits), "entries": entries,
         "payouts": list(selectors.payouts_for_case(case=case)),
         "can_record": has_perm(user, Perm.FUNDS_RECORD, case),
-        "can_prepare": has_perm(user, Perm.PAYOUT_PREPARE, case),
+        "can_prepare": services.payouts.may_prepare(user, case),
+        "payout_open": key == "payout",
         "can_approve": has_perm(user, Perm.PAYOUT_APPROVE, case),
         "receipt_form": bound_form if key == "receipt" else forms.ReceiptForm(
             prefix="receipt", disposals=sold, initial={"occurred_on": today}),
@@ -622,10 +623,18 @@ def distribution_plan_decide(request, pk: int, action: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def payout_prepare(request, pk: int):
-    case = case_get_for_user(user=request.user, pk=pk, perm=Perm.PAYOUT_PREPARE)
+    """GET (the "发放" action next to the case's balance): the case's funds page with the payout form open and filled
+    in where the ledger decides it (the only applicant, their name as the account name, what may be paid now).
+    POST: prepare the payout; the service checks the limits."""
+    case = case_get_for_user(user=request.user, pk=pk)
+    if not services.payouts.may_prepare(request.user, case):
+        raise PermissionDenied
     payees = case.case_parties.filter(role__in=[PartyRole.APPLICANT, PartyRole.RESPONDENT]).select_related("party")
+    if request.method == "GET":
+        return case_funds(request, case.pk, bound=("payout", forms.PayoutPrepareForm(
+            prefix="payout", applicants=payees, initial=_payout_initial(case, payees))))
     form = forms.PayoutPrepareForm(request.POST, prefix="payout", applicants=payees)
 
     def call(d):
@@ -634,6 +643,17 @@ def payout_prepare(request, pk: int):
     return _post_action(request, case=case, form=form, key="payout", call=call, page=case_funds,
                         success=_case_tab_url(case, "funds"),
                         success_message=_("Payout prepared; it now awaits approval."))
+
+
+def _payout_initial(case, payees) -> dict:
+    limits = selectors.payout_limits(case=case)
+    applicants = [cp for cp in payees if cp.role == PartyRole.APPLICANT]
+    initial = {"kind": "applicant"}
+    if len(applicants) == 1:
+        initial.update(payee=applicants[0].pk, payee_account_name=applicants[0].party.name)
+        if limits.applicant_limit > 0:
+            initial["amount"] = limits.applicant_limit
+    return initial
 
 
 def _safe_back(request, value: str | None) -> str:

@@ -25,7 +25,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.policy import Perm, require
+from accounts.policy import Perm, has_perm, require
 from cases.models import Case, CaseParty, PartyRole
 from core import court_settings
 
@@ -143,6 +143,12 @@ def _clean_key(key: str | None) -> str | None:
     return key
 
 
+
+def may_prepare(actor, case) -> bool:
+    """Who may prepare a payout on the case: the handling officer and team (payout.prepare) or finance
+    (funds.record, from the case's ledger). Approval is always someone else's (four eyes)."""
+    return has_perm(actor, Perm.PAYOUT_PREPARE, case) or has_perm(actor, Perm.FUNDS_RECORD, case)
+
 @transaction.atomic
 def payout_prepare(
     *,
@@ -165,7 +171,8 @@ def payout_prepare(
     instead of preparing a second."""
     key = _clean_key(idempotency_key)
     case = lock_case(case)
-    require(actor, Perm.PAYOUT_PREPARE, case)
+    if not may_prepare(actor, case):
+        require(actor, Perm.PAYOUT_PREPARE, case)  # refused, with the usual message
     if key:
         existing = Payout.objects.filter(idempotency_key=key).first()
         if existing is not None:
@@ -331,8 +338,6 @@ def payout_cancel(*, actor, payout: Payout, reason: str) -> Payout:
     the threshold (on the total) and for a surplus payout only the high approver roles, except that the preparer may
     withdraw their own payout while it still awaits approval."""
     case, payout = _lock_payout(payout)
-    from accounts.policy import has_perm
-
     if not (has_perm(actor, Perm.PAYOUT_PREPARE, case) or has_perm(actor, Perm.PAYOUT_APPROVE, case)):
         raise PermissionDenied(_("You do not have permission to do this."))
     if payout.status not in OPEN_STATUSES:

@@ -258,7 +258,9 @@ RULES: dict[str, dict[str, Check]] = {
     "assets:asset_add": {"POST": on("case", Perm.ASSET_CONTROL)},
     "assets:case_funds": {"GET": on("case")},
     "assets:receipt_add": {"POST": on("case", Perm.FUNDS_RECORD)},
-    "assets:payout_prepare": {"POST": on("case", Perm.PAYOUT_PREPARE)},
+    # The handling officer and team, or finance from the case's ledger (the GET opens the form filled in).
+    "assets:payout_prepare": {"GET": on("case", Perm.PAYOUT_PREPARE, Perm.FUNDS_RECORD),
+                              "POST": on("case", Perm.PAYOUT_PREPARE, Perm.FUNDS_RECORD)},
     "assets:fee_transfer": {"POST": on("case", Perm.FUNDS_RECORD)},
     "assets:distribution_plan_prepare": {"POST": on("case", Perm.PAYOUT_PREPARE, Perm.FUNDS_RECORD)},
     # The page shows a refused approval (a preparer who is not the chief) as a message, like the payout queue.
@@ -391,7 +393,7 @@ RULES: dict[str, dict[str, Check]] = {
     "reversal-request-detail": {"GET": on("reversal")},
     "reversal-request-confirm": {"POST": on("reversal", Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)},
     "reversal-request-reject": {"POST": on("reversal", Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE)},
-    "payout-list": {"GET": LOGIN, "POST": needs(Perm.PAYOUT_PREPARE)},
+    "payout-list": {"GET": LOGIN, "POST": needs(Perm.PAYOUT_PREPARE, Perm.FUNDS_RECORD)},
     "payout-detail": {"GET": on("payout")},
     "payout-approve": {"POST": on("payout", Perm.PAYOUT_APPROVE)},
     "payout-execute": {"POST": on("payout", Perm.PAYOUT_APPROVE)},
