@@ -121,9 +121,11 @@ def _page(request, *, create_form: BatchCreateForm, status: int = 200, selected:
         else:
             count = qs.count()
             cases = list(qs[:service.PREVIEW_LIMIT])
+    # Nothing is ticked until the clerk chooses (select all is one click); a refused submission keeps its ticks.
+    selected_count = sum(1 for c in cases if selected and c.pk in selected)
     return render(request, "notices/batch.html", {
         "title": _("Batch printing"), "filters": filters, "form": create_form, "cases": cases, "count": count,
-        "preview_limit": service.PREVIEW_LIMIT, "selected": selected,
+        "preview_limit": service.PREVIEW_LIMIT, "selected": selected, "selected_count": selected_count,
         "batches": service.batch_list_for_user(user=request.user),
         "query": request.GET.urlencode(),
     }, status=status)
@@ -135,7 +137,10 @@ def batch_page(request):
     if request.method == "POST":
         form = BatchCreateForm(request.POST)
         ids = request.POST.getlist("case")
-        if form.is_valid():
+        if not ids:
+            form.is_valid()
+            form.add_error(None, _("No case is selected: tick the cases to print, or use Select all."))
+        elif form.is_valid():
             try:
                 job = service.batch_create(user=request.user, case_ids=ids, doc_types=form.cleaned_data["doc_types"],
                                            with_labels=form.cleaned_data["with_labels"],

@@ -1,5 +1,6 @@
-// Batch printing: select all / none, the count of selected cases, and the progress bar width (the CSP forbids
-// style="", so the width is set here; htmx replaces #batch-status every second until the batch is finished).
+// Batch printing: nothing ticked at first, select all / none, the count of selected cases, a message when none is,
+// and the progress bar width (the CSP forbids style="", so the width is set here; htmx replaces #batch-status every
+// second until the batch is finished).
 (function () {
   "use strict";
   function paint(root) {
@@ -14,8 +15,9 @@
     var checked = 0;
     boxes.forEach(function (box) { if (box.checked) { checked += 1; } });
     if (out) { out.textContent = String(checked); }
-    var start = document.getElementById("batch-start");
-    if (start) { start.disabled = checked === 0; }
+    var warning = document.getElementById("batch-none-selected");
+    if (warning && checked > 0) { warning.classList.add("d-none"); }
+    return checked;
   }
   document.addEventListener("DOMContentLoaded", function () {
     paint(document);
@@ -30,6 +32,17 @@
       box.addEventListener("change", countSelected);
     });
     if (document.querySelector("input.batch-case")) { countSelected(); }
+    // Starting with nothing ticked: say so here instead of sending the form (the server says the same without JS).
+    var create = document.getElementById("batch-create");
+    if (create) {
+      create.addEventListener("submit", function (event) {
+        if (document.querySelector("input.batch-case") && countSelected() === 0) {
+          event.preventDefault();
+          var warning = document.getElementById("batch-none-selected");
+          if (warning) { warning.classList.remove("d-none"); warning.focus && warning.focus(); }
+        }
+      });
+    }
   });
   document.addEventListener("htmx:afterSwap", function () { paint(document); });
 })();

@@ -178,6 +178,9 @@ def test_clerk_day(new_page, org_committed, week):
     assert number not in listed
     for case in week:
         assert case.number in listed
+    assert page.inner_text("#batch-selected-count") == "0"  # nothing ticked until the clerk chooses
+    page.click("#batch-select-all")
+    assert page.inner_text("#batch-selected-count") == str(len(week))
     page.check("input[name=doc_types][value=enforcement_notice]")
     page.check("input[name=doc_types][value=asset_report_order]")
     page.fill("#id_title", "本周立案 执行通知书、报告财产令")

@@ -46,6 +46,16 @@ def test_clerk_prints_this_weeks_cases_in_a_batch_and_downloads_the_pdf(new_page
         listed = page.inner_text("#batch-cases")
         assert all(c.number in listed for c in week) and old.number not in listed
         assert page.input_value("#id_without") == "enforcement_notice"
+        # Nothing is ticked at first: starting says so and sends nothing.
+        assert page.inner_text("#batch-selected-count") == "0"
+        assert not any(page.is_checked(f"#case-{c.pk}") for c in week)
+        page.click("#batch-start")
+        assert page.is_visible("#batch-none-selected")
+        assert "尚未选择案件" in page.inner_text("#batch-none-selected")
+        shot(page, "notices-batch-none-selected")
+        page.click("#batch-select-all")
+        assert page.inner_text("#batch-selected-count") == "3"
+        assert page.is_hidden("#batch-none-selected")
         page.uncheck(f"#case-{week[2].pk}")
         assert page.inner_text("#batch-selected-count") == "2"
         assert page.is_checked("input[name=doc_types][value=enforcement_notice]")
