@@ -494,7 +494,7 @@ def closure_new(request, pk: int):
     template = "cases/partials/checklist.html" if request.htmx and request.method == "GET" else \
         "cases/closure_form.html"
     return render(request, template, {"title": _("Close the case"), "case": case, "form": form, "checks": checks,
-                                      "mode": mode})
+                                      "debtors": services.debtor_cards(checks), "mode": mode})
 
 
 @login_required
