@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .court_settings import registry
+
 
 class CourtSetting(models.Model):
     """A court's override of one rule setting (see core.court_settings)."""
@@ -24,12 +26,10 @@ class CourtSetting(models.Model):
         return f"{self.court}: {self.key}"
 
     def clean(self) -> None:
-        from .court_settings import registry
-
         definition = registry().get(self.key)
         if definition is None:
             raise ValidationError({"key": _("Unknown setting %(key)s.") % {"key": self.key}})
-        definition.parse(self.value)
+        definition.clean(self.value)
 
 
 class IdempotencyRecord(models.Model):
