@@ -15,7 +15,8 @@ from .models import CourtSetting
 
 
 def _choice_label(key: str, setting) -> str:
-    return f"{setting.label}（{key}）" if setting.label else f"{key} — {setting.help}"
+    # The help texts are notes for developers (English, with legal references): the label, or the key, is shown.
+    return f"{setting.label}（{key}）" if setting.label else key
 
 
 class CourtSettingForm(forms.ModelForm):
@@ -68,9 +69,22 @@ class CourtSettingForm(forms.ModelForm):
 @admin.register(CourtSetting)
 class CourtSettingAdmin(admin.ModelAdmin):
     form = CourtSettingForm
-    list_display = ("court", "key", "value", "updated_by", "updated_at")
+    list_display = ("court", "setting_label", "value_display", "changed_by", "updated_at")
     list_filter = ("court",)
-    search_fields = ("key",)
+    # No search box: a court has a few dozen settings at most, and administrators know them by label, not by key.
+
+    @admin.display(description=gettext_lazy("setting"), ordering="key")
+    def setting_label(self, obj):
+        setting = registry().get(obj.key)
+        return _choice_label(obj.key, setting) if setting else obj.key
+
+    @admin.display(description=gettext_lazy("value"))
+    def value_display(self, obj):
+        return obj.value if isinstance(obj.value, str) else json.dumps(obj.value, ensure_ascii=False)
+
+    @admin.display(description=gettext_lazy("updated by"))
+    def changed_by(self, obj):
+        return obj.updated_by or "-"
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

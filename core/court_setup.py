@@ -68,12 +68,12 @@ def _court_setting_model():
 
 
 def missing_message(label: str, place: str, needed_by=()) -> str:
-    """"院长姓名未设置：请法院管理员在“法院设置”中填写“院长姓名”（限制消费令需要）。"""
-    message = _("%(label)s is not set: ask the court administrator to fill in “%(label)s” under “%(place)s”.") % {
-        "label": label, "place": place}
+    """E.g. 院长姓名未设置：请法院管理员在“法院设置”中填写“院长姓名”（签发限制消费令…时需要）。"""
     if needed_by:
-        message += _("(Needed for %(documents)s.)") % {"documents": "、".join(needed_by)}
-    return message
+        return _("%(label)s is not set: ask the court administrator to fill in “%(label)s” under “%(place)s” (needed "
+                 "for %(documents)s).") % {"label": label, "place": place, "documents": "、".join(needed_by)}
+    return _("%(label)s is not set: ask the court administrator to fill in “%(label)s” under “%(place)s”.") % {
+        "label": label, "place": place}
 
 
 def setting_missing_message(key: str) -> str:

@@ -23,7 +23,9 @@ class CourtSetting(models.Model):
         constraints = [models.UniqueConstraint(fields=["court", "key"], name="court_setting_unique_key")]
 
     def __str__(self) -> str:
-        return f"{self.court}: {self.key}"
+        definition = registry().get(self.key)
+        return _("%(court)s: %(setting)s") % {"court": self.court, "setting": definition.name if definition
+                                               else self.key}
 
     def clean(self) -> None:
         definition = registry().get(self.key)
