@@ -136,3 +136,16 @@ def test_settings_registry_has_no_import_cycle_with_the_models():
     import core.models
 
     assert core.models.registry is court_settings.registry
+
+
+def test_documents_tab_says_what_the_court_lacks_and_links_for_the_administrator(client, org, complete, make_case):
+    CourtSetting.objects.filter(court=complete, key="president_name").delete()
+    case = make_case()
+    url = reverse("notices:case_documents", args=[case.pk]) + "?doc_type=consumption_order"
+    login(client, org.clerk)
+    page = client.get(url).content.decode()
+    assert PRESIDENT_MISSING in page and "president_name" not in page
+    assert reverse("admin:core_courtsetting_add") not in page  # the clerk cannot fix it: no link
+    response = client.post(reverse("notices:document_issue", args=[case.pk]), {
+        "doc_type": "consumption_order", "addressee_key": f"party:{case.case_parties.get(role='respondent').pk}"})
+    assert PRESIDENT_MISSING in response.content.decode() and "president_name" not in response.content.decode()
