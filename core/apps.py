@@ -1,3 +1,5 @@
+import importlib
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,4 +9,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the court set-up check for ``check --deploy``)
+        importlib.import_module("core.checks")  # registers the court set-up check for ``check --deploy``

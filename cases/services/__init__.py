@@ -21,7 +21,8 @@ from .workflow import (
 __all__ = [
     "PartyConflict", "PartyConflictError", "PartyDetailsStale", "PartyInput", "action_log", "allowed_transitions", "attachment_add", "case_assign", "case_number_allocate",
     "case_register", "case_resume", "case_stream_override", "case_transition", "closure_approve",
-    "closure_checklist", "closure_request", "closure_return", "debtor_cards", "instalment_record", "lead_handle", "lead_register",
+    "closure_checklist", "closure_request", "closure_return", "debtor_cards", "instalment_record", "lead_handle",
+    "lead_register",
     "missing_conditions", "party_details_update", "party_upsert", "petition_answer", "petition_register", "settlement_breach",
     "settlement_register", "term_extension_grant", "term_pause_close", "term_pause_open", "transition_guard",
 ]

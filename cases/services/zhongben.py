@@ -90,7 +90,8 @@ def zhongben_checks(case: Case, today: date) -> list[Check]:
 
     # (1) Enforcement notice served and asset report ordered, on each respondent.
     def notices_missing(cp):
-        docs = {d for a in acts(ActionKind.NOTICE_SERVED, cp, legal_rep=True) for d in a["details"].get("documents", [])}
+        served = acts(ActionKind.NOTICE_SERVED, cp, legal_rep=True)
+        docs = {d for a in served for d in a["details"].get("documents", [])}
         missing = [str(label) for key, label in (("enforcement_notice", _("enforcement notice")),
                                                  ("asset_report_order", _("asset-report order"))) if key not in docs]
         return _("Not served: %(docs)s") % {"docs": "、".join(missing)} if missing else ""

@@ -66,7 +66,8 @@ def test_demo_clerk_issues_the_consumption_order_and_the_dishonest_decision(db, 
 
     officer = case.officer
     action_log(actor=officer, case=case, kind="dishonest_listing", occurred_on=timezone.localdate(),
-               details={"party_ids": [debtor.pk], "measure": "list", "ground": "able_but_refuses", "decision_number": ""})
+               details={"party_ids": [debtor.pk], "measure": "list", "ground": "able_but_refuses",
+                        "decision_number": ""})
     decision = _issue(client, case, "dishonest_decision", debtor)
     pdf = client.get(reverse("notices:document_download", args=[decision.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
