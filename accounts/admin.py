@@ -10,6 +10,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from core.court_setup import report_court_setup
+
 from .models import Court, Role, Team, User
 from .policy import Perm, has_perm
 
@@ -61,6 +63,10 @@ class CourtAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_superuser else ("code", "level", "parent")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        report_court_setup(request, obj)  # what its documents still lack (core.court_setup)
 
 
 @admin.register(Team)

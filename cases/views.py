@@ -524,9 +524,9 @@ def closure_new(request, pk: int):
             or has_perm(request.user, Perm.CASE_CLOSE_APPROVE, case)):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else (request.GET if request.GET.get("mode") else None)
-    form = ClosureForm(data)
     mode = (data or {}).get("mode") or ("review_decided" if case.case_type in ("执异", "执复", "执监")
                                         else "terminated_round")
+    form = ClosureForm(data, initial={"mode": mode})  # the mode whose checklist is shown
     checks = services.closure_checklist(case, mode, (data or {}).get("ground", ""))
     if request.method == "POST" and form.is_valid():
         try:
@@ -540,7 +540,7 @@ def closure_new(request, pk: int):
     template = "cases/partials/checklist.html" if request.htmx and request.method == "GET" else \
         "cases/closure_form.html"
     return render(request, template, {"title": _("Close the case"), "case": case, "form": form, "checks": checks,
-                                      "mode": mode})
+                                      "debtors": services.debtor_cards(checks), "mode": mode})
 
 
 @login_required

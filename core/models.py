@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .court_settings import registry
+
 
 class CourtSetting(models.Model):
     """A court's override of one rule setting (see core.court_settings)."""
@@ -21,15 +23,15 @@ class CourtSetting(models.Model):
         constraints = [models.UniqueConstraint(fields=["court", "key"], name="court_setting_unique_key")]
 
     def __str__(self) -> str:
-        return f"{self.court}: {self.key}"
+        definition = registry().get(self.key)
+        return _("%(court)s: %(setting)s") % {"court": self.court, "setting": definition.name if definition
+                                               else self.key}
 
     def clean(self) -> None:
-        from .court_settings import registry
-
         definition = registry().get(self.key)
         if definition is None:
             raise ValidationError({"key": _("Unknown setting %(key)s.") % {"key": self.key}})
-        definition.parse(self.value)
+        definition.clean(self.value)
 
 
 class IdempotencyRecord(models.Model):

@@ -26,7 +26,47 @@ and document type (``IssuedDocument.serial``), and the verification code identif
   path of the verification page derived from the base URL.
 """
 
-from core.court_settings import Setting
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.court_settings import CourtField, Setting
+
+# The documents signed by the president (XGXF-2010 art 5; the 2017 rules on the dishonest list).
+PRESIDENT_SIGNS = ("限制消费令", "纳入失信被执行人名单决定书")
+# The documents that print the case fund account (一案一账号): notices/documents/_common.py CaseData.account().
+PRINT_ACCOUNT = ("执行案件受理通知书", "执行通知书", "执行风险告知书", "协助执行通知书", "案款发放通知书")
+# The documents that print the officer's phone, or the court's when the officer has none (CaseData.officer()).
+PRINT_PHONE = ("执行通知书", "报告财产令", "执行裁定书", "协助执行通知书", "结案通知书")
+
+DOCUMENT_NUMBER_FIELDS = dict(case_number="（2026）甘0503执1号", suffix="之一", case_base="（2026）甘0503执1", year=2026,
+                              serial=1, court_code="甘0503", doc_type="control_ruling")
+
+
+def _format_problem(value: str, fields: dict, allowed: str) -> str:
+    try:
+        value.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return _("It may use only the placeholders %(allowed)s.") % {"allowed": allowed}
+    return ""
+
+
+def _number_format_problem(value: str) -> str:
+    if not value.strip():
+        return _("It must not be empty.")
+    return _format_problem(value, DOCUMENT_NUMBER_FIELDS, "{case_number} {suffix} {case_base} {year} {serial} "
+                                                          "{court_code} {doc_type}")
+
+
+def _account_format_problem(value: str) -> str:
+    return _format_problem(value, {"account": "1", "reference": "1"}, "{account} {reference}")
+
+
+COURT_FIELDS = [
+    CourtField("fund_account_name", PRINT_ACCOUNT),
+    CourtField("fund_account_bank", PRINT_ACCOUNT),
+    CourtField("fund_account_number", PRINT_ACCOUNT),
+    CourtField("phone", PRINT_PHONE),
+]
 
 DEFAULT_SUFFIX_TYPES = [
     "control_ruling", "release_ruling", "zhongben_ruling", "dishonest_decision",
@@ -35,28 +75,32 @@ DEFAULT_SUFFIX_TYPES = [
 SETTINGS = [
     Setting("document_number_format", "{case_number}{suffix}",
             "Printed document number; placeholders {case_number} {suffix} {case_base} {year} {serial} "
-            "{court_code} {doc_type} (domain.md §7: UNCONFIRMED).", str),
+            "{court_code} {doc_type} (domain.md §7: UNCONFIRMED).", str,
+            label=gettext_lazy("Document number format"), validate=_number_format_problem),
     Setting("document_number_suffix_types", DEFAULT_SUFFIX_TYPES,
             "Document types numbered 之一, 之二... within their case (rulings and decisions).", list),
     Setting("document_number_suffix_first", True,
             "The first suffixed document of a case already prints 之一 (else the bare case number).", bool),
     # Used by the document context builders (notices/documents/).
     Setting("notice_performance_days", 3,
-            "Days after service a 执行通知书 gives the debtor to perform when no date is named (UNCONFIRMED).", int),
+            "Days after service a 执行通知书 gives the debtor to perform when no date is named (UNCONFIRMED).", int,
+            label=gettext_lazy("Days to perform after the enforcement notice")),
     Setting("case_account_number_format", "{account}",
             "Case fund account number as printed: {account} the court's account, {reference} the case's reference.",
-            str),
+            str, label=gettext_lazy("Case account number format"), validate=_account_format_problem),
     # The verification page.
     Setting("verify_base_url", "", "Base URL (scheme and host) of the public verification page for QR codes.", str),
     Setting("verify_site", "", "Address printed under the QR code for typing in the verification code.", str),
     # --- Document types (notices/documents/; helper n2): settings the context builders read besides the two above ---
     Setting("president_name", "",
-            "Name of the court president, who signs 限制消费令 and 失信 decisions (XGXF-2010 art 5).", str),
+            "Name of the court president, who signs 限制消费令 and 失信 decisions (XGXF-2010 art 5).", str,
+            label=gettext_lazy("President's name"), needed_by=PRESIDENT_SIGNS),
     Setting("asset_report_days", 5,
             "Days after service of the 报告财产令 to file the asset report (INVEST art 4 leaves it to the court; "
-            "UNCONFIRMED).", int),
+            "UNCONFIRMED).", int, label=gettext_lazy("Days to file the asset report")),
     Setting("wage_withhold_percent", 50,
             "Share (%) of monthly income an employer withholds when the notice names no amount (CPL art 254 keeps "
-            "living expenses; the figure is practice, UNCONFIRMED).", int),
+            "living expenses; the figure is practice, UNCONFIRMED).", int,
+            label=gettext_lazy("Share of income withheld (%)")),
     # --- end of the document-type settings ---
 ]

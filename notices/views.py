@@ -121,6 +121,11 @@ def documents_tab_context(request, case, bound: dict | None = None) -> dict:
                 addressees=addressees, initial={"doc_type": kind.code, "issue_date": timezone.localdate()})
             if kind.params_form is not None:
                 params_form = bound.get("params") or kind.params_form(prefix="p")
+    setup_problems = []
+    if kind is not None:
+        from core.court_setup import check_court
+
+        setup_problems = [p for p in check_court(case.court) if kind.title in p.needed_by]
     issued = None
     issued_pk = request.GET.get("issued", "")
     if issued_pk.isdigit():
@@ -129,7 +134,8 @@ def documents_tab_context(request, case, bound: dict | None = None) -> dict:
         "case": case, "documents": docs, "can_issue": can_issue, "types": list(types.values()),
         "type_form": forms.TypeChoiceForm(initial={"doc_type": selected}) if can_issue else None,
         "kind": kind, "addressees": addressees, "unavailable": unavailable, "issue_form": issue_form,
-        "params_form": params_form, "issued": issued,
+        "params_form": params_form, "issued": issued, "setup_problems": setup_problems,
+        "can_fix_setup": user.is_superuser or (has_perm(user, Perm.COURT_ADMIN) and user.court_id == case.court_id),
         "reprinted": request.GET.get("reprint") == "1",
     }
 

@@ -7,7 +7,7 @@ approval wait for the chief, who approves (the case closes) or returns them with
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
 
 from django.apps import apps
@@ -19,16 +19,15 @@ from django.utils.translation import gettext_lazy
 
 from accounts.policy import Perm, has_perm, require
 from core import court_settings
-from core.rules.calendar import add_months
 from core.text import clean_text
 
 from .. import events
-from ..actions import NETWORK_ASSET_TYPES
 from ..models import (
-    IMPLEMENTATION_TYPES, REVIEW_TYPES, ActionKind, BasisKind, Case, CaseParty, CaseType, ClosureMode,
-    ClosureRequest, ClosureStatus, Lead, ObligationKind, PartyRole, SettlementStatus, Stage, TermPause,
+    IMPLEMENTATION_TYPES, REVIEW_TYPES, BasisKind, Case, CaseParty, CaseType, ClosureMode,
+    ClosureRequest, ClosureStatus, ObligationKind, PartyRole, SettlementStatus, Stage, TermPause,
 )
 from ._common import audited, lock_case
+from .zhongben import Check, zhongben_checks
 
 # Grounds a closure in these modes must name (CPL arts 248-249, 268; EXEC-PROC arts 2-3; CPL-I art 481).
 GROUNDS = {
@@ -69,19 +68,6 @@ CLOSURE_REASON_MAX = 1000
 
 
 
-@dataclass
-class Check:
-    key: str
-    label: str
-    ok: bool
-    required: bool = True
-    detail: str = ""
-
-
-def _actions(case: Case) -> list[dict]:
-    return list(case.actions.values("kind", "occurred_on", "details"))
-
-
 def _outstanding(case: Case):
     return case.amount_claimed - case.amount_recovered
 
@@ -93,79 +79,6 @@ def _ledger_balance(case: Case):
     except LookupError:
         return None
     return LedgerEntry.objects.filter(case=case).aggregate(s=Sum("signed_amount"))["s"] or 0
-
-
-def _zhongben_checks(case: Case, today: date) -> list[Check]:
-    acts = _actions(case)
-    by_kind: dict[str, list[dict]] = {}
-    for a in acts:
-        by_kind.setdefault(a["kind"], []).append(a)
-    docs = {d for a in by_kind.get(ActionKind.NOTICE_SERVED, []) for d in a["details"].get("documents", [])}
-    respondents = list(CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party"))
-    checks = []
-    # (1) Enforcement notice issued and asset report ordered.
-    missing = [label for key, label in (("enforcement_notice", _("enforcement notice")),
-                                        ("asset_report_order", _("asset-report order"))) if key not in docs]
-    checks.append(Check("notice_and_report", _("1. Enforcement notice served and asset report ordered"),
-                        not missing, detail=_("Not served: %(docs)s") % {"docs": "、".join(missing)} if missing else ""))
-    # (2) Consumption restriction on every respondent; dishonest listing where its conditions are met.
-    unrestricted = [cp.party.name for cp in respondents if not cp.restricted_on or cp.restriction_lifted_on]
-    checks.append(Check("consumption_restriction", _("2. Consumption-restriction order on every respondent"),
-                        not unrestricted,
-                        detail=_("Not restricted: %(names)s") % {"names": "、".join(unrestricted)} if unrestricted
-                        else ""))
-    unlisted = [cp.party.name for cp in respondents if not cp.dishonest_listed_on or cp.dishonest_removed_on]
-    checks.append(Check("dishonest_listing", _("2. Dishonest listing where the conditions are met (review)"),
-                        not unlisted, required=False,
-                        detail=_("Not listed: %(names)s") % {"names": "、".join(unlisted)} if unlisted else ""))
-    # (3) Investigation exhausted: a recent 总对总 query of every asset type, a field measure, no open leads.
-    months = court_settings.get(case.court_id, "zhongben_query_months")
-    since = add_months(today, -months)
-    covered: set[str] = set()
-    for a in by_kind.get(ActionKind.NETWORK_QUERY, []):
-        if a["details"].get("system") == "national" and a["occurred_on"] >= since:
-            covered |= {k for k, v in a["details"].get("results", {}).items() if v != "not_queried"}
-    not_covered = [str(label) for key, label in NETWORK_ASSET_TYPES if key not in covered]
-    checks.append(Check("network_query", _("3. 总对总 network query of every asset type within %(months)s months")
-                        % {"months": months}, not not_covered,
-                        detail=_("Not queried: %(types)s") % {"types": "、".join(not_covered)} if not_covered else ""))
-    field = any(k in by_kind for k in (ActionKind.ONSITE_INVESTIGATION, ActionKind.SEARCH, ActionKind.REWARD_NOTICE))
-    checks.append(Check("field_measure", _("3. On-site investigation, search or reward notice"), field,
-                        detail="" if field else _("None recorded.")))
-    open_leads = Lead.objects.filter(case=case, handled_at__isnull=True).count()
-    checks.append(Check("leads_checked", _("3. Every asset lead checked"), open_leads == 0,
-                        detail=_("%(n)s lead(s) not yet checked") % {"n": open_leads} if open_leads else ""))
-    # (4) More than 3 months since filing.
-    min_months = court_settings.get(case.court_id, "zhongben_min_months")
-    ready_on = add_months(case.filed_on, min_months)
-    checks.append(Check("three_months", _("4. More than %(months)s months since filing") % {"months": min_months},
-                        today > ready_on, detail="" if today > ready_on else _("Possible after %(date)s") % {
-                            "date": ready_on}))
-    # (5) Whereabouts unknown -> search; obstruction -> fine or detention.
-    unknown = any(a["details"].get("whereabouts_unknown") for k in (ActionKind.ONSITE_INVESTIGATION,
-                                                                     ActionKind.SUMMONS)
-                  for a in by_kind.get(k, []))
-    obstructed = any(a["details"].get("obstruction") for a in by_kind.get(ActionKind.ONSITE_INVESTIGATION, []))
-    problems = []
-    if unknown and ActionKind.SEARCH not in by_kind:
-        problems.append(_("whereabouts unknown but no search recorded"))
-    if obstructed and not (ActionKind.FINE in by_kind or ActionKind.JUDICIAL_DETENTION in by_kind):
-        problems.append(_("obstruction recorded but no fine or detention"))
-    checks.append(Check("search_and_sanctions", _("5. Search if whereabouts unknown; sanctions for obstruction"),
-                        not problems, detail="; ".join(problems)))
-    # (6) The applicant interview (终本约谈), where the court requires it.
-    if court_settings.get(case.court_id, "zhongben_requires_interview"):
-        interviewed = any(a["occurred_on"] <= today for a in by_kind.get(ActionKind.APPLICANT_INTERVIEW, []))
-        checks.append(Check("applicant_interview", _("6. Applicant interviewed before closure (终本约谈)"),
-                            interviewed, detail="" if interviewed else _("No interview recorded.")))
-    # Also checked in practice: something is still owed, and the obligation is not purely an act.
-    checks.append(Check("outstanding", _("An amount is still outstanding"), _outstanding(case) > 0,
-                        detail="" if _outstanding(case) > 0 else _("Nothing is outstanding: close as fully enforced.")))
-    checks.append(Check("not_act_only", _("The obligation is not purely an act"),
-                        case.obligation_kind != ObligationKind.ACT,
-                        detail="" if case.obligation_kind != ObligationKind.ACT else
-                        _("An act-only obligation cannot end in 终本.")))
-    return checks
 
 
 def closure_checklist(case: Case, mode: str, ground: str = "", *, today: date | None = None) -> list[Check]:
@@ -200,7 +113,7 @@ def closure_checklist(case: Case, mode: str, ground: str = "", *, today: date | 
     elif mode == ClosureMode.TERMINATED_ROUND:
         if case.case_type not in (CaseType.FIRST, CaseType.RESUMED):
             checks.append(Check("type", _("终本 applies to first and resumed enforcement"), False))
-        checks.extend(_zhongben_checks(case, today))
+        checks.extend(zhongben_checks(case, today))
     elif mode == ClosureMode.REFUSED:
         needs = {"arbitral_award_defect": BasisKind.ARBITRAL_AWARD, "notarised_debt_wrong": BasisKind.NOTARISED_DEBT}
         if ground in needs:

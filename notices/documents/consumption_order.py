@@ -10,6 +10,8 @@ from functools import partial
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.court_setup import setting_missing_message
+
 from . import DocumentType, register
 from ._common import CaseData, fail, party_addressee, party_data, setting
 from ._samples import sample_context
@@ -24,15 +26,14 @@ def unavailable(case) -> str:
     if not data.respondents:
         return _("The case has no respondent.")
     if not setting(data.case, "president_name"):
-        return _("The court president's name is not set (court setting president_name).")
+        return setting_missing_message("president_name")
     return ""
 
 
 def president(data: CaseData) -> str:
     name = setting(data.case, "president_name")
     if not name:
-        raise fail("president_name", _("Set the court president's name (court setting president_name): the "
-                                       "president signs this document."))
+        raise fail("president_name", setting_missing_message("president_name"))
     return name
 
 

@@ -24,10 +24,12 @@ def network_details(system="national", found=()):
 
 def make_ready_for_zhongben(case, officer, *, interview=True):
     """Record everything the 终本 conditions need (§2.4) on a case filed more than 3 months ago."""
-    respondents = [cp.pk for cp in case.case_parties.filter(role="respondent")]
+    debtors = list(case.case_parties.filter(role="respondent").select_related("party"))
+    respondents = [cp.pk for cp in debtors]
+    names = "、".join(cp.party.name for cp in debtors)  # served on and queried for each respondent (§2.4)
     log(case, officer, "notice_served", {"documents": ["enforcement_notice", "asset_report_order"],
-                                         "method": "direct", "recipient": "被执行人", "served_on": str(case.filed_on)})
-    log(case, officer, "network_query", network_details())
+                                         "method": "direct", "recipient": names, "served_on": str(case.filed_on)})
+    log(case, officer, "network_query", {**network_details(), "subject": names})
     log(case, officer, "onsite_investigation", {"place": "马跑泉路8号", "findings": "无可供执行财产"})
     log(case, officer, "consumption_restriction", {"party_ids": respondents, "measure": "impose"})
     if interview:

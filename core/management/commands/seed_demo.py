@@ -11,6 +11,8 @@ import re
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, STAFF, seed_org
+from core.court_setup import check_court
+from core.demo import seed_court_settings
 
 # The apps whose ``demo.seed(org, *, seed, cases)`` adds demo data, in dependency order.
 DEMO_APPS = ["cases", "assets", "notices", "deadlines", "reports"]
@@ -37,6 +39,7 @@ class Command(BaseCommand):
 
             raise CommandError("--cases must not be negative.")
         org = seed_org()
+        seed_court_settings([org.court])
         if not org_only:
             for app in DEMO_APPS:
                 try:
@@ -49,6 +52,9 @@ class Command(BaseCommand):
                     summary = module.seed(org, seed=seed, cases=cases)
                     if summary:
                         self.stdout.write(f"{app}: {summary}")
+        problems = check_court(org.court)
+        for p in problems:  # the demo court must be able to issue every document
+            self.stdout.write(self.style.WARNING(p.message))
         created = ", ".join(org.created_users) or "none (already present)"
         self.stdout.write(self.style.SUCCESS(f"Demo court: {org.court.name} ({org.court.code}). Accounts created: {created}"))
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in STAFF)
