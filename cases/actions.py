@@ -147,6 +147,16 @@ class NetworkQueryForm(ActionDetailsForm):
                 label=gettext("Asset found %(n)s: balance or value (yuan)") % {"n": n}, required=False,
                 min_value=Decimal("0"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 
+    def found_groups(self) -> list[tuple[int, list, bool]]:
+        """The found-asset rows for the page: (number, its bound fields, whether it is shown open). The first row is
+        always open; a further one when it holds something (or an error)."""
+        groups = []
+        for n in range(1, FOUND_ROWS + 1):
+            bound = [self[f"found_{n}_{part}"] for part in ("type", "institution", "number", "amount")]
+            filled = any(b.value() not in (None, "") or b.errors for b in bound)
+            groups.append((n, bound, n == 1 or filled))
+        return groups
+
     def clean(self):
         data = super().clean()
         for n in range(1, FOUND_ROWS + 1):

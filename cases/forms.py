@@ -187,8 +187,7 @@ class LeadForm(BootstrapMixin, forms.Form):
 
 
 class LeadHandleForm(BootstrapMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome of the check"), choices=LeadOutcome.choices,
-                                widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Outcome of the check"), choices=[("", "—"), *LeadOutcome.choices])
     result = forms.CharField(label=_("What was done and found"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
