@@ -66,8 +66,9 @@ def prefill(case: Case, action: Action, found: dict) -> dict:
     kind, number_field, institution_field = TYPE_MAP[found["type"]]
     labels = dict(NETWORK_ASSET_TYPES)
     details = action.details or {}
-    description = " ".join(p for p in (str(labels[found["type"]]), found.get("institution", ""),
-                                       found.get("number", "")) if p)[:200]
+    # The kind is shown beside the description everywhere: the description names where it is and its number.
+    description = (" ".join(p for p in (found.get("institution", ""), found.get("number", "")) if p)
+                   or str(labels[found["type"]]))[:200]
     systems = dict(NetworkQueryForm.SYSTEMS)
     note = _("Network query of %(date)s (%(system)s) of %(subject)s") % {
         "date": formats.date_format(action.occurred_on, "Y-m-d"),
