@@ -114,7 +114,10 @@ def found_text(row: dict, *, mask: bool = True) -> str:
     parts = [str(labels.get(row.get("type"), row.get("type") or "")), row.get("institution") or "",
              mask_number(number) if mask and row.get("type") in BALANCE_TYPES else number]
     if row.get("amount"):
-        amount = f"¥{Decimal(row['amount']):,.2f}"
+        try:
+            amount = f"¥{Decimal(str(row['amount'])):,.2f}"
+        except ArithmeticError:  # not written by the form (an edited record): shown as stored
+            amount = str(row["amount"])
         parts.append((_("balance %(amount)s") if row.get("type") in BALANCE_TYPES
                       else _("value %(amount)s")) % {"amount": amount})
     return " ".join(p for p in parts if p)

@@ -187,7 +187,12 @@ class ResumeSerializer(serializers.Serializer):
 class ActionSerializer(BaseModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     kind = EnumChoiceField(choices=ActionKind.choices)
-    details = serializers.JSONField(required=False, default=dict)
+    details = serializers.JSONField(
+        required=False, default=dict,
+        help_text="The measure's own fields (cases.actions). A network query: system, subject, note, result_<type> "
+                  "and, for each asset found, found_<n>_type, found_<n>_institution, found_<n>_number, "
+                  "found_<n>_amount (n = 1..3); answered as details.found, a list of {type, institution, number, "
+                  "amount}, whose index is the source_row of an asset registered from it.")
     attachments = serializers.SerializerMethodField()
 
     class Meta:
