@@ -150,6 +150,10 @@ def test_api_owner_defaults_to_a_debtor(client, org, make_case, subject, expecte
     del body["source_action"], body["source_row"]
     r = client.post("/api/v1/assets/", dict(body, account_number="1"), content_type="application/json")
     assert r.status_code == 201 and Asset.objects.get(pk=r.json()["id"]).owner.party.name == "天水示例建材有限公司"
+    stranger = respondent_of(make_case())  # a party of another case
+    r = client.post("/api/v1/assets/", dict(body, account_number="2", owner=stranger.pk),
+                    content_type="application/json")
+    assert r.status_code == 400 and "owner" in r.json() and not Asset.objects.filter(account_number="2").exists()
 
 
 def test_finding_kinds_map_to_asset_kinds(client, org, case):
