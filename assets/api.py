@@ -26,7 +26,7 @@ from core.idempotency import idempotent
 from core.idempotency import schema_responses as idempotency_responses
 from core.rules.distribution import DistributionMode, PriorityClass
 
-from . import selectors, services
+from . import findings, selectors, services
 from .services.calculators import MAX_ROWS as CALC_MAX_ROWS
 from .models import (
     RECEIPT_KINDS,
@@ -103,13 +103,16 @@ class AssetSerializer(serializers.ModelSerializer):
         model = Asset
         fields = ["id", "case", "owner", "kind", "description", "bank_name", "account_number", "certificate_number",
                   "plate_number", "company_name", "share", "location", "estimated_value", "source", "source_note",
-                  "objection_pending", "created_at", "controls"]
+                  "source_action", "source_row", "objection_pending", "created_at", "controls"]
         read_only_fields = fields
 
 
 class AssetCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField()
-    owner = serializers.IntegerField()
+    owner = serializers.IntegerField(
+        required=False, allow_null=True, default=None,
+        help_text="A party of the case (case-party id). Left out: the debtor the finding names, else the case's first "
+                  "debtor (respondent); never an applicant. A case without a debtor needs it.")
     kind = enum_field(AssetKind.choices)
     description = serializers.CharField(max_length=200)
     source = serializers.ChoiceField(AssetSource.choices)
@@ -122,6 +125,10 @@ class AssetCreateSerializer(serializers.Serializer):
     plate_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
     company_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     share = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    source_action = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                             help_text="The network query (action id) whose finding this asset is.")
+    source_row = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                          help_text="The index of the asset in that query's details.found.")
 
 
 class ObjectionSerializer(serializers.Serializer):
@@ -419,7 +426,12 @@ class AssetViewSet(_CaseListViewSet):
     def create(self, request):
         d = self._validated(AssetCreateSerializer)
         case = case_get_for_user(user=request.user, pk=d.pop("case"))
-        owner = CaseParty.objects.filter(case=case, pk=d.pop("owner")).first()
+        owner_id = d.pop("owner")
+        if owner_id is None:
+            found = findings.finding_row(case, d.get("source_action"), d.get("source_row"))
+            owner = findings.default_owner(case, subject=(found[0].details or {}).get("subject", "") if found else "")
+        else:
+            owner = CaseParty.objects.filter(case=case, pk=owner_id).first()
         asset = services.asset_register(actor=request.user, case=case, owner=owner, **d)
         return Response(AssetSerializer(asset).data, status=status.HTTP_201_CREATED)
 

@@ -49,11 +49,23 @@ class AssetForm(forms.Form):
     estimated_value = money_field(_("Estimated value"), required=False)
     source = forms.ChoiceField(label=_("Source"), choices=AssetSource.choices)
     source_note = forms.CharField(label=_("Source details"), max_length=300, required=False)
+    # The network query finding it is registered from (filled in by "register the asset" on the timeline).
+    source_action = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    source_row = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    form_token = FormTokenField()
 
     def __init__(self, *args, case=None, **kwargs):
+        from .findings import default_owner
+
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [(cp.pk, f"{cp.get_role_display()}：{cp.party.name}")
-                                        for cp in case.case_parties.select_related("party")]
+        parties = list(case.case_parties.select_related("party").order_by("role", "position", "pk"))
+        # Debtors first: a new asset's owner is a debtor unless the officer says otherwise (never an applicant).
+        parties.sort(key=lambda cp: cp.role != "respondent")
+        self.fields["owner"].choices = [(cp.pk, f"{cp.get_role_display()}：{cp.party.name}") for cp in parties]
+        owner = default_owner(case)
+        if owner is None:  # no debtor on the case: nobody is preselected
+            self.fields["owner"].choices = [("", "—")] + self.fields["owner"].choices
+        self.initial.setdefault("owner", owner.pk if owner is not None else "")
 
 
 class ControlOrderForm(forms.Form):

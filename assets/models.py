@@ -89,6 +89,11 @@ class Asset(BelongsToCase, models.Model):
                                           validators=[MinValueValidator(Decimal("0"))], **MONEY)
     source = models.CharField(_("source"), max_length=16, choices=AssetSource.choices)
     source_note = models.CharField(_("source details"), max_length=300, blank=True)
+    # The finding it was registered from: a network query (``Action``) and the index of the asset in its
+    # ``details["found"]``. One asset per finding (the constraint), so a resent form cannot register it twice.
+    source_action = models.ForeignKey("cases.Action", verbose_name=_("found by"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="assets_registered")
+    source_row = models.PositiveSmallIntegerField(_("found asset number"), null=True, blank=True)
     # A third-party objection (案外人异议) blocks disposal while pending (EXEC-PROC arts 15-16); kept in step with
     # the asset's Objection records by the services.
     objection_pending = models.BooleanField(_("third-party objection pending"), default=False)
@@ -103,6 +108,8 @@ class Asset(BelongsToCase, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(estimated_value__isnull=True) | Q(estimated_value__gte=0),
                                    name="asset_value_not_negative"),
+            models.UniqueConstraint(fields=["source_action", "source_row"], condition=Q(source_action__isnull=False),
+                                    name="asset_one_per_finding"),
         ]
 
     def __str__(self) -> str:

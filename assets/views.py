@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from cases.selectors import case_get_for_user
 from core.templatetags.core_tags import yuan
 from core import idempotency
 
-from . import forms, selectors, services
+from . import findings, forms, selectors, services
 from .models import Asset, ControlMeasure, Disposal, Handover, HandoverStatus, LedgerEntry, Objection, ReleaseGround
 
 
@@ -138,17 +138,38 @@ def _post_action(request, *, case, form, key, call, success, page, success_messa
 
 
 @login_required
-@require_POST
 def asset_add(request, pk: int):
+    """Register an asset. GET draws the form on a page of its own, filled in from a network query's finding when
+    ``?finding=<action>&row=<n>`` names one of this case's (another case's query: 404, nothing shown)."""
     case = case_get_for_user(user=request.user, pk=pk, perm=Perm.ASSET_CONTROL)
+    if request.method == "GET":
+        initial = {}
+        if "finding" in request.GET or "row" in request.GET:
+            found = findings.finding_row(case, request.GET.get("finding"), request.GET.get("row"))
+            if found is None:
+                raise Http404
+            initial = findings.prefill(case, *found)
+        return _asset_page(request, case.pk, bound=("asset", forms.AssetForm(case=case, prefix="asset",
+                                                                             initial=initial)))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
     form = forms.AssetForm(request.POST, case=case, prefix="asset")
 
     def call(d):
         owner = case.case_parties.filter(pk=d.pop("owner")).first()
         services.asset_register(actor=request.user, case=case, owner=owner, **d)
 
-    return _post_action(request, case=case, form=form, key="asset", call=call, page=case_assets,
+    # A form drawn from a finding shows its errors on its own page again, the tab's form on the assets page.
+    page = _asset_page if request.POST.get("asset-source_action") else case_assets
+    return _post_action(request, case=case, form=form, key="asset", call=call, page=page, once="asset-register",
                         success=_case_tab_url(case, "assets"), success_message=_("Asset registered."))
+
+
+def _asset_page(request, pk: int, bound, status=200):
+    case = case_get_for_user(user=request.user, pk=pk, perm=Perm.ASSET_CONTROL)
+    form = bound[1]
+    return render(request, "assets/asset_form.html", {"title": _("Register an asset"), "case": case, "form": form},
+                  status=status)
 
 
 def _asset_for(request, pk: int, perm=Perm.CASE_VIEW) -> Asset:

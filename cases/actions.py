@@ -94,6 +94,35 @@ class NoticeServedForm(ActionDetailsForm):
             "method": self.choice_label(self.fields["method"], self.cleaned_data["method"])}
 
 
+# How many found assets one network query form takes (the API sends the same ``found_<n>_*`` keys).
+FOUND_ROWS = 3
+# Asset types whose found amount is a balance (money held), not an estimated value.
+BALANCE_TYPES = ("bank_deposit", "online_funds", "housing_fund", "securities", "wealth_products")
+
+
+def mask_number(number: str) -> str:
+    """An account number shortened for the timeline: the first and last four characters (6222…1234)."""
+    number = (number or "").strip()
+    return f"{number[:4]}…{number[-4:]}" if len(number) > 10 else number
+
+
+def found_text(row: dict, *, mask: bool = True) -> str:
+    """One asset a network query found, as a line: 银行存款 中国工商银行 6222…1234 余额¥12,345.00 (the account
+    number shortened unless ``mask`` is False, as in the audit trail)."""
+    labels = dict(NETWORK_ASSET_TYPES)
+    number = row.get("number") or ""
+    parts = [str(labels.get(row.get("type"), row.get("type") or "")), row.get("institution") or "",
+             mask_number(number) if mask and row.get("type") in BALANCE_TYPES else number]
+    if row.get("amount"):
+        try:
+            amount = f"¥{Decimal(str(row['amount'])):,.2f}"
+        except ArithmeticError:  # not written by the form (an edited record): shown as stored
+            amount = str(row["amount"])
+        parts.append((_("balance %(amount)s") if row.get("type") in BALANCE_TYPES
+                      else _("value %(amount)s")) % {"amount": amount})
+    return " ".join(p for p in parts if p)
+
+
 class NetworkQueryForm(ActionDetailsForm):
     SYSTEMS = (("national", _("总对总 (national system)")), ("local", _("点对点 (local system)")))
     system = forms.ChoiceField(label=_("System"), choices=SYSTEMS)
@@ -101,29 +130,83 @@ class NetworkQueryForm(ActionDetailsForm):
     note = forms.CharField(label=_("Findings"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
+        from core.fields import MoneyFormField
+        from django.utils.translation import gettext
+
         super().__init__(*args, **kwargs)
         for key, label in NETWORK_ASSET_TYPES:
             self.fields[f"result_{key}"] = forms.ChoiceField(label=label, choices=QUERY_RESULTS, initial="none")
+        # The assets found, one row each (all optional): what it is, where it is held, its number, the amount.
+        for n in range(1, FOUND_ROWS + 1):
+            self.fields[f"found_{n}_type"] = forms.ChoiceField(
+                label=gettext("Asset found %(n)s: type") % {"n": n}, required=False,
+                choices=[("", "—")] + list(NETWORK_ASSET_TYPES))
+            self.fields[f"found_{n}_institution"] = forms.CharField(
+                label=gettext("Asset found %(n)s: bank or registry") % {"n": n}, max_length=100, required=False)
+            self.fields[f"found_{n}_number"] = forms.CharField(
+                label=gettext("Asset found %(n)s: account, certificate or plate number") % {"n": n}, max_length=80,
+                required=False)
+            self.fields[f"found_{n}_amount"] = MoneyFormField(
+                label=gettext("Asset found %(n)s: balance or value (yuan)") % {"n": n}, required=False,
+                min_value=Decimal("0"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+    def found_groups(self) -> list[tuple[int, list, bool]]:
+        """The found-asset rows for the page: (number, its bound fields, whether it is shown open). The first row is
+        always open; a further one when it holds something (or an error)."""
+        groups = []
+        for n in range(1, FOUND_ROWS + 1):
+            bound = [self[f"found_{n}_{part}"] for part in ("type", "institution", "number", "amount")]
+            filled = any(b.value() not in (None, "") or b.errors for b in bound)
+            groups.append((n, bound, n == 1 or filled))
+        return groups
 
     def clean(self):
         data = super().clean()
+        for n in range(1, FOUND_ROWS + 1):
+            kind, institution, number = (data.get(f"found_{n}_{f}") for f in ("type", "institution", "number"))
+            amount = data.get(f"found_{n}_amount")
+            if not (kind or institution or number or amount is not None):
+                continue
+            if not kind:
+                self.add_error(f"found_{n}_type", _("Choose what kind of asset was found."))
+                continue
+            if not (number or "").strip():
+                self.add_error(f"found_{n}_number", _("Enter the account, certificate or plate number found."))
+            if kind == "bank_deposit" and not (institution or "").strip():
+                self.add_error(f"found_{n}_institution", _("Enter the bank where the account is held."))
+            # An asset found means the query of its type found something, whatever the result row said.
+            data[f"result_{kind}"] = "found"
         if all(data.get(f"result_{k}") in (None, "not_queried") for k, _label in NETWORK_ASSET_TYPES):
             raise ValidationError(_("A query must cover at least one asset type."))
         return data
 
     def details(self) -> dict:
         out = {"system": self.cleaned_data["system"], "subject": self.cleaned_data["subject"],
-               "note": self.cleaned_data.get("note", ""), "results": {}}
+               "note": self.cleaned_data.get("note", ""), "results": {}, "found": []}
         for key, _label in NETWORK_ASSET_TYPES:
             out["results"][key] = self.cleaned_data[f"result_{key}"]
+        for n in range(1, FOUND_ROWS + 1):
+            kind = self.cleaned_data.get(f"found_{n}_type")
+            if not kind:
+                continue
+            amount = self.cleaned_data.get(f"found_{n}_amount")
+            out["found"].append({"type": kind, "institution": self.cleaned_data.get(f"found_{n}_institution", ""),
+                                 "number": self.cleaned_data.get(f"found_{n}_number", ""),
+                                 "amount": "" if amount is None else f"{amount:.2f}"})
         return out
 
     def summarize(self) -> str:
         found = [str(label) for key, label in NETWORK_ASSET_TYPES if self.cleaned_data[f"result_{key}"] == "found"]
-        return _("%(system)s query of %(subject)s: %(found)s") % {
+        text = _("%(system)s query of %(subject)s: %(found)s") % {
             "system": self.choice_label(self.fields["system"], self.cleaned_data["system"]),
             "subject": self.cleaned_data["subject"],
             "found": "、".join(found) if found else _("nothing found")}
+        rows = [found_text(r) for r in self.details()["found"]]
+        if rows:
+            text += "；" + _("found %(assets)s") % {"assets": "；".join(rows)}
+        if self.cleaned_data.get("note"):
+            text += "；" + self.cleaned_data["note"]
+        return text
 
 
 class OnsiteInvestigationForm(ActionDetailsForm):
@@ -133,7 +216,8 @@ class OnsiteInvestigationForm(ActionDetailsForm):
     obstruction = forms.BooleanField(label=_("Enforcement was obstructed"), required=False)
 
     def summarize(self) -> str:
-        return _("On-site investigation at %(place)s") % {"place": self.cleaned_data["place"]}
+        return _("On-site investigation at %(place)s: %(findings)s") % {"place": self.cleaned_data["place"],
+                                                                         "findings": self.cleaned_data["findings"]}
 
 
 class SummonsForm(ActionDetailsForm):
@@ -163,7 +247,8 @@ class SearchForm(ActionDetailsForm):
     findings = forms.CharField(label=_("Findings"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def summarize(self) -> str:
-        return _("Search of %(place)s") % {"place": self.cleaned_data["place"]}
+        return _("Search of %(place)s: %(findings)s") % {"place": self.cleaned_data["place"],
+                                                          "findings": self.cleaned_data["findings"]}
 
 
 class ControlForm(ActionDetailsForm):

@@ -21,9 +21,9 @@ from core.idempotency import schema_responses as idempotency_responses
 
 from . import selectors, services
 from .models import (
-    Action, ActionKind, BasisKind, Case, CaseParty, CaseType, ClosureMode, ClosureRequest, Lead, LeadSource,
-    ObligationKind, Party, PartyKind, PartyRole, PetitionKind, Petition, Settlement, SettlementInstalment, Stage,
-    Stream,
+    Action, ActionKind, BasisKind, Case, CaseParty, CaseType, ClosureMode, ClosureRequest, Lead, LeadOutcome,
+    LeadSource, ObligationKind, Party, PartyKind, PartyRole, PetitionKind, Petition, Settlement, SettlementInstalment,
+    Stage, Stream,
 )
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True}
@@ -187,7 +187,12 @@ class ResumeSerializer(serializers.Serializer):
 class ActionSerializer(BaseModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     kind = EnumChoiceField(choices=ActionKind.choices)
-    details = serializers.JSONField(required=False, default=dict)
+    details = serializers.JSONField(
+        required=False, default=dict,
+        help_text="The measure's own fields (cases.actions). A network query: system, subject, note, result_<type> "
+                  "and, for each asset found, found_<n>_type, found_<n>_institution, found_<n>_number, "
+                  "found_<n>_amount (n = 1..3); answered as details.found, a list of {type, institution, number, "
+                  "amount}, whose index is the source_row of an asset registered from it.")
     attachments = serializers.SerializerMethodField()
 
     class Meta:
@@ -208,12 +213,14 @@ class LeadSerializer(BaseModelSerializer):
     class Meta:
         model = Lead
         fields = ["id", "case", "received_at", "urgent", "source", "description", "officer", "due_at",
-                  "handled_at", "result"]
-        read_only_fields = ["officer", "due_at", "handled_at", "result"]
+                  "handled_at", "result", "outcome"]
+        read_only_fields = ["officer", "due_at", "handled_at", "result", "outcome"]
 
 
 class ResultSerializer(serializers.Serializer):
     result = serializers.CharField()
+    outcome = EnumChoiceField(choices=LeadOutcome.choices, required=False, default="", allow_blank=True,
+                              help_text="What the check turned up (属实/部分属实/不属实); shown on the timeline.")
 
 
 class PetitionSerializer(BaseModelSerializer):
@@ -526,7 +533,8 @@ class LeadViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet):
     def handle(self, request, pk=None):
         s = ResultSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        lead = services.lead_handle(actor=request.user, lead=self.get_object(), result=s.validated_data["result"])
+        lead = services.lead_handle(actor=request.user, lead=self.get_object(), result=s.validated_data["result"],
+                                    outcome=s.validated_data.get("outcome", ""))
         return Response(LeadSerializer(lead).data)
 
 

@@ -64,8 +64,14 @@ def lead_registered(*, case: Case, actor, lead) -> CaseEvent:
 
 
 def lead_handled(*, case: Case, actor, lead) -> CaseEvent:
-    return event_log(case=case, type="lead_handled", actor=actor,
-                     summary=_("Asset lead checked: %(text)s") % {"text": lead.result[:80]}, lead_id=lead.pk)
+    """线索核实: the lead, what the check turned up (属实/不属实) and what was done."""
+    if lead.outcome:
+        summary = _("Lead checked (%(lead)s): %(outcome)s. %(text)s") % {
+            "lead": lead.description[:40], "outcome": lead.get_outcome_display(), "text": lead.result}
+    else:
+        summary = _("Lead checked (%(lead)s): %(text)s") % {"lead": lead.description[:40], "text": lead.result}
+    return event_log(case=case, type="lead_handled", actor=actor, summary=summary, lead_id=lead.pk,
+                     outcome=lead.outcome)
 
 
 def petition_registered(*, case: Case, actor, petition) -> CaseEvent:

@@ -12,8 +12,8 @@ from core.idempotency import FormTokenField
 from core.rules.identifiers import IdKind
 
 from .models import (
-    ActionKind, BasisKind, CaseType, ClosureMode, LeadSource, ObligationKind, PartyKind, PartyRole, PetitionKind,
-    Stage, Stream,
+    ActionKind, BasisKind, CaseType, ClosureMode, LeadOutcome, LeadSource, ObligationKind, PartyKind, PartyRole,
+    PetitionKind, Stage, Stream,
 )
 
 
@@ -187,7 +187,8 @@ class LeadForm(BootstrapMixin, forms.Form):
 
 
 class LeadHandleForm(BootstrapMixin, forms.Form):
-    result = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(label=_("Outcome of the check"), choices=[("", "—"), *LeadOutcome.choices])
+    result = forms.CharField(label=_("What was done and found"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PetitionForm(BootstrapMixin, forms.Form):

@@ -474,6 +474,14 @@ class LeadSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class LeadOutcome(models.TextChoices):
+    """What checking a lead turned up (线索核实)."""
+
+    CONFIRMED = "confirmed", _("Confirmed (属实)")
+    PARTLY = "partly", _("Partly confirmed (部分属实)")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed (不属实)")
+
+
 class Lead(BelongsToCase, models.Model):
     """An asset lead given by the applicant (财产线索, §2.1 node 4a): checked within 7 days, 3 if urgent."""
 
@@ -487,6 +495,7 @@ class Lead(BelongsToCase, models.Model):
     due_at = models.DateTimeField(_("to be handled by"))
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     result = models.TextField(_("what was done"), blank=True)
+    outcome = models.CharField(_("outcome of the check"), max_length=16, choices=LeadOutcome.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
 

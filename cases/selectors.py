@@ -16,8 +16,8 @@ from accounts.policy import Perm, require, scope_q
 from core.rules.identifiers import normalize_id
 
 from .models import (
-    OPEN_STAGES, Action, Case, CaseEvent, CaseParty, ClosureRequest, ClosureStatus, Lead, PartySearch, Petition,
-    Settlement, SettlementInstalment, SettlementStatus, Stage,
+    OPEN_STAGES, Action, ActionKind, Case, CaseEvent, CaseParty, ClosureRequest, ClosureStatus, Lead, PartySearch,
+    Petition, Settlement, SettlementInstalment, SettlementStatus, Stage,
 )
 
 
@@ -280,6 +280,9 @@ def case_detail_data(*, case: Case, timeline_limit: int = 100, actions_limit: in
     parties = list(case.case_parties.select_related("party").order_by("role", "position"))
     timeline = list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")
                     [:timeline_limit])
+    from .findings import attach_findings
+
+    attach_findings(case=case, timeline=timeline)
     actions = list(Action.objects.filter(case=case).select_related("actor")
                    .prefetch_related("attachments").order_by("-occurred_on", "-id")[:actions_limit])
     leads = list(Lead.objects.filter(case=case).select_related("officer").order_by("-received_at")[:50])
@@ -435,15 +438,23 @@ def _audit_value(field, value, names: dict, row: dict):
 
 
 def _action_detail_labels(kind) -> dict:
-    """{detail key: (label, {stored value: choice label})} from the measure's details form."""
-    from .actions import details_form
+    """{detail key: (label, {stored value: choice label}, or a function formatting the stored value)} from the
+    measure's details form; a network query's per-type results and found assets read as the page shows them."""
+    from .actions import NETWORK_ASSET_TYPES, QUERY_RESULTS, details_form, found_text
 
     try:
         form = details_form(kind)
     except Exception:  # noqa: BLE001 - an unknown old kind: show the keys as stored
         return {}
-    return {name: (str(f.label or name), {str(k): str(v) for k, v in getattr(f, "choices", None) or ()})
-            for name, f in form.fields.items()}
+    labels = {name: (str(f.label or name), {str(k): str(v) for k, v in getattr(f, "choices", None) or ()})
+              for name, f in form.fields.items()}
+    if kind == ActionKind.NETWORK_QUERY:
+        types, results = dict(NETWORK_ASSET_TYPES), dict(QUERY_RESULTS)
+        labels["results"] = (str(_("Results")), lambda v: "、".join(
+            f"{types.get(k, k)}: {results.get(r, r)}" for k, r in v.items()) if isinstance(v, dict) else str(v))
+        labels["found"] = (str(_("Assets found")), lambda v: "；".join(
+            found_text(r, mask=False) for r in v if isinstance(r, dict)) if isinstance(v, list) else str(v))
+    return labels
 
 
 def _json_text(value, labels: dict) -> str:
@@ -460,7 +471,9 @@ def _json_text(value, labels: dict) -> str:
             if v in (None, "", [], {}):
                 continue
             label, choices = labels.get(k, (k, {}))
-            if isinstance(v, bool):
+            if callable(choices):
+                shown = choices(v)
+            elif isinstance(v, bool):
                 shown = str(_("yes") if v else _("no"))
             elif choices and isinstance(v, list):
                 shown = "、".join(choices.get(str(x), str(x)) for x in v)

@@ -292,6 +292,7 @@ def detail(request, pk: int):
         "can_close": has_perm(request.user, Perm.CASE_CLOSE_REQUEST, case)
         or has_perm(request.user, Perm.CASE_CLOSE_APPROVE, case),
         "can_register": has_perm(request.user, Perm.CASE_REGISTER, case),
+        "can_register_assets": case.is_open and has_perm(request.user, Perm.ASSET_CONTROL, case),
         "transition_form": TransitionForm(stages=stages) if stages else None,
         "action_form": ActionForm(initial={"occurred_on": timezone.localdate()}) if can_act else None,
         "today": timezone.localdate(),
@@ -449,7 +450,8 @@ def lead_handle(request, pk: int):
     lead = selectors.related_get_for_user(user=request.user, model=Lead, pk=pk, perm=Perm.CASE_ACT)
     form = LeadHandleForm(request.POST or None)
     return _simple(request, lead.case, form, _("Record what was done about a lead"),
-                   lambda d: services.lead_handle(actor=request.user, lead=lead, result=d["result"]),
+                   lambda d: services.lead_handle(actor=request.user, lead=lead, result=d["result"],
+                                                  outcome=d["outcome"]),
                    _("Lead handled."))
 
 

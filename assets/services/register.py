@@ -14,6 +14,7 @@ from accounts.policy import Perm, require
 from core.text import clean_name, clean_text
 from cases.models import Case, CaseParty
 
+from ..findings import check_source
 from ..models import REQUIRED_IDENTIFIERS, Asset, AssetKind, AssetSource, Objection, ObjectionStatus
 from ._common import lock_asset, lock_case, log_event, money
 
@@ -38,8 +39,11 @@ def asset_register(
     plate_number: str = "",
     company_name: str = "",
     share: str = "",
+    source_action=None,
+    source_row: int | None = None,
 ) -> Asset:
-    """Record an asset found in the investigation, with the identifiers its kind needs."""
+    """Record an asset found in the investigation, with the identifiers its kind needs. ``source_action`` and
+    ``source_row`` name the network query finding it is registered from (one asset per finding)."""
     case = lock_case(case)
     require(actor, Perm.ASSET_CONTROL, case)
     errors: dict[str, str] = {}
@@ -49,6 +53,13 @@ def asset_register(
         errors["source"] = _("Choose where the information came from.")
     if owner is None or owner.case_id != case.pk:
         errors["owner"] = _("The owner must be a party to this case.")
+    finding = None
+    try:
+        finding = check_source(case, source_action, source_row)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if finding is not None and Asset.objects.filter(source_action=finding, source_row=int(source_row)).exists():
+        errors["source_action"] = _("The asset this finding names is already registered.")
     texts = {}
     for name, text, limit in (("description", description, 200), ("source_note", source_note, 300),
                               ("location", location, 300)):
@@ -81,7 +92,8 @@ def asset_register(
     asset = Asset.objects.create(
         case=case, owner=owner, kind=kind, description=description, source=source,
         source_note=texts["source_note"], estimated_value=value, location=texts["location"],
-        created_by=actor, **values,
+        created_by=actor, source_action=finding, source_row=int(source_row) if finding is not None else None,
+        **values,
     )
     log_event(case=case, type="asset_registered", actor=actor,
               summary=_("Asset registered: %(asset)s") % {"asset": asset}, asset_id=asset.pk)

@@ -15,8 +15,8 @@ from core.text import clean_name, clean_text
 
 from .. import events
 from ..models import (
-    Case, Lead, LeadSource, PauseKind, Petition, PetitionKind, Settlement, SettlementInstalment, SettlementStatus,
-    TermPause,
+    Case, Lead, LeadOutcome, LeadSource, PauseKind, Petition, PetitionKind, Settlement, SettlementInstalment,
+    SettlementStatus, TermPause,
 )
 from ._common import audited, lock_case, money
 
@@ -63,8 +63,9 @@ def lead_register(*, actor, case: Case, description: str, received_at: datetime 
 
 
 @audited
-def lead_handle(*, actor, lead: Lead, result: str, handled_at: datetime | None = None) -> Lead:
-    """Record what was done about a lead. A lead is handled once."""
+def lead_handle(*, actor, lead: Lead, result: str, handled_at: datetime | None = None, outcome: str = "") -> Lead:
+    """Record what was done about a lead and what the check turned up (属实/部分属实/不属实; may be left open by an
+    older client). A lead is handled once; the finding goes on the case timeline."""
     case = lock_case(lead.case)
     require(actor, Perm.CASE_ACT, case)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
@@ -72,11 +73,14 @@ def lead_handle(*, actor, lead: Lead, result: str, handled_at: datetime | None =
         raise ValidationError({"result": [_("This lead has already been handled.")]})
     result = clean_text(result, field="result", max_length=TEXT_MAX, multiline=True, required=True,
                         required_message=_("Record what was done."))
+    outcome = outcome or ""
+    if outcome not in ("", *LeadOutcome.values):
+        raise ValidationError({"outcome": [_("Choose whether the lead was confirmed.")]})
     handled_at = handled_at or timezone.now()
     if handled_at < lead.received_at:
         raise ValidationError({"handled_at": [_("A lead cannot be handled before it was received.")]})
-    lead.handled_at, lead.result = handled_at, result
-    lead.save(update_fields=["handled_at", "result"])
+    lead.handled_at, lead.result, lead.outcome = handled_at, result, outcome
+    lead.save(update_fields=["handled_at", "result", "outcome"])
     events.lead_handled(case=case, actor=actor, lead=lead)
     return lead
 

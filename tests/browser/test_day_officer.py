@@ -158,6 +158,7 @@ def _day(page, case) -> None:
     assert LEAD in page.inner_text("#tabpane-followups")
     with page.expect_navigation():
         page.locator("#tabpane-followups a[href*='/leads/']").first.click()
+    page.select_option("#id_outcome", "confirmed")
     page.fill("#id_result", "已到花牛苹果市场仓库现场调查，钢材约20吨，已拍照固定，拟查封")
     _phone_check(page, "officer-08-lead-follow-up-form")
     with page.expect_navigation():

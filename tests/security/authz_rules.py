@@ -255,7 +255,7 @@ RULES: dict[str, dict[str, Check]] = {
     "cases:closure_decide": {"POST": on("closure", Perm.CASE_CLOSE_APPROVE)},
     # --- assets pages ---
     "assets:case_assets": {"GET": on("case")},
-    "assets:asset_add": {"POST": on("case", Perm.ASSET_CONTROL)},
+    "assets:asset_add": {"GET": on("case", Perm.ASSET_CONTROL), "POST": on("case", Perm.ASSET_CONTROL)},
     "assets:case_funds": {"GET": on("case")},
     "assets:receipt_add": {"POST": on("case", Perm.FUNDS_RECORD)},
     # The handling officer and team, or finance from the case's ledger (the GET opens the form filled in).
