@@ -12,8 +12,9 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, STAFF, seed_org
 
-# The apps whose ``demo.seed(org, *, seed, cases)`` adds demo data, in dependency order.
-DEMO_APPS = ["cases", "assets", "notices", "deadlines", "reports"]
+# The apps whose ``demo.seed(org, *, seed, cases)`` adds demo data, in dependency order. The deadlines come last:
+# their seeder is the deadline scan over everything the others made (so badges match their pages).
+DEMO_APPS = ["cases", "assets", "notices", "reports", "deadlines"]
 
 
 def _plain_int(text: str) -> int:
