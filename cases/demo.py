@@ -86,7 +86,7 @@ def _copy(model, objs: list) -> None:
     table = model._meta.db_table
     pk = model._meta.pk
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [table, pk.column, len(objs)])
         for obj, (new_id,) in zip(objs, cursor.fetchall()):
             obj.pk = new_id
