@@ -5,13 +5,14 @@ assets or ledger entries), bulk inserts only. Runs after cases.demo and uses the
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseParty, PartyRole
+from cases.demo import _explicit_timestamps
+from cases.models import Case, CaseParty, ClosureMode, PartyRole
 from core.rules.periods import control_expiry
 
 from .models import (
@@ -20,6 +21,7 @@ from .models import (
     AssetKind,
     AuctionRound,
     ControlMeasure,
+    ControlRenewal,
     ControlStatus,
     Disposal,
     Handover,
@@ -28,8 +30,10 @@ from .models import (
     EntryKind,
     LedgerEntry,
     Payout,
+    PayoutKind,
     PayoutStatus,
     ReferenceMethod,
+    ReleaseGround,
     RoundResult,
 )
 
@@ -40,6 +44,12 @@ CARS = [("大众帕萨特", 85000), ("丰田卡罗拉", 60000), ("长城哈弗H6
         ("比亚迪秦", 75000)]
 EMPLOYERS = ["天水长城电工有限公司", "天水华天科技有限公司", "麦积区某物流有限公司", "天水星火机床有限责任公司"]
 PAYERS_FIELD = "执行干警现场收取"
+
+
+def _at(day: date, rng: random.Random, hours: tuple[int, int] = (8, 17)) -> datetime:
+    """A time in office hours on ``day``, never later than now."""
+    at = timezone.make_aware(datetime.combine(day, time(rng.randint(*hours), rng.randint(0, 59))))
+    return min(at, timezone.now())
 
 
 def _money(rng: random.Random, low: int, high: int) -> Decimal:
@@ -108,7 +118,7 @@ def seed(org, *, seed: int, cases: int) -> str:
             asset_meta.append(case)
     Asset.objects.bulk_create(assets, batch_size=1000)
 
-    controls, by_asset = [], {}
+    controls, by_asset, renewal_rows = [], {}, []
     for n, (asset, case) in enumerate(zip(assets, asset_meta, strict=True)):
         if rng.random() < 0.2:
             continue
@@ -116,17 +126,37 @@ def seed(org, *, seed: int, cases: int) -> str:
         measure = {"bank_deposit": "freeze", "wage_income": "freeze", "equity": "freeze", "real_estate": "seizure",
                    "vehicle": rng.choice(["seizure", "detention"]), "movable": "seizure"}[asset.kind]
         preservation = n % 6 == 0
-        if preservation:  # ordered during the trial; expires within the next 30 days
-            expiry = today + timedelta(days=rng.randint(1, 30))
+        renewals = []
+        released_on = ground = None
+        if preservation:  # ordered during the trial; expires within the next two months
+            expiry = today + timedelta(days=rng.randint(5, 60))
             start = expiry
             while control_expiry(kind=rule_kind, start=start) > expiry:
                 start -= timedelta(days=1)
+            expires = control_expiry(kind=rule_kind, start=start)
+            status = ControlStatus.ACTIVE
         else:
-            start = case.filed_on + timedelta(days=rng.randint(1, 40))
-            if start > today:
-                start = today
-        expires = control_expiry(kind=rule_kind, start=start)
-        status = ControlStatus.ACTIVE if expires >= today else ControlStatus.LAPSED
+            # Ordered after filing, before the case closed and not in the future.
+            start = min(case.filed_on + timedelta(days=rng.randint(1, 40)), case.closed_on or today, today)
+            expires = control_expiry(kind=rule_kind, start=start)
+            status = ControlStatus.ACTIVE
+            if case.closed_on and case.closure_mode != ClosureMode.TERMINATED_ROUND and case.closed_on <= expires:
+                # Lifted when the case closed (paid, withdrawn, ...); under 终本 the measures stay in force.
+                status, released_on = ControlStatus.RELEASED, case.closed_on
+                ground = ReleaseGround.DEBT_PAID if case.closure_mode == ClosureMode.FULFILLED else \
+                    ReleaseGround.WITHDRAWN
+            else:
+                # Still needed at expiry: renewed some days before (SEIZE art 27); one in thirty was let lapse.
+                while expires < today:
+                    renewed_on = expires - timedelta(days=rng.randint(5, 20))
+                    if rng.random() < 0.03 or renewed_on < start:
+                        status = ControlStatus.LAPSED
+                        break
+                    new_expiry = control_expiry(kind=rule_kind, start=expires + timedelta(days=1))
+                    renewals.append(ControlRenewal(renewed_on=renewed_on, ruling_number=f"{case.number}之一（续）",
+                                                   previous_expiry=expires, new_expiry=new_expiry,
+                                                   renewed_by=controller))
+                    expires = new_expiry
         bank = asset.bank_name or {"real_estate": "天水市麦积区不动产登记中心", "vehicle": "天水市公安局交通警察支队车辆管理所",
                                    "equity": "天水市市场监督管理局"}.get(asset.kind, "天水市麦积区人民法院")
         control = ControlMeasure(
@@ -134,29 +164,47 @@ def seed(org, *, seed: int, cases: int) -> str:
             ruling_number=f"{case.number}之一", assisting_body=bank, queue_rank=1, status=status,
             effective_on=start, expires_on=expires, lapsed_on=expires + timedelta(days=1)
             if status == ControlStatus.LAPSED else None, team=control_team or case.team, controlled_by=controller,
-            case_team_id=case.team_id, case_officer_id=case.officer_id)
+            case_team_id=case.team_id, case_officer_id=case.officer_id, renewals=len(renewals),
+            released_on=released_on, release_ground=ground or "", released_by=controller if released_on else None)
         controls.append(control)
+        renewal_rows.append((control, renewals))
         by_asset[asset.pk] = control
         if asset.kind == AssetKind.REAL_ESTATE and rng.random() < 0.3:  # another court's creditor queues behind
             controls.append(ControlMeasure(
-                asset=asset, case=case, court=court, kind="seizure", ordered_on=min(start + timedelta(days=20), today),
+                asset=asset, case=case, court=court, kind="seizure",
+                ordered_on=min(max(start, case.filed_on) + timedelta(days=20), case.closed_on or today, today),
                 ruling_number=f"{case.number}之二", assisting_body=bank, queue_rank=2,
-                status=ControlStatus.QUEUED, team=control_team or case.team, controlled_by=controller,
+                status=ControlStatus.QUEUED if status == ControlStatus.ACTIVE else ControlStatus.RELEASED,
+                released_on=released_on, release_ground=ground or "", team=control_team or case.team, controlled_by=controller,
                 case_team_id=case.team_id, case_officer_id=case.officer_id))
-    ControlMeasure.objects.bulk_create(controls, batch_size=1000)
+    with _explicit_timestamps(ControlMeasure._meta.get_field("created_at"),
+                              ControlRenewal._meta.get_field("created_at")):
+        for c in controls:
+            c.created_at = _at(c.ordered_on, rng)
+        ControlMeasure.objects.bulk_create(controls, batch_size=1000)
+        for control, renewals in renewal_rows:
+            for r in renewals:
+                r.control, r.created_at = control, _at(r.renewed_on, rng)
+        ControlRenewal.objects.bulk_create([r for _c, rs in renewal_rows for r in rs], batch_size=1000)
 
-    # 2. Disposals of seized real estate and vehicles: appraisal, first auction failed, second sold (or pending).
+    # 2. Disposals of property seized in open cases: the reference price is asked for within 30 days of the seizure
+    # (REFPRICE art 1; a few are late), then appraisal, first auction failed, second sold (or pending).
     disposals, rounds, sold = [], [], []
     for asset in assets:
         control = by_asset.get(asset.pk)
-        if (control is None or control.status != ControlStatus.ACTIVE or disposal_team is None
-                or asset.kind not in (AssetKind.REAL_ESTATE, AssetKind.VEHICLE) or rng.random() < 0.5
-                or asset.case.team_id == disposal_team.pk):  # a team never hands a case over to itself
+        if (control is None or control.status != ControlStatus.ACTIVE or control.preservation or disposal_team is None
+                or control.kind not in ("seizure", "detention") or asset.case.closed_on or rng.random() < 0.06):
             continue
-        requested = control.effective_on + timedelta(days=rng.randint(5, 25))
-        if requested > today - timedelta(days=120):
+        requested = control.effective_on + timedelta(days=rng.randint(5, 25) if rng.random() < 0.95 else 40)
+        if requested > today:
             continue
         report = requested + timedelta(days=rng.randint(10, 28))
+        if report + timedelta(days=70) > today:  # the appraisal (or the first auction) is still under way
+            disposals.append(Disposal(asset=asset, case=asset.case, court=court, team=disposal_team,
+                                      reference_method=ReferenceMethod.APPRAISAL, reference_requested_on=requested,
+                                      reference_due_on=requested + timedelta(days=30), started_by=disposer,
+                                      status=DisposalStatus.PRICING))
+            continue
         price = (asset.estimated_value * Decimal(rng.choice(["0.9", "1.0", "1.05"]))).quantize(Decimal("1"))
         d = Disposal(asset=asset, case=asset.case, court=court, team=disposal_team,
                      reference_method=ReferenceMethod.APPRAISAL,
@@ -185,23 +233,32 @@ def seed(org, *, seed: int, cases: int) -> str:
             sold.append(d)
         disposals.append(d)
         rounds.extend([r1, r2])
-    # Each disposal follows an approved handover (移交处置) from the case's team to the disposal team.
+    # Each disposal follows an approved handover (移交处置) from the case's team to the disposal team, asked for and
+    # approved in the days before the reference price was requested (the disposal team's own cases need none).
     chief = staff.get("chief") or controller
-    handovers = [Handover(case=d.case, court=court, from_team_id=d.case.team_id, to_team=disposal_team,
-                          reason="分段集约：移交财产处置组", status=HandoverStatus.APPROVED,
-                          requested_by_id=d.case.officer_id, decided_by=chief,
-                          decided_at=timezone.now()) for d in disposals]
-    Handover.objects.bulk_create(handovers)
-    Handover.assets.through.objects.bulk_create([Handover.assets.through(handover_id=h.pk, asset_id=d.asset_id)
-                                                 for h, d in zip(handovers, disposals)])
-    for h, d in zip(handovers, disposals):
-        d.handover = h
-    Disposal.objects.bulk_create(disposals)
+    handed = [d for d in disposals if d.case.team_id != disposal_team.pk]
+    handovers = []
+    for d in handed:
+        asked = _at(max(d.case.filed_on, d.reference_requested_on - timedelta(days=rng.randint(2, 6))), rng)
+        handovers.append(Handover(case=d.case, court=court, from_team_id=d.case.team_id, to_team=disposal_team,
+                                  reason="分段集约：移交财产处置组", status=HandoverStatus.APPROVED,
+                                  requested_by_id=d.case.officer_id, decided_by=chief, requested_at=asked,
+                                  decided_at=asked + timedelta(hours=rng.randint(1, 30))))
+    with _explicit_timestamps(Handover._meta.get_field("requested_at"), Disposal._meta.get_field("created_at")):
+        Handover.objects.bulk_create(handovers)
+        Handover.assets.through.objects.bulk_create([Handover.assets.through(handover_id=h.pk, asset_id=d.asset_id)
+                                                     for h, d in zip(handovers, handed)])
+        for h, d in zip(handovers, handed):
+            d.handover = h
+        for d in disposals:
+            d.created_at = _at(d.reference_requested_on, rng)
+        Disposal.objects.bulk_create(disposals)
     for r in rounds:
         r.disposal_id = r.disposal.pk
     AuctionRound.objects.bulk_create(rounds)
 
-    # 3. Receipts: debtor payments, bank deductions of frozen deposits, auction proceeds; then payouts.
+    # 3. Receipts: debtor payments, bank deductions of frozen deposits, auction proceeds, all between the case's
+    # filing and its closure (or today); then payouts.
     receipts, recovered = [], {}
     payout_days = 30
     for d in sold:
@@ -212,10 +269,11 @@ def seed(org, *, seed: int, cases: int) -> str:
     for case in demo_cases:
         if rng.random() > 0.45:
             continue
+        last = min(case.closed_on or today, today)
         for _i in range(rng.choice([1, 1, 2])):
             on = case.filed_on + timedelta(days=rng.randint(5, 200))
-            if on > today:
-                on = today - timedelta(days=rng.randint(0, 10))
+            if on > last:
+                on = last - timedelta(days=rng.randint(0, 10))
             if on < case.filed_on:
                 continue
             amount = (case.principal * Decimal(rng.choice(["0.1", "0.2", "0.3", "0.5"]))).quantize(Decimal("0.01"))
@@ -234,50 +292,59 @@ def seed(org, *, seed: int, cases: int) -> str:
     receipts.sort(key=lambda e: (e.case_id, e.occurred_on))
     for e in receipts:
         recovered[e.case_id] = recovered.get(e.case_id, Decimal("0")) + e.amount
+        e.recorded_at = _at(e.occurred_on, rng)
 
-    # Pay out the first receipt of most funded cases (older ones first); leave others awaiting or pending approval.
-    payouts, first_receipt = [], {}
+    # Payouts within the 30 days: receipts older than three weeks are paid out (one in ten is late), to the
+    # applicant up to the claim (docs/money.md) and any surplus to the debtor; newer ones are being prepared or
+    # approved, or not yet started. Each payout is prepared after its receipt, approved, then paid.
+    claim_left = {c.pk: c.amount_claimed for c in demo_cases}
+    payouts, paid = [], []  # paid: (payout, receipt, paid on)
     for e in receipts:
-        first_receipt.setdefault(e.case_id, e)
-    now = timezone.now()
-    for case_id, e in first_receipt.items():
-        applicant = parties.get((case_id, PartyRole.APPLICANT))
+        applicant = parties.get((e.case_id, PartyRole.APPLICANT))
+        respondent = parties.get((e.case_id, PartyRole.RESPONDENT))
         if applicant is None:
             continue
         age = (today - e.occurred_on).days
         roll = rng.random()
-        status = PayoutStatus.EXECUTED if age > 20 and roll < 0.8 else (
-            PayoutStatus.PREPARED if roll < 0.9 else PayoutStatus.APPROVED)
-        if age <= 20 and roll < 0.6:
+        if age > 21:
+            status = PayoutStatus.EXECUTED if roll < 0.9 else PayoutStatus.PREPARED
+        elif roll < 0.5:
             continue
-        amount = min(e.amount, e.case.amount_claimed)  # never beyond the claim (docs/money.md)
-        if amount <= 0:
-            continue
-        big = amount >= Decimal("100000")
-        approver = staff.get("chief") if big else finance
-        payouts.append(Payout(
-            case_id=case_id, court=court, payee=applicant, amount=amount,
-            payee_account_name=applicant.party.name[:200],
-            payee_bank=rng.choice(BANKS), payee_account_number=f"62{rng.randint(10**15, 10**16 - 1)}",
-            prepared_by=e.case.officer or controller, status=status,
-            approved_by=approver if status != PayoutStatus.PREPARED else None,
-            approved_at=now if status != PayoutStatus.PREPARED else None,
-            executed_by=finance if status == PayoutStatus.EXECUTED else None,
-            executed_at=now if status == PayoutStatus.EXECUTED else None))
-    LedgerEntry.objects.bulk_create(receipts, batch_size=1000)
-    Payout.objects.bulk_create(payouts, batch_size=1000)
-    disbursements = []
-    for p in payouts:
-        if p.status != PayoutStatus.EXECUTED:
-            continue
-        e = first_receipt[p.case_id]
-        paid_on = min(e.occurred_on + timedelta(days=rng.randint(7, 35)), today)
-        disbursements.append(LedgerEntry(case_id=p.case_id, court=court, kind=EntryKind.DISBURSEMENT, amount=p.amount,
-                                         signed_amount=-p.amount, occurred_on=paid_on, recorded_by=finance, payout=p,
-                                         payer=p.payee_account_name))
-        if p.amount >= e.amount:  # the receipt counts as paid out only once it is covered
-            LedgerEntry.objects.filter(pk=e.pk).update(paid_out_on=paid_on)
-    LedgerEntry.objects.bulk_create(disbursements, batch_size=1000)
+        else:
+            status = PayoutStatus.PREPARED if roll < 0.8 else PayoutStatus.APPROVED
+        to_applicant = min(e.amount, claim_left[e.case_id])
+        claim_left[e.case_id] -= to_applicant
+        shares = [(PayoutKind.APPLICANT, applicant, to_applicant)]
+        if e.amount > to_applicant and respondent is not None:
+            shares.append((PayoutKind.SURPLUS, respondent, e.amount - to_applicant))
+        prepared_on = min(e.occurred_on + timedelta(days=rng.randint(1, 6)), today)
+        approved_on = min(prepared_on + timedelta(days=rng.randint(0, 3)), today)
+        paid_on = min(approved_on + timedelta(days=rng.randint(1, 12)), e.occurred_on + timedelta(days=29), today)
+        for kind, payee, amount in shares:
+            if amount <= 0:
+                continue
+            approver = staff.get("chief") if amount >= Decimal("100000") else finance
+            p = Payout(case_id=e.case_id, court=court, payee=payee, kind=kind, amount=amount,
+                       payee_account_name=payee.party.name[:200], payee_bank=rng.choice(BANKS),
+                       payee_account_number=f"62{rng.randint(10**15, 10**16 - 1)}",
+                       prepared_by=e.case.officer or controller, status=status,
+                       prepared_at=_at(prepared_on, rng, hours=(9, 11)),
+                       approved_by=approver if status != PayoutStatus.PREPARED else None,
+                       approved_at=_at(approved_on, rng, hours=(13, 14)) if status != PayoutStatus.PREPARED else None,
+                       executed_by=finance if status == PayoutStatus.EXECUTED else None,
+                       executed_at=_at(paid_on, rng, hours=(15, 16)) if status == PayoutStatus.EXECUTED else None)
+            payouts.append(p)
+            if status == PayoutStatus.EXECUTED:
+                paid.append((p, e, paid_on))
+        if status == PayoutStatus.EXECUTED and sum(a for _k, _p, a in shares) >= e.amount:
+            e.paid_out_on = paid_on  # the receipt counts as paid out once it is covered
+    disbursements = [LedgerEntry(case_id=p.case_id, court=court, kind=EntryKind.DISBURSEMENT, amount=p.amount,
+                                 signed_amount=-p.amount, occurred_on=on, recorded_by=finance, payout=p,
+                                 payer=p.payee_account_name, recorded_at=p.executed_at) for p, _e, on in paid]
+    with _explicit_timestamps(LedgerEntry._meta.get_field("recorded_at"), Payout._meta.get_field("prepared_at")):
+        LedgerEntry.objects.bulk_create(receipts, batch_size=1000)
+        Payout.objects.bulk_create(payouts, batch_size=1000)
+        LedgerEntry.objects.bulk_create(disbursements, batch_size=1000)
     changed = []
     for case in demo_cases:
         if case.pk in recovered:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from core.rules.calendar import add_months
 from core.rules.case_numbers import format_case_number
 from core.rules.identifiers import org_code_check_char, resident_id_check_char, uscc_check_char
 
@@ -85,7 +86,7 @@ def _copy(model, objs: list) -> None:
     table = model._meta.db_table
     pk = model._meta.pk
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [table, pk.column, len(objs)])
         for obj, (new_id,) in zip(objs, cursor.fetchall()):
             obj.pk = new_id
@@ -102,7 +103,9 @@ def _copy(model, objs: list) -> None:
 
 
 def _at(day: date, rng: random.Random) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59))))
+    """A time in office hours on ``day``, never later than now."""
+    return min(timezone.make_aware(datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59)))),
+               timezone.now())
 
 
 def seed(org, *, seed: int, cases: int) -> str:
@@ -232,8 +235,10 @@ def _seed(org, *, seed: int, cases: int) -> str:
             elif mode == ClosureMode.TERMINATED_ROUND:
                 c.amount_recovered = (c.amount_claimed * Decimal(rng.choice(["0", "0", "0.1", "0.3"]))).quantize(
                     Decimal("0.01"))
-            if closes_on + timedelta(days=60) < today and rng.random() < 0.7:
-                c.stage, c.archived_on = Stage.ARCHIVED, closes_on + timedelta(days=rng.randint(10, 60))
+            # Archived within the 60 days after closure (one in twelve is late; the recent ones are still pending).
+            archive_on = closes_on + timedelta(days=rng.randint(10, 55))
+            if archive_on <= today and rng.random() < 0.92:
+                c.stage, c.archived_on = Stage.ARCHIVED, archive_on
         else:
             c.stage = rng.choice([Stage.NOTICE, Stage.INVESTIGATION, Stage.INVESTIGATION, Stage.CONTROL,
                                   Stage.DISPOSAL, Stage.PAYOUT, Stage.SUSPENDED]) if age > 5 else Stage.REGISTERED
@@ -276,14 +281,20 @@ def _seed(org, *, seed: int, cases: int) -> str:
     settlements: list[tuple[Settlement, list[SettlementInstalment]]] = []
 
     def act(c, kind, day, details, summary):
-        day = min(max(day, c.filed_on), today if c.closed_on is None else c.closed_on)
+        # Between filing and the closure request (or today): nothing is done before a case is filed, in the future,
+        # or after the request to close it.
+        day = min(max(day, c.filed_on), last_day[c.pk])
         actions.append(Action(case=c, kind=kind, occurred_on=day, actor=c.officer, details=details, summary=summary,
                               created_at=_at(day, rng)))
         events.append(CaseEvent(case=c, type="action_logged", actor=c.officer, at=_at(day, rng),
                                 summary=f"{ActionKind(kind).label}: {summary}", parameters={"kind": kind}))
 
+    last_day: dict[int, date] = {}
     for c in case_objs:
-        end = c.closed_on or today
+        # A closed case's closure was requested 0-3 days before it was approved (never before filing); the work
+        # recorded on it comes before that request.
+        requested_on = max(c.filed_on, c.closed_on - timedelta(days=rng.randint(0, 3))) if c.closed_on else None
+        end = last_day[c.pk] = requested_on or today
         events.append(CaseEvent(case=c, type="case_registered", actor=c.created_by, at=_at(c.filed_on, rng),
                                 summary=f"案件{c.number}立案", parameters={}))
         events.append(CaseEvent(case=c, type="case_assigned", actor=c.created_by, at=_at(c.filed_on, rng),
@@ -318,7 +329,7 @@ def _seed(org, *, seed: int, cases: int) -> str:
                     for r in resp:
                         r.dishonest_listed_on, r.dishonest_ground = day, "1"
             if c.closure_mode == ClosureMode.TERMINATED_ROUND:
-                day = c.closed_on - timedelta(days=rng.randint(2, 10))
+                day = end - timedelta(days=rng.randint(0, 8))
                 act(c, "network_query", day - timedelta(days=5),
                     {"system": "national", "subject": names, "note": "", "results": {k: "none" for k, _l in
                                                                                      NETWORK_ASSET_TYPES}},
@@ -340,8 +351,10 @@ def _seed(org, *, seed: int, cases: int) -> str:
                 urgent = rng.random() < 0.2
                 handled = received + timedelta(days=rng.randint(1, 9)) if (c.closed_on or rng.random() < 0.8) \
                     else None
-                if handled and handled.date() > today:
-                    handled = None
+                if handled and handled.date() > end:
+                    handled = _at(end, rng) if c.closed_on else None
+                    if handled and handled < received:
+                        handled = received + timedelta(hours=2)
                 leads.append(Lead(case=c, received_at=received, urgent=urgent, source="contact_card",
                                   description=rng.choice(["被执行人名下有一辆小型轿车", "被执行人在工地务工，有工资收入",
                                                           "被执行人在秦州区有商铺出租", "被执行人近期转让房产"]),
@@ -349,9 +362,11 @@ def _seed(org, *, seed: int, cases: int) -> str:
                                   handled_at=handled, result="已核查，" + rng.choice(["未发现财产", "已查封", "已冻结"])
                                   if handled else "", created_by=c.created_by))
         if rng.random() < 0.05:
-            received = min(c.filed_on + timedelta(days=rng.randint(30, 120)), today)
+            received = min(c.filed_on + timedelta(days=rng.randint(30, 120)), end)
             answered = received + timedelta(days=rng.randint(3, 14))
-            answered = answered if answered <= today and rng.random() < 0.85 else None
+            answered = answered if answered <= end and rng.random() < 0.85 else None
+            if c.closed_on and answered is None:  # a closed case's petitions were answered before it closed
+                answered = end
             petitions.append(Petition(case=c, kind=rng.choice(["petition", "complaint"]), petitioner="申请执行人",
                                       received_on=received, due_on=received + timedelta(days=15),
                                       content="申请执行人反映案件执行进度缓慢，要求加大执行力度", assigned_to=c.officer,
@@ -370,7 +385,7 @@ def _seed(org, *, seed: int, cases: int) -> str:
                     for i, a in enumerate(amounts) if a > 0]
             settlements.append((s, inst))
         if c.closed_on:
-            requested = _at(c.closed_on - timedelta(days=rng.randint(0, 3)), rng)
+            requested = _at(requested_on, rng)
             closures.append(ClosureRequest(case=c, mode=c.closure_mode, status="approved",
                                            ground={"terminated": "applicant_withdrew", "withdrawn": "jurisdiction_upheld",
                                                    "refused": "limitation_upheld",
@@ -378,10 +393,13 @@ def _seed(org, *, seed: int, cases: int) -> str:
                                                    "review_decided": "rejected"}.get(c.closure_mode, ""),
                                            requested_by=c.officer, requested_at=requested,
                                            decided_by=chief if c.closure_mode != "fulfilled" else c.officer,
-                                           decided_at=_at(c.closed_on, rng), reason="符合结案条件", checklist=[]))
-            events.append(CaseEvent(case=c, type="closure_approved", actor=chief, at=_at(c.closed_on, rng),
+                                           decided_at=max(_at(c.closed_on, rng), requested + timedelta(hours=1)),
+                                           reason="符合结案条件", checklist=[]))
+            events.append(CaseEvent(case=c, type="closure_approved", actor=chief, at=closures[-1].decided_at,
                                     summary=f"结案：{ClosureMode(c.closure_mode).label}",
                                     parameters={"mode": c.closure_mode}))
+            if c.closure_mode == ClosureMode.TERMINATED_ROUND:
+                _zb_queries(c, today, rng, actions, events)
         elif c.stage in (Stage.INVESTIGATION, Stage.CONTROL) and p_age(c, today) > 100 and rng.random() < 0.25:
             closures.append(ClosureRequest(case=c, mode="terminated", ground="applicant_withdrew", status="pending",
                                            requested_by=c.officer, requested_at=_at(today - timedelta(days=1), rng),
@@ -418,6 +436,28 @@ def _seed(org, *, seed: int, cases: int) -> str:
     return (f"{received_in_year} cases received and {closed_in_year} closed in the year to {today} "
             f"(+{carry} carried over), {len(actions)} actions, {len(leads)} leads, {len(petitions)} petitions, "
             f"{len(settlements)} settlements, {len(closures)} closure requests")
+
+
+def _zb_queries(c: Case, today: date, rng: random.Random, actions: list, events: list) -> None:
+    """After 终本 the officer queries the debtor's assets every six months (ZB-9): most periods already over have
+    their query, logged some weeks before the period ends; a few are missed (the overdue work the chief follows)."""
+    k = 1
+    while True:
+        period_end = add_months(c.closed_on, 6 * k)
+        if period_end > today + timedelta(days=30):
+            break
+        if rng.random() < 0.88:
+            day = period_end - timedelta(days=rng.randint(3, 40))
+            if c.closed_on < day <= today:
+                summary = "终本后定期查询：未发现可供执行财产"
+                actions.append(Action(case=c, kind="network_query", occurred_on=day, actor=c.officer,
+                                      details={"system": "national", "subject": "", "note": "",
+                                               "results": {key: "none" for key, _l in NETWORK_ASSET_TYPES}},
+                                      summary=summary, created_at=_at(day, rng)))
+                events.append(CaseEvent(case=c, type="action_logged", actor=c.officer, at=_at(day, rng),
+                                        summary=f"{ActionKind('network_query').label}: {summary}",
+                                        parameters={"kind": "network_query"}))
+        k += 1
 
 
 def p_age(case: Case, today: date) -> int:

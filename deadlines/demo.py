@@ -1,6 +1,8 @@
-"""Demo data of the deadlines app: the national holiday calendar and a first computation of every deadline of the
-demo cases, with the reminders that computation makes due (in-app notifications; e-mail digests go out with the
-first real scan). Idempotent: the computation and the reminder claims change nothing when run again."""
+"""Demo data of the deadlines app: the national holiday calendar and, as the last step of seeding (seed_demo runs it
+after every other app), a deadline scan as of today: seizures past their expiry lapse, every deadline of the demo
+cases is computed and the reminders that makes due are claimed (in-app notifications; e-mail digests go out with the
+first real scan). So the badges (unread notifications, overdue counts) agree with their pages from the first page
+view. Idempotent: the scan changes nothing when run again."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from . import engine
 from .models import ScanRun
-from .services import holidays_load_official, reminders_claim
+from .services import _lapse_controls, holidays_load_official, reminders_claim
 
 
 def seed(org, *, seed: int, cases: int) -> str:
@@ -18,9 +20,10 @@ def seed(org, *, seed: int, cases: int) -> str:
     today = timezone.localdate()
     scan_id = uuid.uuid4()
     started = timezone.now()
+    lapsed = _lapse_controls(today) or 0
     result = engine.recompute(today=today, wait=True)
     reminders = reminders_claim(today=today, scan_id=scan_id)
-    if not (loaded or result.changed or reminders):
+    if not (loaded or lapsed or result.changed or reminders):
         return "already seeded"
     ScanRun.objects.create(id=scan_id, trigger="demo", as_of=today, started_at=started, finished_at=timezone.now(),
                            recomputed=True, changed=result.changed, reminders=reminders)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from notices import batch as service
 from notices.models import BatchJob, BatchStatus, IssuedDocument
 from tests.browser.conftest import DESKTOP, shot, sign_in
+from tests.browser.days import go_nav
 from tests.conftest import PASSWORD
 
 from tests.notices.test_batch_worker import broker, worker  # noqa: F401 (fixture)
@@ -41,7 +42,7 @@ def test_clerk_prints_this_weeks_cases_in_a_batch_and_downloads_the_pdf(new_page
     with worker(tmp_path, "browser-batch", broker=broker):
         page = new_page(DESKTOP)
         sign_in(page, "clerk", PASSWORD)
-        page.click("a[data-nav='notices:batch']")
+        go_nav(page, "notices:batch")
         page.wait_for_selector("#batch-cases")
         listed = page.inner_text("#batch-cases")
         assert all(c.number in listed for c in week) and old.number not in listed

@@ -14,8 +14,9 @@ from accounts.demo import DEMO_PASSWORD, STAFF, seed_org
 from core.court_setup import check_court
 from core.demo import seed_court_settings
 
-# The apps whose ``demo.seed(org, *, seed, cases)`` adds demo data, in dependency order.
-DEMO_APPS = ["cases", "assets", "notices", "deadlines", "reports"]
+# The apps whose ``demo.seed(org, *, seed, cases)`` adds demo data, in dependency order. The deadlines come last:
+# their seeder is the deadline scan over everything the others made (so badges match their pages).
+DEMO_APPS = ["cases", "assets", "notices", "reports", "deadlines"]
 
 
 def _plain_int(text: str) -> int:
