@@ -27,7 +27,7 @@ import threading
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, ProgrammingError
 from django.db.backends.signals import connection_created
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,11 @@ def _after_commit() -> None:
 
     try:
         result = engine.recompute_session()
+    except ProgrammingError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) in ("42P01", "42703"):  # during migrate: no list table yet
+            return
+        log.exception("deadlines: recompute after commit failed; left for the scan")
+        return
     except Exception:  # noqa: BLE001 - the request committed; the hourly scan catches up
         log.exception("deadlines: recompute after commit failed; left for the scan")
         return
@@ -114,7 +119,9 @@ def _installed(connection) -> bool:
 def _on_connection_created(sender, connection, **kwargs) -> None:
     if connection.vendor == "postgresql" and connection.alias == DEFAULT_DB_ALIAS \
             and not _installed(connection):
-        connection.execute_wrappers.append(_Wrapper(connection))
+        # First in the list, not last: a connection opened inside another wrapper's context (pghistory.context
+        # around a request) would otherwise have ours popped when that context exits, and theirs left behind.
+        connection.execute_wrappers.insert(0, _Wrapper(connection))
 
 
 def install() -> None:

@@ -198,3 +198,22 @@ def test_the_tracked_tables_are_those_with_the_triggers():
 ])
 def test_which_statements_schedule_a_recompute(sql, tracked):
     assert on_commit.writes_tracked(sql) is tracked
+
+
+def test_a_connection_opened_inside_another_wrappers_context_keeps_ours(db):
+    """pghistory.context (around every request) pushes its execute wrapper and pops the last one on exit: a
+    connection opened inside it must not have ours popped instead of theirs (theirs then fails on every query)."""
+    def theirs(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    ours = [w for w in connection.execute_wrappers if isinstance(w, on_commit._Wrapper)]
+    assert len(ours) == 1
+    connection.execute_wrappers.remove(ours[0])
+    try:
+        with connection.execute_wrapper(theirs):
+            on_commit._on_connection_created(None, connection)  # the connection is (re)opened in the context
+        assert theirs not in connection.execute_wrappers
+        assert sum(isinstance(w, on_commit._Wrapper) for w in connection.execute_wrappers) == 1
+    finally:
+        connection.execute_wrappers[:] = [w for w in connection.execute_wrappers
+                                          if not isinstance(w, on_commit._Wrapper)] + ours
