@@ -138,9 +138,27 @@ def _rule_values() -> tuple[str, dict]:
     return ", ".join(parts), params
 
 
-def _setup_rules(run: _Runner) -> None:
-    run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_cal, _dl_wd, _dl_case, _dl_src, _dl_new, _dl_notice, "
-        "_dl_term, _dl_pause, _dl_started, _dl_diff, _dl_ids, _dl_zbmet, _dl_reviewmet, _dl_nextround")
+def _calendar_cached(run: _Runner) -> tuple[bool, str]:
+    """Whether this connection's calendar tables (kept by ``_setup_rules(cache=True)``) are those of the current
+    holiday calendar; the calendar's fingerprint."""
+    key, present = run("""
+        SELECT md5(%(v)s || COALESCE((SELECT string_agg(ROW(court_id, date, kind)::text, ';'
+                                                        ORDER BY court_id NULLS FIRST, date)
+                                      FROM deadlines_holiday), '')),
+               to_regclass('pg_temp._dl_calkey') IS NOT NULL AND to_regclass('pg_temp._dl_cal') IS NOT NULL
+                   AND to_regclass('pg_temp._dl_wd') IS NOT NULL
+    """, {"v": f"{CALENDAR_FROM}{CALENDAR_TO}"}).fetchone()
+    return bool(present) and run("SELECT key FROM pg_temp._dl_calkey").fetchone()[0] == key, key
+
+
+def _setup_rules(run: _Runner, *, cache: bool = False) -> None:
+    """The rule, court and calendar tables. ``cache`` (the recompute after a request's commit): the calendar tables
+    (50 years a calendar key, most of a single case's recompute) are kept for the connection's life and rebuilt only
+    when the holiday calendar changed."""
+    cached, key = _calendar_cached(run) if cache else (False, "")
+    run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_case, _dl_src, _dl_new, _dl_notice, "
+        "_dl_term, _dl_pause, _dl_started, _dl_diff, _dl_ids, _dl_zbmet, _dl_reviewmet, _dl_nextround"
+        + ("" if cached else ", _dl_cal, _dl_wd, _dl_calkey"))
     values, params = _rule_values()
     params["term_kind"] = K.TERM
     params["filing_kind"] = K.FILING
@@ -178,8 +196,12 @@ def _setup_rules(run: _Runner) -> None:
     # The working-day calendar: for each calendar key and day, whether it is worked and how many worked days up
     # to it (cum). The n-th working day after d is the worked day with cum = cum(d) + n; the first working day on
     # or after d has cum = cum(d) - worked(d) + 1.
+    if cached:
+        run("ANALYZE _dl_rule; ANALYZE _dl_court")
+        return
+    head = ((lambda name: f"CREATE TEMP TABLE {name}") if cache else run.table)  # kept: no ON COMMIT DROP
     run(f"""
-        {run.table('_dl_cal')} AS
+        {head('_dl_cal')} AS
         WITH keys AS (SELECT DISTINCT ck FROM _dl_court UNION SELECT 0),
         days AS (
             SELECT keys.ck, g::date AS day
@@ -197,7 +219,10 @@ def _setup_rules(run: _Runner) -> None:
                min(CASE WHEN working THEN day END) OVER (PARTITION BY ck ORDER BY day DESC) AS next_work
         FROM flags
     """, {"from": CALENDAR_FROM, "to": CALENDAR_TO})
-    run(f"{run.table('_dl_wd')} AS SELECT ck, cum, day FROM _dl_cal WHERE working")
+    run(f"{head('_dl_wd')} AS SELECT ck, cum, day FROM _dl_cal WHERE working")
+    if cache:  # a few cases join a few days: by index, not by hashing 50 years
+        run("ALTER TABLE _dl_cal ADD PRIMARY KEY (ck, day); CREATE INDEX ON _dl_wd (ck, cum)")
+        run("CREATE TEMP TABLE _dl_calkey AS SELECT %(key)s::text AS key", {"key": key})
     run("ANALYZE _dl_cal; ANALYZE _dl_wd; ANALYZE _dl_rule; ANALYZE _dl_court")
 
 
@@ -993,13 +1018,13 @@ def recompute_session(*, today: date | None = None) -> Result:
                 {"t": f"{_setting('DEADLINES_ON_COMMIT_LOCK_TIMEOUT_MS')}ms"})
             run("SELECT pg_advisory_xact_lock_shared(%(key)s)", {"key": RECOMPUTE_LOCK})
             run("SET LOCAL jit = off")
-            _setup_rules(run)
+            _setup_rules(run, cache=True)
             run("CREATE TEMP TABLE _dl_ids (id bigint PRIMARY KEY) ON COMMIT DROP")
             cases = run("""WITH d AS (DELETE FROM deadlines_dirtycase WHERE pid = pg_backend_pid() RETURNING case_id)
                            INSERT INTO _dl_ids SELECT DISTINCT case_id FROM d""").rowcount
             _partial(run, today=today, result=result, cases=cases)
             result.mode = "session"
-            result.queries = run.count
+            result.queries, result.timings = run.count, run.timings
     except OperationalError as exc:
         if not _lock_refused(exc):
             raise
