@@ -217,3 +217,20 @@ def test_a_connection_opened_inside_another_wrappers_context_keeps_ours(db):
     finally:
         connection.execute_wrappers[:] = [w for w in connection.execute_wrappers
                                           if not isinstance(w, on_commit._Wrapper)] + ours
+
+
+def test_a_write_schedules_one_recompute_per_transaction_unless_suspended(org, make_case):
+    from django.utils import timezone as tz
+
+    case = make_case()
+
+    def scheduled():
+        return sum(func is on_commit._after_commit for _, func, _ in connection.run_on_commit)
+
+    connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not on_commit._after_commit]
+    with on_commit.suspended():
+        Lead.objects.create(case=case, received_at=tz.now(), description="批量", due_at=tz.now())
+    assert scheduled() == 0
+    Lead.objects.create(case=case, received_at=tz.now(), description="一", due_at=tz.now())
+    Lead.objects.create(case=case, received_at=tz.now(), description="二", due_at=tz.now())
+    assert scheduled() == 1
