@@ -91,8 +91,9 @@ def nav_menu(items: list[dict], path: str = "") -> list[dict]:
             menu.append(entry)
             continue
         if key not in groups:
-            groups[key] = {"label": GROUPS[key], "key": key, "children": [], "active": False}
+            groups[key] = {"label": GROUPS[key], "key": key, "children": [], "active": False, "badge": 0}
             menu.append(groups[key])
         groups[key]["children"].append(entry)
         groups[key]["active"] = groups[key]["active"] or entry["active"]
+        groups[key]["badge"] += entry.get("badge") or 0  # a closed drop-down still shows what waits inside it
     return menu

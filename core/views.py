@@ -18,9 +18,12 @@ from .nav import nav_for
 
 @login_required
 def home(request):
-    """The workbench: the entry points of the signed-in user's roles."""
+    """The workbench: the to-do tiles of the signed-in user's roles (core.todo), then their entry points."""
+    from .todo import tiles_for
+
     perms = user_perms(request.user)
-    return render(request, "core/home.html", {"cards": nav_for(request.user, perms)[1:]})
+    return render(request, "core/home.html", {"cards": nav_for(request.user, perms)[1:],
+                                              "tiles": tiles_for(request.user)})
 
 
 @never_cache

@@ -36,7 +36,7 @@ from datetime import date
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from cases.models import IMPLEMENTATION_TYPES, OPEN_STAGES, CaseType, ClosureMode
@@ -138,9 +138,27 @@ def _rule_values() -> tuple[str, dict]:
     return ", ".join(parts), params
 
 
-def _setup_rules(run: _Runner) -> None:
-    run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_cal, _dl_wd, _dl_case, _dl_src, _dl_new, _dl_notice, "
-        "_dl_term, _dl_pause, _dl_started, _dl_diff, _dl_ids, _dl_zbmet, _dl_reviewmet, _dl_nextround")
+def _calendar_cached(run: _Runner) -> tuple[bool, str]:
+    """Whether this connection's calendar tables (kept by ``_setup_rules(cache=True)``) are those of the current
+    holiday calendar; the calendar's fingerprint."""
+    key, present = run("""
+        SELECT md5(%(v)s || COALESCE((SELECT string_agg(ROW(court_id, date, kind)::text, ';'
+                                                        ORDER BY court_id NULLS FIRST, date)
+                                      FROM deadlines_holiday), '')),
+               to_regclass('pg_temp._dl_calkey') IS NOT NULL AND to_regclass('pg_temp._dl_cal') IS NOT NULL
+                   AND to_regclass('pg_temp._dl_wd') IS NOT NULL
+    """, {"v": f"{CALENDAR_FROM}{CALENDAR_TO}"}).fetchone()
+    return bool(present) and run("SELECT key FROM pg_temp._dl_calkey").fetchone()[0] == key, key
+
+
+def _setup_rules(run: _Runner, *, cache: bool = False) -> None:
+    """The rule, court and calendar tables. ``cache`` (the recompute after a request's commit): the calendar tables
+    (50 years a calendar key, most of a single case's recompute) are kept for the connection's life and rebuilt only
+    when the holiday calendar changed."""
+    cached, key = _calendar_cached(run) if cache else (False, "")
+    run("DROP TABLE IF EXISTS _dl_rule, _dl_court, _dl_case, _dl_src, _dl_new, _dl_notice, "
+        "_dl_term, _dl_pause, _dl_started, _dl_diff, _dl_ids, _dl_zbmet, _dl_reviewmet, _dl_nextround"
+        + ("" if cached else ", _dl_cal, _dl_wd, _dl_calkey"))
     values, params = _rule_values()
     params["term_kind"] = K.TERM
     params["filing_kind"] = K.FILING
@@ -178,8 +196,12 @@ def _setup_rules(run: _Runner) -> None:
     # The working-day calendar: for each calendar key and day, whether it is worked and how many worked days up
     # to it (cum). The n-th working day after d is the worked day with cum = cum(d) + n; the first working day on
     # or after d has cum = cum(d) - worked(d) + 1.
+    if cached:
+        run("ANALYZE _dl_rule; ANALYZE _dl_court")
+        return
+    head = ((lambda name: f"CREATE TEMP TABLE {name}") if cache else run.table)  # kept: no ON COMMIT DROP
     run(f"""
-        {run.table('_dl_cal')} AS
+        {head('_dl_cal')} AS
         WITH keys AS (SELECT DISTINCT ck FROM _dl_court UNION SELECT 0),
         days AS (
             SELECT keys.ck, g::date AS day
@@ -197,7 +219,10 @@ def _setup_rules(run: _Runner) -> None:
                min(CASE WHEN working THEN day END) OVER (PARTITION BY ck ORDER BY day DESC) AS next_work
         FROM flags
     """, {"from": CALENDAR_FROM, "to": CALENDAR_TO})
-    run(f"{run.table('_dl_wd')} AS SELECT ck, cum, day FROM _dl_cal WHERE working")
+    run(f"{head('_dl_wd')} AS SELECT ck, cum, day FROM _dl_cal WHERE working")
+    if cache:  # a few cases join a few days: by index, not by hashing 50 years
+        run("ALTER TABLE _dl_cal ADD PRIMARY KEY (ck, day); CREATE INDEX ON _dl_wd (ck, cum)")
+        run("CREATE TEMP TABLE _dl_calkey AS SELECT %(key)s::text AS key", {"key": key})
     run("ANALYZE _dl_cal; ANALYZE _dl_wd; ANALYZE _dl_rule; ANALYZE _dl_court")
 
 
@@ -880,12 +905,14 @@ def recompute(*, today: date | None = None, case_ids: list[int] | None = None, w
         # computation's parallel workers can read; partial recomputes run concurrently: temporary tables.
         run = _Runner(cursor, unlogged=case_ids is None)
         if case_ids is None:
-            fn = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+            # A scan waits a moment for the partial recomputes run after requests' commits (they hold the shared
+            # lock for milliseconds; new ones queue behind this request and give up, leaving their cases dirty for
+            # this scan), and is skipped if another scan holds the lock longer.
+            got = _lock(run, shared=False, timeout_ms=None if wait else _setting("DEADLINES_SCAN_LOCK_WAIT_MS"))
         else:
             fn = "pg_advisory_xact_lock_shared" if wait else "pg_try_advisory_xact_lock_shared"
             case_ids = [int(i) for i in case_ids]
-        run(f"SELECT {fn}(%(key)s)", {"key": RECOMPUTE_LOCK})
-        got = cursor.fetchone()[0]
+            got = run(f"SELECT {fn}(%(key)s)", {"key": RECOMPUTE_LOCK}).fetchone()[0]
         if got is False:
             result.skipped = True
             result.queries = run.count
@@ -896,15 +923,7 @@ def recompute(*, today: date | None = None, case_ids: list[int] | None = None, w
         run("CREATE TEMP TABLE _dl_ids (id bigint PRIMARY KEY) ON COMMIT DROP")
         if case_ids is not None:
             run("INSERT INTO _dl_ids SELECT DISTINCT unnest(%(ids)s::bigint[])", {"ids": case_ids})
-            run("ANALYZE _dl_ids")
-            result.new_rows = _compute(run, today=today, ids=True, filing_all=True)
-            _sync_partial(run, result=result)
-            result.mode, result.cases = "partial", len(set(case_ids))
-            # Computed as of another day than the last scan's: the next scan recomputes these cases as of its day,
-            # as a full scan would.
-            run("""INSERT INTO deadlines_dirtycase (case_id) SELECT id FROM _dl_ids
-                   WHERE EXISTS (SELECT 1 FROM deadlines_scanstate WHERE id = 1 AND as_of <> %(today)s)""",
-                {"today": today})
+            _partial(run, today=today, result=result, cases=len(set(case_ids)))
         else:
             run(f"SET LOCAL work_mem = '{getattr(settings, 'DEADLINES_SCAN_WORK_MEM', '256MB')}'")
             state = run("""SELECT as_of, rules_key, EXISTS (SELECT 1 FROM deadlines_deadline)
@@ -932,10 +951,94 @@ def recompute(*, today: date | None = None, case_ids: list[int] | None = None, w
     return result
 
 
+def _setting(name: str) -> int:
+    return int(getattr(settings, name, {"DEADLINES_SCAN_LOCK_WAIT_MS": 2000,
+                                        "DEADLINES_ON_COMMIT_LOCK_TIMEOUT_MS": 200}[name]))
+
+
+def _lock_refused(exc: BaseException) -> bool:
+    """Whether a database error is a lock wait given up (lock_timeout) or a deadlock broken by the server."""
+    return getattr(getattr(exc, "__cause__", None), "sqlstate", None) in ("55P03", "40P01")
+
+
+def _lock(run: _Runner, *, shared: bool, timeout_ms: int | None) -> bool:
+    """Take the engine's advisory lock for this transaction: waiting for it (``timeout_ms`` None), or at most
+    ``timeout_ms`` (0: only if free now). False when not got."""
+    fn = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    if timeout_ms is None:
+        run(f"SELECT {fn}(%(key)s)", {"key": RECOMPUTE_LOCK})
+        return True
+    if timeout_ms <= 0:
+        return bool(run(f"SELECT pg_try_{fn[3:]}(%(key)s)", {"key": RECOMPUTE_LOCK}).fetchone()[0])
+    saved = run("SELECT current_setting('lock_timeout')").fetchone()[0]
+    try:
+        with transaction.atomic():  # a savepoint: a lock wait given up leaves the transaction usable
+            run("SELECT set_config('lock_timeout', %(t)s, true)", {"t": f"{int(timeout_ms)}ms"})
+            run(f"SELECT {fn}(%(key)s)", {"key": RECOMPUTE_LOCK})
+    except OperationalError as exc:
+        if _lock_refused(exc):
+            return False
+        raise
+    finally:
+        run("SELECT set_config('lock_timeout', %(t)s, true)", {"t": saved})
+    return True
+
+
+def _partial(run: _Runner, *, today: date, result: Result, cases: int) -> None:
+    """Recompute the cases listed in ``_dl_ids`` (rules and calendar set up) and sync their rows."""
+    run("ANALYZE _dl_ids")
+    result.new_rows = _compute(run, today=today, ids=True, filing_all=True)
+    _sync_partial(run, result=result)
+    result.mode, result.cases = "partial", cases
+    # Computed as of another day than the last scan's: the next scan recomputes these cases as of its day, as a
+    # full scan would. (Listed for no connection: pid NULL, so no request's commit picks them up.)
+    run("""INSERT INTO deadlines_dirtycase (case_id, pid) SELECT id, NULL FROM _dl_ids
+           WHERE EXISTS (SELECT 1 FROM deadlines_scanstate WHERE id = 1 AND as_of <> %(today)s)""",
+        {"today": today})
+
+
+def recompute_session(*, today: date | None = None) -> Result:
+    """Recompute the cases whose facts this database connection changed (listed in ``deadlines_dirtycase`` by the
+    triggers with this backend's pid), taking them off the list: run after a commit by ``deadlines.on_commit``.
+
+    It never makes the request wait long: if the engine's lock (a scan) or a deadline row (another request's
+    recompute of the same case) is not had within ``DEADLINES_ON_COMMIT_LOCK_TIMEOUT_MS``, everything is rolled
+    back and the cases stay listed for the next commit on this connection or the hourly scan (``skipped``).
+    """
+    today = today or timezone.localdate()
+    result = Result(mode="session")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            run = _Runner(cursor)
+            if not run("SELECT EXISTS (SELECT 1 FROM deadlines_dirtycase WHERE pid = pg_backend_pid())").fetchone()[0]:
+                result.queries = run.count
+                return result
+            # held for the whole transaction: row locks too are waited for at most this long (no deadlock waits)
+            run("SELECT set_config('lock_timeout', %(t)s, true)",
+                {"t": f"{_setting('DEADLINES_ON_COMMIT_LOCK_TIMEOUT_MS')}ms"})
+            run("SELECT pg_advisory_xact_lock_shared(%(key)s)", {"key": RECOMPUTE_LOCK})
+            run("SET LOCAL jit = off")
+            _setup_rules(run, cache=True)
+            run("CREATE TEMP TABLE _dl_ids (id bigint PRIMARY KEY) ON COMMIT DROP")
+            cases = run("""WITH d AS (DELETE FROM deadlines_dirtycase WHERE pid = pg_backend_pid() RETURNING case_id)
+                           INSERT INTO _dl_ids SELECT DISTINCT case_id FROM d""").rowcount
+            _partial(run, today=today, result=result, cases=cases)
+            result.mode = "session"
+            result.queries, result.timings = run.count, run.timings
+    except OperationalError as exc:
+        if not _lock_refused(exc):
+            raise
+        log.info("deadlines: recompute after commit gave up waiting for a lock; left for the scan")
+        result.skipped = True
+    return result
+
+
 def recompute_after_commit(*, case_ids: list[int]) -> None:
-    """For other apps' services: recompute these cases' deadlines once their transaction has committed."""
-    ids = list(case_ids)
-    transaction.on_commit(lambda: recompute(case_ids=ids, wait=True))
+    """For other apps' services: recompute these cases' deadlines once their transaction has committed. (Every write
+    to a table the engine reads does this already, through ``deadlines.on_commit``; kept for callers.)"""
+    from .on_commit import schedule
+
+    schedule()
 
 
 def preview(*, case_id: int, today: date | None = None) -> list[dict]:
@@ -955,4 +1058,4 @@ def preview(*, case_id: int, today: date | None = None) -> list[dict]:
     return rows
 
 
-__all__ = ["Result", "preview", "recompute", "recompute_after_commit"]
+__all__ = ["Result", "preview", "recompute", "recompute_after_commit", "recompute_session"]

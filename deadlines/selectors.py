@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, F, Func, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,29 @@ def notification_unread_count(*, user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def _count_of(qs: QuerySet) -> Subquery:
+    """``qs``'s row count as a scalar subquery (to read several counts in one query)."""
+    return Subquery(qs.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n"))
+
+
+def shell_counts(*, user, mine: bool = False, bureau: bool = False, today: date | None = None) -> dict[str, int]:
+    """Every page's header in one query: unread notifications, and the menu badges' overdue counts - the user's own
+    (``mine``: ``deadline_mine(show='overdue')``) and the court's (``bureau``: ``deadline_overdue_list``), the same
+    selectors as the home page's tiles and the lists."""
+    if not getattr(user, "is_authenticated", False):
+        return {"unread": 0, "mine_overdue": 0, "bureau_overdue": 0}
+    from accounts.models import User
+
+    today = today or timezone.localdate()
+    counts = {"unread": _count_of(Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True))}
+    if mine:
+        counts["mine_overdue"] = _count_of(deadline_mine(user=user, show="overdue", today=today))
+    if bureau and has_perm(user, Perm.REPORT_VIEW):
+        counts["bureau_overdue"] = _count_of(deadline_overdue_list(user=user, today=today))
+    row = User.objects.filter(pk=user.pk).values(**counts).first() or {}
+    return {"unread": 0, "mine_overdue": 0, "bureau_overdue": 0, **{k: v or 0 for k, v in row.items()}}
 
 
 def notification_list_for_user(*, user, unread_only: bool = False) -> QuerySet[Notification]:
@@ -51,12 +74,50 @@ def deadline_list_for_user(*, user) -> QuerySet[Deadline]:
     return Deadline.objects.filter(deadline_scope_q(user)).select_related("case", "responsible")
 
 
-def deadline_mine(*, user, include_done: bool = False) -> QuerySet[Deadline]:
-    """"My deadlines": those the user is responsible for, most urgent first (overdue ones have the earliest dates)."""
+# "Overdue" everywhere (home page, menu badge, lists, dashboards): unresolved and due before today. By the date, not
+# by the stored status, which turns 'overdue' only at the first scan of the day.
+def overdue_q(today: date) -> Q:
+    return Q(status__in=UNRESOLVED, due_on__lt=today)
+
+
+LEAD_KINDS = (DeadlineKind.LEAD, DeadlineKind.LEAD_URGENT)
+# The filters of "My deadlines" that the home page's tiles link to (deadline_mine's ``show``).
+MINE_SHOWS = ("overdue", "today", "leads")
+
+
+def deadline_mine(*, user, include_done: bool = False, show: str | None = None,
+                  today: date | None = None) -> QuerySet[Deadline]:
+    """"My deadlines": those the user is responsible for, most urgent first (overdue ones have the earliest dates).
+    ``show``: only the overdue ones, those due today, or the asset leads still to check (``MINE_SHOWS``)."""
+    today = today or timezone.localdate()
     qs = Deadline.objects.filter(responsible_id=user.pk)
-    if not include_done:
+    if show == "overdue":
+        qs = qs.filter(overdue_q(today))
+    elif show == "today":
+        qs = qs.filter(status__in=UNRESOLVED, due_on=today)
+    elif show == "leads":
+        qs = qs.filter(status__in=UNRESOLVED, kind__in=LEAD_KINDS)
+    elif not include_done:
         qs = qs.filter(status__in=UNRESOLVED)
     return qs.select_related("case").order_by("due_on", "id")
+
+
+def deadline_mine_counts(*, user, today: date | None = None, red_days: int | None = None) -> dict[str, int]:
+    """Counts over all of the user's unresolved deadlines (not a page of them), in one query: overdue, due today,
+    leads to check, and the red / amber / green bands of the list."""
+    today = today or timezone.localdate()
+    red_days = red_days_for(user) if red_days is None else red_days
+    red = Q(due_on__lte=today + timedelta(days=red_days))
+    amber = ~red & Q(warn_from__lte=today)
+    return Deadline.objects.filter(responsible_id=user.pk, status__in=UNRESOLVED).aggregate(
+        overdue=Count("id", filter=Q(due_on__lt=today)), today=Count("id", filter=Q(due_on=today)),
+        leads=Count("id", filter=Q(kind__in=LEAD_KINDS)), red=Count("id", filter=red),
+        amber=Count("id", filter=amber), green=Count("id", filter=~red & ~Q(warn_from__lte=today)))
+
+
+def deadline_overdue_count(*, user, today: date | None = None) -> int:
+    """The chief's overdue count: the rows of ``deadline_overdue_list`` (home tile, menu badge, the list's total)."""
+    return deadline_overdue_list(user=user, today=today).count()
 
 
 def deadline_mine_month(*, user, year: int, month: int, include_done: bool = False) -> QuerySet[Deadline]:
@@ -68,11 +129,11 @@ def deadline_mine_month(*, user, year: int, month: int, include_done: bool = Fal
 
 
 def deadline_overdue_list(*, user, team_id: int | None = None, kind: str | None = None,
-                          court_id: int | None = None) -> QuerySet[Deadline]:
+                          court_id: int | None = None, today: date | None = None) -> QuerySet[Deadline]:
     """The chief's court-wide overdue list (a superior court's chief sees its subordinate courts)."""
     require(user, Perm.REPORT_VIEW)
     qs = Deadline.objects.filter(scope_q(user, Perm.REPORT_VIEW, court="court", team=None, officer=None),
-                                 status=DeadlineStatus.OVERDUE)
+                                 overdue_q(today or timezone.localdate()))
     if team_id:
         qs = qs.filter(team_id=team_id)
     if kind:

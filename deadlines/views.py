@@ -56,13 +56,14 @@ def mine(request):
         })
     else:
         include_done = request.GET.get("done") == "1"
-        page = Paginator(selectors.deadline_mine(user=user, include_done=include_done), 50).get_page(
-            request.GET.get("page"))
+        show = request.GET.get("show") if request.GET.get("show") in selectors.MINE_SHOWS else ""
+        page = Paginator(selectors.deadline_mine(user=user, include_done=include_done, show=show or None,
+                                                 today=today), 50).get_page(request.GET.get("page"))
         items = selectors.deadline_describe_rows(page.object_list, today=today, red_days=red_days)
-        counts = {"red": 0, "amber": 0, "green": 0}
-        for it in items:
-            counts[it.rag] = counts.get(it.rag, 0) + 1
-        context.update({"items": items, "page": page, "include_done": include_done, "counts": counts})
+        # totals over all the user's deadlines, from the selector the home page and the menu badge use
+        counts = selectors.deadline_mine_counts(user=user, today=today, red_days=red_days)
+        context.update({"items": items, "page": page, "include_done": include_done, "counts": counts,
+                        "show": show, "total": page.paginator.count})
     return render(request, "deadlines/mine.html", context)
 
 

@@ -24,6 +24,7 @@ is issued document by document, so only the broken one is reported.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -207,6 +208,14 @@ def _store_parts(*, batch, group: list[_Prepared], whole: bytes, ranges: list[tu
             run = []
 
 
+def _deadlines_deferred():
+    try:
+        from deadlines.on_commit import suspended
+    except ImportError:  # deadlines not installed
+        return contextlib.nullcontext()
+    return suspended()
+
+
 def documents_issue_many(*, user, batch, items: Sequence[IssueItem]) -> Iterator[tuple[IssueItem, IssuedDocument | None,
                                                                                      Exception | None]]:
     """Issue (or reuse an identical current) document for every item, in order; yields (item, document, error) per
@@ -219,11 +228,13 @@ def documents_issue_many(*, user, batch, items: Sequence[IssueItem]) -> Iterator
         except Exception as exc:  # noqa: BLE001 - reported for this document; the chunk goes on
             prepared.append(_Prepared(item=item, kind=None, params={}, issue_date=None, error=exc))
     for group in _groups(prepared):
-        if len(group) == 1 and (group[0].error is not None or group[0].alone):
-            if group[0].error is None:
-                _issue_alone(user=user, batch=batch, prepared=group[0])
-        else:
-            _issue_group(user=user, batch=batch, group=group)
+        # the batch recomputes its cases' deadlines once at its end (batch._deadlines_recompute), not per document
+        with _deadlines_deferred():
+            if len(group) == 1 and (group[0].error is not None or group[0].alone):
+                if group[0].error is None:
+                    _issue_alone(user=user, batch=batch, prepared=group[0])
+            else:
+                _issue_group(user=user, batch=batch, group=group)
         for p in group:
             yield p.item, p.document, p.error
 
