@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, require
 from cases.models import Case
 from core import court_settings
-from core.rules.distribution import Claim, Distribution, DistributionMode, PriorityClass, distribute
+from core.rules.distribution import (
+    Claim,
+    Distribution,
+    DistributionMode,
+    PriorityClass,
+    distribute,
+    duplicate_names,
+    priority_class_from_text,
+)
 from core.rules.fees import FeeBreakdown, enforcement_fee_breakdown, preservation_fee_breakdown
 from core.rules.interest import InterestResult, delayed_interest
 from core.text import clean_name
@@ -146,18 +154,24 @@ def distribution_calculate(
         if c.seizure_order is not None and (not isinstance(c.seizure_order, int)
                                             or not 1 <= c.seizure_order <= 10_000):
             raise ValidationError({f"claims.{i}.seizure_order": _("Enter a whole number from 1 to 10000.")})
-        if c.priority_class not in PriorityClass.values:
+        klass = priority_class_from_text(c.priority_class)
+        if klass is None:
             raise ValidationError({f"claims.{i}.priority_class": _("Choose a valid class.")})
-        if mode == DistributionMode.SEIZURE_ORDER and c.priority_class in (PriorityClass.ORDINARY,
-                                                                             PriorityClass.WAGE) \
+        if mode == DistributionMode.SEIZURE_ORDER and klass in (PriorityClass.ORDINARY, PriorityClass.WAGE) \
                 and c.seizure_order is None:
             raise ValidationError({f"claims.{i}.seizure_order": _("Needed when distributing in order of seizure.")})
         built.append(Claim(
             id=i + 1, creditor=creditor,
             principal=money(c.principal, field=f"claims.{i}.principal", positive=False),
             interest=money(c.interest or "0", field=f"claims.{i}.interest", positive=False),
-            priority_class=c.priority_class, rank=c.rank or 0, seizure_order=c.seizure_order,
+            priority_class=klass, rank=c.rank or 0, seizure_order=c.seizure_order,
         ))
+    repeat = duplicate_names([c.creditor for c in built])
+    if repeat:
+        first, again = repeat
+        raise ValidationError({f"claims.{again - 1}.creditor": _(
+            "The creditor %(name)s is already on row %(first)s; put each creditor's claim on one row.") % {
+            "name": built[again - 1].creditor, "first": first}})
     try:
         return distribute(
             total=money(total, field="total", positive=False),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
 from core import court_settings
+from core.formats import format_amount
 from core.text import clean_name, clean_text
 
 from .. import events
@@ -206,7 +207,7 @@ def instalment_record(*, actor, instalment: SettlementInstalment, paid_on: date,
         raise ValidationError({"paid_on": [_("The date must be between signing and today.")]})
     if paid_amount > instalment.amount:
         raise ValidationError({"paid_amount": [_("More than the instalment is due (¥%(amount)s).") % {
-            "amount": instalment.amount}]})
+            "amount": format_amount(instalment.amount)}]})
     instalment.paid_on, instalment.paid_amount = paid_on, paid_amount
     instalment.save(update_fields=["paid_on", "paid_amount"])
     events.instalment_paid(case=case, actor=actor, instalment=instalment)

@@ -1,0 +1,59 @@
+"""The weekly report shows local (Asia/Shanghai) times and Chinese dates, never a raw UTC ISO timestamp: the HTML
+page of a snapshot and the PDF's text (real WeasyPrint, read back with pdftotext)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date, datetime, timezone as dt_timezone
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from reports import services
+from reports.models import ReportSnapshot
+from tests.conftest import login
+
+from .helpers import bulk, case_row
+
+pytestmark = pytest.mark.django_db
+
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\+00:00|UTC")
+# 2026-12-05 16:30 UTC is already 2026-12-06 00:30 in Tianshui: a UTC date would show the 5th.
+NOW = datetime(2026, 12, 5, 16, 30, tzinfo=dt_timezone.utc)
+
+
+@pytest.fixture
+def snapshot(org):
+    bulk([case_row(court=org.court, filed_on=date(2026, 11, 30 + i) if i == 0 else date(2026, 12, i), team=org.team, officer=org.officer)
+          for i in range(3)])
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        made = services.weekly_reports_generate(today=date(2026, 12, 7))
+    return ReportSnapshot.objects.get(pk__in=made, court=org.court)
+
+
+def test_weekly_pdf_shows_local_time_and_chinese_dates(snapshot, tmp_path):
+    path = tmp_path / "weekly.pdf"
+    path.write_bytes(snapshot.pdf.read())
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert not ISO.findall(text), ISO.findall(text)
+    assert "2026年12月6日00:30" in flat  # generated at, local time
+    assert "2026年11月30日—2026年12月6日" in flat  # the period in Chinese dates
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True,
+                                                             text=True).stdout).group(1))
+    last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "2026年12月6日" in re.sub(r"\s+", "", last) and not ISO.findall(last)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(pages), "-l", str(pages), str(path),
+                    str(tmp_path / "last")], check=True)
+
+
+def test_snapshot_page_shows_local_time(org, snapshot, client):
+    login(client, org.chief)
+    page = client.get(reverse("reports:snapshot_detail", args=[snapshot.pk])).content.decode()
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
+    assert not ISO.findall(text), ISO.findall(text)
+    assert "2026年12月6日 00:30" in text
