@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, require
 from cases.models import Case
 from core import court_settings
+from core.fields import money_input
 from core.rules.distribution import (
     Claim,
     Distribution,
@@ -29,7 +30,7 @@ from core.rules.fees import FeeBreakdown, enforcement_fee_breakdown, preservatio
 from core.rules.interest import InterestResult, delayed_interest
 from core.text import clean_name
 
-from ._common import money, rule_error
+from ._common import rule_error
 
 
 # Bounds that keep a calculation fast and its input plausible; anything beyond is a 4xx naming the field.
@@ -59,7 +60,7 @@ def _court_id(court) -> int | None:
 
 def enforcement_fee_calculate(*, court, amount, preservation: bool = False) -> FeeBreakdown:
     """The fee for ``amount`` (None or "" = no amount involved), tier by tier, rounded per the court's setting."""
-    value = money(amount, field="amount", positive=False, allow_none=True)
+    value = money_input(amount, field="amount", positive=False, allow_none=True)
     rounding = court_settings.get(_court_id(court), "fee_rounding")
     try:
         if preservation:
@@ -102,8 +103,9 @@ def interest_calculate(
     _check_date(end, "end")
     payments = _check_rows(payments, "payments")
     excluded_periods = _check_rows(excluded_periods, "excluded_periods")
-    value = money(principal, field="principal")
-    cleaned = [(_check_date(day, f"payments.{i}.date"), money(amount, field=f"payments.{i}.amount"))
+    value = money_input(principal, field="principal", positive=True)
+    cleaned = [(_check_date(day, f"payments.{i}.date"),
+                money_input(amount, field=f"payments.{i}.amount", positive=True))
                for i, (day, amount) in enumerate(payments)]
     if end < start:
         raise ValidationError({"end": _("The end date is before the start date.")})
@@ -162,8 +164,8 @@ def distribution_calculate(
             raise ValidationError({f"claims.{i}.seizure_order": _("Needed when distributing in order of seizure.")})
         built.append(Claim(
             id=i + 1, creditor=creditor,
-            principal=money(c.principal, field=f"claims.{i}.principal", positive=False),
-            interest=money(c.interest or "0", field=f"claims.{i}.interest", positive=False),
+            principal=money_input(c.principal, field=f"claims.{i}.principal", positive=False),
+            interest=money_input(c.interest or "0", field=f"claims.{i}.interest", positive=False),
             priority_class=klass, rank=c.rank or 0, seizure_order=c.seizure_order,
         ))
     repeat = duplicate_names([c.creditor for c in built])
@@ -174,9 +176,9 @@ def distribution_calculate(
             "name": built[again - 1].creditor, "first": first}})
     try:
         return distribute(
-            total=money(total, field="total", positive=False),
-            sale_costs=money(sale_costs or "0", field="sale_costs", positive=False),
-            enforcement_costs=money(enforcement_costs or "0", field="enforcement_costs", positive=False),
+            total=money_input(total, field="total", positive=False),
+            sale_costs=money_input(sale_costs or "0", field="sale_costs", positive=False),
+            enforcement_costs=money_input(enforcement_costs or "0", field="enforcement_costs", positive=False),
             claims=built, mode=mode, wage_priority=court_settings.get(_court_id(court), "wage_priority"),
         )
     except ValidationError as exc:

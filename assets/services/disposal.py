@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Team
 from accounts.policy import Perm, Target, has_perm, require
 from core import court_settings
+from core.fields import money_input
 from core.formats import format_amount as fmt
 from core.rules.periods import (
     REFERENCE_PRICE_MAX_VALID_MONTHS,
@@ -47,7 +48,7 @@ from ..models import (
     RoundKind,
     RoundResult,
 )
-from ._common import lock_asset, lock_case, log_event, money, rule_error
+from ._common import lock_asset, lock_case, log_event, rule_error
 
 REFERENCE_REPORT_DAYS = {ReferenceMethod.ONLINE_INQUIRY: 3, ReferenceMethod.APPRAISAL: 30}  # REFPRICE arts 19, 21
 HANDOVER_DAYS = 15  # AUC art 27: hand over within 15 days of serving the ruling
@@ -169,7 +170,7 @@ def disposal_reference_price_set(
     require(actor, Perm.ASSET_DISPOSE, disposal)
     if disposal.status != DisposalStatus.PRICING:
         raise ValidationError({"status": _("The reference price can only be set before the auction.")})
-    price = money(reference_price, field="reference_price")
+    price = money_input(reference_price, field="reference_price", positive=True)
     if report_on < disposal.reference_requested_on or report_on > timezone.localdate():
         raise ValidationError({"report_on": _("The report date must lie between the request and today.")})
     try:
@@ -204,8 +205,8 @@ def auction_round_schedule(
     if rounds and rounds[-1].result != RoundResult.FAILED:
         raise ValidationError({"round_no": _("The previous round has not failed; no new round can be scheduled.")})
     round_no = len(rounds) + 1
-    opening = money(opening_price, field="opening_price")
-    deposit_value = money(deposit, field="deposit", allow_none=True)
+    opening = money_input(opening_price, field="opening_price", positive=True)
+    deposit_value = money_input(deposit, field="deposit", allow_none=True, positive=True)
     previous = rounds[-1] if rounds else None
     if round_no <= 2:
         try:
@@ -266,7 +267,7 @@ def auction_round_record_result(
         raise ValidationError({"ended_on": _("The end date must lie between the auction date and today.")})
     auction.result, auction.ended_on = result, ended_on
     if result == RoundResult.SOLD:
-        price = money(hammer_price, field="hammer_price")
+        price = money_input(hammer_price, field="hammer_price", positive=True)
         if price < auction.opening_price:
             raise ValidationError({"hammer_price": _("The price cannot be below the opening price %(price)s.") % {
                 "price": fmt(auction.opening_price)}})

@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, has_perm
 from cases.models import Case, CaseParty, PartyRole
+from core.fields import money_input
 from core.formats import format_amount as fmt
 
 from ..models import DistributionPlan, DistributionPlanLine, PlanLineKind, PlanStatus
-from ._common import lock_case, log_event, money
+from ._common import lock_case, log_event
 
 MAX_LINES = 200
 ZERO = Decimal("0.00")
@@ -78,8 +79,8 @@ def _clean_lines(case: Case, lines: Sequence[Mapping]) -> list[tuple[CaseParty, 
             continue
         seen.add(party.pk)
         try:
-            amount = money(line.get("amount"), field=f"lines.{i}.amount", positive=False)
-            claim = money(line.get("claim"), field=f"lines.{i}.claim", positive=False, allow_none=True)
+            amount = money_input(line.get("amount"), field=f"lines.{i}.amount", positive=False)
+            claim = money_input(line.get("claim"), field=f"lines.{i}.claim", positive=False, allow_none=True)
         except ValidationError as exc:
             errors.update(exc.message_dict)
             continue
@@ -94,7 +95,8 @@ def _check_total(case: Case, total: Decimal) -> None:
     if total > room:
         raise ValidationError({"lines": _(
             "The plan distributes %(total)s yuan but the case can distribute %(room)s yuan (money free in the "
-            "account plus what the applicants were already paid or promised).") % {"total": fmt(total), "room": fmt(room)}})
+            "account plus what the applicants were already paid or promised).") % {
+            "total": fmt(total), "room": fmt(room)}})
 
 
 @transaction.atomic
@@ -188,7 +190,7 @@ def distribution_plan_pro_rata(*, case: Case, claims: Mapping[int, object]) -> d
     ids = [pk for pk, claim in claims.items() if claim not in (None, "")]
     if not ids:
         raise ValidationError({"lines": _("Enter the claim of at least one applicant.")})
-    values = {pk: money(claims[pk], field=f"claim_{pk}", positive=False) for pk in ids}
+    values = {pk: money_input(claims[pk], field=f"claim_{pk}", positive=False) for pk in ids}
     total = min(distributable(case), sum(values.values(), ZERO))
     result = distribution_calculate(court=case.court_id, total=total,
                                     claims=[ClaimInput(creditor=str(pk), principal=values[pk]) for pk in ids])

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, has_perm, require
 from cases.models import Case
 from core import court_settings
+from core.fields import money_input
 from core.formats import format_amount as fmt
 
 from ..models import (
@@ -39,7 +40,7 @@ from ..models import (
     ReversalRequest,
     ReversalStatus,
 )
-from ._common import lock_case, log_event, money
+from ._common import lock_case, log_event
 
 
 def balance_locked(case: Case) -> Decimal:
@@ -108,7 +109,7 @@ def receipt_record(
         if len((text or "").strip()) > limit:
             errors[name] = _("Enter at most %(n)s characters.") % {"n": limit}
     try:
-        value = money(amount, field="amount")
+        value = money_input(amount, field="amount", positive=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         value = None
@@ -193,7 +194,7 @@ def fee_transfer_record(*, actor, case: Case, amount, occurred_on: date | None =
     if len((memo or "").strip()) > REASON_MAX:
         errors["memo"] = _("Enter at most %(n)s characters.") % {"n": REASON_MAX}
     try:
-        value = money(amount, field="amount")
+        value = money_input(amount, field="amount", positive=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         value = None
@@ -217,7 +218,8 @@ def fee_transfer_record(*, actor, case: Case, amount, occurred_on: date | None =
     )
     receipts_settle(case=case, on=occurred_on)
     log_event(case=case, type="funds_fee_transferred", actor=actor,
-              summary=_("Enforcement fee of %(amount)s transferred to the court's fee account") % {"amount": fmt(value)},
+              summary=_("Enforcement fee of %(amount)s transferred to the court's fee account") % {
+                  "amount": fmt(value)},
               entry_id=entry.pk)
     return entry
 

@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, require
 from cases.models import Case, CaseParty, PartyRole
 from core import court_settings
+from core.fields import money_input
 from core.formats import format_amount as fmt
 
 from ..models import EntryKind, LedgerEntry, Payout, PayoutKind, PayoutStatus
-from ._common import lock_case, log_event, money
+from ._common import lock_case, log_event
 from .ledger import balance_locked, receipts_settle
 
 OPEN_STATUSES = (PayoutStatus.PREPARED, PayoutStatus.APPROVED)
@@ -81,8 +82,8 @@ def _check_limits(case: Case, *, kind: str, payee: CaseParty, amount: Decimal, e
             raise ValidationError({"amount": _(
                 "The approved distribution plan allots %(allotted)s yuan to %(name)s (paid %(paid)s, awaiting "
                 "payment %(promised)s): at most %(room)s yuan more may be paid to them.") % {
-                "allotted": fmt(own.allotted), "name": payee.party.name, "paid": fmt(own.paid), "promised": fmt(own.promised),
-                "room": fmt(room_own)}})
+                "allotted": fmt(own.allotted), "name": payee.party.name, "paid": fmt(own.paid),
+                "promised": fmt(own.promised), "room": fmt(room_own)}})
     room = limits.balance - limits.fee - limits.held if executing else limits.free
     if amount > room:
         if limits.held:
@@ -190,7 +191,7 @@ def payout_prepare(
     if not isinstance(name_override, bool):
         errors["name_override"] = _("Enter true or false.")
     try:
-        value = money(amount, field="amount")
+        value = money_input(amount, field="amount", positive=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
 from core import court_settings
+from core.fields import money_input
 from core.formats import format_amount
 from core.text import clean_name, clean_text
 
@@ -19,7 +20,7 @@ from ..models import (
     Case, Lead, LeadSource, PauseKind, Petition, PetitionKind, Settlement, SettlementInstalment, SettlementStatus,
     TermPause,
 )
-from ._common import audited, lock_case, money
+from ._common import audited, lock_case
 
 
 # --- Leads ------------------------------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def settlement_register(*, actor, case: Case, signed_on: date, terms: str, insta
         raise ValidationError({"signed_on": [_("The case already has a settlement being performed.")]})
     rows, previous = [], signed_on
     for i, (due_on, amount) in enumerate(instalments):
-        amount = money(amount, f"instalments.{i}.amount", positive=True)
+        amount = money_input(amount, field=f"instalments.{i}.amount", positive=True)
         if not isinstance(due_on, date) or due_on < previous:
             raise ValidationError({f"instalments.{i}.due_on": [
                 _("Instalments fall due in order, on or after the signing date.")]})
@@ -202,7 +203,7 @@ def instalment_record(*, actor, instalment: SettlementInstalment, paid_on: date,
     instalment = SettlementInstalment.objects.select_for_update().get(pk=instalment.pk)
     if settlement.status != SettlementStatus.ACTIVE:
         raise ValidationError({"paid_amount": [_("The agreement is no longer being performed.")]})
-    paid_amount = money(paid_amount, "paid_amount", positive=True)
+    paid_amount = money_input(paid_amount, field="paid_amount", positive=True)
     if paid_on > timezone.localdate() or paid_on < settlement.signed_on:
         raise ValidationError({"paid_on": [_("The date must be between signing and today.")]})
     if paid_amount > instalment.amount:

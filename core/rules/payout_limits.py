@@ -25,16 +25,16 @@ Several applicants (``plan``): with an approved distribution plan (分配方案)
     their limit      = min(own room, still owed)            (what they may still receive)
     paid to them now ≤ min(their limit, free)
 
-(the plan divides the claim, it never raises it).
+(the plan divides the claim, it never raises it). With more than one applicant and no approved plan, no applicant
+may be paid (``plan_required``; their limit is 0). With one applicant and no plan, their limit is ``still owed``.
 
-Over-collection (超额到账): money in the account beyond everything the case can absorb — the claim still owed, the
-enforcement fee (withheld or, where the court does not withhold it first, still owed by the debtor: ``fee_not_withheld``),
-the payouts promised and the receipts held for a reversal — must go back to the debtor:
+Over-collection (超额到账): money in the account beyond everything the case can absorb (the claim still owed, the
+enforcement fee withheld or, where the court does not withhold it first, still owed by the debtor
+(``fee_not_withheld``), the payouts promised and the receipts held for a reversal) must go back to the debtor:
 
     over collected   = max(surplus - fee_not_withheld, 0)
 
-The case's funds tab and finance's list flag it ("超额到账¥X，应退还被执行人") and offer the surplus payout. With more than one applicant and no approved plan, no applicant may
-be paid (``plan_required``; their limit is 0). With one applicant and no plan, their limit is ``still owed``.
+The case's funds tab and finance's list flag it ("超额到账¥X，应退还被执行人") and offer the surplus payout.
 Pure arithmetic on Decimals; the caller reads the figures.
 """
 

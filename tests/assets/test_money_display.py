@@ -183,6 +183,8 @@ def test_calculator_refuses_an_unknown_class_naming_the_line(org, client):
 
 def test_calculator_from_a_case_starts_with_its_applicants_by_name(org, case, client):
     login(client, org.officer)
+    funds = client.get(reverse("assets:case_funds", args=[case.pk])).content.decode()
+    assert f'{reverse("assets:calculators")}?case={case.pk}' in funds
     page = client.get(reverse("assets:calculators") + f"?case={case.pk}").content.decode()
     assert re.search(r'<textarea name="dist-claims"[^>]*>\s*张三, </textarea>', page)
     login(client, org.outsider)

@@ -18,7 +18,7 @@ def test_case_page_shows_assets_and_funds_tabs_in_chinese(client, org, case, sei
     text = r.content.decode()
     assert "麦积区桥南路8号3单元502室" in text and "查封" in text
     r = client.get(reverse("cases:detail", args=[case.pk]) + "?tab=funds")
-    assert case.account_reference in r.content.decode() and "2500.00" in r.content.decode()
+    assert case.account_reference in r.content.decode() and "¥2,500.00" in r.content.decode()
     assert "案款" in r.content.decode()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 from datetime import date, datetime, timezone as dt_timezone
 from unittest import mock
 
@@ -26,8 +27,8 @@ NOW = datetime(2026, 12, 5, 16, 30, tzinfo=dt_timezone.utc)
 
 @pytest.fixture
 def snapshot(org):
-    bulk([case_row(court=org.court, filed_on=date(2026, 11, 30 + i) if i == 0 else date(2026, 12, i), team=org.team, officer=org.officer)
-          for i in range(3)])
+    days = [date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2)]
+    bulk([case_row(court=org.court, filed_on=day, team=org.team, officer=org.officer) for day in days])
     with mock.patch("django.utils.timezone.now", return_value=NOW):
         made = services.weekly_reports_generate(today=date(2026, 12, 7))
     return ReportSnapshot.objects.get(pk__in=made, court=org.court)
@@ -47,8 +48,11 @@ def test_weekly_pdf_shows_local_time_and_chinese_dates(snapshot, tmp_path):
     last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "2026年12月6日" in re.sub(r"\s+", "", last) and not ISO.findall(last)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(pages), "-l", str(pages), str(path),
-                    str(tmp_path / "last")], check=True)
+    # The last page as an image, for a person to look at (kept with the browser screenshots).
+    shots = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", str(pages), "-l", str(pages), str(path),
+                    str(shots / "weekly-report-last-page")], check=True)
 
 
 def test_snapshot_page_shows_local_time(org, snapshot, client):
