@@ -51,3 +51,14 @@ def percent(value) -> str:
     except InvalidOperation:
         return str(value)
     return f"{number:f}%"
+
+
+@register.filter
+def priority_class_label(code: str) -> str:
+    """A claim's class code (secured, ordinary …) as the court's words (担保物权（抵押、质押、留置）, 普通 …)."""
+    from core.rules.distribution import PriorityClass
+
+    try:
+        return PriorityClass(code).label
+    except ValueError:
+        return code

@@ -164,6 +164,9 @@ def test_calculator_takes_chinese_classes_and_names(org, client):
     r = calc(client, "张三, 60000, 0, 普通\n李四有限公司, 60000, 0, 抵押, 1")
     text = visible_text(r.content.decode())
     assert r.status_code == 200 and "张三" in text and "李四有限公司" in text
+    result = text.split("债权人", 1)[-1]
+    assert "担保物权" in result and "普通债权" in result  # the classes in Chinese, not their codes
+    assert "secured" not in result and "ordinary" not in result
     # The secured claim is paid in full first; the ordinary one gets the rest.
     assert re.search(r"李四有限公司.*?¥60,000\.00", text, flags=re.S)
     assert re.search(r"张三.*?¥40,000\.00", text, flags=re.S)
