@@ -762,7 +762,8 @@ def funds_awaiting(request):
         entry.overdue_days = -entry.days_left
         entry.over_collected = over.get(entry.case_id)
     return render(request, "assets/funds_awaiting.html", {"title": _("Funds awaiting payout"), "page": page,
-                                                          "only_over": only_over})
+                                                          "only_over": only_over,
+                                                          "pager_query": "over=1" if only_over else ""})
 
 
 @login_required

@@ -61,3 +61,14 @@ def test_snapshot_page_shows_local_time(org, snapshot, client):
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
     assert not ISO.findall(text), ISO.findall(text)
     assert "2026年12月6日 00:30" in text
+
+
+def test_report_pages_write_amounts_as_yuan(org, snapshot, client):
+    """The money figures of the dashboard and of a frozen report read ¥1,234.00 like every other page."""
+    from tests.assets.test_money_display import UNGROUPED, YUAN_AFTER, visible_text
+
+    login(client, org.chief)
+    for url in (reverse("reports:dashboard"), reverse("reports:snapshot_detail", args=[snapshot.pk])):
+        text = visible_text(client.get(url).content.decode())
+        assert "¥0.00" in text, url  # 执行到位金额
+        assert not UNGROUPED.findall(text) and not YUAN_AFTER.findall(text), url
