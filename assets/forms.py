@@ -13,7 +13,13 @@ from django.utils.translation import pgettext_lazy
 
 from core import fields
 from core.idempotency import FormTokenField
-from core.rules.distribution import DistributionMode, PriorityClass
+from core.rules.distribution import (
+    DistributionMode,
+    PriorityClass,
+    duplicate_names,
+    priority_class_from_text,
+)
+from core.text import clean_name
 
 from .models import (
     RECEIPT_KINDS,
@@ -331,11 +337,11 @@ class DistributionCalcForm(forms.Form):
         (DistributionMode.SEIZURE_ORDER.value, _("In order of seizure"))])
     claims = forms.CharField(
         label=_("Claims"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line: creditor, principal, interest, class (secured/priority/wage/ordinary), rank or "
-                    "seizure order. E.g. 张三, 300000, 5000, ordinary, 1"))
+        help_text=_("One per line: the creditor's name, principal, interest, class (担保/优先/工资/普通), rank or "
+                    "seizure order. E.g. 张三, 300000, 5000, 普通, 1"))
 
     def clean_claims(self):
-        rows = []
+        rows, line_numbers = [], []
         classes = set(PriorityClass.values)
         from .services.calculators import MAX_ROWS
 
@@ -345,20 +351,32 @@ class DistributionCalcForm(forms.Form):
             parts = [p.strip() for p in line.replace("，", ",").split(",")]
             if len(parts) < 2:
                 raise ValidationError(_("Line %(n)s: write at least a creditor and a principal.") % {"n": n})
-            creditor, principal = parts[0], _parse_amount(parts[1], n)
+            try:
+                creditor = clean_name(parts[0], field="claims", max_length=200)
+            except ValidationError as exc:
+                raise ValidationError(_("Line %(n)s: %(error)s") % {"n": n, "error": " ".join(exc.messages)}) \
+                    from None
+            principal = _parse_amount(parts[1], n)
             interest = _parse_amount(parts[2], n) if len(parts) > 2 and parts[2] else Decimal("0")
-            klass = parts[3] if len(parts) > 3 and parts[3] else PriorityClass.ORDINARY
+            klass = priority_class_from_text(parts[3]) if len(parts) > 3 and parts[3] else PriorityClass.ORDINARY
             if klass not in classes:
-                raise ValidationError(_("Line %(n)s: class must be one of %(classes)s.") % {
-                    "n": n, "classes": ", ".join(PriorityClass.values)})
+                raise ValidationError(_("Line %(n)s: the class must be one of 担保, 优先, 工资, 普通 (given "
+                                        "%(value)s).") % {"n": n, "value": parts[3]})
             try:
                 order = int(parts[4]) if len(parts) > 4 and parts[4] else None
             except ValueError:
                 raise ValidationError(_("Line %(n)s: the rank must be a whole number.") % {"n": n}) from None
             rows.append({"creditor": creditor, "principal": principal, "interest": interest, "priority_class": klass,
                          "rank": order or 0, "seizure_order": order})
+            line_numbers.append(n)
         if not rows:
             raise ValidationError(_("Enter at least one claim."))
+        repeat = duplicate_names([r["creditor"] for r in rows])
+        if repeat:
+            first, again = (line_numbers[i - 1] for i in repeat)
+            raise ValidationError(_("Line %(again)s: the creditor %(name)s is already on line %(first)s; put each "
+                                    "creditor's claim on one line.") % {
+                "again": again, "first": first, "name": rows[repeat[1] - 1]["creditor"]})
         return rows
 
 

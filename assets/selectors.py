@@ -431,7 +431,7 @@ def payout_limits(*, case: Case, exclude: Payout | None = None, today: date | No
         except ValidationError:  # implausible dates (a delay of over 50 years): no interest, the bound stays low
             interest = zero
     fee = zero
-    if court_settings.get(case.court_id, "fee_withheld_first") and case.case_type != "执保":
+    if case.case_type != "执保":  # the preservation fee is prepaid
         if court_settings.get(case.court_id, "fee_base") == "claimed":
             base = claimed
         else:
@@ -439,8 +439,12 @@ def payout_limits(*, case: Case, exclude: Payout | None = None, today: date | No
         if base > 0:
             fee = enforcement_fee(amount=base, rounding=court_settings.get(case.court_id, "fee_rounding"),
                                   no_amount_fee=court_settings.get(case.court_id, "no_amount_fee"))
-    return limits_rule(claimed=claimed, delayed_interest=interest, fee=fee, balance=balance, promised=promised,
-                       applicants=applicants, fee_transferred=fee_transferred, held=held, plan=plan is not None)
+    # Withheld first: held back from every payout. Otherwise the debtor still owes it: not held back, but money
+    # that may pay it is not over-collected either.
+    withheld_first = court_settings.get(case.court_id, "fee_withheld_first")
+    return limits_rule(claimed=claimed, delayed_interest=interest, fee=fee if withheld_first else zero,
+                       balance=balance, promised=promised, applicants=applicants, fee_transferred=fee_transferred,
+                       held=held, plan=plan is not None, fee_not_withheld=zero if withheld_first else fee)
 
 
 def distribution_plan_approved(*, case: Case) -> DistributionPlan | None:

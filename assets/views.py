@@ -22,10 +22,10 @@ from accounts.models import Team
 from accounts.policy import Perm, Target, has_perm
 from cases.models import PartyRole
 from cases.selectors import case_get_for_user
-from core.templatetags.core_tags import yuan
+from core.templatetags.core_tags import money, yuan
 from core import idempotency
 
-from . import findings, forms, selectors, services
+from . import findings, forms, over_collection, selectors, services
 from .models import Asset, ControlMeasure, Disposal, Handover, HandoverStatus, LedgerEntry, Objection, ReleaseGround
 
 
@@ -441,8 +441,9 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
         "can_approve": has_perm(user, Perm.PAYOUT_APPROVE, case),
         "receipt_form": bound_form if key == "receipt" else forms.ReceiptForm(
             prefix="receipt", disposals=sold, initial={"occurred_on": today}),
-        "payout_form": bound_form if key == "payout" else forms.PayoutPrepareForm(prefix="payout",
-                                                                                  applicants=payees),
+        "payout_form": bound_form if key == "payout" else forms.PayoutPrepareForm(
+            prefix="payout", applicants=payees, initial=_surplus_offer(request, limits, payees)),
+        "surplus_offered": key != "payout" and bool(_surplus_offer(request, limits, payees)),
         "limits": limits,
         "reverse_form": bound_form if key == "reverse" else forms.ReverseForm(prefix="reverse"),
         "reversal_requests": pending,
@@ -456,6 +457,18 @@ def funds_tab_context(request, case, bound: tuple[str, object] | None = None) ->
         "execute_key": uuid.uuid4().hex,
         "today": today,
     }
+
+
+def _surplus_offer(request, limits, payees) -> dict:
+    """The payout form filled for returning the over-collected money to the debtor (超额到账 → 余款退还被执行人), when
+    the flag's link (``?surplus=1``) was followed and there is some; otherwise empty."""
+    if request.GET.get("surplus") != "1" or limits.over_collected <= 0:
+        return {}
+    debtor = next((cp for cp in payees if cp.role == PartyRole.RESPONDENT), None)
+    if debtor is None:
+        return {}
+    return {"kind": "surplus", "payee": debtor.pk, "amount": limits.over_collected,
+            "payee_account_name": debtor.party.name}
 
 
 @login_required
@@ -478,9 +491,17 @@ def receipt_add(request, pk: int):
         services.receipt_record(actor=request.user, case=case, disposal=sold.filter(pk=disposal_id).first()
                                 if disposal_id else None, **d)
 
-    return _post_action(request, case=case, form=form, key="receipt", call=call, page=case_funds,
-                        success=_case_tab_url(case, "funds"), success_message=_("Receipt recorded."),
-                        once="assets:receipt_add")
+    response = _post_action(request, case=case, form=form, key="receipt", call=call, page=case_funds,
+                            success=_case_tab_url(case, "funds"), success_message=_("Receipt recorded."),
+                            once="assets:receipt_add")
+    if response.status_code == 302:
+        case.refresh_from_db(fields=["amount_recovered"])
+        over = selectors.payout_limits(case=case).over_collected
+        if over > 0:
+            messages.warning(request, _("Over-collected %(amount)s: the case's account now holds more than the claim, "
+                                        "the interest and the fee can absorb; return it to the debtor.") % {
+                "amount": money(over)})
+    return response
 
 
 @login_required
@@ -768,12 +789,22 @@ def controls_expiring(request):
 def funds_awaiting(request):
     if not any(has_perm(request.user, p) for p in (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE, Perm.PAYOUT_PREPARE)):
         raise PermissionDenied
-    page = selectors.page_window(selectors.funds_awaiting(user=request.user), request.GET.get("page"))
+    entries = selectors.funds_awaiting(user=request.user)
+    only_over = request.GET.get("over") == "1"
+    if only_over:  # 超额到账: only the cases whose account holds more than they can absorb
+        over = over_collection.over_collected_in_scope(entries)
+        entries = entries.filter(case_id__in=list(over))
+    page = selectors.page_window(entries, request.GET.get("page"))
+    if not only_over:
+        over = over_collection.over_collected({entry.case_id for entry in page})
     today = timezone.localdate()
     for entry in page:
         entry.days_left = (entry.payout_due_on - today).days
         entry.overdue_days = -entry.days_left
-    return render(request, "assets/funds_awaiting.html", {"title": _("Funds awaiting payout"), "page": page})
+        entry.over_collected = over.get(entry.case_id)
+    return render(request, "assets/funds_awaiting.html", {"title": _("Funds awaiting payout"), "page": page,
+                                                          "only_over": only_over,
+                                                          "pager_query": "over=1" if only_over else ""})
 
 
 @login_required
@@ -806,6 +837,15 @@ def calculators(request):
     ctx = {"title": _("Calculators"), "fee_form": forms.FeeCalcForm(prefix="fee"),
            "interest_form": forms.InterestCalcForm(prefix="int"),
            "dist_form": forms.DistributionCalcForm(prefix="dist"), "which": which}
+    case_id = request.GET.get("case", "")
+    if case_id.isdigit() and not which:
+        # From a case: the claims start with its applicants' names, one line each (the principal left to fill).
+        case = case_get_for_user(user=request.user, pk=int(case_id))
+        names = [cp.party.name for cp in case.case_parties.filter(role=PartyRole.APPLICANT)
+                 .select_related("party").order_by("position")]
+        ctx["calc_case"] = case
+        ctx["dist_form"] = forms.DistributionCalcForm(
+            prefix="dist", initial={"claims": "\n".join(f"{name}, " for name in names)})
     if which == "fee":
         form = ctx["fee_form"] = forms.FeeCalcForm(request.POST, prefix="fee")
         if form.is_valid():

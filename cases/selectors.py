@@ -428,7 +428,9 @@ def _audit_value(field, value, names: dict, row: dict):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, D):
-        return f"{value:,.2f}"
+        from core.formats import format_money
+
+        return format_money(value)
     if isinstance(value, (dict, list)):
         labels = {}
         if field is not None and field.name == "details" and row["model"] is Action:

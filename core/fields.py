@@ -73,6 +73,24 @@ def parse_money(value) -> Decimal:
     return amount.quantize(CENT)
 
 
+def money_input(value, *, field: str, positive: bool = False, allow_none: bool = False) -> Decimal | None:
+    """A service's money argument under ``parse_money``, or a ``ValidationError`` naming ``field``: empty is
+    "required" (or None with ``allow_none``); ``positive`` refuses zero. The one wrapper every service uses."""
+    from django.utils.translation import gettext
+
+    if value is None or value == "":
+        if allow_none:
+            return None
+        raise ValidationError({field: [gettext("This field is required.")]})
+    try:
+        amount = parse_money(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+    if positive and amount <= 0:
+        raise ValidationError({field: [gettext("The amount must be greater than zero.")]})
+    return amount
+
+
 def _check_date_text(value) -> None:
     if isinstance(value, str) and value.strip() and not DATE_RE.match(value.strip()):
         raise ValidationError(DATE_MESSAGE, code="invalid")

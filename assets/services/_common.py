@@ -1,15 +1,14 @@
-"""Helpers shared by the services: row locks in the fixed order, money input, and the case timeline."""
+"""Helpers shared by the services: row locks in the fixed order and the case timeline (money input is
+``core.fields.money_input``)."""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from core.fields import parse_money
 
 from ..models import Asset
 
@@ -25,21 +24,6 @@ def lock_asset(asset_or_id) -> Asset:
     return Asset.objects.select_for_update(of=("self",)).get(pk=pk)
 
 
-def money(value, *, field: str, positive: bool = True, allow_none: bool = False) -> Decimal | None:
-    """A money input as a Decimal with 2 places, under the one set of rules of every money input
-    (``core.fields.parse_money``: no floats, no signs, no exponents, at most 10^12); a ValidationError naming
-    ``field`` otherwise."""
-    if value is None or value == "":
-        if allow_none:
-            return None
-        raise ValidationError({field: _("This field is required.")})
-    try:
-        amount = parse_money(value)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from None
-    if positive and amount <= 0:
-        raise ValidationError({field: _("The amount must be greater than zero.")})
-    return amount
 
 
 def require_date(value, *, field: str) -> date:

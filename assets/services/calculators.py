@@ -16,12 +16,21 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, require
 from cases.models import Case
 from core import court_settings
-from core.rules.distribution import Claim, Distribution, DistributionMode, PriorityClass, distribute
+from core.fields import money_input
+from core.rules.distribution import (
+    Claim,
+    Distribution,
+    DistributionMode,
+    PriorityClass,
+    distribute,
+    duplicate_names,
+    priority_class_from_text,
+)
 from core.rules.fees import FeeBreakdown, enforcement_fee_breakdown, preservation_fee_breakdown
 from core.rules.interest import InterestResult, delayed_interest
 from core.text import clean_name
 
-from ._common import money, rule_error
+from ._common import rule_error
 
 
 # Bounds that keep a calculation fast and its input plausible; anything beyond is a 4xx naming the field.
@@ -51,7 +60,7 @@ def _court_id(court) -> int | None:
 
 def enforcement_fee_calculate(*, court, amount, preservation: bool = False) -> FeeBreakdown:
     """The fee for ``amount`` (None or "" = no amount involved), tier by tier, rounded per the court's setting."""
-    value = money(amount, field="amount", positive=False, allow_none=True)
+    value = money_input(amount, field="amount", positive=False, allow_none=True)
     rounding = court_settings.get(_court_id(court), "fee_rounding")
     try:
         if preservation:
@@ -94,8 +103,9 @@ def interest_calculate(
     _check_date(end, "end")
     payments = _check_rows(payments, "payments")
     excluded_periods = _check_rows(excluded_periods, "excluded_periods")
-    value = money(principal, field="principal")
-    cleaned = [(_check_date(day, f"payments.{i}.date"), money(amount, field=f"payments.{i}.amount"))
+    value = money_input(principal, field="principal", positive=True)
+    cleaned = [(_check_date(day, f"payments.{i}.date"),
+                money_input(amount, field=f"payments.{i}.amount", positive=True))
                for i, (day, amount) in enumerate(payments)]
     if end < start:
         raise ValidationError({"end": _("The end date is before the start date.")})
@@ -146,23 +156,29 @@ def distribution_calculate(
         if c.seizure_order is not None and (not isinstance(c.seizure_order, int)
                                             or not 1 <= c.seizure_order <= 10_000):
             raise ValidationError({f"claims.{i}.seizure_order": _("Enter a whole number from 1 to 10000.")})
-        if c.priority_class not in PriorityClass.values:
+        klass = priority_class_from_text(c.priority_class)
+        if klass is None:
             raise ValidationError({f"claims.{i}.priority_class": _("Choose a valid class.")})
-        if mode == DistributionMode.SEIZURE_ORDER and c.priority_class in (PriorityClass.ORDINARY,
-                                                                             PriorityClass.WAGE) \
+        if mode == DistributionMode.SEIZURE_ORDER and klass in (PriorityClass.ORDINARY, PriorityClass.WAGE) \
                 and c.seizure_order is None:
             raise ValidationError({f"claims.{i}.seizure_order": _("Needed when distributing in order of seizure.")})
         built.append(Claim(
             id=i + 1, creditor=creditor,
-            principal=money(c.principal, field=f"claims.{i}.principal", positive=False),
-            interest=money(c.interest or "0", field=f"claims.{i}.interest", positive=False),
-            priority_class=c.priority_class, rank=c.rank or 0, seizure_order=c.seizure_order,
+            principal=money_input(c.principal, field=f"claims.{i}.principal", positive=False),
+            interest=money_input(c.interest or "0", field=f"claims.{i}.interest", positive=False),
+            priority_class=klass, rank=c.rank or 0, seizure_order=c.seizure_order,
         ))
+    repeat = duplicate_names([c.creditor for c in built])
+    if repeat:
+        first, again = repeat
+        raise ValidationError({f"claims.{again - 1}.creditor": _(
+            "The creditor %(name)s is already on row %(first)s; put each creditor's claim on one row.") % {
+            "name": built[again - 1].creditor, "first": first}})
     try:
         return distribute(
-            total=money(total, field="total", positive=False),
-            sale_costs=money(sale_costs or "0", field="sale_costs", positive=False),
-            enforcement_costs=money(enforcement_costs or "0", field="enforcement_costs", positive=False),
+            total=money_input(total, field="total", positive=False),
+            sale_costs=money_input(sale_costs or "0", field="sale_costs", positive=False),
+            enforcement_costs=money_input(enforcement_costs or "0", field="enforcement_costs", positive=False),
             claims=built, mode=mode, wage_priority=court_settings.get(_court_id(court), "wage_priority"),
         )
     except ValidationError as exc:

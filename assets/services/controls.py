@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
 from core import court_settings
+from core.fields import money_input
 from core.rules.periods import control_expiry, renewal_expiry
 from core.text import clean_text
 
 from ..models import Asset, AssetKind, ControlKind, ControlMeasure, ControlRenewal, ControlStatus, ReleaseGround
-from ._common import lock_asset, lock_case, log_event, money, rule_error
+from ._common import lock_asset, lock_case, log_event, rule_error
 
 ALLOWED_KINDS = {
     ControlKind.FREEZE: {AssetKind.BANK_DEPOSIT, AssetKind.WAGE_INCOME, AssetKind.EQUITY,
@@ -77,7 +78,7 @@ def control_order(
         errors["effective_on"] = _("A measure cannot take effect before it was ordered.")
     if errors:
         raise ValidationError(errors)
-    value = money(amount, field="amount", allow_none=True)
+    value = money_input(amount, field="amount", allow_none=True, positive=True)
     live = asset.controls.filter(status__in=[ControlStatus.ACTIVE, ControlStatus.QUEUED])
     queued = live.exists()
     rank = (asset.controls.aggregate(m=Max("queue_rank"))["m"] or 0) + 1

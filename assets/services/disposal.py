@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Team
 from accounts.policy import Perm, Target, has_perm, require
 from core import court_settings
+from core.fields import money_input
+from core.formats import format_amount as fmt
 from core.rules.periods import (
     REFERENCE_PRICE_MAX_VALID_MONTHS,
     check_auction_deposit,
@@ -46,7 +48,7 @@ from ..models import (
     RoundKind,
     RoundResult,
 )
-from ._common import lock_asset, lock_case, log_event, money, rule_error
+from ._common import lock_asset, lock_case, log_event, rule_error
 
 REFERENCE_REPORT_DAYS = {ReferenceMethod.ONLINE_INQUIRY: 3, ReferenceMethod.APPRAISAL: 30}  # REFPRICE arts 19, 21
 HANDOVER_DAYS = 15  # AUC art 27: hand over within 15 days of serving the ruling
@@ -168,7 +170,7 @@ def disposal_reference_price_set(
     require(actor, Perm.ASSET_DISPOSE, disposal)
     if disposal.status != DisposalStatus.PRICING:
         raise ValidationError({"status": _("The reference price can only be set before the auction.")})
-    price = money(reference_price, field="reference_price")
+    price = money_input(reference_price, field="reference_price", positive=True)
     if report_on < disposal.reference_requested_on or report_on > timezone.localdate():
         raise ValidationError({"report_on": _("The report date must lie between the request and today.")})
     try:
@@ -180,7 +182,7 @@ def disposal_reference_price_set(
     disposal.save(update_fields=["reference_price", "reference_report_on", "reference_valid_until"])
     log_event(case=case, type="disposal_reference_price", actor=actor,
               summary=_("Reference price of %(asset)s: %(price)s, valid until %(until)s") % {
-                  "asset": asset, "price": price, "until": valid_until}, disposal_id=disposal.pk)
+                  "asset": asset, "price": fmt(price), "until": valid_until}, disposal_id=disposal.pk)
     return disposal
 
 
@@ -203,8 +205,8 @@ def auction_round_schedule(
     if rounds and rounds[-1].result != RoundResult.FAILED:
         raise ValidationError({"round_no": _("The previous round has not failed; no new round can be scheduled.")})
     round_no = len(rounds) + 1
-    opening = money(opening_price, field="opening_price")
-    deposit_value = money(deposit, field="deposit", allow_none=True)
+    opening = money_input(opening_price, field="opening_price", positive=True)
+    deposit_value = money_input(deposit, field="deposit", allow_none=True, positive=True)
     previous = rounds[-1] if rounds else None
     if round_no <= 2:
         try:
@@ -229,7 +231,7 @@ def auction_round_schedule(
         # 变卖 after the 2nd failure. Price and window are UNCONFIRMED (§2.1 node 8b): not below the 2nd opening price.
         if opening < previous.opening_price:
             raise ValidationError({"opening_price": _("The set price may not be below the second auction's opening "
-                                                      "price %(price)s.") % {"price": previous.opening_price}})
+                                                      "price %(price)s.") % {"price": fmt(previous.opening_price)}})
         if auction_on < notice_on:
             raise ValidationError({"auction_on": _("The sale cannot start before its notice.")})
         kind, status = RoundKind.SET_PRICE_SALE, DisposalStatus.SET_PRICE_SALE
@@ -245,7 +247,7 @@ def auction_round_schedule(
     log_event(case=case, type="auction_scheduled", actor=actor,
               summary=_("%(kind)s no. %(no)s of %(asset)s on %(date)s, opening price %(price)s") % {
                   "kind": auction.get_kind_display(), "no": round_no, "asset": asset, "date": auction_on,
-                  "price": opening}, disposal_id=disposal.pk)
+                  "price": fmt(opening)}, disposal_id=disposal.pk)
     return auction
 
 
@@ -265,10 +267,10 @@ def auction_round_record_result(
         raise ValidationError({"ended_on": _("The end date must lie between the auction date and today.")})
     auction.result, auction.ended_on = result, ended_on
     if result == RoundResult.SOLD:
-        price = money(hammer_price, field="hammer_price")
+        price = money_input(hammer_price, field="hammer_price", positive=True)
         if price < auction.opening_price:
             raise ValidationError({"hammer_price": _("The price cannot be below the opening price %(price)s.") % {
-                "price": auction.opening_price}})
+                "price": fmt(auction.opening_price)}})
         if not (buyer or "").strip():
             raise ValidationError({"buyer": _("This field is required.")})
         auction.hammer_price = price
@@ -305,7 +307,7 @@ def disposal_transfer_in_lieu(*, actor, disposal: Disposal, transferee: str, tra
     disposal.save(update_fields=["status", "final_price", "buyer", "concluded_on", "concluded_by"])
     log_event(case=case, type="disposal_transferred", actor=actor,
               summary=_("%(asset)s transferred to %(who)s in payment at %(price)s") % {
-                  "asset": asset, "who": disposal.buyer, "price": disposal.final_price}, disposal_id=disposal.pk)
+                  "asset": asset, "who": disposal.buyer, "price": fmt(disposal.final_price)}, disposal_id=disposal.pk)
     return disposal
 
 

@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, has_perm
 from cases.models import Case, CaseParty, PartyRole
+from core.fields import money_input
+from core.formats import format_amount as fmt
 
 from ..models import DistributionPlan, DistributionPlanLine, PlanLineKind, PlanStatus
-from ._common import lock_case, log_event, money
+from ._common import lock_case, log_event
 
 MAX_LINES = 200
 ZERO = Decimal("0.00")
@@ -77,8 +79,8 @@ def _clean_lines(case: Case, lines: Sequence[Mapping]) -> list[tuple[CaseParty, 
             continue
         seen.add(party.pk)
         try:
-            amount = money(line.get("amount"), field=f"lines.{i}.amount", positive=False)
-            claim = money(line.get("claim"), field=f"lines.{i}.claim", positive=False, allow_none=True)
+            amount = money_input(line.get("amount"), field=f"lines.{i}.amount", positive=False)
+            claim = money_input(line.get("claim"), field=f"lines.{i}.claim", positive=False, allow_none=True)
         except ValidationError as exc:
             errors.update(exc.message_dict)
             continue
@@ -93,7 +95,8 @@ def _check_total(case: Case, total: Decimal) -> None:
     if total > room:
         raise ValidationError({"lines": _(
             "The plan distributes %(total)s yuan but the case can distribute %(room)s yuan (money free in the "
-            "account plus what the applicants were already paid or promised).") % {"total": total, "room": room}})
+            "account plus what the applicants were already paid or promised).") % {
+            "total": fmt(total), "room": fmt(room)}})
 
 
 @transaction.atomic
@@ -118,7 +121,7 @@ def distribution_plan_prepare(*, actor, case: Case, lines: Sequence[Mapping], no
         for party, kind, amount, claim in cleaned])
     log_event(case=case, type="distribution_plan_prepared", actor=actor,
               summary=_("Distribution plan of %(total)s prepared: %(lines)s") % {
-                  "total": total, "lines": "; ".join(f"{party.party.name} {amount}"
+                  "total": fmt(total), "lines": "; ".join(f"{party.party.name} {fmt(amount)}"
                                                      for party, _k, amount, _c in cleaned)},
               plan_id=plan.pk)
     return plan
@@ -149,7 +152,7 @@ def distribution_plan_approve(*, actor, plan: DistributionPlan) -> DistributionP
     plan.status, plan.approved_by, plan.approved_at = PlanStatus.APPROVED, actor, now
     plan.save(update_fields=["status", "approved_by", "approved_at"])
     log_event(case=case, type="distribution_plan_approved", actor=actor,
-              summary=_("Distribution plan of %(total)s approved") % {"total": plan.total}, plan_id=plan.pk,
+              summary=_("Distribution plan of %(total)s approved") % {"total": fmt(plan.total)}, plan_id=plan.pk,
               superseded_id=old.pk if old is not None else None)
     return plan
 
@@ -174,7 +177,7 @@ def distribution_plan_withdraw(*, actor, plan: DistributionPlan, reason: str = "
                                                                        reason)
     plan.save(update_fields=["status", "closed_by", "closed_at", "closed_reason"])
     log_event(case=case, type="distribution_plan_withdrawn", actor=actor,
-              summary=_("Distribution plan of %(total)s withdrawn") % {"total": plan.total}, plan_id=plan.pk)
+              summary=_("Distribution plan of %(total)s withdrawn") % {"total": fmt(plan.total)}, plan_id=plan.pk)
     return plan
 
 
@@ -187,7 +190,7 @@ def distribution_plan_pro_rata(*, case: Case, claims: Mapping[int, object]) -> d
     ids = [pk for pk, claim in claims.items() if claim not in (None, "")]
     if not ids:
         raise ValidationError({"lines": _("Enter the claim of at least one applicant.")})
-    values = {pk: money(claims[pk], field=f"claim_{pk}", positive=False) for pk in ids}
+    values = {pk: money_input(claims[pk], field=f"claim_{pk}", positive=False) for pk in ids}
     total = min(distributable(case), sum(values.values(), ZERO))
     result = distribution_calculate(court=case.court_id, total=total,
                                     claims=[ClaimInput(creditor=str(pk), principal=values[pk]) for pk in ids])

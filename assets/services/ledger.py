@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, has_perm, require
 from cases.models import Case
 from core import court_settings
+from core.fields import money_input
+from core.formats import format_amount as fmt
 
 from ..models import (
     OUTFLOW_KIND_VALUES,
@@ -38,7 +40,7 @@ from ..models import (
     ReversalRequest,
     ReversalStatus,
 )
-from ._common import lock_case, log_event, money
+from ._common import lock_case, log_event
 
 
 def balance_locked(case: Case) -> Decimal:
@@ -107,7 +109,7 @@ def receipt_record(
         if len((text or "").strip()) > limit:
             errors[name] = _("Enter at most %(n)s characters.") % {"n": limit}
     try:
-        value = money(amount, field="amount")
+        value = money_input(amount, field="amount", positive=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         value = None
@@ -128,7 +130,7 @@ def receipt_record(
                 raise ValidationError({"reference": _(
                     "A receipt with bank reference %(reference)s is already on the ledger: case %(case)s, "
                     "%(amount)s received on %(date)s. If this is a different payment, confirm it and give the "
-                    "reason.") % {"reference": reference, "case": existing.case.number, "amount": existing.amount,
+                    "reason.") % {"reference": reference, "case": existing.case.number, "amount": fmt(existing.amount),
                                   "date": existing.occurred_on.isoformat()}})
             if not (duplicate_reason or "").strip():
                 raise ValidationError({"duplicate_reason": _(
@@ -142,13 +144,29 @@ def receipt_record(
     )
     Case.objects.filter(pk=case.pk).update(amount_recovered=F("amount_recovered") + value)
     log_event(case=case, type="funds_received", actor=actor,
-              summary=_("%(kind)s received: %(amount)s") % {"kind": entry.get_kind_display(), "amount": value},
+              summary=_("%(kind)s received: %(amount)s") % {"kind": entry.get_kind_display(), "amount": fmt(value)},
               entry_id=entry.pk)
     if duplicate_note:
         log_event(case=case, type="funds_duplicate_reference_confirmed", actor=actor,
                   summary=_("Receipt with an existing bank reference %(reference)s recorded: %(reason)s") % {
                       "reference": reference, "reason": duplicate_note}, entry_id=entry.pk)
+    _record_over_collection(actor=actor, case=case, entry=entry)
     return entry
+
+
+def _record_over_collection(*, actor, case: Case, entry: LedgerEntry) -> None:
+    """A receipt that leaves more on the account than the case can absorb (超额到账) is put on the case timeline, so
+    the money is returned to the debtor (docs/money.md)."""
+    from core.formats import format_money
+
+    from ..selectors import payout_limits
+
+    case.refresh_from_db(fields=["amount_recovered"])
+    over = payout_limits(case=case).over_collected
+    if over > 0:
+        log_event(case=case, type="funds_over_collected", actor=actor,
+                  summary=_("Over-collected %(amount)s: to be returned to the debtor") % {"amount": format_money(over)},
+                  entry_id=entry.pk, amount=str(over))
 
 
 @transaction.atomic
@@ -176,7 +194,7 @@ def fee_transfer_record(*, actor, case: Case, amount, occurred_on: date | None =
     if len((memo or "").strip()) > REASON_MAX:
         errors["memo"] = _("Enter at most %(n)s characters.") % {"n": REASON_MAX}
     try:
-        value = money(amount, field="amount")
+        value = money_input(amount, field="amount", positive=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         value = None
@@ -187,12 +205,12 @@ def fee_transfer_record(*, actor, case: Case, amount, occurred_on: date | None =
         raise ValidationError({"amount": _(
             "Only %(fee)s yuan of the enforcement fee is withheld in the account (fee %(due)s, already transferred "
             "%(done)s); this transfer is more than that.") % {
-            "fee": limits.fee, "due": limits.fee_due, "done": limits.fee_transferred}})
+            "fee": fmt(limits.fee), "due": fmt(limits.fee_due), "done": fmt(limits.fee_transferred)}})
     # Receipts whose reversal awaits a second person stay in the account, as for a payout.
     available = balance_locked(case) - reserved_locked(case) - limits.held
     if value > available:
         raise ValidationError({"amount": _("The amount is more than the available balance %(available)s.") % {
-            "available": available}})
+            "available": fmt(available)}})
     entry = LedgerEntry.objects.create(
         case=case, court_id=case.court_id, kind=EntryKind.FEE_TRANSFER, amount=value, signed_amount=-value,
         occurred_on=occurred_on, recorded_by=actor, payer=_("Court fee account")[:200], reference=reference,
@@ -200,7 +218,8 @@ def fee_transfer_record(*, actor, case: Case, amount, occurred_on: date | None =
     )
     receipts_settle(case=case, on=occurred_on)
     log_event(case=case, type="funds_fee_transferred", actor=actor,
-              summary=_("Enforcement fee of %(amount)s transferred to the court's fee account") % {"amount": value},
+              summary=_("Enforcement fee of %(amount)s transferred to the court's fee account") % {
+                  "amount": fmt(value)},
               entry_id=entry.pk)
     return entry
 
@@ -230,7 +249,7 @@ def _reversal_check(*, case: Case, entry: LedgerEntry, occurred_on: date) -> Non
             raise ValidationError({"entry": _(
                 "Only %(available)s is available (the balance less money reserved for payouts not yet paid); "
                 "reversing %(amount)s would take it below zero. Cancel or return the open payouts first.") % {
-                    "available": available, "amount": entry.amount}})
+                    "available": fmt(available), "amount": fmt(entry.amount)}})
 
 
 def needs_second_person(entry: LedgerEntry) -> bool:
@@ -255,7 +274,7 @@ def _reverse_locked(*, actor, case: Case, entry: LedgerEntry, reason: str, occur
     receipts_settle(case=case, on=occurred_on)
     log_event(case=case, type="funds_reversed", actor=actor,
               summary=_("Entry reversed (%(kind)s %(amount)s): %(reason)s") % {
-                  "kind": entry.get_kind_display(), "amount": entry.amount, "reason": reason},
+                  "kind": entry.get_kind_display(), "amount": fmt(entry.amount), "reason": reason},
               entry_id=reversal.pk)
     return reversal
 
@@ -295,7 +314,7 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str,
                                                  occurred_on=occurred_on, requested_by=actor)
         log_event(case=case, type="funds_reversal_requested", actor=actor,
                   summary=_("Reversal of %(kind)s %(amount)s requested, awaiting a second person: %(reason)s") % {
-                      "kind": entry.get_kind_display(), "amount": entry.amount, "reason": reason},
+                      "kind": entry.get_kind_display(), "amount": fmt(entry.amount), "reason": reason},
                   entry_id=entry.pk, request_id=request.pk)
         return request
     return _reverse_locked(actor=actor, case=case, entry=entry, reason=reason, occurred_on=occurred_on)

@@ -28,9 +28,11 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, has_perm, require
 from cases.models import Case, CaseParty, PartyRole
 from core import court_settings
+from core.fields import money_input
+from core.formats import format_amount as fmt
 
 from ..models import EntryKind, LedgerEntry, Payout, PayoutKind, PayoutStatus
-from ._common import lock_case, log_event, money
+from ._common import lock_case, log_event
 from .ledger import balance_locked, receipts_settle
 
 OPEN_STATUSES = (PayoutStatus.PREPARED, PayoutStatus.APPROVED)
@@ -62,7 +64,7 @@ def _check_limits(case: Case, *, kind: str, payee: CaseParty, amount: Decimal, e
             raise ValidationError({"amount": _(
                 "Only the surplus may go back to the debtor: %(surplus)s yuan now, after the applicants' claims "
                 "(%(owed)s yuan still owed) and the enforcement fee withheld (%(fee)s yuan).") % {
-                "surplus": limits.surplus, "owed": limits.still_owed, "fee": limits.fee}})
+                "surplus": fmt(limits.surplus), "owed": fmt(limits.still_owed), "fee": fmt(limits.fee)}})
         return
     if limits.plan_required:
         raise ValidationError({"payee": _(
@@ -71,8 +73,8 @@ def _check_limits(case: Case, *, kind: str, payee: CaseParty, amount: Decimal, e
         raise ValidationError({"amount": _(
             "The applicant %(name)s may still receive %(limit)s yuan on this case (claim %(claim)s, paid "
             "%(paid)s, awaiting payment %(promised)s); this payout is more than that.") % {
-            "name": payee.party.name, "limit": limits.still_owed, "claim": limits.claim,
-            "paid": limits.paid_applicants, "promised": limits.promised_applicants}})
+            "name": payee.party.name, "limit": fmt(limits.still_owed), "claim": fmt(limits.claim),
+            "paid": fmt(limits.paid_applicants), "promised": fmt(limits.promised_applicants)}})
     own = limits.applicant(payee.pk)
     if limits.has_plan and own is not None:
         room_own = max(own.allotted - own.paid - own.promised, Decimal("0.00"))
@@ -80,19 +82,19 @@ def _check_limits(case: Case, *, kind: str, payee: CaseParty, amount: Decimal, e
             raise ValidationError({"amount": _(
                 "The approved distribution plan allots %(allotted)s yuan to %(name)s (paid %(paid)s, awaiting "
                 "payment %(promised)s): at most %(room)s yuan more may be paid to them.") % {
-                "allotted": own.allotted, "name": payee.party.name, "paid": own.paid, "promised": own.promised,
-                "room": room_own}})
+                "allotted": fmt(own.allotted), "name": payee.party.name, "paid": fmt(own.paid),
+                "promised": fmt(own.promised), "room": fmt(room_own)}})
     room = limits.balance - limits.fee - limits.held if executing else limits.free
     if amount > room:
         if limits.held:
             raise ValidationError({"amount": _(
                 "Only %(room)s yuan may be paid now: %(held)s yuan received is held until the reversal awaiting "
                 "a second person is decided, and the enforcement fee withheld is %(fee)s yuan.") % {
-                "room": max(room, Decimal("0.00")), "held": limits.held, "fee": limits.fee}})
+                "room": fmt(max(room, Decimal("0.00"))), "held": fmt(limits.held), "fee": fmt(limits.fee)}})
         if limits.fee:
             raise ValidationError({"amount": _(
                 "Only %(room)s yuan may be paid now: the enforcement fee of %(fee)s yuan is withheld first.") % {
-                "room": max(room, Decimal("0.00")), "fee": limits.fee}})
+                "room": fmt(max(room, Decimal("0.00"))), "fee": fmt(limits.fee)}})
 
 
 def approval_total(case: Case, payout: Payout) -> Decimal:
@@ -124,13 +126,13 @@ def _require_high_if_needed(actor, case: Case, payout: Payout, *, deciding: str)
     if payout.amount >= threshold:
         if deciding == "approve":
             raise PermissionDenied(_("A payout of %(threshold)s or more must be approved by the division chief.") % {
-                "threshold": threshold})
+                "threshold": fmt(threshold)})
         raise PermissionDenied(_("A payout of %(threshold)s or more can only be returned or cancelled by the "
-                                 "division chief.") % {"threshold": threshold})
+                                 "division chief.") % {"threshold": fmt(threshold)})
     raise PermissionDenied(_(
         "Payouts to %(payee)s on this case total %(total)s (this one, those awaiting approval or payment and those "
         "paid in the last %(days)s days); at %(threshold)s or more only the division chief may decide on them.") % {
-        "payee": payout.payee.party.name, "total": total, "threshold": threshold,
+        "payee": payout.payee.party.name, "total": fmt(total), "threshold": fmt(threshold),
         "days": court_settings.get(case.court_id, "payout_total_window_days")})
 
 
@@ -196,7 +198,7 @@ def payout_prepare(
     if not isinstance(name_override, bool):
         errors["name_override"] = _("Enter true or false.")
     try:
-        value = money(amount, field="amount")
+        value = money_input(amount, field="amount", positive=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:
@@ -217,7 +219,7 @@ def payout_prepare(
     available = balance_locked(case) - reserved_locked(case)
     if value > available:
         raise ValidationError({"amount": _("The amount is more than the available balance %(available)s.") % {
-            "available": available}})
+            "available": fmt(available)}})
     _check_limits(case, kind=kind, payee=payee, amount=value)
     try:
         with transaction.atomic():
@@ -233,7 +235,7 @@ def payout_prepare(
     payout.replayed = False
     log_event(case=case, type="payout_prepared", actor=actor,
               summary=(_("Surplus payout of %(amount)s to the debtor %(payee)s prepared") if kind == PayoutKind.SURPLUS
-                       else _("Payout of %(amount)s to %(payee)s prepared")) % {"amount": value,
+                       else _("Payout of %(amount)s to %(payee)s prepared")) % {"amount": fmt(value),
                                                                                 "payee": payee.party},
               payout_id=payout.pk)
     if name_override:
@@ -264,13 +266,13 @@ def payout_approve(*, actor, payout: Payout) -> Payout:
     available = balance_locked(case) - reserved_locked(case, exclude=payout)
     if payout.amount > available:
         raise ValidationError({"amount": _("The amount is more than the available balance %(available)s.") % {
-            "available": available}})
+            "available": fmt(available)}})
     _check_limits(case, kind=payout.kind, payee=payout.payee, amount=payout.amount, exclude=payout)
     payout.status, payout.approved_by, payout.approved_at = PayoutStatus.APPROVED, actor, timezone.now()
     payout.save(update_fields=["status", "approved_by", "approved_at"])
     log_event(case=case, type="payout_approved", actor=actor,
               summary=_("Payout of %(amount)s to %(payee)s approved") % {
-                  "amount": payout.amount, "payee": payout.payee.party}, payout_id=payout.pk)
+                  "amount": fmt(payout.amount), "payee": payout.payee.party}, payout_id=payout.pk)
     return payout
 
 
@@ -305,7 +307,7 @@ def payout_execute(*, actor, payout: Payout, idempotency_key: str | None = None)
     receipts_settle(case=case, on=today)
     payout.replayed = False
     log_event(case=case, type="payout_executed", actor=actor,
-              summary=_("Paid %(amount)s to %(payee)s") % {"amount": payout.amount, "payee": payout.payee.party},
+              summary=_("Paid %(amount)s to %(payee)s") % {"amount": fmt(payout.amount), "payee": payout.payee.party},
               payout_id=payout.pk)
     return payout
 
@@ -326,7 +328,7 @@ def payout_return(*, actor, payout: Payout, reason: str) -> Payout:
     payout.status, payout.returned_reason = PayoutStatus.RETURNED, reason.strip()[:300]
     payout.save(update_fields=["status", "returned_reason"])
     log_event(case=case, type="payout_returned", actor=actor,
-              summary=_("Payout of %(amount)s returned: %(reason)s") % {"amount": payout.amount,
+              summary=_("Payout of %(amount)s returned: %(reason)s") % {"amount": fmt(payout.amount),
                                                                        "reason": payout.returned_reason},
               payout_id=payout.pk)
     return payout
@@ -349,7 +351,7 @@ def payout_cancel(*, actor, payout: Payout, reason: str) -> Payout:
     payout.status, payout.returned_reason = PayoutStatus.CANCELLED, reason.strip()[:300]
     payout.save(update_fields=["status", "returned_reason"])
     log_event(case=case, type="payout_cancelled", actor=actor,
-              summary=_("Payout of %(amount)s cancelled: %(reason)s") % {"amount": payout.amount,
+              summary=_("Payout of %(amount)s cancelled: %(reason)s") % {"amount": fmt(payout.amount),
                                                                         "reason": payout.returned_reason},
               payout_id=payout.pk)
     return payout

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, require
 from core.text import clean_name, clean_text
 from cases.models import Case, CaseParty
+from core.fields import money_input
 
 from ..findings import check_source
 from ..models import REQUIRED_IDENTIFIERS, Asset, AssetKind, AssetSource, Objection, ObjectionStatus
-from ._common import lock_asset, lock_case, log_event, money
+from ._common import lock_asset, lock_case, log_event
 
 IDENTIFIER_FIELDS = ("bank_name", "account_number", "certificate_number", "plate_number", "company_name", "share")
 
@@ -83,7 +84,7 @@ def asset_register(
         if not values[name] and name not in errors:
             errors[name] = _("Required for this kind of asset.")
     try:
-        value = money(estimated_value, field="estimated_value", positive=False, allow_none=True)
+        value = money_input(estimated_value, field="estimated_value", positive=False, allow_none=True)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
         value = None

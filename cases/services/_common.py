@@ -5,12 +5,9 @@ from __future__ import annotations
 import functools
 import logging
 from contextlib import contextmanager
-from decimal import Decimal
 
 import pghistory
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -28,18 +25,6 @@ def audited(func):
     return wrapper
 
 
-def money(value, field: str, *, positive: bool = False) -> Decimal:
-    """A yuan amount under the rules of every money input (``core.fields.parse_money``), or a ValidationError
-    naming ``field``."""
-    from core.fields import parse_money
-
-    try:
-        amount = parse_money(value)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from None
-    if positive and amount == 0:
-        raise ValidationError({field: [_("The amount must be greater than zero.")]})
-    return amount
 
 
 def lock_case(case):

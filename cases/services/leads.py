@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
 from core import court_settings
+from core.fields import money_input
+from core.formats import format_amount
 from core.text import clean_name, clean_text
 
 from .. import events
@@ -18,7 +20,7 @@ from ..models import (
     Case, Lead, LeadOutcome, LeadSource, PauseKind, Petition, PetitionKind, Settlement, SettlementInstalment,
     SettlementStatus, TermPause,
 )
-from ._common import audited, lock_case, money
+from ._common import audited, lock_case
 
 
 # --- Leads ------------------------------------------------------------------------------------------------------
@@ -165,7 +167,7 @@ def settlement_register(*, actor, case: Case, signed_on: date, terms: str, insta
         raise ValidationError({"signed_on": [_("The case already has a settlement being performed.")]})
     rows, previous = [], signed_on
     for i, (due_on, amount) in enumerate(instalments):
-        amount = money(amount, f"instalments.{i}.amount", positive=True)
+        amount = money_input(amount, field=f"instalments.{i}.amount", positive=True)
         if not isinstance(due_on, date) or due_on < previous:
             raise ValidationError({f"instalments.{i}.due_on": [
                 _("Instalments fall due in order, on or after the signing date.")]})
@@ -205,12 +207,12 @@ def instalment_record(*, actor, instalment: SettlementInstalment, paid_on: date,
     instalment = SettlementInstalment.objects.select_for_update().get(pk=instalment.pk)
     if settlement.status != SettlementStatus.ACTIVE:
         raise ValidationError({"paid_amount": [_("The agreement is no longer being performed.")]})
-    paid_amount = money(paid_amount, "paid_amount", positive=True)
+    paid_amount = money_input(paid_amount, field="paid_amount", positive=True)
     if paid_on > timezone.localdate() or paid_on < settlement.signed_on:
         raise ValidationError({"paid_on": [_("The date must be between signing and today.")]})
     if paid_amount > instalment.amount:
         raise ValidationError({"paid_amount": [_("More than the instalment is due (¥%(amount)s).") % {
-            "amount": instalment.amount}]})
+            "amount": format_amount(instalment.amount)}]})
     instalment.paid_on, instalment.paid_amount = paid_on, paid_amount
     instalment.save(update_fields=["paid_on", "paid_amount"])
     events.instalment_paid(case=case, actor=actor, instalment=instalment)

@@ -39,6 +39,40 @@ class PriorityClass(models.TextChoices):
     ORDINARY = "ordinary", _("ordinary")
 
 
+# The words a court's staff type for a claim's class (the codes still work, for the API and old habits).
+PRIORITY_CLASS_WORDS = {
+    "担保": PriorityClass.SECURED, "担保物权": PriorityClass.SECURED, "抵押": PriorityClass.SECURED,
+    "质押": PriorityClass.SECURED, "留置": PriorityClass.SECURED,
+    "优先": PriorityClass.PRIORITY, "优先权": PriorityClass.PRIORITY, "法定优先权": PriorityClass.PRIORITY,
+    "工资": PriorityClass.WAGE, "劳动报酬": PriorityClass.WAGE, "工资及劳动报酬": PriorityClass.WAGE,
+    "普通": PriorityClass.ORDINARY, "普通债权": PriorityClass.ORDINARY,
+}
+
+
+def priority_class_from_text(text: str) -> str | None:
+    """The class code of a typed class: a Chinese word (抵押, 优先, 工资, 普通 …) or a code (secured …); None if
+    neither."""
+    word = (text or "").strip()
+    if word in PriorityClass.values:
+        return word
+    code = PRIORITY_CLASS_WORDS.get(word)
+    return code.value if code is not None else None
+
+
+def duplicate_names(names) -> tuple[int, int] | None:
+    """The first repeated name as (row of its first use, row of the repeat), 1-based; names compared after folding
+    spaces and full-width forms (NFKC), so "张 三" repeats "张三". None if every name is distinct."""
+    import unicodedata
+
+    seen: dict[str, int] = {}
+    for row, name in enumerate(names, start=1):
+        key = "".join(unicodedata.normalize("NFKC", name or "").split()).casefold()
+        if key in seen:
+            return seen[key], row
+        seen[key] = row
+    return None
+
+
 class DistributionMode(models.TextChoices):
     PRO_RATA = "pro_rata", _("pro rata (参与分配)")
     SEIZURE_ORDER = "seizure_order", _("in order of seizure")

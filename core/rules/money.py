@@ -59,3 +59,70 @@ def to_fen(amount: Decimal) -> int:
 def from_fen(fen: int) -> Decimal:
     """The inverse of ``to_fen`` (1234 -> Decimal('12.34'))."""
     return (Decimal(fen) / 100).quantize(CENT)
+
+
+# --- Amounts in capitals (大写), as receipts and court documents write them -----------------------------------------
+
+_UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_UPPER_UNITS = ("", "拾", "佰", "仟")
+_UPPER_GROUPS = ("", "万", "亿", "万亿")
+# 10^16 yuan: beyond the 万亿 group; far above MONEY_MAX (10^12), so any amount the system holds fits.
+_UPPER_LIMIT = Decimal(10) ** 16
+
+
+def _upper_group(n: int) -> str:
+    """0 < n < 10000 in capitals, with one 零 for an inner gap (1005 → 壹仟零伍, 1050 → 壹仟零伍拾)."""
+    out, zero = "", False
+    for i, ch in enumerate(f"{n:04d}"):
+        d = int(ch)
+        if d == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += _UPPER_DIGITS[d] + _UPPER_UNITS[3 - i]
+    return out
+
+
+def amount_in_capitals(value: MoneyInput) -> str:
+    """An amount in capitals (大写) as a receipt or a court document writes it, rounded half up to the fen.
+
+    30000 → 叁万元整; 1005.30 → 壹仟零伍元叁角; 12.05 → 壹拾贰元零伍分; 0.05 → 伍分; 0 → 零元整;
+    100000 → 壹拾万元整; 1000500 → 壹佰万零伍佰元整; 200000000 → 贰亿元整. A negative amount is refused (ValueError):
+    a document never writes one.
+    """
+    amount = quantize_money(to_decimal(value, field="amount"))
+    if amount < 0:
+        raise ValueError("a negative amount has no capitals")
+    if amount >= _UPPER_LIMIT:
+        raise ValueError("amount too large for capitals")
+    yuan = int(amount)
+    jiao, fen = divmod(int((amount - yuan) * 100), 10)
+    parts: list[str] = []
+    if yuan:
+        groups = []
+        n = yuan
+        while n:
+            n, g = divmod(n, 10000)
+            groups.append(g)
+        text, pending_zero = "", False
+        for index in range(len(groups) - 1, -1, -1):
+            g = groups[index]
+            if g == 0:
+                pending_zero = bool(text)
+                continue
+            if text and (pending_zero or g < 1000):
+                text += "零"
+            text += _upper_group(g) + _UPPER_GROUPS[index]
+            pending_zero = False
+        parts.append(text + "元")
+    if jiao:
+        parts.append(_UPPER_DIGITS[jiao] + "角")
+    elif yuan and fen:
+        parts.append("零")
+    if fen:
+        parts.append(_UPPER_DIGITS[fen] + "分")
+    if not jiao and not fen:
+        parts.append("整" if yuan else "零元整")
+    return "".join(parts)

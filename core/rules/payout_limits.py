@@ -25,8 +25,16 @@ Several applicants (``plan``): with an approved distribution plan (分配方案)
     their limit      = min(own room, still owed)            (what they may still receive)
     paid to them now ≤ min(their limit, free)
 
-(the plan divides the claim, it never raises it). With more than one applicant and no approved plan, no applicant may
-be paid (``plan_required``; their limit is 0). With one applicant and no plan, their limit is ``still owed``.
+(the plan divides the claim, it never raises it). With more than one applicant and no approved plan, no applicant
+may be paid (``plan_required``; their limit is 0). With one applicant and no plan, their limit is ``still owed``.
+
+Over-collection (超额到账): money in the account beyond everything the case can absorb (the claim still owed, the
+enforcement fee withheld or, where the court does not withhold it first, still owed by the debtor
+(``fee_not_withheld``), the payouts promised and the receipts held for a reversal) must go back to the debtor:
+
+    over collected   = max(surplus - fee_not_withheld, 0)
+
+The case's funds tab and finance's list flag it ("超额到账¥X，应退还被执行人") and offer the surplus payout.
 Pure arithmetic on Decimals; the caller reads the figures.
 """
 
@@ -79,6 +87,7 @@ class PayoutLimits:
     held: Decimal = ZERO  # receipts whose reversal awaits a second person
     has_plan: bool = False  # an approved distribution plan bounds each applicant
     plan_required: bool = False  # several applicants and no approved plan: no applicant may be paid
+    over_collected: Decimal = ZERO  # beyond the claim, the fee and the promised payouts: to go back to the debtor
 
     def applicant(self, party_id: int) -> ApplicantLimit | None:
         return next((a for a in self.applicants if a.party_id == party_id), None)
@@ -99,9 +108,12 @@ def payout_limits(
     fee_transferred: Decimal = ZERO,
     held: Decimal = ZERO,
     plan: bool = False,
+    fee_not_withheld: Decimal = ZERO,
 ) -> PayoutLimits:
     """The bounds of the next payout on a case (see the module docstring for the formulas). ``plan``: an approved
-    distribution plan exists (each applicant's ``allotted`` is their line; an applicant without a line has 0)."""
+    distribution plan exists (each applicant's ``allotted`` is their line; an applicant without a line has 0).
+    ``fee_not_withheld``: the enforcement fee the debtor still owes where the court does not withhold it first (it
+    is not held back from payouts, but money that may pay it is not over-collected)."""
     claim = _money(claimed + delayed_interest)
     paid = _money(sum((a.paid for a in applicants), ZERO))
     promised_applicants = _money(sum((a.promised for a in applicants), ZERO))
@@ -125,10 +137,19 @@ def payout_limits(
         their, allotted = own(a)
         rows.append(ApplicantLimit(a.party_id, a.name, _money(a.paid), _money(a.promised), their, allotted,
                                    min(their, free)))
+    surplus = max(free - still_owed, ZERO)
     return PayoutLimits(
         claimed=_money(claimed), delayed_interest=_money(delayed_interest), claim=claim, fee=withheld,
         balance=_money(balance), promised=_money(promised), paid_applicants=paid,
         promised_applicants=promised_applicants, still_owed=still_owed, free=free, applicant_limit=limit,
-        surplus=max(free - still_owed, ZERO), applicants=tuple(rows), fee_due=_money(fee),
+        surplus=surplus, applicants=tuple(rows), fee_due=_money(fee),
         fee_transferred=_money(fee_transferred), held=_money(held), has_plan=plan, plan_required=plan_required,
+        over_collected=over_collection(surplus=surplus, fee_not_withheld=fee_not_withheld),
     )
+
+
+def over_collection(*, surplus: Decimal, fee_not_withheld: Decimal = ZERO) -> Decimal:
+    """The money on the account that the case cannot absorb (超额到账): the surplus (what is left once the claim still
+    owed, the fee withheld, the promised payouts and the held receipts are set aside), less the enforcement fee the
+    debtor still owes where the court does not withhold it first. Never negative."""
+    return max(_money(surplus) - max(_money(fee_not_withheld), ZERO), ZERO)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import BasisKind, Case, CaseParty, PartyKind, PartyRole
 from core import court_settings
+from core.rules.money import amount_in_capitals
 
 from . import Addressee
 
@@ -74,63 +75,9 @@ def quantize(value) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-# --- Amounts in capitals (大写), as receipts print them ------------------------------------------------------------
-
-_UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-_UPPER_UNITS = ("", "拾", "佰", "仟")
-_UPPER_GROUPS = ("", "万", "亿", "万亿")
-
-
-def _upper_group(n: int) -> str:
-    """0 < n < 10000 in capitals, with 零 for inner gaps (1005 → 壹仟零伍)."""
-    digits = f"{n:04d}"
-    out, zero = "", False
-    for i, ch in enumerate(digits):
-        d = int(ch)
-        if d == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out += "零"
-            zero = False
-        out += _UPPER_DIGITS[d] + _UPPER_UNITS[3 - i]
-    return out
-
-
 def yuan_upper(value) -> str:
-    """Money in capitals as on a receipt: 30000 → 叁万元整, 1005.30 → 壹仟零伍元叁角, 0.05 → 伍分."""
-    amount = quantize(value)
-    if amount < 0:
-        raise ValueError("negative amount")
-    yuan = int(amount)
-    jiao, fen = divmod(int((amount - yuan) * 100), 10)
-    parts: list[str] = []
-    if yuan:
-        groups = []
-        n = yuan
-        while n:
-            n, g = divmod(n, 10000)
-            groups.append(g)
-        text, pending_zero = "", False
-        for index in range(len(groups) - 1, -1, -1):
-            g = groups[index]
-            if g == 0:
-                pending_zero = bool(text)
-                continue
-            if text and (pending_zero or g < 1000):
-                text += "零"
-            text += _upper_group(g) + _UPPER_GROUPS[index]
-            pending_zero = False
-        parts.append(text + "元")
-    if jiao:
-        parts.append(_UPPER_DIGITS[jiao] + "角")
-    elif yuan and fen:
-        parts.append("零")
-    if fen:
-        parts.append(_UPPER_DIGITS[fen] + "分")
-    if not jiao and not fen:
-        parts.append("零元整" if not yuan else "整")
-    return "".join(parts)
+    """Money in capitals as on a receipt (``core.rules.money.amount_in_capitals``): 30000 → 叁万元整."""
+    return amount_in_capitals(quantize(value))
 
 
 def cn_number(n: int) -> str:

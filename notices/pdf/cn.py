@@ -41,9 +41,10 @@ def cn_date(value: dt.date | dt.datetime | str) -> str:
 
 
 def zh_date(value: dt.date | dt.datetime | str) -> str:
-    """Date with Arabic numerals for body text: 2026-11-23 → 2026年11月23日."""
-    day = _as_date(value)
-    return f"{day.year}年{day.month}月{day.day}日"
+    """Date with Arabic numerals for body text: 2026-11-23 → 2026年11月23日 (``core.formats.zh_date``)."""
+    from core.formats import zh_date as _zh_date
+
+    return _zh_date(value)
 
 
 def yuan(value: Decimal | int | float | str | None) -> str:

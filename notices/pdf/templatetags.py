@@ -50,3 +50,11 @@ def pronoun(party):
     kind = party.get("kind") if isinstance(party, dict) else getattr(party, "kind", None)
     is_unit = party.get("is_unit") if isinstance(party, dict) else getattr(party, "is_unit", None)
     return "你单位" if (is_unit or kind == "unit") else "你"
+
+
+@register.filter
+def yuan_capitals(value):
+    """100000 → 人民币100,000.00元（大写：壹拾万元整）, where a document writes the amount in capitals too."""
+    from core.formats import document_amount
+
+    return document_amount(value) if value not in (None, "") else ""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from core.formats import format_money
 from reports.kpis import KPI_BY_KEY
 
 register = template.Library()
@@ -28,7 +29,7 @@ def _fmt(value, kind: str) -> str:
     if kind == "ratio":
         return f"{number:.2f}%"
     if kind == "money":
-        return f"{number:,.2f}"
+        return format_money(number)
     if kind == "days":
         return f"{number:.2f}"
     return f"{int(number):,}"

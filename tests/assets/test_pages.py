@@ -18,7 +18,7 @@ def test_case_page_shows_assets_and_funds_tabs_in_chinese(client, org, case, sei
     text = r.content.decode()
     assert "麦积区桥南路8号3单元502室" in text and "查封" in text
     r = client.get(reverse("cases:detail", args=[case.pk]) + "?tab=funds")
-    assert case.account_reference in r.content.decode() and "2500.00" in r.content.decode()
+    assert case.account_reference in r.content.decode() and "¥2,500.00" in r.content.decode()
     assert "案款" in r.content.decode()
 
 
@@ -127,15 +127,15 @@ def test_calculator_page_computes_the_worked_fee_example_in_chinese(client, org)
     r = client.get(reverse("assets:calculators"))
     assert "执行费" in r.content.decode() or "申请执行费" in r.content.decode()
     r = client.post(reverse("assets:calculators"), {"calc": "fee", "fee-amount": "1200000"})
-    assert "14400.00" in r.content.decode()
+    assert "¥14,400.00" in r.content.decode()
     r = client.post(reverse("assets:calculators"), {"calc": "interest", "int-principal": "100000",
                                                     "int-start": "2026-01-01", "int-end": "2026-04-11",
                                                     "int-payments": "2026-01-31 40000"}, HTTP_HX_REQUEST="true")
-    assert "1260.00" in r.content.decode()
+    assert "¥1,260.00" in r.content.decode()
     r = client.post(reverse("assets:calculators"), {"calc": "distribution", "dist-total": "100",
                                                     "dist-mode": "pro_rata",
                                                     "dist-claims": "甲, 100\n乙, 200"}, HTTP_HX_REQUEST="true")
-    assert "33.33" in r.content.decode() and "66.67" in r.content.decode()
+    assert "¥33.33" in r.content.decode() and "¥66.67" in r.content.decode()
 
 
 def test_disposal_pages_follow_the_handover(client, org, case, seized_house, today):

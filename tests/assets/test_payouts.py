@@ -79,7 +79,7 @@ def test_a_payout_beyond_the_claim_is_refused_naming_the_limit(org, case, today)
     with pytest.raises(ValidationError) as exc:
         prepare(case, org.officer, "202000.00")
     message = " ".join(exc.value.message_dict["amount"])
-    assert "张三" in message and str(limit) in message
+    assert "张三" in message and f"¥{limit:,.2f}" in message
     with pytest.raises(ValidationError):
         prepare(case, org.officer, str(limit + Decimal("0.01")))
     assert prepare(case, org.officer, str(limit)).amount == limit  # the interest is part of the claim
@@ -125,7 +125,7 @@ def test_the_enforcement_fee_is_withheld_first_where_the_court_collects_it(org, 
     assert limits.applicant_limit == Decimal("98600.00")
     with pytest.raises(ValidationError) as exc:
         prepare(case, org.officer, "98600.01")
-    assert "1400.00" in " ".join(exc.value.message_dict["amount"])
+    assert "¥1,400.00" in " ".join(exc.value.message_dict["amount"])
     prepare(case, org.officer, "98600.00")
 
 
@@ -143,7 +143,7 @@ def test_the_surplus_goes_to_the_debtor_only_after_the_applicants_and_only_with_
     assert "payee" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         pay(case, debtor, str(surplus + Decimal("0.01")), actor=org.officer, kind=PayoutKind.SURPLUS)
-    assert str(surplus) in " ".join(exc.value.message_dict["amount"])
+    assert f"¥{surplus:,.2f}" in " ".join(exc.value.message_dict["amount"])
     back = pay(case, debtor, str(surplus), actor=org.officer, kind=PayoutKind.SURPLUS)
     with pytest.raises(PermissionDenied):  # even a small surplus payout needs the chief
         services.payout_approve(actor=org.finance, payout=back)
@@ -215,7 +215,7 @@ def test_two_payouts_of_60000_to_one_payee_need_the_chief_like_one_of_120000(org
     for payout in (a, b):
         with pytest.raises(PermissionDenied) as exc:
             services.payout_approve(actor=org.finance, payout=payout)
-        assert "120000.00" in str(exc.value)
+        assert "¥120,000.00" in str(exc.value)
     assert services.payout_approve(actor=org.chief, payout=a).status == PayoutStatus.APPROVED
     with pytest.raises(PermissionDenied):  # the approved one still counts while it awaits payment
         services.payout_approve(actor=org.finance, payout=b)
@@ -284,7 +284,7 @@ def test_finance_sees_why_return_is_refused_on_the_queue(client, org, big_case):
     big = prepare(big_case, org.officer, "150000.00")
     login(client, org.finance)
     r = client.post(reverse("assets:payout_decide", args=[big.pk, "return"]), {"reason": "账号有误"}, follow=True)
-    assert r.status_code == 200 and "100000" in r.content.decode()
+    assert r.status_code == 200 and "¥100,000.00" in r.content.decode()
     big.refresh_from_db()
     assert big.status == PayoutStatus.PREPARED
 

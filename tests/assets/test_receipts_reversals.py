@@ -83,7 +83,7 @@ def test_reversal_refused_when_open_payouts_reserve_the_money(org, case):
     prepare(case, org.officer, "8000.00")  # reserved, not yet paid: the balance is still 10000
     with pytest.raises(ValidationError) as exc:
         services.entry_reverse(actor=org.finance, entry=entry, reason="银行退回")
-    assert "entry" in exc.value.message_dict and "2000.00" in exc.value.message_dict["entry"][0]
+    assert "entry" in exc.value.message_dict and "¥2,000.00" in exc.value.message_dict["entry"][0]
     assert not LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).exists()
     case.refresh_from_db()
     assert case.amount_recovered == Decimal("10000.00")

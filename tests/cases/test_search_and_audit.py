@@ -151,7 +151,7 @@ def test_audit_trail_reads_as_field_old_to_new_in_chinese(org, make_case, client
         assert changed["user"] == org.chief.full_name
         created = next(r for r in rows if r["model"] is Case and r["is_new"])
         new = {label: after for label, _before, after in created["changes"]}
-        assert new["本金"] == "100,000.00" and "否" in new.values()  # money in yuan, booleans as 是/否
+        assert new["本金"] == "¥100,000.00" and "否" in new.values()  # money in yuan, booleans as 是/否
         assert "id" not in new and "updated_at" not in new
         action = next(r for r in rows if r["label"] == case.actions.model._meta.verbose_name)
         details = dict((label, after) for label, _b, after in action["changes"])["详情"]

@@ -68,13 +68,24 @@ def test_form_field_refuses_with_a_message(value):
 
 @pytest.mark.parametrize("value", [100.1, "1,000", "1e5", "-0"], ids=repr)
 def test_services_use_the_same_rules(value):
-    from assets.services._common import money as asset_money
-    from cases.services._common import money as case_money
+    """One wrapper in core (``core.fields.money_input``) for the services of every app; the twins are gone."""
+    import assets.services._common as assets_common
+    import cases.services._common as cases_common
 
-    for helper in (lambda v: asset_money(v, field="amount"), lambda v: case_money(v, "amount")):
-        with pytest.raises(ValidationError) as exc:
-            helper(value)
-        assert "amount" in exc.value.message_dict
+    assert not hasattr(assets_common, "money") and not hasattr(cases_common, "money")
+    with pytest.raises(ValidationError) as exc:
+        fields.money_input(value, field="amount")
+    assert "amount" in exc.value.message_dict
+
+
+def test_money_input_required_positive_and_none():
+    assert fields.money_input("", field="amount", allow_none=True) is None
+    with pytest.raises(ValidationError) as exc:
+        fields.money_input(None, field="paid_amount")
+    assert "paid_amount" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        fields.money_input("0", field="amount", positive=True)
+    assert fields.money_input("0", field="amount") == Decimal("0.00")
 
 
 def test_float_over_the_api_is_a_400_naming_the_field(org, make_case):

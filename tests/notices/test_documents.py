@@ -266,7 +266,7 @@ def test_acceptance_notice(case, tmp_path):
         "天水市麦积区人民法院", "执行案件受理通知书", case.number, "张三：", f"{RARE_NAME}、{UNIT_NAME}",
         "买卖合同纠纷", "（2025）甘0503民初456号民事判决书", "人民币114,645.67元", cn.zh_date(case.filed_on),
         "执行员郑强", "0938-2712345", "6个月", "第二百三十七条", "2705020109000012345", case.account_reference,
-        "二〇二六年十一月二十三日", "核验码：7K3Q-9MXA-2DPE",
+        "2026年11月23日", "核验码：7K3Q-9MXA-2DPE",
     ])
     assert r.pages <= 2
 
@@ -278,7 +278,7 @@ def test_enforcement_notice_to_a_person_and_to_a_unit(case, tmp_path):
     assert not missing(r.text, [
         "执行通知书", case.number, f"{RARE_NAME}：", "住甘肃省天水市麦积区花园路18号", "申请执行人张三",
         "第二百五十一条", "自收到本通知之日起3日内", "本金人民币100,000.00元", "利息人民币12,345.67元",
-        "人民币2,300.00元", "合计人民币114,645.67元",
+        "人民币2,300.00元", "合计人民币114,645.67元（大写：壹拾壹万肆仟陆佰肆拾伍元陆角柒分）",
         # FEE art 14: 50 + (114,645.67 - 10,000) x 1.5% = 1,619.69
         "申请执行费人民币1,619.69元", "以实际执行到位金额为准",
         "天水市麦积区人民法院执行款专户", "中国工商银行天水麦积支行", "2705020109000012345",
@@ -417,7 +417,7 @@ def test_zhongben_ruling_gives_grounds_and_legal_basis(zhongben_case, tmp_path):
     r = render("zhongben_ruling", case, addressee, tmp_path)
     assert not missing(r.text, [
         "执行裁定书", case.number, "申请执行人：张三", f"被执行人：{RARE_NAME}", f"被执行人：{UNIT_NAME}",
-        "申请执行标的金额人民币114,645.67元", "执行通知书、报告财产令", "网络执行查控系统", "实地调查",
+        "申请执行标的金额人民币114,645.67元（大写：壹拾壹万肆仟陆佰肆拾伍元陆角柒分）", "执行通知书、报告财产令", "网络执行查控系统", "实地调查",
         "限制消费措施", "未发现被执行人有其他可供执行的财产", "被执行人名下无可供执行的财产",
         "已执行到位人民币0.00元", "尚有人民币114,645.67元未执行到位", "约谈申请执行人", "同意终本",
         "第五百一十七条", "终结本次执行程序的规定（试行）》第一条", "终结本次执行程序。", "不受申请执行时效期间的限制",
@@ -432,8 +432,8 @@ def test_closure_notice_after_zhongben(zhongben_case, tmp_path):
     r = render("closure_notice", case, key(cp(case, "respondent", RARE_NAME)), tmp_path)
     assert not missing(r.text, [
         "结案通知书", f"{RARE_NAME}：", case.number, f"已于{cn.zh_date(case.closed_on)}以“终结本次执行程序”方式结案",
-        "申请执行标的金额人民币114,645.67元", "已执行到位人民币0.00元", "未执行到位人民币114,645.67元",
-        "可以向本院申请恢复执行",
+        "申请执行标的金额人民币114,645.67元（大写：壹拾壹万肆仟陆佰肆拾伍元陆角柒分）", "已执行到位人民币0.00元",
+        "未执行到位人民币114,645.67元", "可以向本院申请恢复执行",
     ])
 
 
@@ -473,7 +473,8 @@ def test_payout_notice_and_receipt(case, payout, tmp_path):
     assert addressee.key == key(payout) and addressee.name == "张三"
     r = render("payout_notice", case, addressee, tmp_path)
     assert not missing(r.text, [
-        "案款发放通知书", "张三：", "共计人民币30,000.00元", "银行扣划", f"（{RARE_NAME}）", "人民币20,000.00元",
+        "案款发放通知书", "张三：", "共计人民币30,000.00元", "银行扣划", f"（{RARE_NAME}）",
+        "发放案款人民币20,000.00元（大写：贰万元整）",
         "中国建设银行天水分行", "6217000000000000001", "余额为人民币10,000.00元",
     ])
     receipt = render("payout_receipt", case, addressee, tmp_path)

@@ -88,8 +88,8 @@ def test_date_and_seal_placeholder_on_the_last_page(sample_pdf):
     last = page_count(sample_pdf)
     image = page_image(sample_pdf, last, dpi=50)
     text = pdftotext(sample_pdf, first=last, last=last, layout=True)
-    assert "二〇二六年十一月二十三日" in text and "（院印）" in text
-    date_line = next(line for line in text.splitlines() if "二〇二六年" in line)
+    assert "2026年11月23日" in text and "（院印）" in text
+    date_line = next(line for line in text.splitlines() if "2026年11月23日" in line)
     assert len(date_line) - len(date_line.rstrip()) == 0  # nothing printed to the right of the date
     # the date ends four characters (≈ 22 mm) short of the right edge of the text block
     assert dark_pixels(image, (TEXT_RIGHT - 19, 0, TEXT_RIGHT + 1, TEXT_BOTTOM)) < dark_pixels(

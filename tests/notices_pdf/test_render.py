@@ -62,7 +62,7 @@ def test_sample_notice_text_has_every_field(sample_pdf, sample_context):
         "执行员王志刚",
         "0938-2712345",
         "特此通知。",
-        "二〇二六年十一月二十三日",
+        "2026年11月23日",
         "（院印）",
         "核验码：7K3Q-9MXA-2DPE",
         "zxgk.tsmj.court.example",
@@ -161,7 +161,7 @@ def test_signatures_and_clerks_blocks(render):
             clerks=[{"role": "书记员", "name": "赵敏"}],
         ),
     )
-    assert html.index("审判长") < html.index("二〇二六年十一月二十三日") < html.index("书记员")
+    assert html.index("审判长") < html.index("2026年11月23日") < html.index("书记员")
     text = _flat(pdftotext_bytes(render.render_pdf(html)))
     assert "审判长李明" in text and "书记员赵敏" in text
 
