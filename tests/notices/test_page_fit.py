@@ -1,14 +1,17 @@
-"""Page fit of every document type (notices/pdf/fit.py): rendered to real PDFs for an individual debtor, a company
-debtor with long details and the longest variant, no page holds only the closing and a line or two of the body, and
-a batch lays each document out exactly as it is laid out alone."""
+"""Page fit and typography of every document type, rendered to real PDFs for an individual debtor, a company debtor
+with long details and the longest variant: no page holds only the closing and a line or two of the body
+(notices/pdf/fit.py), a batch lays each document out exactly as it is laid out alone, and the text follows GB/T 9704
+punctuation and numbering (core/rules/typography.py), also for data typed in with half-width brackets."""
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 
 import pytest
 
+from core.rules.typography import check
 from notices import documents
 from notices.documents._samples import VARIANTS, sample_context
 from notices.pdf import cn, fit, render
@@ -60,11 +63,22 @@ def near_empty_pages(pdf: bytes, context: dict) -> list[tuple[int, float]]:
     return [(number, round(share, 2)) for number, share in shares if share < MIN_SHARE]
 
 
+@functools.cache
+def sample_pdf(code: str, variant: str) -> bytes:
+    return render_template_pdf(documents.get(code).template, sample_context(code, variant))
+
+
+def running_text(pdf: bytes) -> str:
+    """The document's text as one string: page numbers out, the line breaks of the layout removed."""
+    text = "".join(re.sub(r"^\s*—\s*\d+\s*—\s*$", "", page, flags=re.MULTILINE) for page in page_texts(pdf))
+    return re.sub(r"\s*\n\s*", "", text)
+
+
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("code", ALL_CODES)
 def test_no_near_empty_page(code, variant):
     context = sample_context(code, variant)
-    pdf = render_template_pdf(documents.get(code).template, context)
+    pdf = sample_pdf(code, variant)
     assert near_empty_pages(pdf, context) == [], f"{code} ({variant}): pages with little text"
     if (code, variant) in EXPECTED_PAGES:
         assert len(page_texts(pdf)) == EXPECTED_PAGES[(code, variant)]
@@ -107,3 +121,37 @@ def test_a_batch_fits_each_document_as_alone(duplex):
         starts = [split.ranges[i][0] for i in range(len(htmls))]
         assert all(start % 2 == 0 for start in starts)  # every document starts on a right-hand page
     assert len(whole) == split.ranges[-1][1]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_text_follows_gbt_9704(code, variant):
+    text = running_text(sample_pdf(code, variant))
+    assert len(text) > 200
+    assert [str(p) for p in check(text)] == []
+
+
+DIRTY = {"name": "天水示例建材(集团)有限公司", "address": "甘肃省天水市麦积区马跑泉路8号(东门),二楼"}
+
+
+@pytest.mark.parametrize("code", ["enforcement_notice", "control_ruling", "consumption_order"])
+def test_data_typed_with_half_width_punctuation_prints_full_width(code):
+    """Names, addresses and the basis number as typed ("(集团)", "(2025)甘0503民初567号") print GB/T-conformant: the
+    registry's context functions typeset their strings (notices.documents.typeset)."""
+    context = sample_context(code, "company")
+    context["debtor"] = dict(context["debtor"], **DIRTY)
+    context["basis"] = dict(context["basis"], number="(2025)甘0503民初567号")
+    for key in ("ruling_parties",):
+        if key in context:
+            context[key] = [dict(p, description=f"{DIRTY['name']},住所地{DIRTY['address']}") for p in context[key]]
+    template = documents.get(code).template
+    dirty = running_text(render_template_pdf(template, context))
+    assert {p.kind for p in check(dirty)} >= {"half_width"}  # the checker sees the typed-in punctuation
+    clean = running_text(render_template_pdf(template, documents.typeset(context)))
+    assert [str(p) for p in check(clean)] == []
+    assert "天水示例建材（集团）有限公司" in clean
+
+
+def test_registered_context_functions_typeset():
+    for doc in documents.all_types():
+        assert getattr(doc.context, "typeset", False), doc.code
