@@ -128,3 +128,14 @@ def normalize(text: str) -> str:
     text = _HALF_PAREN_GROUP.sub(
         lambda m: f"（{m[1]}）" if re.search(_CJK_CHAR, text[max(0, m.start() - 1): m.end() + 1]) else m[0], text)
     return _TO_FULL.sub(lambda m: _FULL_WIDTH[m[1] or m[2]], text)
+
+
+_ROUND_PAIR = re.compile(r"（([^（）]*)）")
+
+
+def inner(text: str) -> str:
+    """``text`` to be printed inside round brackets: its own round brackets become square ones (GB/T 15834: brackets
+    within brackets), except the year of a number (（2026）甘0503执1号 stays as the law writes it)."""
+    if not text or not isinstance(text, str):
+        return text
+    return _ROUND_PAIR.sub(lambda m: m[0] if re.fullmatch(r"\d{4}", m[1]) else f"［{m[1]}］", text)

@@ -67,3 +67,12 @@ def test_problem_names_where_it_is():
 def test_normalize_for_printing(typed, printed):
     assert normalize(typed) == printed
     assert check(normalize(typed)) == [] or not printed
+
+
+def test_inner_brackets_become_square_inside_round_ones():
+    from core.rules.typography import inner
+
+    assert inner("马跑泉路8号（东门），二楼") == "马跑泉路8号［东门］，二楼"
+    assert inner("（2026）甘0503执1号") == "（2026）甘0503执1号"
+    assert check(f"（住所地{inner('马跑泉路8号（东门）')}）") == []
+    assert "nested_round" in kinds("（住所地马跑泉路8号（东门））")
