@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
-from cases.services import party_details_update
+from cases.services import PartyInput, party_details_update
 from notices import batch as service
 from notices.documents import get as doc_type
 
@@ -43,7 +43,11 @@ def _run_batch(org, cases):
 
 
 def test_labels_carry_the_addressee_postcode_and_the_court_return_address(org, make_case):
-    with_code, without = make_week_cases(make_case, 2)
+    [with_code] = make_week_cases(make_case, 1)
+    [without] = make_week_cases(make_case, 1, parties=[  # another respondent, with no postcode recorded
+        PartyInput(role="applicant", kind="person", name="张三", id_kind="resident_id", id_number="11010519491231002X",
+                   address="甘肃省天水市麦积区桥南路1号"),
+        PartyInput(role="respondent", kind="person", name="龚堃喆", address="甘肃省天水市麦积区花园路18号")])
     party = _respondent(with_code)
     party_details_update(actor=org.clerk, case=with_code, party=party, changes={"postcode": "741000"},
                          original={"postcode": ""})
