@@ -24,8 +24,8 @@ from dataclasses import dataclass
 FIT_LEVELS = 3
 # Body lines the page of the closing must hold beside it: a quarter of the 22 lines of a page, rounded up.
 MIN_CLOSING_PAGE_LINES = 6
-SPREAD_MAX = 8  # spread-1 … spread-8 in notice.css
-WIDOWS_MAX = 8  # widows-2 … widows-8
+SPREAD_MAX = 8
+WIDOWS_MAX = 8
 
 PX_PER_MM = 96 / 25.4
 PITCH_MM = (10.22, 9.77, 9.37, 8.99)  # line pitch per fit level (notice.css)
@@ -36,12 +36,35 @@ _NOTICE_CLASS_RE = re.compile(r'(<article\b[^>]*?\bclass=")(notice)(?=[\s"])', r
 _FIT_CLASS_RE = re.compile(r"\b(fit|spread)-\d\b")
 
 
+def spread_css(css_class: str) -> str:
+    """The rules of a ``spread-N [widows-K]`` class: the last N blocks of the body unbreakable and kept together
+    (the first of them breakable with K widows). Written into the document that needs them, not into notice.css:
+    their selectors would be tried on every element of every notice."""
+    spread = re.search(r"\bspread-(\d+)", css_class)
+    if not spread:
+        return ""
+    n = int(spread[1])
+    scope = f".notice.spread-{n}"
+    rules = [f"{scope} > .body > :nth-last-child(-n+{n}) {{ break-inside: avoid; }}"]
+    if n > 1:
+        rules.append(f"{scope} > .body > :nth-last-child(-n+{n - 1}) {{ break-before: avoid; }}")
+    if widows := re.search(r"\bwidows-(\d+)", css_class):
+        rules.append(f"{scope} > .body > :nth-last-child({n}) {{ break-inside: auto; widows: {int(widows[1])}; }}")
+    return "\n".join(rules)
+
+
 def with_fit(html: str, css_class: str | None) -> str:
-    """``html`` with ``css_class`` (``fit-2``, ``spread-3`` …) added to its notice article. A document without a
-    notice article (a court's own template not extending the base) is returned unchanged."""
-    if not css_class:
+    """``html`` with ``css_class`` (``fit-2``, ``spread-3 widows-2`` …) added to its notice article (and the spread's
+    rules to its head). A document without a notice article (a court's own template not extending the base) is
+    returned unchanged."""
+    if not css_class or not _NOTICE_CLASS_RE.search(html):
         return html
-    return _NOTICE_CLASS_RE.sub(lambda m: f"{m[1]}{m[2]} {css_class}", html, count=1)
+    html = _NOTICE_CLASS_RE.sub(lambda m: f"{m[1]}{m[2]} {css_class}", html, count=1)
+    if rules := spread_css(css_class):
+        style = f"<style>{rules}</style>"
+        html = re.sub(r"</head\s*>", lambda m: style + m[0], html, count=1, flags=re.IGNORECASE) \
+            if re.search(r"</head\s*>", html, re.IGNORECASE) else style + html
+    return html
 
 
 def can_fit(html: str) -> bool:
