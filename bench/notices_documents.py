@@ -1,6 +1,6 @@
 """Benchmark of the document types (notices/documents/): render each type's sample context through the engine.
 
-    .venv/bin/python bench/notices_documents.py [--runs 15]
+    .venv/bin/python bench/notices_documents.py [--runs 15] [--variant person|company|long]
 
 Prints, after a warm-up, for every type: its pages and the median / p95 wall time of ``render_template_pdf`` with
 the type's sample context (notices/documents/_samples.py), then one PDF holding one of each type
@@ -38,6 +38,7 @@ def _pages(pdf: bytes) -> int | str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--variant", default="person", help="sample variant: person, company or long (_samples.py)")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from notices import documents
+    from notices.documents._samples import sample_context
     from notices.pdf import render
 
     render.warm_up()
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     for doc in documents.all_types():
         if doc.sample_context is None:
             continue
-        context = doc.sample_context()
+        context = sample_context(doc.code, args.variant)
         html = render.render_template_html(doc.template, context)
         htmls.append(html)
         pdf = render.render_pdf(html)  # warm this template

@@ -60,7 +60,7 @@ class PartySerializer(BaseModelSerializer):
     class Meta:
         model = Party
         fields = ["id", "kind", "name", "id_kind", "id_number", "id_flagged", "sex", "birth_date",
-                  "legal_representative", "phones", "address"]
+                  "legal_representative", "phones", "address", "postcode"]
 
 
 class CasePartySerializer(BaseModelSerializer):
@@ -155,6 +155,8 @@ class PartyDetailsSerializer(serializers.Serializer):
                                    max_length=10)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                     help_text="邮政编码: 6 digits, or empty")
     original = serializers.DictField(
         help_text="For each field sent, the value as last read (GET /parties/{id}/). A field someone else changed "
                   "since is refused with 409; fields not sent are left alone, so concurrent edits of different "
@@ -399,7 +401,7 @@ class CaseViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         party = Party.objects.filter(pk=d["party"], case_links__case=case).first()
         if party is None:
             raise serializers.ValidationError({"party": ["Not a party to this case."]})
-        changes = {f: d[f] for f in ("phones", "address", "legal_representative") if f in d}
+        changes = {f: d[f] for f in ("phones", "address", "legal_representative", "postcode") if f in d}
         try:
             party = services.party_details_update(actor=request.user, case=case, party=party, changes=changes,
                                                   original=d["original"])

@@ -141,9 +141,12 @@ class PartyDetailsForm(BootstrapMixin, forms.Form):
     phones = forms.CharField(label=_("Phones"), required=False, help_text=_("Separate with commas."))
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=100, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False,
+                               help_text=_("6 digits; printed on the envelope label."))
     orig_phones = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     orig_address = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     orig_legal_representative = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    orig_postcode = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
 
 
 PartyFormSet = forms.formset_factory(PartyForm, extra=0, min_num=1, validate_min=True)

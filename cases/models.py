@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +98,9 @@ class PartyKind(models.TextChoices):
     ORGANISATION = "organisation", _("Other organisation")
 
 
+postcode_validator = RegexValidator(r"^\d{6}$", _("A postcode is 6 digits."))
+
+
 class Party(models.Model):
     """One record per real party across cases, matched by identifier number (domain.md §8)."""
 
@@ -111,6 +114,8 @@ class Party(models.Model):
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     phones = ArrayField(models.CharField(max_length=40), verbose_name=_("phones"), default=list, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # 邮政编码 of the address, printed on the envelope labels of service by post; optional.
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True, validators=[postcode_validator])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

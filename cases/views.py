@@ -232,9 +232,9 @@ def party_edit(request, pk: int, party_pk: int):
         raise Http404
     party = link.party
     initial = {"phones": ", ".join(party.phones), "address": party.address,
-               "legal_representative": party.legal_representative,
+               "legal_representative": party.legal_representative, "postcode": party.postcode,
                "orig_phones": json.dumps(party.phones, ensure_ascii=False), "orig_address": party.address,
-               "orig_legal_representative": party.legal_representative}
+               "orig_legal_representative": party.legal_representative, "orig_postcode": party.postcode}
     form = PartyDetailsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -247,9 +247,11 @@ def party_edit(request, pk: int, party_pk: int):
             services.party_details_update(
                 actor=request.user, case=case, party=party,
                 changes={"phones": [p.strip() for p in re.split(r"[,，;；]", d["phones"]) if p.strip()],
-                         "address": d["address"], "legal_representative": d["legal_representative"]},
+                         "address": d["address"], "legal_representative": d["legal_representative"],
+                         "postcode": d["postcode"]},
                 original={"phones": orig_phones, "address": d["orig_address"],
-                          "legal_representative": d["orig_legal_representative"]})
+                          "legal_representative": d["orig_legal_representative"],
+                          "postcode": d["orig_postcode"]})
         except ValidationError as exc:
             apply_errors(exc, form)
             status = 409 if isinstance(exc, services.PartyDetailsStale) else 400

@@ -439,7 +439,7 @@ def batch_labels(*, batch_id: int, half: str | None = None) -> bool:
     batch = BatchJob.objects.select_related("court").defer("pdf", "labels_pdf").get(pk=batch_id)
     try:
         rows = _batch_documents(batch)
-        labels = render_labels(rows, court_name=batch.court.name, half=half) if rows else None
+        labels = render_labels(rows, court=batch.court, half=half) if rows else None
     except Exception as exc:  # noqa: BLE001 - the documents still print; the labels are reported missing
         logger.exception("batch %s: labels failed", batch_id)
         with translation.override(settings.LANGUAGE_CODE):
@@ -705,9 +705,11 @@ def label_entries(rows: Sequence[dict]) -> list[dict]:
         key = (r["case_id"], r["addressee_key"] or r["addressee_name"])
         entry = entries.get(key)
         if entry is None:
+            postcode = (r["addressee_postcode"] or "").strip()
             entry = entries[key] = {
-                "name": r["addressee_name"], "address": r["addressee_address"],
-                "postcode": r["addressee_postcode"], "case_number": r["case__number"], "documents": [],
+                "name": r["addressee_name"], "address": r["addressee_address"], "postcode": postcode,
+                "postcode_digits": list(postcode) if len(postcode) == 6 else [""] * 6,
+                "case_number": r["case__number"], "documents": [],
             }
         try:
             title = documents.get(r["doc_type"]).title
@@ -717,9 +719,18 @@ def label_entries(rows: Sequence[dict]) -> list[dict]:
     return list(entries.values())
 
 
-def render_labels(rows: Sequence[dict], *, court_name: str, half: str | None = None) -> bytes:
+def return_address(court) -> dict:
+    """The court's return address printed on every label and on the address sheet (Court: name, address, postcode,
+    phone, set by the court administrator; docs/configuration.md)."""
+    if court is None:
+        return {}
+    return {"name": court.name, "address": court.address, "postcode": court.postcode, "phone": court.phone}
+
+
+def render_labels(rows: Sequence[dict], *, court=None, court_name: str = "", half: str | None = None) -> bytes:
     """Envelope labels (A4, 14 per sheet) followed by the address sheet (a list for the post office); with ``half``
-    (``labels`` or ``sheet``) only that one (``notices.pdf.cut.join`` of the two is the whole)."""
+    (``labels`` or ``sheet``) only that one (``notices.pdf.cut.join`` of the two is the whole). Each label carries
+    the addressee's postcode (six boxes, left blank when unknown) and the court's return address (``court``)."""
     from django.template.loader import render_to_string
 
     from .pdf import render
@@ -729,7 +740,8 @@ def render_labels(rows: Sequence[dict], *, court_name: str, half: str | None = N
     entries = label_entries(rows)
     sheets = _chunks(entries, LABELS_PER_SHEET)
     html = render_to_string("notices/batch_labels_pdf.html", {
-        "court_name": court_name, "sheets": sheets, "entries": entries, "today": timezone.localdate(),
+        "court_name": court.name if court is not None else court_name, "sender": return_address(court),
+        "sheets": sheets, "entries": entries, "today": timezone.localdate(),
         "with_labels": half != BatchPart.Kind.SHEET, "with_sheet": half != BatchPart.Kind.LABELS,
     })
     return render.render_pdf(html)

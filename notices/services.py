@@ -334,14 +334,10 @@ def document_html(*, doc_type: DocumentType, court_id: int, context: dict) -> tu
 
 def pdf_render(html: str) -> tuple[bytes, int]:
     """PDF bytes and page count (the same engine and stylesheet as notices.pdf.render_pdf)."""
-    from weasyprint import HTML
+    from notices.pdf.render import _gc_paused, layout_notice
 
-    from notices.pdf.render import DEFAULT_BASE_URL, _gc_paused, get_engine
-
-    engine = get_engine()
+    document = layout_notice(html)  # with its page fit (notices.pdf.fit), as in a batch
     with _gc_paused():
-        document = HTML(string=html, base_url=DEFAULT_BASE_URL, url_fetcher=engine.url_fetcher).render(
-            stylesheets=list(engine.stylesheets), font_config=engine.font_config)
         return document.write_pdf(), len(document.pages)
 
 

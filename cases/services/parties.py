@@ -19,7 +19,7 @@ from .. import events
 from ..models import Case, CaseParty, Party
 from ._common import audited, lock_case
 
-EDITABLE_FIELDS = ("phones", "address", "legal_representative")
+EDITABLE_FIELDS = ("phones", "address", "legal_representative", "postcode")
 
 
 class PartyDetailsStale(ValidationError):
@@ -31,7 +31,18 @@ def _clean(field: str, value):
         return clean_phone_list(value, field="phones")
     if field == "address":
         return clean_text(value, field="address", max_length=300)
+    if field == "postcode":
+        return clean_postcode(value, field="postcode")
     return clean_name(value, field="legal_representative", max_length=100, required=False)
+
+
+def clean_postcode(value, *, field: str) -> str:
+    """A 6-digit postcode (邮政编码), or empty; full-width digits and blanks typed in are accepted."""
+    text = clean_text(value, field=field, max_length=20)
+    text = "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" else c for c in text).replace(" ", "")
+    if text and not (len(text) == 6 and text.isascii() and text.isdigit()):
+        raise ValidationError({field: [_("A postcode is 6 digits.")]})
+    return text
 
 
 def _as_stored(field: str, value):

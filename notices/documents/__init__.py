@@ -34,7 +34,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -70,9 +70,47 @@ _REGISTRY: dict[str, DocumentType] = {}
 _loaded = False
 
 
+# Context keys whose strings are not Chinese running text (links, codes typed by nobody): never typeset.
+_NOT_TYPESET = frozenset({"verification", "url", "site", "code"})
+
+
+def typeset(value: Any, key: str = "") -> Any:
+    """The strings of a context as printed: half-width punctuation next to Chinese made full-width, a case number's
+    year in （）, full-width digits half-width (core.rules.typography.normalize; GB/T 9704). Data typed in with
+    "(集团)" or "(2025)甘0503民初1号" prints as （集团） and （2025）甘0503民初1号; the stored data is unchanged."""
+    from core.rules.typography import normalize
+
+    if key in _NOT_TYPESET:
+        return value
+    if isinstance(value, str):
+        return normalize(value)
+    if isinstance(value, dict):
+        return {k: typeset(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typeset(v, key) for v in value]
+    return value
+
+
+def _typeset_context(context_fn: Callable[..., dict]) -> Callable[..., dict]:
+    if getattr(context_fn, "typeset", False):
+        return context_fn
+
+    def context(*args, **kwargs) -> dict:
+        return typeset(context_fn(*args, **kwargs))
+
+    context.typeset = True
+    context.__wrapped__ = context_fn
+    context.__doc__ = context_fn.__doc__
+    return context
+
+
 def register(doc_type: DocumentType) -> DocumentType:
-    if doc_type.code in _REGISTRY and _REGISTRY[doc_type.code] is not doc_type:
+    """Register a type; its context function is wrapped so that the strings it returns are typeset (``typeset``)."""
+    known = _REGISTRY.get(doc_type.code)
+    if known is not None and known is not doc_type and getattr(known.context, "__wrapped__", None) is not \
+            getattr(doc_type.context, "__wrapped__", doc_type.context):
         raise ValueError(f"document type {doc_type.code!r} registered twice")
+    doc_type = replace(doc_type, context=_typeset_context(doc_type.context))
     _REGISTRY[doc_type.code] = doc_type
     return doc_type
 

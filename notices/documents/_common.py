@@ -145,8 +145,10 @@ def party_data(cp: CaseParty) -> dict[str, Any]:
 
 
 def party_addressee(cp: CaseParty) -> Addressee:
+    # The party's postcode goes with its own address; a case-specific service address has none recorded.
+    postcode = "" if cp.service_address and cp.service_address != cp.party.address else cp.party.postcode
     return Addressee(key=f"party:{cp.pk}", name=cp.party.name, address=cp.service_address or cp.party.address,
-                     phone=cp.phone, role=cp.role)
+                     postcode=postcode, phone=cp.phone, role=cp.role)
 
 
 _memo: ContextVar[dict[int, CaseData] | None] = ContextVar("notices_case_data", default=None)

@@ -146,5 +146,56 @@ SAMPLES = {
 }
 
 
-def sample_context(code: str) -> dict[str, Any]:
-    return SAMPLES[code]()
+# A company debtor as long as they come (the page-fit tests, the benchmark): a long name and address, a legal
+# representative, several applicants, a long claim.
+LONG_UNIT_DEBTOR = _party(
+    "respondent", id=16, name="甘肃省天水市麦积区陇东南现代农业综合开发建设投资集团有限责任公司", kind="unit",
+    id_number="91620503MA71XK2B5E", legal_representative="欧阳志刚",
+    address="甘肃省天水市麦积区马跑泉镇马跑泉路188号天水国际商贸物流园区综合服务中心大楼十七层1701室")
+MORE_APPLICANTS = [
+    APPLICANT,
+    _party("applicant", id=17, name="天水市麦积区农村信用合作联社股份有限公司", kind="unit", id_number="91620503224720145N",
+           address="甘肃省天水市麦积区商埠路22号", legal_representative="刘建国"),
+    _party("applicant", id=18, name="中国农业银行股份有限公司天水麦积支行", kind="unit", id_number="91620503924701234K",
+           address="甘肃省天水市麦积区渭滨南路9号", legal_representative="张立新"),
+]
+LONG_INTEREST_NOTE = ("以本金100,000.00元为基数，自2025年1月1日起至2025年8月19日止按照年利率6%计算，自2025年8月20日起至"
+                      "实际清偿之日止按照全国银行间同业拆借中心公布的一年期贷款市场报价利率的四倍计算，暂计算至2026年11月16日")
+SHORT_INTEREST_NOTE = "以本金100,000.00元为基数，按照全国银行间同业拆借中心公布的一年期贷款市场报价利率计算，暂计算至2026年11月16日"
+LONG_ACT = "被执行人应于本通知送达之日起十日内将位于甘肃省天水市麦积区马跑泉镇的仓库腾空并交付申请执行人"
+VARIANTS = ("person", "company", "long")
+
+
+def _variant(context: dict[str, Any], variant: str) -> dict[str, Any]:
+    """``company``: the debtor is LONG_UNIT_DEBTOR, with three applicants and an interest note; ``long``: the same
+    with a longer interest note and an act to perform as well (the longest 执行通知书 there is)."""
+    if variant == "person":
+        return context
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown sample variant {variant!r}")
+    debtor = LONG_UNIT_DEBTOR
+
+    def swap(party):
+        return debtor if party.get("role") == "respondent" else party
+
+    names = "、".join(p["name"] for p in MORE_APPLICANTS)
+    context.update(applicants=MORE_APPLICANTS, respondents=[debtor], applicant_names=names, applicant={"name": names},
+                   respondent_names=debtor["name"])
+    if isinstance(context.get("debtor"), dict):
+        context["debtor"] = dict(context["debtor"], **{k: v for k, v in debtor.items() if k in context["debtor"]})
+    for key in ("ruling_parties", "listed_parties"):
+        if key in context:
+            context[key] = [*MORE_APPLICANTS, debtor]
+    if "recipient" in context:
+        context["recipient"] = swap(context["recipient"])
+    if isinstance(context.get("amount"), dict):
+        note = LONG_INTEREST_NOTE if variant == "long" else SHORT_INTEREST_NOTE
+        context["amount"] = dict(context["amount"], interest_note=note)
+    if variant == "long" and "act" in context:
+        context["act"] = LONG_ACT
+    return context
+
+
+def sample_context(code: str, variant: str = "person") -> dict[str, Any]:
+    """The sample context of ``code``; ``variant`` (VARIANTS) makes the debtor a company with long details."""
+    return _variant(SAMPLES[code](), variant)

@@ -25,11 +25,11 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notices.pdf import fonts
+from notices.pdf import fit, fonts
 
 logger = logging.getLogger(__name__)
 
@@ -181,14 +181,36 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """Render one HTML document (a notice) to PDF bytes with the notice stylesheet and prepared fonts."""
+def _layout(html: str, *, base_url: str | None = None):
+    """One layout (a ``weasyprint.Document``) of ``html`` with the notice stylesheet and prepared fonts."""
     from weasyprint import HTML
 
     engine = get_engine()
     with _gc_paused():
-        document = HTML(string=html, base_url=base_url or DEFAULT_BASE_URL, url_fetcher=engine.url_fetcher)
-        return document.write_pdf(stylesheets=list(engine.stylesheets), font_config=engine.font_config)
+        return HTML(string=html, base_url=base_url or DEFAULT_BASE_URL, url_fetcher=engine.url_fetcher).render(
+            stylesheets=list(engine.stylesheets), font_config=engine.font_config)
+
+
+def layout_notice(html: str, *, base_url: str | None = None):
+    """The layout of one notice; laid out once more at a tighter fit or spread (notices.pdf.fit) when its closing
+    would stand on a near-empty page. A notice that needs neither is laid out once."""
+    document = _layout(html, base_url=base_url)
+    if not fit.can_fit(html):
+        return document
+    for css_class in fit.plan(document.pages):
+        if css_class is None:
+            break
+        candidate = _layout(fit.with_fit(html, css_class), base_url=base_url)
+        if fit.accept(candidate.pages, document.pages):
+            return candidate
+    return document
+
+
+def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Render one HTML document (a notice) to PDF bytes with the notice stylesheet and prepared fonts."""
+    document = layout_notice(html, base_url=base_url)
+    with _gc_paused():
+        return document.write_pdf()
 
 
 DOC_ANCHOR = "enf-doc-"
@@ -235,7 +257,11 @@ def render_documents(htmls: list[str], *, base_url: str | None = None, duplex: b
     One combined HTML document is laid out in a single pass, which is far faster than rendering the notices
     one by one and merging the PDFs.
     """
-    return render_pdf(combine_documents(htmls, duplex=duplex), base_url=base_url)
+    if not htmls:
+        raise ValueError("render_documents() needs at least one document")
+    split = render_split(htmls, duplex=duplex, base_url=base_url)
+    title = f"{split.titles[0]}等{len(htmls)}份" if len(htmls) > 1 and split.titles[0] else None
+    return split.combined_pdf(list(range(len(htmls))), title=title)
 
 
 # --- One layout, one PDF per document ------------------------------------------------------------------------------
@@ -257,11 +283,15 @@ class SplitRendering:
     """Many documents laid out once as one HTML document (each a page group numbered from 1), then written as one
     PDF per document: ``pdf(i)`` is document *i* alone (its own pages, its own font subsets, its own title), a
     standalone file as if it had been rendered on its own. ``combined_pdf(indices)`` writes several documents as one
-    file from the same layout, so the font subsets are embedded once for all of them."""
+    file from the same layout, so the font subsets are embedded once for all of them.
+
+    ``pages`` is the page sequence of the whole batch (with the blank backs of a duplex layout); a document that had
+    to be fitted (notices.pdf.fit) brings its pages from the layout of the fitted documents."""
 
     document: Any  # weasyprint.Document of the combined HTML
     ranges: list[tuple[int, int]]  # per document: first page index, end page index (exclusive, trailing blanks out)
     titles: list[str]
+    pages_all: list = field(default_factory=list)  # the batch's pages, ``ranges`` index into them
 
     def __len__(self) -> int:
         return len(self.ranges)
@@ -281,13 +311,13 @@ class SplitRendering:
     def pdf(self, index: int) -> bytes:
         start, end = self.ranges[index]
         with _gc_paused():
-            return self._copy(self.document.pages[start:end], self.titles[index]).write_pdf()
+            return self._copy(self.pages_all[start:end], self.titles[index]).write_pdf()
 
     def combined_pages(self, indices: list[int]) -> list:
         """The pages of consecutive documents ``indices``, with the blank pages a duplex layout put between them."""
         if list(indices) != list(range(indices[0], indices[-1] + 1)):
             raise ValueError("combined_pdf() takes consecutive documents")
-        return self.document.pages[self.ranges[indices[0]][0]:self.ranges[indices[-1]][1]]
+        return self.pages_all[self.ranges[indices[0]][0]:self.ranges[indices[-1]][1]]
 
     def combined_pdf(self, indices: list[int], *, title: str | None = None) -> bytes:
         with _gc_paused():
@@ -296,31 +326,19 @@ class SplitRendering:
     def release(self) -> None:
         """Drop the layout (its box trees are most of a batch's memory)."""
         self.document = None
+        self.pages_all = []
 
 
-def render_split(htmls: list[str], *, duplex: bool = False) -> SplitRendering:
-    """Lay out ``htmls`` (documents of equal ``layout_key``) once, as ``render_documents`` does, and keep the page
-    range of each document so that each can be written as its own PDF (``SplitRendering.pdf``).
+# An empty document laid out after the fitted ones of a duplex batch, so that each of them gets the blank back it
+# needs before the next document.
+_SENTINEL = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body><p></p></body></html>'
 
-    The notice stylesheet makes every document a page group: page numbers count from 1 per document and odd/even
-    placement follows the document's own page number, so a document's pages are the same as when it is rendered
-    alone. With ``duplex`` every document starts on a right-hand page; the blank pages put before it belong to no
-    document (they are printed by ``combined_pdf`` only)."""
-    import html as html_lib
 
-    from weasyprint import HTML
-
-    if not htmls:
-        raise ValueError("render_split() needs at least one document")
-    titles = []
-    for html in htmls:
-        match = _TITLE_RE.search(html)
-        titles.append(html_lib.unescape(re.sub(r"\s+", " ", match["title"]).strip()) if match else "")
-    engine = get_engine()
+def _layout_combined(htmls: list[str], *, duplex: bool, base_url: str | None = None):
+    """Lay out ``htmls`` as one combined document; returns it and, per document, (start, end, next start): its page
+    range (trailing duplex blanks out) and where the next document starts (blanks in)."""
     combined = combine_documents(htmls, duplex=duplex, anchors=True)
-    with _gc_paused():
-        document = HTML(string=combined, base_url=DEFAULT_BASE_URL, url_fetcher=engine.url_fetcher).render(
-            stylesheets=list(engine.stylesheets), font_config=engine.font_config)
+    document = _layout(combined, base_url=base_url)
     starts: dict[int, int] = {}
     for page_index, page in enumerate(document.pages):
         for name in page.anchors:
@@ -332,14 +350,64 @@ def render_split(htmls: list[str], *, duplex: bool = False) -> SplitRendering:
         raise RuntimeError(f"layout lost the start of documents {sorted(set(range(len(htmls))) - set(starts))}")
     if any(starts[i] >= starts[i + 1] for i in range(len(htmls) - 1)):
         raise RuntimeError("documents laid out out of order")
-    ranges = []
+    bounds = []
     for index in range(len(htmls)):
         start = starts[index]
-        end = starts[index + 1] if index + 1 < len(htmls) else len(document.pages)
+        following = starts[index + 1] if index + 1 < len(htmls) else len(document.pages)
+        end = following
         while end > start + 1 and document.pages[end - 1]._page_box.page_type.blank:
             end -= 1  # the blank page a duplex layout puts before the next document
-        ranges.append((start, end))
-    return SplitRendering(document, ranges, titles)
+        bounds.append((start, end, following))
+    return document, bounds
+
+
+def render_split(htmls: list[str], *, duplex: bool = False, base_url: str | None = None) -> SplitRendering:
+    """Lay out ``htmls`` (documents of equal ``layout_key``) once, as ``render_documents`` does, and keep the page
+    range of each document so that each can be written as its own PDF (``SplitRendering.pdf``).
+
+    The notice stylesheet makes every document a page group: page numbers count from 1 per document and odd/even
+    placement follows the document's own page number, so a document's pages are the same as when it is rendered
+    alone. With ``duplex`` every document starts on a right-hand page; the blank pages put before it belong to no
+    document (they are printed by ``combined_pdf`` only).
+
+    Documents whose closing would stand on a near-empty page (notices.pdf.fit) are laid out again, together, at the
+    next fit level, as ``render_pdf`` does with a single notice: each document's pages are the same either way."""
+    import html as html_lib
+
+    if not htmls:
+        raise ValueError("render_split() needs at least one document")
+    titles = []
+    for html in htmls:
+        match = _TITLE_RE.search(html)
+        titles.append(html_lib.unescape(re.sub(r"\s+", " ", match["title"]).strip()) if match else "")
+    document, bounds = _layout_combined(htmls, duplex=duplex, base_url=base_url)
+    slots = [(document.pages, *bound) for bound in bounds]  # per document: its layout's pages, start, end, next
+    # Per pending document: the classes still to try (a planned fit, then its fallback), as layout_notice does.
+    plans = {i: [c for c in fit.plan(pages[start:end]) if c] for i, (pages, start, end, _next) in enumerate(slots)
+             if fit.can_fit(htmls[i])}
+    pending = {i: choices for i, choices in plans.items() if choices}
+    while pending:
+        order = sorted(pending)
+        batch = [fit.with_fit(htmls[i], pending[i][0]) for i in order] + ([_SENTINEL] if duplex else [])
+        fitted, fitted_bounds = _layout_combined(batch, duplex=duplex, base_url=base_url)
+        for index, (start, end, following) in zip(order, fitted_bounds, strict=False):
+            pages, old_start, old_end, _next = slots[index]
+            if fit.accept(fitted.pages[start:end], pages[old_start:old_end]):
+                slots[index] = (fitted.pages, start, end, following)
+                del pending[index]
+            else:
+                pending[index] = pending[index][1:]
+                if not pending[index]:
+                    del pending[index]
+    pages_all: list = []
+    ranges = []
+    for index, (pages, start, end, following) in enumerate(slots):
+        first = len(pages_all)
+        pages_all.extend(pages[start:end])
+        ranges.append((first, len(pages_all)))
+        if index + 1 < len(slots):
+            pages_all.extend(pages[end:following])  # the blank back before the next document (duplex)
+    return SplitRendering(document, ranges, titles, pages_all)
 
 
 # --- Django templates ----------------------------------------------------------------------------------------------

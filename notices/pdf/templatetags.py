@@ -37,6 +37,14 @@ def yuan(value):
 
 
 @register.filter
+def inner(value):
+    """Text printed inside round brackets: its own （…） become ［…］ (a number's year excepted)."""
+    from core.rules.typography import inner as inner_brackets
+
+    return inner_brackets(value) if isinstance(value, str) else value
+
+
+@register.filter
 def qr_data_uri(value):
     """Text or URL → data URI of its QR code (SVG)."""
     return qr.qr_data_uri(str(value)) if value else ""

@@ -75,7 +75,9 @@ def render(code: str, case, addressee, tmp_path: Path, params: dict | None = Non
     if dump := os.environ.get("NOTICES_DOCUMENTS_DUMP"):  # keep the PDFs for a look: NOTICES_DOCUMENTS_DUMP=/tmp/docs
         Path(dump).mkdir(parents=True, exist_ok=True)
         (Path(dump) / path.name).write_bytes(path.read_bytes())
-    return Rendered(context, path, flat(pdftotext(path)), page_count(path))
+    # Page numbers out: a sentence may run over a page break (notices.pdf.fit moves the last lines to the closing).
+    text = re.sub(r"^\s*—\s*\d+\s*—\s*$|\f", "", pdftotext(path), flags=re.MULTILINE)
+    return Rendered(context, path, flat(text), page_count(path))
 
 
 def missing(text: str, expected: list[str]) -> list[str]:

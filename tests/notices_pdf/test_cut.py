@@ -22,7 +22,7 @@ ONE_PAGE = '<article class="notice"><p>本院依法送达。</p></article>'
 
 @pytest.fixture(scope="module")
 def notices(render):
-    """Two 2-page notices, one with the 4-page attachment variant, and a one-page notice (the sample debtor's name,
+    """Two 2-page notices, one with the attachment variant (3 pages: the 财产调查表 fits on one), and a one-page notice (the sample debtor's name,
     龚堃喆, has rare characters)."""
     htmls = [render.render_template_html(SAMPLE_TEMPLATE, zhixing_tongzhishu_context(
         case_number=f"（2026）甘0503执{n}号", attach_property_form=(n == 1002))) for n in (1001, 1002, 1003)]
@@ -74,7 +74,7 @@ def test_each_cut_file_is_the_notice_as_rendered_alone(render, notices, duplex, 
             difference = ImageChops.difference(page_image(cut_path, page, dpi=60), page_image(alone_path, page, dpi=60))
             assert difference.getbbox() is None, f"document {index} page {page} differs from its single render"
     assert "龚堃喆" in pdftotext(tmp_path / "cut1.pdf", first=1, last=1)  # the rare character printed, not dropped
-    assert [_document_level(f)["pages"] for f in files] == [2, 4, 2, 1]
+    assert [_document_level(f)["pages"] for f in files] == [2, 3, 2, 1]
 
 
 def test_cutting_is_deterministic_and_a_file_holds_only_its_own_pages(render, notices):
@@ -86,7 +86,7 @@ def test_cutting_is_deterministic_and_a_file_holds_only_its_own_pages(render, no
     third = pikepdf.open(io.BytesIO(first[2]))
     assert len(third.pages) == 2
     with pikepdf.open(io.BytesIO(whole)) as group:
-        assert len(group.pages) == 9
+        assert len(group.pages) == 8
     text = pdftotext_bytes(first[2])
     assert "执1003号" in text and "执1001号" not in text and "执1002号" not in text
 
@@ -113,7 +113,7 @@ def test_join_keeps_every_page_and_moves_the_bookmarks(render, notices, tmp_path
     singles = [render.render_pdf(html) for html in notices[:3]]
     joined = join(singles, title="三份")
     level = _document_level(joined)
-    assert level["title"] == "三份" and level["lang"] == "zh-CN" and level["pages"] == 2 + 4 + 2
+    assert level["title"] == "三份" and level["lang"] == "zh-CN" and level["pages"] == 2 + 3 + 2
     expected, offset = [], 0
     for single in singles:
         expected += [(depth, title, page + offset, location, closed)

@@ -17,7 +17,7 @@ ONE_PAGE = '<article class="notice"><p>本院依法送达。</p></article>'
 
 @pytest.fixture(scope="module")
 def notices(render):
-    """Three 2-page notices, one with the 4-page attachment variant, and a one-page notice."""
+    """Three 2-page notices, one with the attachment variant (3 pages), and a one-page notice."""
     htmls = [render.render_template_html(SAMPLE_TEMPLATE, zhixing_tongzhishu_context(
         case_number=f"（2026）甘0503执{n}号", attach_property_form=(n == 1002))) for n in (1001, 1002, 1003)]
     return [*htmls, _doc(ONE_PAGE)]
@@ -33,7 +33,7 @@ def test_each_document_written_from_the_shared_layout_is_its_single_render(rende
         path = tmp_path / f"{index}.pdf"
         path.write_bytes(pdf)
         assert page_count(path) == split.pages(index)
-    assert [split.pages(i) for i in range(4)] == [2, 4, 2, 1]
+    assert [split.pages(i) for i in range(4)] == [2, 3, 2, 1]
 
 
 def test_a_document_in_the_middle_numbers_its_pages_from_one(render, notices, tmp_path):
@@ -51,7 +51,7 @@ def test_print_part_holds_the_documents_in_order_with_fonts_embedded_once(render
     part = split.combined_pdf([0, 1, 2, 3])
     path = tmp_path / "part.pdf"
     path.write_bytes(part)
-    assert page_count(path) == sum(split.pages(i) for i in range(4)) == 2 + 4 + 2 + 1
+    assert page_count(path) == sum(split.pages(i) for i in range(4)) == 2 + 3 + 2 + 1
     text = pdftotext(path)
     assert text.index("执1001号") < text.index("执1002号") < text.index("执1003号") < text.index("本院依法送达")
     assert len(part) < 0.6 * sum(len(split.pdf(i)) for i in range(4))

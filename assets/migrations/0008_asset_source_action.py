@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assets', '0007_fee_transfer_distribution_plan'),
-        ('cases', '0006_h2_lead_outcome'),
+        ('cases', '0006_lead_outcome'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
