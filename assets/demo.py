@@ -193,7 +193,9 @@ def seed(org, *, seed: int, cases: int) -> str:
     for asset in assets:
         control = by_asset.get(asset.pk)
         if (control is None or control.status != ControlStatus.ACTIVE or control.preservation or disposal_team is None
-                or control.kind not in ("seizure", "detention") or asset.case.closed_on or rng.random() < 0.06):
+                or control.kind not in ("seizure", "detention") or asset.case.closed_on
+                or asset.case.team_id == disposal_team.pk  # a team never hands a case over to itself
+                or rng.random() < 0.06):
             continue
         requested = control.effective_on + timedelta(days=rng.randint(5, 25) if rng.random() < 0.95 else 40)
         if requested > today:
@@ -234,9 +236,9 @@ def seed(org, *, seed: int, cases: int) -> str:
         disposals.append(d)
         rounds.extend([r1, r2])
     # Each disposal follows an approved handover (移交处置) from the case's team to the disposal team, asked for and
-    # approved in the days before the reference price was requested (the disposal team's own cases need none).
+    # approved in the days before the reference price was requested.
     chief = staff.get("chief") or controller
-    handed = [d for d in disposals if d.case.team_id != disposal_team.pk]
+    handed = disposals
     handovers = []
     for d in handed:
         asked = _at(max(d.case.filed_on, d.reference_requested_on - timedelta(days=rng.randint(2, 6))), rng)
