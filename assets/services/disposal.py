@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Team
 from accounts.policy import Perm, Target, has_perm, require
 from core import court_settings
+from core.rules.stages import StepEvent
 from core.rules.periods import (
     REFERENCE_PRICE_MAX_VALID_MONTHS,
     check_auction_deposit,
@@ -46,7 +47,7 @@ from ..models import (
     RoundKind,
     RoundResult,
 )
-from ._common import lock_asset, lock_case, log_event, money, rule_error
+from ._common import lock_asset, lock_case, log_event, money, rule_error, stage_advance
 
 REFERENCE_REPORT_DAYS = {ReferenceMethod.ONLINE_INQUIRY: 3, ReferenceMethod.APPRAISAL: 30}  # REFPRICE arts 19, 21
 HANDOVER_DAYS = 15  # AUC art 27: hand over within 15 days of serving the ruling
@@ -155,6 +156,8 @@ def disposal_start(
     log_event(case=case, type="disposal_started", actor=actor,
               summary=_("Disposal of %(asset)s started by %(team)s") % {"asset": asset, "team": team},
               disposal_id=disposal.pk)
+    stage_advance(actor=actor, case=case, event=StepEvent.DISPOSAL, step_label=_("disposal of %(asset)s started") % {
+        "asset": asset})
     return disposal
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, has_perm, require
 from cases.models import Case
 from core import court_settings
+from core.rules.stages import StepEvent
 
 from ..models import (
     OUTFLOW_KIND_VALUES,
@@ -38,7 +39,7 @@ from ..models import (
     ReversalRequest,
     ReversalStatus,
 )
-from ._common import lock_case, log_event, money
+from ._common import lock_case, log_event, money, stage_advance
 
 
 def balance_locked(case: Case) -> Decimal:
@@ -148,6 +149,7 @@ def receipt_record(
         log_event(case=case, type="funds_duplicate_reference_confirmed", actor=actor,
                   summary=_("Receipt with an existing bank reference %(reference)s recorded: %(reason)s") % {
                       "reference": reference, "reason": duplicate_note}, entry_id=entry.pk)
+    stage_advance(actor=actor, case=case, event=StepEvent.FUNDS, step_label=entry.get_kind_display())
     return entry
 
 

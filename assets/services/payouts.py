@@ -28,9 +28,10 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, require
 from cases.models import Case, CaseParty, PartyRole
 from core import court_settings
+from core.rules.stages import StepEvent
 
 from ..models import EntryKind, LedgerEntry, Payout, PayoutKind, PayoutStatus
-from ._common import lock_case, log_event, money
+from ._common import lock_case, log_event, money, stage_advance
 from .ledger import balance_locked, receipts_settle
 
 OPEN_STATUSES = (PayoutStatus.PREPARED, PayoutStatus.APPROVED)
@@ -300,6 +301,7 @@ def payout_execute(*, actor, payout: Payout, idempotency_key: str | None = None)
     log_event(case=case, type="payout_executed", actor=actor,
               summary=_("Paid %(amount)s to %(payee)s") % {"amount": payout.amount, "payee": payout.payee.party},
               payout_id=payout.pk)
+    stage_advance(actor=actor, case=case, event=StepEvent.FUNDS, step_label=_("payout executed"))
     return payout
 
 
