@@ -12,6 +12,7 @@ from .parties import PartyDetailsStale, party_details_update
 from .registration import (
     PartyConflict, PartyConflictError, PartyInput, case_number_allocate, case_register, party_upsert,
 )
+from .suspensions import suspension_approve, suspension_request, suspension_return
 from .workflow import (
     allowed_transitions, case_assign, case_stream_override, case_transition, term_extension_grant, term_pause_close,
     term_pause_open, transition_guard,
@@ -22,5 +23,5 @@ __all__ = [
     "case_register", "case_resume", "case_stream_override", "case_transition", "closure_approve",
     "closure_checklist", "closure_request", "closure_return", "instalment_record", "lead_handle", "lead_register",
     "missing_conditions", "party_details_update", "party_upsert", "petition_answer", "petition_register", "settlement_breach",
-    "settlement_register", "term_extension_grant", "term_pause_close", "term_pause_open", "transition_guard",
+    "settlement_register", "suspension_approve", "suspension_request", "suspension_return", "term_extension_grant", "term_pause_close", "term_pause_open", "transition_guard",
 ]
