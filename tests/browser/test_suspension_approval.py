@@ -44,7 +44,7 @@ def test_officer_requests_on_a_phone_and_the_chief_approves_at_a_desk(new_page, 
     desk.wait_for_selector(".alert-success, .alert")
     assert desk.locator(f"#suspension-{request.pk}").count() == 0
     desk.goto(f"/cases/{case.pk}/")
-    assert desk.inner_text("#case-stage") == "中止"
+    assert desk.inner_text("#case-stage") == "中止执行"
     shot(desk, "chief-suspension-approved-case-desktop")
     case.refresh_from_db()
     assert case.stage == Stage.SUSPENDED
