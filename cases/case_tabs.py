@@ -24,7 +24,8 @@ def _followups(request, case) -> dict:
 
 
 def _closures(request, case) -> dict:
-    return {"closures": _data(request, case)["closures"], "resumed_cases": _data(request, case)["resumed_cases"]}
+    return {"closures": _data(request, case)["closures"], "resumed_cases": _data(request, case)["resumed_cases"],
+            "suspensions": _data(request, case)["suspensions"]}
 
 
 def _audit(request, case) -> dict:

@@ -25,14 +25,18 @@ def case_assigned(*, case: Case, actor, team, officer, previous_team, previous_o
     )
 
 
-def stage_changed(*, case: Case, actor, old: str, new: str, reason: str = "") -> CaseEvent:
+def stage_changed(*, case: Case, actor, old: str, new: str, reason: str = "", step: str = "",
+                  step_label: str = "") -> CaseEvent:
+    """A stage change; ``step`` (a ``core.rules.stages.StepEvent``) when a recorded step moved the case, with
+    ``step_label`` saying which one in words."""
     from .models import Stage
 
+    note = reason or (_("after: %(step)s") % {"step": step_label} if step_label else "")
     return event_log(
         case=case, type="stage_changed", actor=actor,
         summary=_("Stage: %(old)s → %(new)s") % {"old": Stage(old).label, "new": Stage(new).label}
-        + (f" ({reason})" if reason else ""),
-        old=old, new=new, reason=reason,
+        + (f" ({note})" if note else ""),
+        old=old, new=new, reason=reason, step=step,
     )
 
 
@@ -175,3 +179,22 @@ def party_details_changed(*, case: Case, actor, party, old: dict, new: dict) -> 
                      summary=_("Party %(name)s: details changed (%(fields)s)") % {
                          "name": party.name, "fields": ", ".join(sorted(new))},
                      party_id=party.pk, old=old, new=new)
+
+
+def suspension_requested(*, case: Case, actor, request) -> CaseEvent:
+    return event_log(case=case, type="suspension_requested", actor=actor,
+                     summary=_("中止 requested (%(ground)s): %(reason)s") % {
+                         "ground": request.get_ground_display(), "reason": request.reason[:80]},
+                     request_id=request.pk, ground=request.ground)
+
+
+def suspension_approved(*, case: Case, actor, request) -> CaseEvent:
+    return event_log(case=case, type="suspension_approved", actor=actor,
+                     summary=_("中止 approved (%(ground)s)") % {"ground": request.get_ground_display()},
+                     request_id=request.pk)
+
+
+def suspension_returned(*, case: Case, actor, request) -> CaseEvent:
+    return event_log(case=case, type="suspension_returned", actor=actor,
+                     summary=_("中止 request returned: %(reason)s") % {"reason": request.return_reason[:80]},
+                     request_id=request.pk)

@@ -13,7 +13,7 @@ from core.rules.identifiers import IdKind
 
 from .models import (
     ActionKind, BasisKind, CaseType, ClosureMode, LeadOutcome, LeadSource, ObligationKind, PartyKind, PartyRole,
-    PetitionKind, Stage, Stream,
+    PetitionKind, Stage, Stream, SuspensionGround,
 )
 
 
@@ -243,6 +243,13 @@ class ClosureForm(BootstrapMixin, forms.Form):
         for mode, grounds in GROUNDS.items():
             choices.append((ClosureMode(mode).label, list(grounds)))
         self.fields["ground"].choices = choices
+
+
+class SuspensionForm(BootstrapMixin, forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=SuspensionGround.choices)
+    reason = forms.CharField(label=_("Facts and reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    proposal = forms.CharField(label=_("Officer's proposal"), widget=forms.Textarea(attrs={"rows": 2}),
+                               required=False)
 
 
 class ReturnForm(BootstrapMixin, forms.Form):

@@ -666,6 +666,55 @@ class ClosureRequest(BelongsToCase, models.Model):
         return f"{self.case}: {self.get_mode_display()}"
 
 
+class SuspensionGround(models.TextChoices):
+    """The grounds of 中止执行 (domain.md §2.2; CPL art 267)."""
+
+    APPLICANT_AGREES = "applicant_agrees", _("The applicant agrees to a delay")
+    THIRD_PARTY_OBJECTION = "third_party_objection", _("A third party's objection is well founded")
+    SUCCESSOR_AWAITED = "successor_awaited", _("A party died or ended and a successor is awaited")
+    OTHER = "other", _("Other ground")
+
+
+class SuspensionRequest(BelongsToCase, models.Model):
+    """An officer's request to suspend enforcement (中止执行, §2.2); only the chief's approval suspends the case and
+    opens its term pause (``pause``), in one transaction. Resumption stays a stage change."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="suspension_requests")
+    ground = models.CharField(_("ground"), max_length=24, choices=SuspensionGround.choices)
+    reason = models.TextField(_("facts and reason"))
+    proposal = models.TextField(_("officer's proposal"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ClosureStatus.choices,
+                              default=ClosureStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    pause = models.OneToOneField(TermPause, verbose_name=_("term pause"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="suspension_request")
+
+    class Meta:
+        verbose_name = _("suspension request")
+        verbose_name_plural = _("suspension requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="pending"), name="suspension_one_pending"),
+            models.CheckConstraint(condition=~Q(status="returned") | ~Q(return_reason=""),
+                                   name="suspension_returned_has_reason"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                                   name="suspension_decider_not_requester"),
+            models.CheckConstraint(condition=~Q(status="approved") | Q(pause__isnull=False),
+                                   name="suspension_approved_has_pause"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="suspension_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_ground_display()}"
+
+
 class Assignment(BelongsToCase, models.Model):
     """Who handled a case when: one row per (re)assignment, the current one open (``ended_at`` null)."""
 
@@ -704,8 +753,8 @@ def _track(model: type[models.Model]) -> type[models.Model]:
 
 
 for _model in (Case, CaseParty, Party, Action, Lead, Petition, Settlement, SettlementInstalment, ClosureRequest,
-               Assignment, TermPause, TermExtension):
+               SuspensionRequest, Assignment, TermPause, TermExtension):
     _track(_model)
 
 TRACKED_MODELS = (Case, CaseParty, Party, Action, Lead, Petition, Settlement, SettlementInstalment, ClosureRequest,
-                  Assignment, TermPause, TermExtension)
+                  SuspensionRequest, Assignment, TermPause, TermExtension)

@@ -17,7 +17,7 @@ from core.rules.identifiers import normalize_id
 
 from .models import (
     OPEN_STAGES, Action, ActionKind, Case, CaseEvent, CaseParty, ClosureRequest, ClosureStatus, Lead, PartySearch,
-    Petition, Settlement, SettlementInstalment, SettlementStatus, Stage,
+    Petition, Settlement, SettlementInstalment, SettlementStatus, Stage, SuspensionRequest,
 )
 
 
@@ -273,6 +273,22 @@ def closure_queue(*, user) -> QuerySet[ClosureRequest]:
             .select_related("case", "case__officer", "case__team", "requested_by").order_by("requested_at"))
 
 
+def suspension_queue(*, user) -> QuerySet[SuspensionRequest]:
+    """中止 requests waiting for a chief's approval at the courts (and teams) where the user may approve."""
+    return (SuspensionRequest.objects.filter(scope_q(user, Perm.CASE_CLOSE_APPROVE, court="case__court",
+                                                     team="case__team", officer="case__officer"),
+                                             status=ClosureStatus.PENDING)
+            .select_related("case", "case__officer", "case__team", "requested_by").order_by("requested_at"))
+
+
+def approvals_waiting(*, user) -> dict[str, int]:
+    """How many case requests wait for the user's approval, by kind, and in all (the approvals page's queues; the
+    home page's count): closure requests and 中止 requests, two counts. Payouts have their own queue."""
+    counts = {"closures": closure_queue(user=user).count(), "suspensions": suspension_queue(user=user).count()}
+    counts["total"] = counts["closures"] + counts["suspensions"]
+    return counts
+
+
 # --- The case page ---------------------------------------------------------------------------------------------
 
 def case_detail_data(*, case: Case, timeline_limit: int = 100, actions_limit: int = 100) -> dict:
@@ -291,8 +307,11 @@ def case_detail_data(*, case: Case, timeline_limit: int = 100, actions_limit: in
         Prefetch("instalments", queryset=SettlementInstalment.objects.order_by("number"))).order_by("-signed_on")[:10])
     closures = list(ClosureRequest.objects.filter(case=case).select_related("requested_by", "decided_by")
                     .order_by("-requested_at")[:20])
+    suspensions = list(SuspensionRequest.objects.filter(case=case).select_related("requested_by", "decided_by")
+                       .order_by("-requested_at", "-id")[:20])
     return {"parties": parties, "timeline": timeline, "actions": actions, "leads": leads, "petitions": petitions,
-            "settlements": settlements, "closures": closures,
+            "settlements": settlements, "closures": closures, "suspensions": suspensions,
+            "suspension_pending": next((r for r in suspensions if r.status == ClosureStatus.PENDING), None),
             "resumed_cases": list(Case.objects.filter(origin_case=case).only("pk", "number", "stage"))}
 
 
@@ -322,6 +341,7 @@ def case_audit_trail(*, case: Case, limit: int = 200) -> list[dict]:
         ("SettlementHistory", Q(case_id=case.pk), m.Settlement),
         ("SettlementInstalmentHistory", Q(settlement__case_id=case.pk), m.SettlementInstalment),
         ("ClosureRequestHistory", Q(case_id=case.pk), m.ClosureRequest),
+        ("SuspensionRequestHistory", Q(case_id=case.pk), m.SuspensionRequest),
         ("AssignmentHistory", Q(case_id=case.pk), m.Assignment),
         ("TermPauseHistory", Q(case_id=case.pk), m.TermPause),
         ("TermExtensionHistory", Q(case_id=case.pk), m.TermExtension),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import suspension_views, views
 
 app_name = "cases"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("instalments/<int:pk>/pay/", views.instalment_pay, name="instalment_pay"),
     path("settlements/<int:pk>/breach/", views.settlement_breach, name="settlement_breach"),
     path("closures/<int:pk>/decide/", views.closure_decide, name="closure_decide"),
+    path("<int:pk>/suspension/", suspension_views.suspension_new, name="suspension_new"),
+    path("suspensions/<int:pk>/decide/", suspension_views.suspension_decide, name="suspension_decide"),
 ]

@@ -29,6 +29,7 @@ from .forms import (
 from .models import (
     ActionAttachment, ActionKind, ClosureRequest, Lead, Petition, Settlement, SettlementInstalment,
 )
+from .services.workflow import WORK_STAGES
 from .term import case_term_deadline
 
 PAGE_SIZE = 50
@@ -88,6 +89,7 @@ def approvals(request):
     queue = list(selectors.closure_queue(user=request.user)[:200])
     return render(request, "cases/approvals.html", {
         "title": _("Approvals"), "queue": queue, "return_form": ReturnForm(),
+        "suspension_queue": list(selectors.suspension_queue(user=request.user)[:200]),
         "payout_queue_url": _url_or_none("assets:payout_queue"),
         "overdue_leads": list(selectors.leads_overdue_for_user(user=request.user, limit=50))
         if has_perm(request.user, Perm.CASE_CLOSE_APPROVE) else [],
@@ -293,6 +295,9 @@ def detail(request, pk: int):
         "can_triage": has_perm(request.user, Perm.CASE_TRIAGE, case),
         "can_close": has_perm(request.user, Perm.CASE_CLOSE_REQUEST, case)
         or has_perm(request.user, Perm.CASE_CLOSE_APPROVE, case),
+        "can_request_suspension": case.stage in WORK_STAGES and data["suspension_pending"] is None and (
+            has_perm(request.user, Perm.CASE_CLOSE_REQUEST, case)
+            or has_perm(request.user, Perm.CASE_CLOSE_APPROVE, case)),
         "can_register": has_perm(request.user, Perm.CASE_REGISTER, case),
         "can_register_assets": case.is_open and has_perm(request.user, Perm.ASSET_CONTROL, case),
         "transition_form": TransitionForm(stages=stages) if stages else None,

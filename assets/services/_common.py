@@ -43,3 +43,10 @@ def log_event(*, case: Case, type: str, actor, summary: str, **parameters) -> No
     from cases.events import event_log
 
     event_log(case=case, type=type, actor=actor, summary=summary, **parameters)
+
+
+def stage_advance(*, actor, case: Case, event: str, step_label) -> None:
+    """Move the (locked) case forward after a step recorded here, in the step's transaction (core.rules.stages)."""
+    from cases.services.workflow import stage_advance as advance
+
+    advance(actor=actor, case=case, event=event, step_label=step_label)

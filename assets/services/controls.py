@@ -18,10 +18,11 @@ from accounts.policy import Perm, require
 from core import court_settings
 from core.fields import money_input
 from core.rules.periods import control_expiry, renewal_expiry
+from core.rules.stages import StepEvent
 from core.text import clean_text
 
 from ..models import Asset, AssetKind, ControlKind, ControlMeasure, ControlRenewal, ControlStatus, ReleaseGround
-from ._common import lock_asset, lock_case, log_event, rule_error
+from ._common import lock_asset, lock_case, log_event, rule_error, stage_advance
 
 ALLOWED_KINDS = {
     ControlKind.FREEZE: {AssetKind.BANK_DEPOSIT, AssetKind.WAGE_INCOME, AssetKind.EQUITY,
@@ -99,6 +100,7 @@ def control_order(
                        else _("%(measure)s of %(asset)s in force until %(expiry)s")) % {
                   "measure": control.get_kind_display(), "asset": asset, "rank": rank, "expiry": control.expires_on},
               control_id=control.pk, asset_id=asset.pk)
+    stage_advance(actor=actor, case=case, event=StepEvent.CONTROL, step_label=control.get_kind_display())
     return control
 
 

@@ -27,6 +27,7 @@ from accounts.policy import Perm, Target, has_perm, require
 from core import court_settings
 from core.fields import money_input
 from core.formats import format_amount as fmt
+from core.rules.stages import StepEvent
 from core.rules.periods import (
     REFERENCE_PRICE_MAX_VALID_MONTHS,
     check_auction_deposit,
@@ -48,7 +49,7 @@ from ..models import (
     RoundKind,
     RoundResult,
 )
-from ._common import lock_asset, lock_case, log_event, rule_error
+from ._common import lock_asset, lock_case, log_event, rule_error, stage_advance
 
 REFERENCE_REPORT_DAYS = {ReferenceMethod.ONLINE_INQUIRY: 3, ReferenceMethod.APPRAISAL: 30}  # REFPRICE arts 19, 21
 HANDOVER_DAYS = 15  # AUC art 27: hand over within 15 days of serving the ruling
@@ -157,6 +158,8 @@ def disposal_start(
     log_event(case=case, type="disposal_started", actor=actor,
               summary=_("Disposal of %(asset)s started by %(team)s") % {"asset": asset, "team": team},
               disposal_id=disposal.pk)
+    stage_advance(actor=actor, case=case, event=StepEvent.DISPOSAL, step_label=_("disposal of %(asset)s started") % {
+        "asset": asset})
     return disposal
 
 

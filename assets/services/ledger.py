@@ -27,6 +27,7 @@ from cases.models import Case
 from core import court_settings
 from core.fields import money_input
 from core.formats import format_amount as fmt
+from core.rules.stages import StepEvent
 
 from ..models import (
     OUTFLOW_KIND_VALUES,
@@ -40,7 +41,7 @@ from ..models import (
     ReversalRequest,
     ReversalStatus,
 )
-from ._common import lock_case, log_event
+from ._common import lock_case, log_event, stage_advance
 
 
 def balance_locked(case: Case) -> Decimal:
@@ -151,6 +152,7 @@ def receipt_record(
                   summary=_("Receipt with an existing bank reference %(reference)s recorded: %(reason)s") % {
                       "reference": reference, "reason": duplicate_note}, entry_id=entry.pk)
     _record_over_collection(actor=actor, case=case, entry=entry)
+    stage_advance(actor=actor, case=case, event=StepEvent.FUNDS, step_label=entry.get_kind_display())
     return entry
 
 

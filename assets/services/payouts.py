@@ -30,9 +30,10 @@ from cases.models import Case, CaseParty, PartyRole
 from core import court_settings
 from core.fields import money_input
 from core.formats import format_amount as fmt
+from core.rules.stages import StepEvent
 
 from ..models import EntryKind, LedgerEntry, Payout, PayoutKind, PayoutStatus
-from ._common import lock_case, log_event
+from ._common import lock_case, log_event, stage_advance
 from .ledger import balance_locked, receipts_settle
 
 OPEN_STATUSES = (PayoutStatus.PREPARED, PayoutStatus.APPROVED)
@@ -309,6 +310,7 @@ def payout_execute(*, actor, payout: Payout, idempotency_key: str | None = None)
     log_event(case=case, type="payout_executed", actor=actor,
               summary=_("Paid %(amount)s to %(payee)s") % {"amount": fmt(payout.amount), "payee": payout.payee.party},
               payout_id=payout.pk)
+    stage_advance(actor=actor, case=case, event=StepEvent.FUNDS, step_label=_("payout executed"))
     return payout
 
 

@@ -14,6 +14,7 @@ from .registration import (
     PartyConflict, PartyConflictError, PartyInput, case_number_allocate, case_register, parties_errors, party_message,
     party_row_labels, party_upsert,
 )
+from .suspensions import suspension_approve, suspension_request, suspension_return
 from .workflow import (
     allowed_transitions, case_assign, case_stream_override, case_transition, term_extension_grant, term_pause_close,
     term_pause_open, transition_guard,
@@ -25,5 +26,6 @@ __all__ = [
     "closure_checklist", "closure_request", "closure_return", "debtor_cards", "instalment_record", "lead_handle",
     "lead_register", "missing_conditions", "parties_errors", "party_details_update", "party_message",
     "party_row_labels", "party_upsert", "petition_answer", "petition_register", "settlement_breach",
-    "settlement_register", "term_extension_grant", "term_pause_close", "term_pause_open", "transition_guard",
+    "settlement_register", "suspension_approve", "suspension_request", "suspension_return",
+    "term_extension_grant", "term_pause_close", "term_pause_open", "transition_guard",
 ]

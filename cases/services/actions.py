@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
 from core.rules.periods import blacklist_term_expiry, check_blacklist_allowed
+from core.rules.stages import action_event
 from core.text import clean_text
 
 from .. import events
 from ..actions import details_form
 from ..models import Action, ActionAttachment, ActionKind, Case, CaseParty, ClosureMode, PartyKind, Stage
 from ._common import audited, lock_case, stored_files_removed_on_error
+from .workflow import stage_advance
 
 # After 终本 the court keeps querying every 6 months and tells the applicant (§2.4): those stay possible.
 AFTER_ZHONGBEN_KINDS = (ActionKind.NETWORK_QUERY, ActionKind.NOTICE_SERVED, ActionKind.APPLICANT_INTERVIEW,
@@ -145,6 +147,7 @@ def action_log(*, actor, case: Case, kind: str, occurred_on: date, details: dict
     if kind in (ActionKind.CONSUMPTION_RESTRICTION, ActionKind.DISHONEST_LISTING):
         _apply_party_measure(actor=actor, case=case, action=action, details=clean)
     events.action_logged(case=case, actor=actor, action=action)
+    stage_advance(actor=actor, case=case, event=action_event(kind, clean), step_label=action.get_kind_display())
     with stored_files_removed_on_error() as stored:
         for upload in attachments or ():
             _attachment_store(actor=actor, case=case, action=action, upload=upload, stored=stored)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
+from core.rules.stages import stage_after
 from core.text import clean_text
 
 from .. import events
@@ -68,6 +69,8 @@ def transition_guard(case: Case, to_stage: str, *, recorded: set[str] | None = N
             return [_("A paused case resumes at the stage it left (%(stage)s).") % {
                 "stage": Stage(case.resume_stage).label if case.resume_stage else "-"}]
         return []
+    if to_stage == Stage.SUSPENDED:
+        return [_("中止 needs the chief's approval: send a 中止 request instead.")]
     if to_stage in PAUSE_STAGES:
         return []
     # Moving between working stages.
@@ -112,10 +115,8 @@ def case_transition(*, actor, case: Case, to_stage: str, reason: str = "", on: d
     if (to_stage in PAUSE_STAGES or going_back) and not reason:
         raise ValidationError({"reason": [_("Give the reason (the ground of the ruling or decision).")]})
     if to_stage in PAUSE_STAGES:
-        pause = TermPause.objects.create(case=case, kind=PAUSE_STAGES[to_stage], started_on=today, reason=reason,
-                                         created_by=actor)
-        case.resume_stage = old
-        events.term_paused(case=case, actor=actor, pause=pause)
+        pause_start(actor=actor, case=case, to_stage=to_stage, reason=reason, on=today)
+        return case
     elif old in PAUSE_STAGES:
         pause = TermPause.objects.select_for_update().filter(
             case=case, kind=PAUSE_STAGES[old], ended_on__isnull=True).first()
@@ -130,6 +131,32 @@ def case_transition(*, actor, case: Case, to_stage: str, reason: str = "", on: d
     case.save(update_fields=["stage", "resume_stage", "archived_on", "updated_at"])
     events.stage_changed(case=case, actor=actor, old=old, new=to_stage, reason=reason)
     return case
+
+
+def pause_start(*, actor, case: Case, to_stage: str, reason: str, on: date) -> TermPause:
+    """Pause a locked, working case (中止 or 暂缓): the term pause opens, the case remembers the stage it left, and
+    both land on the timeline. The caller has checked who may do it (for 中止, the chief's approval)."""
+    old = case.stage
+    pause = TermPause.objects.create(case=case, kind=PAUSE_STAGES[to_stage], started_on=on, reason=reason[:REASON_MAX],
+                                     created_by=actor)
+    events.term_paused(case=case, actor=actor, pause=pause)
+    case.stage, case.resume_stage = to_stage, old
+    case.save(update_fields=["stage", "resume_stage", "updated_at"])
+    events.stage_changed(case=case, actor=actor, old=old, new=to_stage, reason=reason[:REASON_MAX])
+    return pause
+
+
+def stage_advance(*, actor, case: Case, event: str | None, step_label: str = "") -> str | None:
+    """Move a locked case forward after a recorded step, as ``core.rules.stages`` says (inside the step's own
+    transaction); note the move on the timeline. Returns the new stage, or None when the case stays."""
+    new = stage_after(case.stage, event)
+    if new is None:
+        return None
+    old = case.stage
+    case.stage = new
+    Case.objects.filter(pk=case.pk).update(stage=new, updated_at=timezone.now())
+    events.stage_changed(case=case, actor=actor, old=old, new=new, step=event, step_label=str(step_label))
+    return new
 
 
 def assignment_check(*, court_id: int, team=None, officer=None) -> None:

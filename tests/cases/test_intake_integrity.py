@@ -251,13 +251,13 @@ def test_free_text_has_a_length_limit_naming_the_field(org, make_case):
     assert "parties.0.address" in exc.value.message_dict
 
 
-def test_a_400_character_suspension_reason_is_a_field_error(org, make_case):
+def test_a_400_character_stay_reason_is_a_field_error(org, make_case):
     case = make_case()
     with pytest.raises(ValidationError) as exc:
-        case_transition(actor=org.officer, case=case, to_stage="suspended", reason="因" * 400)
+        case_transition(actor=org.officer, case=case, to_stage="stayed", reason="因" * 400)
     assert "reason" in exc.value.message_dict
     response = api(org.officer).post(f"/api/v1/cases/{case.pk}/transition/",
-                                     {"to_stage": "suspended", "reason": "因" * 400}, format="json")
+                                     {"to_stage": "stayed", "reason": "因" * 400}, format="json")
     assert response.status_code == 400 and "reason" in response.json()
     case.refresh_from_db()
     assert case.stage == "registered"

@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.models import Assignment, CaseEvent, Stage, TermPause
-from cases.services import case_assign, case_stream_override, case_transition, term_extension_grant
+from cases.services import (
+    case_assign, case_stream_override, case_transition, suspension_approve, suspension_request, term_extension_grant,
+)
 from cases.term import case_term_deadline, case_term_deadlines, court_calendars, term_deadline
 
 from .conftest import log, network_details
@@ -55,7 +57,12 @@ def test_suspension_pauses_the_term_and_resume_returns_to_the_stage_before(org, 
     case = case_transition(actor=org.officer, case=case, to_stage="notice")
     before = case_term_deadline(case)
     start = today - timedelta(days=20)
-    case = case_transition(actor=org.officer, case=case, to_stage="suspended", reason="案外人异议成立", on=start)
+    with pytest.raises(ValidationError) as exc:  # 中止 is the chief's decision (cases.services.suspensions)
+        case_transition(actor=org.officer, case=case, to_stage="suspended", reason="案外人异议成立", on=start)
+    assert "to_stage" in exc.value.message_dict
+    request = suspension_request(actor=org.officer, case=case, ground="third_party_objection", reason="案外人异议成立")
+    suspension_approve(actor=org.chief, request=request, on=start)
+    case.refresh_from_db()
     assert case.resume_stage == "notice"
     pause = TermPause.objects.get(case=case, ended_on__isnull=True)
     assert pause.kind == "suspension"

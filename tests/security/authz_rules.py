@@ -253,6 +253,8 @@ RULES: dict[str, dict[str, Check]] = {
     "cases:instalment_pay": same(on("instalment", Perm.CASE_ACT), *GP),
     "cases:settlement_breach": same(on("settlement", Perm.CASE_ACT), *GP),
     "cases:closure_decide": {"POST": on("closure", Perm.CASE_CLOSE_APPROVE)},
+    "cases:suspension_new": same(on("case", Perm.CASE_CLOSE_REQUEST, Perm.CASE_CLOSE_APPROVE), *GP),
+    "cases:suspension_decide": {"POST": on("suspension", Perm.CASE_CLOSE_APPROVE)},
     # --- assets pages ---
     "assets:case_assets": {"GET": on("case")},
     "assets:asset_add": {"GET": on("case", Perm.ASSET_CONTROL), "POST": on("case", Perm.ASSET_CONTROL)},
@@ -359,6 +361,10 @@ RULES: dict[str, dict[str, Check]] = {
     "closure-detail": {"GET": on("closure")},
     "closure-approve": {"POST": on("closure", Perm.CASE_CLOSE_APPROVE)},
     "closure-return-": {"POST": on("closure", Perm.CASE_CLOSE_APPROVE)},
+    "suspension-list": {"GET": LOGIN, "POST": needs(Perm.CASE_CLOSE_REQUEST, Perm.CASE_CLOSE_APPROVE)},
+    "suspension-detail": {"GET": on("suspension")},
+    "suspension-approve": {"POST": on("suspension", Perm.CASE_CLOSE_APPROVE)},
+    "suspension-return-": {"POST": on("suspension", Perm.CASE_CLOSE_APPROVE)},
     # --- API: assets and funds ---
     "case-funds": {"GET": on("case")},
     "calc-enforcement-fee": {"POST": needs(Perm.CASE_VIEW)},

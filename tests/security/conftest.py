@@ -43,6 +43,7 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
     from cases.models import PartyRole
     from cases.services import (
         action_log, attachment_add, closure_request, lead_register, petition_register, settlement_register,
+        suspension_request,
     )
     from deadlines import engine
     from deadlines.models import Deadline
@@ -80,6 +81,8 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
                         filed_on=filed, basis_effective_on=filed - timedelta(days=60),
                         basis_due_on=filed - timedelta(days=30))
     closure = closure_request(actor=officer, case=closing, mode="terminated", ground="other", reason="和解")
+    # A 中止 request waiting for the chief, on the same second case (the first case's workflow stays free).
+    suspension = suspension_request(actor=officer, case=closing, ground="other", reason="案外人提出异议，待审查")
 
     values = {"description": "麦积区桥南路8号3单元502室", "source": "network_query", "estimated_value": "800000.00",
               "certificate_number": f"甘（2021）不动产权第00{label}号", "location": "甘肃省天水市麦积区桥南路8号"}
@@ -136,6 +139,7 @@ def _build_placement(org, make_case, *, court, team, officer, actor, chief, labe
     return {
         "case": case, "party": respondent.party, "action": action, "attachment": attachment, "lead": lead,
         "petition": petition, "settlement": settlement, "instalment": instalment, "closure": closure,
+        "suspension": suspension,
         "closing_case": closing, "asset": house, "vehicle": vehicle, "objection": objection, "control": control,
         "disposal": disposal, "handover": handover, "entry": receipt, "payout": payout, "document": document,
         "deadline": deadline, "reversal": reversal, "plan": plan,

@@ -157,7 +157,7 @@ def test_party_identifier_kind_and_old_birth_years_are_field_errors(world, db, f
 def _case_posts(world):
     case = world.obj("own", "case")
     return [
-        (f"/api/v1/cases/{case.pk}/transition/", {"to_stage": "suspended", "reason": "因" * 400}, "reason",
+        (f"/api/v1/cases/{case.pk}/transition/", {"to_stage": "stayed", "reason": "因" * 400}, "reason",
          world.org.officer),
         (f"/api/v1/cases/{case.pk}/assign/", {"team": world.org.other_team.pk, "officer": world.org.colleague.pk,
                                                "reason": "因" * 400}, "reason", world.org.chief),
@@ -168,10 +168,12 @@ def _case_posts(world):
          world.org.officer),
         ("/api/v1/closures/", {"case": case.pk, "mode": "fulfilled", "reason": "理" * 1001}, "reason",
          world.org.officer),
+        ("/api/v1/suspensions/", {"case": case.pk, "ground": "other", "reason": "理" * 1001}, "reason",
+         world.org.officer),
     ]
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(7))
 def test_over_long_reasons_and_texts_are_field_errors(world, db, index):
     """A 400-character suspension reason was a 500 (the column holds 300); its neighbours the same way."""
     from cases.models import CaseEvent, ClosureRequest, TermPause
