@@ -126,9 +126,9 @@ def _party_precheck(formset) -> None:
             continue
         _cleaned, errors = services.parties_errors(parties=[_party_input(f.cleaned_data)], first_index=i,
                                                    labels=[labels[i]])
-        for key, messages in errors.items():
+        for key, row_errors in errors.items():
             name = key.split(".", 2)[2]
-            for m in messages:
+            for m in row_errors:
                 f.add_error(name if name in f.fields else None, m)
 
 
@@ -138,8 +138,8 @@ def _party_error_summary(formset) -> list[str]:
     labels = services.party_row_labels([f["role"].value() for f in rows])
     summary = []
     for label, f in zip(labels, rows):
-        for messages in f.errors.values():
-            for m in messages:
+        for row_errors in f.errors.values():
+            for m in row_errors:
                 summary.append(m if m.startswith(label) else services.party_message(label, m))
     return summary
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,7 +21,7 @@ from .forms import CampaignCasesForm, CampaignForm, ReportRequestForm
 from .kpis import KPI_BY_KEY, TABLE_KPIS
 from .models import ReportRun
 from .periods import KINDS, Period
-from .report import BREAKDOWN_TITLES, ageing_chart, ageing_labels, report_context, trend_chart
+from .report import BREAKDOWN_TITLES, ageing_chart, ageing_labels, report_context
 
 
 def _flag(value) -> bool:
