@@ -92,7 +92,11 @@ def schedule(connection=None) -> None:
     if getattr(_state, "suspended", False) or not getattr(settings, "DEADLINES_RECOMPUTE_ON_COMMIT", True):
         return
     if conn.in_atomic_block:
-        if not any(func is _after_commit for _, func, _ in conn.run_on_commit):
+        # Once per transaction and savepoint level: a callback registered by an outer block already runs at the
+        # commit; one more in a savepoint (a nested atomic block, or a test's captureOnCommitCallbacks) only finds
+        # the list empty by then (one cheap query), but a block that captures its own callbacks gets one.
+        level = set(conn.savepoint_ids)
+        if not any(func is _after_commit and sids == level for sids, func, _ in conn.run_on_commit):
             conn.on_commit(_after_commit, robust=True)
     elif conn.get_autocommit():
         _after_commit()
