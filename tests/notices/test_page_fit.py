@@ -159,3 +159,13 @@ def test_data_typed_with_half_width_punctuation_prints_full_width(code):
 def test_registered_context_functions_typeset():
     for doc in documents.all_types():
         assert getattr(doc.context, "typeset", False), doc.code
+
+
+@pytest.mark.parametrize("variant", ["person", "company"])
+def test_the_payment_reference_breaks_only_at_its_space(variant):
+    """汇款附言 "620503202610001234 （2026）甘0503执1234号" wraps before the case number, never inside it."""
+    context = sample_context("enforcement_notice", variant)
+    case_number = context["account"]["reference"].split()[-1]
+    lines = [line.strip() for page in page_texts(sample_pdf("enforcement_notice", variant)) for line in page.splitlines()]
+    assert any(case_number in line for line in lines)
+    assert "号" not in lines
