@@ -66,3 +66,14 @@ def yuan_capitals(value):
     from core.formats import document_amount
 
     return document_amount(value) if value not in (None, "") else ""
+
+
+@register.filter
+def unbroken_words(value):
+    """Each space-separated part of ``value`` kept on one line (a payment reference "620503202610001234 （2026）甘0503
+    执1234号" may break at its space, never inside the case number, which would leave "号" alone on a line)."""
+    from django.utils.html import format_html_join
+
+    if not isinstance(value, str) or not value.strip():
+        return value
+    return format_html_join(" ", '<span class="nobr">{}</span>', ((part,) for part in value.split()))
