@@ -211,6 +211,8 @@ class LeadSerializer(BaseModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     source = EnumChoiceField(choices=LeadSource.choices, default=LeadSource.APPLICANT)
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    # Empty until the lead is checked (the read-only model field would lose ``allow_blank`` in the schema).
+    outcome = EnumChoiceField(choices=LeadOutcome.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Lead

@@ -118,7 +118,7 @@ def test_finance_approves_and_pays_a_payout(new_page, org_committed, desk):
     with page.expect_navigation():
         page.locator(f"#payout-{desk.large_payout.pk} form[action$='/approve/'] button").click()
     message = alerts(page)
-    assert "100000" in message and "执行局长" in message, message
+    assert "¥100,000.00" in message and "执行局长" in message, message
     assert page.locator(f"#payout-{desk.large_payout.pk} form[action$='/approve/']").count() == 1  # still waiting
     shot(page, "finance-03-large-payout-refused")
 

@@ -19,15 +19,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def caseload(org_committed):
+    from deadlines import on_commit
     from deadlines.engine import code_of
     from deadlines.models import Deadline
 
     org = org_committed
     make_case = root_conftest.make_case.__wrapped__(org)
     today = timezone.localdate()
-    old = make_case(received_on=date(2026, 1, 4), filed_on=date(2026, 1, 5), principal="300000.00")
-    calm = make_case(received_on=date(2026, 2, 4), filed_on=date(2026, 2, 5), principal="5000.00")
-    overdue = make_case(filed_on=date(2026, 3, 6), principal="80000.00")
+    # Only the deadlines written below (not those the engine computes on commit from the filing dates).
+    with on_commit.suspended():
+        old = make_case(received_on=date(2026, 1, 4), filed_on=date(2026, 1, 5), principal="300000.00")
+        calm = make_case(received_on=date(2026, 2, 4), filed_on=date(2026, 2, 5), principal="5000.00")
+        overdue = make_case(filed_on=date(2026, 3, 6), principal="80000.00")
     for case, due, status in ((overdue, today - timedelta(days=4), "overdue"), (old, today + timedelta(days=12), "open")):
         Deadline.objects.create(source_type="case", source_id=case.pk, kind="notice", seq=0,
                                 code=code_of("case", "notice", 0), case=case, court_id=case.court_id,
