@@ -52,9 +52,11 @@ def _officer(user, today: date) -> list[Tile]:
 def _chief(user, today: date) -> list[Tile]:
     tiles = []
     if has_perm(user, Perm.CASE_CLOSE_APPROVE) and (url := _url("cases:approvals")):
-        from cases.selectors import closure_queue
+        from cases.selectors import approvals_waiting
 
-        tiles.append(Tile("closures", _("Closures awaiting approval"), closure_queue(user=user).count(), url))
+        # the approvals page's two queues: closure requests and 中止 requests
+        tiles.append(Tile("closures", _("Closure and suspension requests awaiting approval"),
+                          approvals_waiting(user=user)["total"], url))
     if has_perm(user, Perm.REPORT_VIEW) and (url := _url("deadlines:overdue")):
         from deadlines.selectors import deadline_overdue_count
 

@@ -85,7 +85,7 @@ def _page_count(client, key: str, url: str) -> int:
     if key.startswith("mine_") or key == "bureau_overdue":
         return ctx["total"]
     if key == "closures":
-        return len(ctx["queue"])
+        return len(ctx["queue"]) + len(ctx["suspension_queue"])
     if key == "payouts":
         return ctx["page"].paginator.count
     if key == "funds":
@@ -103,6 +103,7 @@ def todo(org, make_case, mix):
     from accounts.services import role_change_request
     from assets.services import payout_prepare, receipt_record
     from cases.services.closures import closure_request
+    from cases.services.suspensions import suspension_request
 
     today = mix
     case = make_case(received_on=today, filed_on=today)
@@ -118,6 +119,7 @@ def todo(org, make_case, mix):
                    payee_account_name=applicant.party.name, payee_bank="中国建设银行天水分行",
                    payee_account_number="6217000000000000001")
     role_change_request(actor=org.court_admin, user=org.colleague, new_roles=["officer", "clerk"])
+    suspension_request(actor=org.officer, case=make_case(), ground="applicant_agrees", reason="申请执行人同意暂缓")
 
 
 ROLE_TILES = {
@@ -143,6 +145,8 @@ def test_each_tile_is_the_count_of_the_page_it_links_to(client, org, todo, role,
         assert f'href="{tile.url.replace("&", "&amp;")}" data-tile="{key}"' in html
         assert _tile(html, key) == tile.count == _page_count(client, key, tile.url), key
     assert any(t.count for t in tiles.values())  # not a vacuous comparison of zeros
+    if role == "chief":
+        assert tiles["closures"].count == 2  # one closure request and one 中止 request
 
 
 def test_tiles_cost_a_fixed_number_of_queries(client, org, todo, make_case, django_assert_max_num_queries):
