@@ -599,11 +599,12 @@ class SettlementViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildView
         return Response(SettlementSerializer(settlement).data)
 
 
-class ClosureViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet):
+class ApprovalRequestViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet):
+    """A case request the chief decides (closure, 中止): an officer creates it; approve and return need the approval
+    permission; listed newest first, filtered by case and status."""
+
     action_perms = {"create": (Perm.CASE_CLOSE_REQUEST, Perm.CASE_CLOSE_APPROVE), "approve": Perm.CASE_CLOSE_APPROVE,
         "return_": Perm.CASE_CLOSE_APPROVE}
-    serializer_class = ClosureSerializer
-    model = ClosureRequest
 
     @extend_schema(parameters=[OpenApiParameter("case", int), OpenApiParameter("status", str)])
     def list(self, request, *args, **kwargs):
@@ -613,6 +614,11 @@ class ClosureViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet
         if self.request.query_params.get("status"):
             qs = qs.filter(status=self.request.query_params["status"])
         return qs.order_by("-requested_at", "-id")
+
+
+class ClosureViewSet(ApprovalRequestViewSet):
+    serializer_class = ClosureSerializer
+    model = ClosureRequest
 
     def perform_create(self, serializer):
         d = serializer.validated_data

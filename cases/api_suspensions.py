@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.policy import Perm
-from core.api import PolicyFirstMixin
-
 from . import services
-from .api import BaseModelSerializer, CaseChildViewSet, EnumChoiceField, ReturnSerializer
+from .api import ApprovalRequestViewSet, BaseModelSerializer, EnumChoiceField, ReturnSerializer
 from .models import Case, SuspensionGround, SuspensionRequest
 
 
@@ -27,20 +24,9 @@ class SuspensionSerializer(BaseModelSerializer):
                             "pause"]
 
 
-class SuspensionViewSet(PolicyFirstMixin, mixins.CreateModelMixin, CaseChildViewSet):
-    action_perms = {"create": (Perm.CASE_CLOSE_REQUEST, Perm.CASE_CLOSE_APPROVE),
-                    "approve": Perm.CASE_CLOSE_APPROVE, "return_": Perm.CASE_CLOSE_APPROVE}
+class SuspensionViewSet(ApprovalRequestViewSet):
     serializer_class = SuspensionSerializer
     model = SuspensionRequest
-
-    @extend_schema(parameters=[OpenApiParameter("case", int), OpenApiParameter("status", str)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    def tune(self, qs):
-        if self.request.query_params.get("status"):
-            qs = qs.filter(status=self.request.query_params["status"])
-        return qs.order_by("-requested_at", "-id")
 
     def perform_create(self, serializer):
         d = serializer.validated_data

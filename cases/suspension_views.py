@@ -5,10 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +14,7 @@ from accounts.policy import Perm, has_perm
 from . import selectors, services
 from .forms import SuspensionForm, apply_errors
 from .models import SuspensionRequest
+from .views import request_decide
 
 
 @login_required
@@ -42,21 +40,6 @@ def suspension_new(request, pk: int):
 def suspension_decide(request, pk: int):
     req = selectors.related_get_for_user(user=request.user, model=SuspensionRequest, pk=pk,
                                          perm=Perm.CASE_CLOSE_APPROVE)
-    try:
-        if request.POST.get("decision") == "approve":
-            services.suspension_approve(actor=request.user, request=req)
-            messages.success(request, _("Approved: enforcement of %(number)s is suspended.") % {
-                "number": req.case.number})
-        elif request.POST.get("decision") == "return":
-            services.suspension_return(actor=request.user, request=req,
-                                       return_reason=request.POST.get("return_reason", ""))
-            messages.info(request, _("Returned to the officer."))
-        else:
-            return HttpResponseNotAllowed(["POST"])
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    back = request.POST.get("next") or ""
-    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
-        back = reverse("cases:approvals")  # never redirect to another site
-    return redirect(back)
+    return request_decide(request, req, approve=services.suspension_approve, return_=services.suspension_return,
+                          approved=_("Approved: enforcement of %(number)s is suspended.") % {
+                              "number": req.case.number})

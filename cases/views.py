@@ -557,13 +557,19 @@ def closure_new(request, pk: int):
 def closure_decide(request, pk: int):
     req = selectors.related_get_for_user(user=request.user, model=ClosureRequest, pk=pk,
                                          perm=Perm.CASE_CLOSE_APPROVE)
+    return request_decide(request, req, approve=services.closure_approve, return_=services.closure_return,
+                          approved=_("Approved: %(number)s is closed.") % {"number": req.case.number})
+
+
+def request_decide(request, req, *, approve, return_, approved: str):
+    """The chief's decision on a case request (closure, 中止) from the approvals page: ``decision`` approve or return
+    (with ``return_reason``), the service's refusals as messages, then back to ``next`` on this site."""
     try:
         if request.POST.get("decision") == "approve":
-            services.closure_approve(actor=request.user, request=req)
-            messages.success(request, _("Approved: %(number)s is closed.") % {"number": req.case.number})
+            approve(actor=request.user, request=req)
+            messages.success(request, approved)
         elif request.POST.get("decision") == "return":
-            services.closure_return(actor=request.user, request=req,
-                                    return_reason=request.POST.get("return_reason", ""))
+            return_(actor=request.user, request=req, return_reason=request.POST.get("return_reason", ""))
             messages.info(request, _("Returned to the officer."))
         else:
             return HttpResponseNotAllowed(["POST"])
