@@ -100,7 +100,7 @@ def zhongben_checks(case: Case, today: date) -> list[Check]:
                                 respondents, notices_missing))
     # (2) Consumption restriction on every respondent; dishonest listing where its conditions are met.
     checks.append(_debtor_check(
-        "consumption_restriction", _("2. Consumption-restriction order on every respondent"), respondents,
+        "consumption_restriction", _("2. Consumption-restriction order issued to the respondent"), respondents,
         lambda cp: "" if cp.restricted_on and not cp.restriction_lifted_on else _("No consumption-restriction order")))
     checks.append(_debtor_check(
         "dishonest_listing", _("2. Dishonest listing where the conditions are met (review)"), respondents,
