@@ -23,7 +23,7 @@ from core.rules.identifiers import org_code_check_char, resident_id_check_char, 
 from .actions import NETWORK_ASSET_TYPES
 from .models import (
     Action, ActionKind, Assignment, Case, CaseEvent, CaseNumberSequence, CaseParty, ClosureMode, ClosureRequest,
-    Lead, Party, Petition, Settlement, SettlementInstalment, Stage, TermPause,
+    Lead, Party, Petition, Settlement, SettlementInstalment, Stage, SuspensionRequest, TermPause,
 )
 from .services.registration import TYPE_DIGIT
 from .services.search import party_search_sync
@@ -275,6 +275,14 @@ def _seed(org, *, seed: int, cases: int) -> str:
                                     reason="申请执行人同意暂缓执行", created_by=c.officer))
     _copy(Assignment, assignments)
     TermPause.objects.bulk_create(pauses)
+    # Each suspended case was suspended on the chief's approval of the officer's 中止 request (cases.services.
+    # suspensions), the day the pause started.
+    with _explicit_timestamps(SuspensionRequest._meta.get_field("requested_at")):
+        SuspensionRequest.objects.bulk_create([SuspensionRequest(
+            case=p.case, ground="applicant_agrees", reason=p.reason, proposal="建议中止执行", status="approved",
+            requested_by=p.created_by, requested_at=_at(p.started_on, rng) - timedelta(hours=rng.randint(20, 60)),
+            decided_by=chief if chief.pk != p.created_by.pk else None, decided_at=_at(p.started_on, rng), pause=p)
+            for p in pauses])
 
     # --- Actions, leads, petitions, settlements, closures, timeline ---------------------------------------------
     actions, events, leads, petitions, closures = [], [], [], [], []

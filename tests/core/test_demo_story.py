@@ -27,6 +27,18 @@ def test_the_demo_court_tells_a_consistent_story(db, client):
     assert Notification.objects.filter(read_at__isnull=True).exists()  # the reminders the scan made due
     for username in ("officer1", "chief"):
         _badges_match_their_pages(client, today, username)
+    _every_suspension_was_approved()
+
+
+def _every_suspension_was_approved():
+    """中止 only on the chief's approval of a request, with its term pause (cases.services.suspensions)."""
+    from cases.models import Stage, SuspensionRequest
+
+    suspended = Case.objects.filter(stage=Stage.SUSPENDED)
+    assert suspended.exists()
+    approved = SuspensionRequest.objects.filter(status="approved", pause__isnull=False, decided_by__isnull=False,
+                                                requested_at__lt=F("decided_at"))
+    assert set(suspended.values_list("pk", flat=True)) <= set(approved.values_list("case_id", flat=True))
 
 
 def _nothing_happens_before_filing_or_in_the_future(today):
