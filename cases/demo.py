@@ -102,6 +102,28 @@ def _copy(model, objs: list) -> None:
                 copy.write_row([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields])
 
 
+# The case-number code of each issuing court (domain.md §1.2): a basic court's own, the intermediate court's 甘05.
+ISSUER_CODES = {"天水市麦积区人民法院": "甘0503", "天水市秦州区人民法院": "甘0502", "天水市中级人民法院": "甘05"}
+
+
+def _basis(kind: str, issuer: str, year: int, serial: int) -> dict:
+    """The basis of enforcement as it would read: an arbitral award comes from the arbitration commission and carries
+    its number; a court's instrument carries that court's code (an intermediate court's judgment is on appeal, 民终)."""
+    if kind == "arbitral_award" or issuer not in ISSUER_CODES:
+        if issuer in ISSUER_CODES:
+            issuer = "天水仲裁委员会"
+        if kind != "arbitral_award":
+            kind = "arbitral_award"
+        return {"basis_kind": kind, "basis_issuer": issuer,
+                "basis_number": f"（{year}）天仲字第{serial}号"}
+    code = ISSUER_CODES[issuer]
+    step = "民终" if code == "甘05" and kind in ("judgment", "ruling") else "民初"
+    if kind == "preservation_ruling":
+        step = "财保" if code != "甘05" else "民终"
+    return {"basis_kind": kind, "basis_issuer": issuer,
+            "basis_number": f"（{year}）{code}{step}{serial}号"}
+
+
 def _at(day: date, rng: random.Random) -> datetime:
     """A time in office hours on ``day``, never later than now."""
     return min(timezone.make_aware(datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59)))),
@@ -191,15 +213,16 @@ def _seed(org, *, seed: int, cases: int) -> str:
         total = principal + interest + costs
         effective = p["received"] - timedelta(days=rng.randint(20, 400))
         p.update(filed=filed, officer=officer, total=total)
+        kind = "preservation_ruling" if p["type"] == "执保" else rng.choice(
+            ["judgment", "judgment", "mediation", "ruling", "arbitral_award", "payment_order"])
+        issuer, cause = rng.choice(ISSUERS), rng.choice(CAUSES)
+        basis = _basis(kind, issuer, effective.year, rng.randint(100, 4999))
         case_objs.append(Case(
             court=court, year=key[0], case_type=p["type"], serial=serial,
             number=format_case_number(year=key[0], court_code=court.code, type_code=p["type"], serial=serial),
             account_reference=f"{court.admin_division_code or f'{court.pk:06d}'}{key[0]}{TYPE_DIGIT[p['type']]}"
                               f"{serial:06d}",
-            received_on=p["received"], filed_on=filed, basis_kind="preservation_ruling" if p["type"] == "执保" else
-            rng.choice(["judgment", "judgment", "mediation", "ruling", "arbitral_award", "payment_order"]),
-            basis_issuer=rng.choice(ISSUERS), cause=rng.choice(CAUSES),
-            basis_number=f"（{effective.year}）甘0503民初{rng.randint(100, 4999)}号",
+            received_on=p["received"], filed_on=filed, **basis, cause=cause,
             basis_effective_on=effective, basis_due_on=effective + timedelta(days=15),
             principal=principal, interest_awarded=interest, litigation_costs=costs, amount_claimed=total,
             stream="complex" if total >= 500000 else "simple", team_id=team_of[officer.pk], officer=officer,

@@ -28,6 +28,18 @@ def test_the_demo_court_tells_a_consistent_story(db, client):
     for username in ("officer1", "chief"):
         _badges_match_their_pages(client, today, username)
     _every_suspension_was_approved()
+    _bases_read_as_issued()
+
+
+def _bases_read_as_issued():
+    """An instrument carries its issuer's number: the intermediate court's code 甘05, an arbitral award the
+    commission's 仲字 number."""
+    bases = list(Case.objects.values_list("basis_issuer", "basis_kind", "basis_number"))
+    assert bases
+    for issuer, kind, number in bases:
+        assert (kind == "arbitral_award") == ("仲裁" in issuer) == ("仲字" in number), (issuer, kind, number)
+        if issuer == "天水市中级人民法院":
+            assert "甘05民" in number, (issuer, number)
 
 
 def _every_suspension_was_approved():
