@@ -41,6 +41,7 @@ TRACKED_TABLES = frozenset((
     "assets_ledgerentry",
 ))
 
+_MAY_WRITE = ("INSERT", "UPDATE", "DELETE", "WITH", "/*", "--")
 _TARGET = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?', re.IGNORECASE)
 
 
@@ -48,6 +49,9 @@ def writes_tracked(sql: str) -> bool:
     """Whether the statement inserts into, updates or deletes from a table the deadline engine reads."""
     if not isinstance(sql, str):
         sql = str(sql)
+    # Most statements are reads: only one that starts as a write (or a WITH, or a comment) is searched.
+    if not sql.lstrip()[:6].upper().startswith(_MAY_WRITE):
+        return False
     return any(m.group(1).lower() in TRACKED_TABLES for m in _TARGET.finditer(sql))
 
 
