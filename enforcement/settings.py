@@ -111,8 +111,11 @@ INSTALLED_APPS = [
     "core",
     "cases",
     "assets",
+    "inquiry",
+    "statements",
     "notices",
     "deadlines",
+    "messaging",
     "reports",
 ]
 

@@ -19,8 +19,11 @@ api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("", include("cases.api_urls")),
     path("", include("assets.api_urls")),
+    path("", include("inquiry.api_urls")),
+    path("", include("statements.api_urls")),
     path("", include("notices.api_urls")),
     path("", include("deadlines.api_urls")),
+    path("", include("messaging.api_urls")),
     path("", include("reports.api_urls")),
 ]
 
@@ -29,8 +32,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("assets/", include("assets.urls")),
+    path("inquiry/", include("inquiry.urls")),
+    path("statements/", include("statements.urls")),
     path("notices/", include("notices.urls")),
     path("deadlines/", include("deadlines.urls")),
+    path("messaging/", include("messaging.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,7 @@
+from core.api import Router
+
+router = Router()
+
+urlpatterns = [
+    *router.urls,
+]
