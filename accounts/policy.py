@@ -47,6 +47,10 @@ class Perm(str, enum.Enum):
     REPORT_VIEW = "report.view"
     COURT_ADMIN = "court.admin"
     ROLE_CHANGE_APPROVE = "role.change_approve"  # the second person on a role change (never the requester or subject)
+    INQUIRY_RUN = "inquiry.run"  # build and export network inquiry batches, import results, accept rows (网络查控)
+    INQUIRY_AUDIT = "inquiry.audit"  # read the inquiry access log (who looked at whose financial data)
+    FUNDS_CLAIM = "funds.claim"  # claim unidentified money (不明款) for a case; finance confirms (FUNDS_RECORD)
+    MESSAGING_MANAGE = "messaging.manage"  # the court's message templates and settings (SMS / e-mail to parties)
 
     def __str__(self) -> str:
         return self.value
@@ -72,6 +76,8 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
         Perm.ASSET_DISPOSE: _T,
         # No FUNDS_RECORD: receipts (到账登记) and their reversals (冲正) are the finance office's work.
         Perm.PAYOUT_PREPARE: _T,
+        Perm.INQUIRY_RUN: _T,
+        Perm.FUNDS_CLAIM: _T,
     },
     Role.CLERK: {
         Perm.CASE_VIEW: _C,
@@ -93,6 +99,10 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
         Perm.DISPOSAL_HANDOVER: _C,
         Perm.DISPOSAL_HANDOVER_APPROVE: _C,
         Perm.ROLE_CHANGE_APPROVE: _C,
+        Perm.INQUIRY_RUN: _C,
+        Perm.INQUIRY_AUDIT: _TREE,
+        Perm.FUNDS_CLAIM: _C,
+        Perm.MESSAGING_MANAGE: _C,
     },
     Role.FINANCE: {
         Perm.CASE_VIEW: _C,
@@ -102,6 +112,7 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
     Role.COURT_ADMIN: {
         Perm.COURT_ADMIN: _C,
         Perm.ROLE_CHANGE_APPROVE: _C,
+        Perm.MESSAGING_MANAGE: _C,
     },
 }
 

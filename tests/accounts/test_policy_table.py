@@ -36,6 +36,10 @@ EXPECTED = {
     Perm.REPORT_VIEW:        ("-",   "-",  "R",  "-",    "-"),
     Perm.COURT_ADMIN:        ("-",   "-",  "-",  "-",    "C"),
     Perm.ROLE_CHANGE_APPROVE: ("-",  "-",  "C",  "-",    "C"),
+    Perm.INQUIRY_RUN:        ("T",   "-",  "C",  "-",    "-"),
+    Perm.INQUIRY_AUDIT:      ("-",   "-",  "R",  "-",    "-"),
+    Perm.FUNDS_CLAIM:        ("T",   "-",  "C",  "-",    "-"),
+    Perm.MESSAGING_MANAGE:   ("-",   "-",  "C",  "-",    "C"),
 }
 ROLES = (Role.OFFICER, Role.CLERK, Role.CHIEF, Role.FINANCE, Role.COURT_ADMIN)
 PLACES = ("own_team", "other_team", "other_court", "subordinate_court")
