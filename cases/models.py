@@ -268,6 +268,8 @@ class CaseParty(BelongsToCase, models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     service_address = models.CharField(_("address for service"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # For messages to parties (messaging): optional; the mobile number above (or the party's phones) gets SMS.
+    email = models.EmailField(_("e-mail"), blank=True, null=True)
     agent = models.CharField(_("agent ad litem"), max_length=100, blank=True)
     restricted_on = models.DateField(_("consumption restricted on"), null=True, blank=True)
     restriction_lifted_on = models.DateField(_("consumption restriction lifted on"), null=True, blank=True)

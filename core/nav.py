@@ -57,6 +57,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Handovers for disposal"), "assets:handovers", (Perm.DISPOSAL_HANDOVER_APPROVE, Perm.ASSET_DISPOSE),
             "money"),
     NavItem(_("Role changes"), "accounts:role_changes", (Perm.ROLE_CHANGE_APPROVE,), "admin"),
+    NavItem(_("Message templates"), "messaging:templates", (Perm.MESSAGING_MANAGE,), "admin"),
     NavItem(_("Administration"), "admin:index", (Perm.COURT_ADMIN,), "admin"),
 )
 

@@ -206,6 +206,17 @@ def _token_owner(user, token, world, placement):
     return token.user_id == user.pk
 
 
+MESSAGE_SEE = ((Perm.CASE_ACT, "case"), (Perm.MESSAGING_MANAGE, "self"))
+
+
+def _msg_manage(user, _obj, world, placement):
+    # The court's message templates: MESSAGING_MANAGE at the user's own court (no record in the URL).
+    return has_perm(user, Perm.MESSAGING_MANAGE)
+
+
+MSG_TEMPLATE_PAGE = custom(_msg_manage, "case", kw={"event": "case_accepted", "channel": "sms"})
+
+
 TOKEN = custom(_token_owner, "api_token", key=lambda t: {"key": t.token_key})
 
 
@@ -307,6 +318,12 @@ RULES: dict[str, dict[str, Check]] = {
     "notices:batch_labels": {"GET": custom(_batch, "batch")},
     "notices:batch_rerun": {"POST": custom(_batch, "batch")},
     # --- deadlines pages ---
+    "messaging:templates": {"GET": needs(Perm.MESSAGING_MANAGE)},
+    "messaging:template_edit": same(MSG_TEMPLATE_PAGE, *GP),
+    "messaging:template_preview": {"GET": MSG_TEMPLATE_PAGE},
+    "messaging:optouts": same(needs(Perm.MESSAGING_MANAGE), *GP),
+    "messaging:optout_delete": {"POST": on("optout", see=((Perm.MESSAGING_MANAGE, "self"),))},
+    "messaging:case_optout": {"POST": on("case", Perm.CASE_ACT)},
     "deadlines:mine": {"GET": LOGIN},
     "deadlines:overdue": {"GET": needs(Perm.REPORT_VIEW)},
     "deadlines:notifications": {"GET": LOGIN},
@@ -418,6 +435,13 @@ RULES: dict[str, dict[str, Check]] = {
     # --- API: deadlines and notifications ---
     "api-deadline-list": {"GET": LOGIN},
     "api-deadline-detail": {"GET": on("deadline", see=((Perm.CASE_VIEW, "self"),))},
+    # --- messaging (issue 21): templates and opt-outs for MESSAGING_MANAGE at its own court; the delivery log for the
+    # case's team and the chief (CASE_ACT on the case) and the court's messaging managers ---
+    "api-message-list": {"GET": LOGIN},
+    "api-message-detail": {"GET": on("message", see=MESSAGE_SEE)},
+    "api-message-template-list": {"GET": LOGIN, "POST": needs(Perm.MESSAGING_MANAGE)},
+    "api-message-template-detail": same(on("msg_template", see=((Perm.MESSAGING_MANAGE, "self"),)),
+                                        "GET", "PUT", "PATCH", "DELETE"),
     "api-notification-list": {"GET": LOGIN},
     "api-notification-read-all": {"POST": LOGIN},
     "api-notification-unread-count": {"GET": LOGIN},

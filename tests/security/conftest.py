@@ -226,6 +226,19 @@ def build_world() -> World:
         case = world.objects[placement]["case"]
         world.objects[placement]["notification"] = Notification.objects.create(
             recipient=recipient, case=case, created_at=now)
+    # Messages to parties (messaging): a delivery on each case, a template per court (the two placements of the
+    # court under test on different events), an opt-out recorded at each case's court.
+    from messaging.models import Message, MessageTemplate, OptOut
+
+    for placement, event in (("own", "case_accepted"), ("team", "funds_received"), ("court", "case_accepted")):
+        case = world.objects[placement]["case"]
+        world.objects[placement]["message"] = Message.objects.create(
+            court=case.court, case=case, event_kind=event, channel="sms",
+            address=f"1390000000{PLACEMENTS.index(placement)}", recipient_name="张某", body="【法院】测试", status="sent", sent_at=now)
+        world.objects[placement]["msg_template"] = MessageTemplate.objects.create(
+            court=case.court, event=event, channel="sms", audience="applicants", body="【{法院}】{案号}")
+        world.objects[placement]["optout"] = OptOut.objects.create(
+            address=f"1370000000{PLACEMENTS.index(placement)}", channel="sms", source="admin", court=case.court)
     # API tokens belong to one user too, the same ones.
     from accounts.models import ApiToken
 
