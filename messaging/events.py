@@ -9,7 +9,7 @@ case_registered    case_accepted        {案款账户}
 funds_received     funds_received       {金额} (the receipt), {案款账户}
 payout_executed    payout_executed      {金额}; sent to the payee only (if the audience has them)
 control_ordered    measure_taken        {措施} (freeze, seizure...)
-action_logged      measure_taken        {措施}, only for coercive kinds (MEASURE_ACTION_KINDS)
+action_logged      measure_taken        {措施}, only coercive kinds (MEASURE_ACTION_KINDS), not lifting
 closure_approved   case_closed          {结案方式}
 ================== ==================== =====================================================
 """
@@ -34,12 +34,19 @@ MEASURE_ACTION_KINDS = frozenset({
     "search", "freeze", "seizure", "vehicle_detention", "eviction", "judicial_detention", "fine",
     "consumption_restriction", "dishonest_listing", "media_exposure", "reward_notice",
 })
+LIFTING = frozenset({"lift", "remove"})
 
 
 def event_kind(event) -> str | None:
     kind = TYPE_MAP.get(event.type)
     if kind == EventKind.MEASURE_TAKEN and event.type == "action_logged":
-        if (event.parameters or {}).get("kind") not in MEASURE_ACTION_KINDS:
+        params = event.parameters or {}
+        if params.get("kind") not in MEASURE_ACTION_KINDS:
+            return None
+        from cases.models import Action
+
+        details = Action.objects.filter(pk=params.get("action_id")).values_list("details", flat=True).first() or {}
+        if details.get("measure") in LIFTING:  # a restriction lifted, a listing removed: not a measure taken
             return None
     return kind
 
