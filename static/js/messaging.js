@@ -4,8 +4,8 @@
   var body = document.getElementById("id_body");
   var out = document.getElementById("msg-body-count");
   if (!body || !out || !body.dataset.smsSegment) { return; }
-  var template = out.dataset.template || "%(n)s";
-  function update() { out.textContent = template.replace("%(n)s", String(body.value.length)); }
+  var template = out.dataset.template || "{n}";
+  function update() { out.textContent = template.replace("{n}", String(body.value.length)); }
   body.addEventListener("input", update);
   update();
 })();
