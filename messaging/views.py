@@ -152,7 +152,8 @@ def optouts(request):
     else:
         form = forms.OptOutForm()
     return render(request, "messaging/optouts.html", {
-        "title": _("Opt-outs"), "form": form, "rows": selectors.optout_list(court_id=court.pk), "court": court}, status=status)
+        "title": _("Opt-outs"), "form": form, "rows": selectors.optout_list(court_id=court.pk), "court": court},
+        status=status)
 
 
 @login_required

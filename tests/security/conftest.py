@@ -234,7 +234,8 @@ def build_world() -> World:
         case = world.objects[placement]["case"]
         world.objects[placement]["message"] = Message.objects.create(
             court=case.court, case=case, event_kind=event, channel="sms",
-            address=f"1390000000{PLACEMENTS.index(placement)}", recipient_name="张某", body="【法院】测试", status="sent", sent_at=now)
+            address=f"1390000000{PLACEMENTS.index(placement)}", recipient_name="张某", body="【法院】测试",
+            status="sent", sent_at=now)
         world.objects[placement]["msg_template"] = MessageTemplate.objects.create(
             court=case.court, event=event, channel="sms", audience="applicants", body="【{法院}】{案号}")
         world.objects[placement]["optout"] = OptOut.objects.create(
