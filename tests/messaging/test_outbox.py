@@ -118,7 +118,7 @@ def test_no_recipient_without_a_number_is_logged_as_not_sent(org, make_case, swi
     case = make_case()
     outbox_scan()
     respondent = Message.objects.get(case_party=respondent_of(case))
-    assert respondent.status == "skipped" and respondent.error == "no mobile number"
+    assert respondent.status == "skipped" and respondent.error == "无手机号码"
 
 
 def test_no_message_for_events_before_the_switch_on(org, make_case):
@@ -163,7 +163,7 @@ def test_email_goes_through_djangos_mail_backend(org, make_case, switched_on, ma
     assert m.address == "zhangsan@example.com"
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["zhangsan@example.com"]
     assert mailoutbox[0].subject == f"{case.number}执行案件立案受理通知"
-    assert Message.objects.get(channel="email", case_party__role="respondent").error == "no e-mail address"
+    assert Message.objects.get(channel="email", case_party__role="respondent").error == "无电子邮箱"
 
 
 def test_amounts_are_formatted_from_decimals(case, org):

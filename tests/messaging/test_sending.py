@@ -99,7 +99,7 @@ def test_transient_errors_give_up_after_the_maximum(settings):
             message_send(message_id=message.pk, now=now + timedelta(hours=i))
     message.refresh_from_db()
     assert message.status == "failed" and message.attempts == 3 and len(received) == 3
-    assert message.error.startswith("Gave up after 3 attempts") or "3" in message.error
+    assert "3" in message.error and "HTTP 503" in message.error  # 尝试3次后放弃：HTTP 503: …
 
 
 def test_file_backend_writes_one_json_line_per_sms(tmp_path, settings):
@@ -143,12 +143,12 @@ def test_opt_out_skips_waiting_and_future_messages(org, make_case, switched_on, 
     applicant = CaseParty.objects.get(case=case, role=PartyRole.APPLICANT)
     case_party_opt_out(actor=org.officer, case_party=applicant, channel="sms")
     waiting = Message.objects.get(case_party=applicant)
-    assert waiting.status == "skipped" and waiting.error == "opted out"
+    assert waiting.status == "skipped" and waiting.error == "已退订"
     assert message_send(message_id=waiting.pk).status == ""  # never sent
     make_case(basis_number="（2025）甘0503民初791号")  # the same applicant, a new case
     outbox_scan()
     new = Message.objects.exclude(pk=waiting.pk).get(case_party__party=applicant.party)
-    assert new.status == "skipped" and new.error == "opted out" and sms_outbox == []
+    assert new.status == "skipped" and new.error == "已退订" and sms_outbox == []
 
 
 def test_opt_out_recorded_between_queueing_and_sending_still_skips(org, sms_outbox):
