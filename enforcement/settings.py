@@ -329,6 +329,7 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = env_secret("SMS_GATEWAY_TOKEN", "") or ""
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10, minimum=1)
 SMS_SENDER_ID = os.environ.get("SMS_SENDER_ID", "")
+SMS_INBOUND_TOKEN = env_secret("SMS_INBOUND_TOKEN", "") or ""  # the gateway's reply callback; empty = switched off
 SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5, minimum=1)
 SMS_RETRY_BASE_SECONDS = env_int("SMS_RETRY_BASE_SECONDS", 30, minimum=1)
 MESSAGING_LOOKBACK_HOURS = env_int("MESSAGING_LOOKBACK_HOURS", 24, minimum=1)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("opt-outs/", views.optouts, name="optouts"),
     path("opt-outs/<int:pk>/delete/", views.optout_delete, name="optout_delete"),
     path("case/<int:pk>/opt-out/", views.case_optout, name="case_optout"),
+    path("inbound/", views.inbound, name="inbound"),
 ]

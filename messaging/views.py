@@ -3,13 +3,18 @@ button on the case's 消息 tab. Thin: forms check shape, services decide, selec
 
 from __future__ import annotations
 
+import hmac
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.policy import Perm, Target, require
@@ -186,3 +191,27 @@ def case_optout(request, pk: int):
         messages.success(request, _("%(party)s will get no more messages on this channel.") % {
             "party": case_party.party.name})
     return redirect(url)
+
+
+# --- Replies from the SMS gateway ---------------------------------------------------------------------------------
+
+@csrf_exempt
+@require_POST
+def inbound(request):
+    """The gateway's callback for a reply (上行短信): JSON ``{"from": "138…", "text": "TD"}`` with
+    ``Authorization: Bearer SMS_INBOUND_TOKEN``. "TD"/"退订" records an opt-out; other replies are ignored. Without
+    the setting the URL answers 404 (switched off); a wrong token 403. No session, no CSRF: the token is the check."""
+    token = getattr(settings, "SMS_INBOUND_TOKEN", "")
+    if not token:
+        raise Http404("Replies are not enabled.")
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return JsonResponse({"detail": "forbidden"}, status=403)
+    try:
+        data = json.loads(request.body.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("from"), str) or not isinstance(data.get("text"), str):
+        return JsonResponse({"from": ["Send the sender's number and the text."]}, status=400)
+    optout = services.inbound_reply(sender=data["from"], text=data["text"][:100])
+    return JsonResponse({"opted_out": optout is not None})

@@ -147,3 +147,23 @@ def test_template_api_crud_for_managers(org):
     assert _api(org.other_chief).delete(f"/api/v1/message-templates/{pk}/").status_code == 404
     assert api.delete(f"/api/v1/message-templates/{pk}/").status_code == 204
     assert not MessageTemplate.objects.exists()
+
+
+def test_gateway_reply_td_opts_out_with_the_token_only(client, settings):
+    url = reverse("messaging:inbound")
+    body = {"from": "+8613800000001", "text": "TD"}
+    assert client.post(url, body, content_type="application/json").status_code == 404  # switched off
+    settings.SMS_INBOUND_TOKEN = "gw-secret"
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    assert client.post(url, body, content_type="application/json",
+                       HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
+    assert not OptOut.objects.exists()
+    r = client.post(url, {"from": 13800000001}, content_type="application/json",
+                    HTTP_AUTHORIZATION="Bearer gw-secret")
+    assert r.status_code == 400 and "from" in r.json()
+    r = client.post(url, {"from": "13900000002", "text": "好的"}, content_type="application/json",
+                    HTTP_AUTHORIZATION="Bearer gw-secret")
+    assert r.json() == {"opted_out": False}
+    r = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION="Bearer gw-secret")
+    assert r.json() == {"opted_out": True}
+    assert list(OptOut.objects.values_list("address", "source")) == [("13800000001", "reply")]

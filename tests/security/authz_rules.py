@@ -324,6 +324,9 @@ RULES: dict[str, dict[str, Check]] = {
     "messaging:optouts": same(needs(Perm.MESSAGING_MANAGE), *GP),
     "messaging:optout_delete": {"POST": on("optout", see=((Perm.MESSAGING_MANAGE, "self"),))},
     "messaging:case_optout": {"POST": on("case", Perm.CASE_ACT)},
+    # The SMS gateway's reply callback: no user may call it; only the gateway's bearer token (SMS_INBOUND_TOKEN,
+    # unset in the audit: 404) opens it (tests/messaging/test_pages_api.py).
+    "messaging:inbound": {"POST": needs()},
     "deadlines:mine": {"GET": LOGIN},
     "deadlines:overdue": {"GET": needs(Perm.REPORT_VIEW)},
     "deadlines:notifications": {"GET": LOGIN},
