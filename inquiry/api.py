@@ -4,6 +4,7 @@ and the access log for the chief's audit. Thin: the services decide and log, the
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,7 +27,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     description="A client-chosen unique key: repeating the request with the same key returns the first result.")
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class InquiryRequestSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(allow_null=True, read_only=True, **MONEY)
 
     class Meta:
@@ -37,7 +38,7 @@ class RequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BatchSerializer(serializers.ModelSerializer):
+class InquiryBatchSerializer(serializers.ModelSerializer):
     kinds = serializers.ListField(child=serializers.ChoiceField(AgencyKind.choices), read_only=True)
 
     class Meta:
@@ -47,7 +48,7 @@ class BatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ControlLineSerializer(serializers.Serializer):
+class InquiryControlLineSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     party = serializers.IntegerField(help_text="The debtor (party id), a respondent of the case.")
     agency_kind = serializers.ChoiceField(AgencyKind.choices)
@@ -57,17 +58,17 @@ class ControlLineSerializer(serializers.Serializer):
                                          "lines about this debtor, at most the case's outstanding claim.")
 
 
-class BatchCreateSerializer(serializers.Serializer):
+class InquiryBatchCreateSerializer(serializers.Serializer):
     kinds = serializers.ListField(child=serializers.ChoiceField(AgencyKind.choices), min_length=1)
     cases = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=5000)
     stage = serializers.CharField(required=False, allow_blank=True, max_length=16)
-    controls = ControlLineSerializer(many=True, required=False, max_length=20000)
+    controls = InquiryControlLineSerializer(many=True, required=False, max_length=20000)
     purpose = serializers.ChoiceField(Purpose.choices, default=Purpose.REGULAR)
     document_number = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
-class AccessLogSerializer(serializers.ModelSerializer):
+class InquiryAccessLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = AccessLog
         fields = ["id", "at", "user", "user_name", "action", "case", "case_number", "party", "party_name",
@@ -79,7 +80,7 @@ class InquiryBatchViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retrie
                           viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     pagination_class = Pagination
-    serializer_class = BatchSerializer
+    serializer_class = InquiryBatchSerializer
     queryset = InquiryBatch.objects.none()
     action_perms = {"create": Perm.INQUIRY_RUN, "list": Perm.INQUIRY_RUN}
 
@@ -91,14 +92,14 @@ class InquiryBatchViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retrie
     def retrieve(self, request, *args, **kwargs):
         batch = self.get_object()
         services.access_log_record(user=request.user, action=AccessAction.BATCH_VIEWED, batch=batch)
-        return Response(BatchSerializer(batch).data)
+        return Response(InquiryBatchSerializer(batch).data)
 
-    @extend_schema(request=BatchCreateSerializer, responses={201: BatchSerializer, 200: BatchSerializer,
+    @extend_schema(request=InquiryBatchCreateSerializer, responses={201: InquiryBatchSerializer, 200: InquiryBatchSerializer,
                                                              **idempotency_responses()},
                    parameters=[IDEMPOTENCY_HEADER])
     @idempotent("inquiry-batch-create")
     def create(self, request):
-        s = BatchCreateSerializer(data=request.data)
+        s = InquiryBatchCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
         controls = [services.ControlLine(c["case"], c["party"], c["agency_kind"], c["measure"], c["amount"])
@@ -106,17 +107,18 @@ class InquiryBatchViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retrie
         batch = services.batch_create(actor=request.user, kinds=d["kinds"], case_ids=d.get("cases") or None,
                                       stage=d.get("stage") or None, controls=controls, purpose=d["purpose"],
                                       document_number=d["document_number"], note=d["note"])
-        return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+        return Response(InquiryBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: BatchSerializer})
+    @extend_schema(request=None, responses={200: InquiryBatchSerializer})
     @action(detail=True, methods=["post"])
     def export(self, request, pk=None):
         batch = self.get_object()
         services.batch_export(actor=request.user, batch=batch)
         batch.refresh_from_db()
-        return Response(BatchSerializer(batch).data)
+        return Response(InquiryBatchSerializer(batch).data)
 
-    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(description="The exported ZIP.")})
+    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY,
+                                                                         description="The exported ZIP.")})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         batch = self.get_object()
@@ -128,20 +130,20 @@ class InquiryBatchViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retrie
         response["X-Content-SHA256"] = export.sha256
         return response
 
-    @extend_schema(request=None, responses={200: BatchSerializer})
+    @extend_schema(request=None, responses={200: InquiryBatchSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         batch = services.batch_cancel(actor=request.user, batch=self.get_object())
-        return Response(BatchSerializer(batch).data)
+        return Response(InquiryBatchSerializer(batch).data)
 
-    @extend_schema(responses={200: RequestSerializer(many=True)})
+    @extend_schema(responses={200: InquiryRequestSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def requests(self, request, pk=None):
         batch = self.get_object()
         page = self.paginate_queryset(selectors.batch_requests_for_user(user=request.user, batch=batch))
         services.access_log_record_many(user=request.user, action=AccessAction.BATCH_VIEWED, requests=page,
                                         batch=batch)
-        return self.get_paginated_response(RequestSerializer(page, many=True).data)
+        return self.get_paginated_response(InquiryRequestSerializer(page, many=True).data)
 
 
 class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -150,14 +152,14 @@ class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [IsAuthenticated]
     pagination_class = Pagination
-    serializer_class = AccessLogSerializer
+    serializer_class = InquiryAccessLogSerializer
     queryset = AccessLog.objects.none()
 
     def get_queryset(self):
         if not has_perm(self.request.user, Perm.INQUIRY_AUDIT):
             raise PermissionDenied()
         p = self.request.query_params
-        s = _AuditQuery(data=p)
+        s = _InquiryAuditQuery(data=p)
         s.is_valid(raise_exception=True)
         d = s.validated_data
         return selectors.access_log_for_user(user=self.request.user, username=d.get("user", ""),
@@ -171,7 +173,7 @@ class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return super().list(request, *args, **kwargs)
 
 
-class _AuditQuery(serializers.Serializer):
+class _InquiryAuditQuery(serializers.Serializer):
     user = serializers.CharField(required=False, allow_blank=True, max_length=150)
     case_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
     date_from = fields.DateField(required=False)

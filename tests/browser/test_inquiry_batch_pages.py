@@ -57,6 +57,11 @@ def test_batch_from_case_page_export_and_audit(browser, new_page, live_server, c
             phone.goto(url)
             assert_no_horizontal_scroll(phone)
             shot(phone, name)
+    finally:
+        context.close()
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", **PHONE_DEVICE)
+    try:
+        phone = context.new_page()
         sign_in(phone, "chief", PASSWORD)
         phone.goto("/inquiry/access-log/")
         assert case.number in phone.inner_text("#audit-list") and "郑强" in phone.inner_text("#audit-list")
