@@ -403,7 +403,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a ``kind`` choice field; name each enum after its model's choices.
-    "ENUM_NAME_OVERRIDES": {"PayoutKindEnum": "assets.models.PayoutKind"},
+    "ENUM_NAME_OVERRIDES": {"PayoutKindEnum": "assets.models.PayoutKind",
+                            "AgencyKindEnum": "inquiry.models.AgencyKind"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.add_error_responses"],
 }
 
