@@ -302,7 +302,7 @@ class AccessAction(models.TextChoices):
     BATCH_CREATED = "batch_created", _("Batch created")
     BATCH_VIEWED = "batch_viewed", _("Batch viewed")
     BATCH_CANCELLED = "batch_cancelled", _("Batch cancelled")
-    EXPORTED = "exported", _("Exported")
+    EXPORTED = "exported", pgettext_lazy("access log", "Exported")
     DOWNLOADED = "downloaded", _("Export downloaded")
     RESULT_IMPORTED = "result_imported", _("Result imported")
     RESULT_VIEWED = "result_viewed", _("Result viewed")

@@ -49,7 +49,7 @@ def _queryable(case: Case) -> bool:
     """Open cases, and cases closed by 终本 (a later inquiry may find property and resume them)."""
     if case.is_open:
         return True
-    return case.stage == Stage.CLOSED and case.closure_mode == ClosureMode.TERMINATED_ROUND
+    return case.stage in (Stage.CLOSED, Stage.ARCHIVED) and case.closure_mode == ClosureMode.TERMINATED_ROUND
 
 
 def _subject_kind(kind: str) -> str:
@@ -71,7 +71,7 @@ def _cases_for(*, actor, case_ids: list[int] | None, stage: str | None) -> list[
         if stage not in Stage.values:
             raise ValidationError({"stage": _("Choose a stage.")})
         qs = base.filter(scope_q(actor, Perm.INQUIRY_RUN), stage=stage)
-        if stage == Stage.CLOSED:
+        if stage in (Stage.CLOSED, Stage.ARCHIVED):
             qs = qs.filter(closure_mode=ClosureMode.TERMINATED_ROUND)
         cases = list(qs.order_by("id")[:MAX_CASES + 1])
         if not cases:
