@@ -198,3 +198,19 @@ def test_numbers_unique_and_sequential(org, make_case):
     a = batch_create(actor=org.officer, kinds=["bank"], case_ids=[case.pk])
     b = batch_create(actor=org.officer, kinds=["bank"], case_ids=[case.pk])
     assert int(b.number[-4:]) == int(a.number[-4:]) + 1
+
+
+def test_archived_zhongben_case_may_be_queried(org, make_case):
+    case = close_zhongben(make_case(), date(2026, 6, 1))
+    type(case).objects.filter(pk=case.pk).update(stage="archived", archived_on=date(2026, 7, 1))
+    batch = batch_create(actor=org.officer, kinds=["bank"], case_ids=[case.pk], purpose="post_zhongben")
+    assert batch.purpose == "post_zhongben" and batch.requests.count() == 1
+
+
+def test_cases_and_stage_together_refused(org, make_case):
+    case = make_case()
+    with pytest.raises(ValidationError) as e:
+        batch_create(actor=org.officer, kinds=["bank"], case_ids=[case.pk], stage=case.stage)
+    assert "cases" in e.value.message_dict
+    with pytest.raises(ValidationError):
+        batch_create(actor=org.officer, kinds=["bank"])

@@ -181,3 +181,14 @@ def test_api_create_idempotent_and_scoped(org, make_case):
     api.force_authenticate(org.chief)
     log = api.get("/api/v1/inquiry-access-log/", {"case_number": case.number}).json()
     assert {e["action"] for e in log["results"]} == {"batch_created", "exported", "downloaded", "batch_viewed"}
+
+
+def test_form_builds_from_a_stage(client, org, make_case):
+    mine = make_case()
+    make_case(team=org.other_team, officer=org.colleague)
+    login(client, org.officer)
+    url = reverse("inquiry:batch_new")
+    response = client.post(url, {"kinds": ["bank"], "purpose": "regular", "stage": mine.stage})
+    assert response.status_code == 302
+    batch = InquiryBatch.objects.get()
+    assert set(batch.requests.values_list("case_id", flat=True)) == {mine.pk}
