@@ -24,3 +24,12 @@ def _fixed_today(monkeypatch):
     from django.utils import timezone
 
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 3, 20))
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages are compared in English here (the pages' tests read the Chinese ones through a request)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
