@@ -72,6 +72,8 @@ def _refuse(rows: list[RowError]) -> StatementImportError:
 
 def statement_import(*, actor, court, file_name: str, data: bytes, account_number: str = "") -> ImportResult:
     """Import a bank statement file of ``court``'s fund account (finance, ``FUNDS_RECORD``)."""
+    if court is None:
+        raise ValidationError({"court": _("Only a user of a court imports its statements.")})
     require(actor, Perm.FUNDS_RECORD, Target(court_id=court.pk))
     file_name = (file_name or "").strip()[-255:] or "statement"
     if not data:
