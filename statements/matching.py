@@ -110,10 +110,11 @@ def match_lines(*, court, line_ids: list[int] | None = None, statement: Statemen
         by_name: dict[str, list[rules.CaseFacts]] = defaultdict(list)
         if names:
             # The court's open cases whose respondent bears one of the names (party search table: court + name).
-            cur.execute(f"SELECT {case_cols}, ps.name FROM cases_partysearch ps "
+            # (a join on unnest, so each name is one probe of party_search_court_prefix, whatever their number)
+            cur.execute(f"SELECT {case_cols}, ps.name FROM unnest(%s::varchar[]) AS n(name) "
+                        "JOIN cases_partysearch ps ON ps.court_id = %s AND ps.name = n.name "
                         "JOIN cases_caseparty cp ON cp.id = ps.case_party_id JOIN cases_case c ON c.id = ps.case_id "
-                        "WHERE ps.court_id = %s AND ps.name = ANY(%s) AND cp.role = 'respondent' "
-                        "AND c.stage = ANY(%s)", [court_id, list(names), _OPEN])
+                        "WHERE cp.role = 'respondent' AND c.stage = ANY(%s)", [list(names), court_id, _OPEN])
             seen = set()
             for row in cur.fetchall():
                 key = (rules.normalize_name(row[4]), row[0])
@@ -132,13 +133,15 @@ def match_lines(*, court, line_ids: list[int] | None = None, statement: Statemen
                     by_name[name] = [_with(c, instalments=tuple(due.get(c.id, ()))) for c in cases]
         candidates = rules.Candidates(by_reference, by_number, by_name)
         ids, statuses, cases, rule_names, confidences, notes = [], [], [], [], [], []
+        note_texts = {code: note_text(code) for code in (rules.NOTE_OTHER_COURT, rules.NOTE_CLOSED_CASE,
+                                                         rules.NOTE_AMBIGUOUS, rules.NOTE_NOTHING)}
         for pk, f in facts.items():
             decision = rules.decide(f, candidates, court_id=court_id)
             ids.append(pk)
             cases.append(decision.case_id)
             rule_names.append(decision.rule)
             confidences.append(decision.confidence)
-            notes.append(note_text(decision.note))
+            notes.append(note_texts[decision.note])
             if decision.matched:
                 statuses.append(LineStatus.PROPOSED.value)
                 summary.by_rule[decision.rule] += 1

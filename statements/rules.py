@@ -55,10 +55,15 @@ _DOTS = str.maketrans({"•": "·", "‧": "·", "・": "·", "．": "·"})
 _NAME_SPLIT = re.compile(rf"[^{_HAN}A-Za-z0-9·()]+")
 
 
+_INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        r"\u2066-\u206f\ufeff]+")
+
+
 def _compact(text: str | None) -> str:
-    """NFKC (full width folded), brackets unified to ASCII, every whitespace removed."""
-    text = unicodedata.normalize("NFKC", text or "").translate(_BRACKETS)
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf"))
+    """NFKC (full width folded), brackets unified to ASCII, whitespace and invisible (format) characters removed."""
+    if not text:
+        return ""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text).translate(_BRACKETS))
 
 
 def extract_case_numbers(text: str | None) -> list[str]:
@@ -113,13 +118,19 @@ def find_references_fallback(text: str | None, *, min_length: int = 10) -> list[
     return found
 
 
+try:  # h6's check-digit aware finder, once merged (INTEGRATOR: drop the fallback then)
+    from core.rules.payment_ref import find_payment_references as _find_payment_references
+except ImportError:  # pragma: no cover - until the integrator merges h6
+    _find_payment_references = None
+
+
 def find_references(text: str | None) -> list[str]:
     """Payment references written in a remark."""
-    try:  # h6's check-digit aware finder, once merged
-        from core.rules.payment_ref import find_payment_references
-    except ImportError:  # pragma: no cover - until the integrator merges h6
+    if not text:
+        return []
+    if _find_payment_references is None:
         return find_references_fallback(text)
-    return find_payment_references(text or "")
+    return _find_payment_references(text)
 
 
 def line_references(sub_account: str | None, remark: str | None) -> list[str]:
