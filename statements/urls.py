@@ -1,5 +1,9 @@
 from django.urls import path  # noqa: F401
 
+from .matching_urls import urlpatterns as matching_urlpatterns
+
 app_name = "statements"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *matching_urlpatterns,
+]
