@@ -106,6 +106,7 @@ def same(check: Check, *methods) -> dict:
 GP = ("GET", "POST")
 REPORT = ((Perm.REPORT_VIEW, "self"),)
 DISPOSAL_SEE = ((Perm.CASE_VIEW, "case"), (Perm.ASSET_DISPOSE, "self"))
+FUNDS_SEE = ((Perm.FUNDS_RECORD, "self"),)  # court records outside any case (bank statements): finance's
 
 
 def _approved_handover(asset):
@@ -284,6 +285,9 @@ RULES: dict[str, dict[str, Check]] = {
     "assets:payout_confirm": {"GET": on("payout", Perm.PAYOUT_APPROVE)},
     "assets:controls_expiring": {"GET": needs(Perm.CASE_VIEW)},
     "assets:funds_awaiting": {"GET": needs(Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE, Perm.PAYOUT_PREPARE)},
+    "statements:list": {"GET": needs(Perm.FUNDS_RECORD)},
+    "statements:upload": same(needs(Perm.FUNDS_RECORD), *GP),
+    "statements:detail": {"GET": on("statement", Perm.FUNDS_RECORD, see=FUNDS_SEE)},
     # A reversal awaiting a second person: another finance user or the chief (assets.services.reversal_confirm).
     "assets:reversal_decide": {"POST": on("reversal", Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE,
                                           kw={"action": "confirm"})},
@@ -387,6 +391,11 @@ RULES: dict[str, dict[str, Check]] = {
     "disposal-detail": {"GET": on("disposal", see=DISPOSAL_SEE)},
     **{f"disposal-{a}": {"POST": on("disposal", Perm.ASSET_DISPOSE, see=DISPOSAL_SEE)}
        for a in ("handover", "reference-price", "round-result", "rounds", "ruling", "transfer", "withdraw")},
+    # Bank statements (issue 20): the finance office's records of its own court (FUNDS_RECORD, court scope).
+    "statement-list": {"GET": LOGIN, "POST": needs(Perm.FUNDS_RECORD)},
+    "statement-detail": {"GET": on("statement", Perm.FUNDS_RECORD, see=FUNDS_SEE)},
+    "statement-line-list": {"GET": LOGIN},
+    "statement-line-detail": {"GET": on("statement_line", Perm.FUNDS_RECORD, see=FUNDS_SEE)},
     "ledger-entry-list": {"GET": LOGIN, "POST": needs(Perm.FUNDS_RECORD)},
     "ledger-entry-detail": {"GET": on("entry")},
     "ledger-entry-reverse": {"POST": custom(_entry_reverse, "entry")},

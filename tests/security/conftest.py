@@ -165,6 +165,20 @@ def _court_records(court, actor, label):
     return {"snapshot": snapshot, "run": run, "campaign": campaign}
 
 
+def _statement(court, importer, label):
+    # A bank statement (issue 20) of the court's fund account with one credit line: finance's records, court-wide.
+    from statements.models import Statement, StatementLine
+
+    today = timezone.localdate()
+    statement = Statement.objects.create(court=court, account_number=court.fund_account_number, bank="银行",
+                                         format="csv", file_name=f"流水{label}.csv", sha256=f"{label:0>64}",
+                                         imported_by=importer, line_count=1, new_line_count=1)
+    line = StatementLine.objects.create(court=court, statement=statement, row=2,
+                                        account_number=court.fund_account_number, bank_reference=f"AUDIT{label}",
+                                        booked_on=today, amount="100.00", direction="credit", waiting_since=today)
+    return {"statement": statement, "statement_line": line}
+
+
 def _batch(court, creator, case):
     from notices.models import BatchJob
 
@@ -211,6 +225,9 @@ def build_world() -> World:
     for placement, creator in (("own", org.officer), ("team", org.colleague), ("court", org.outsider)):
         case = world.objects[placement]["case"]
         world.objects[placement]["batch"] = _batch(case.court, creator, case)
+    for placement, label in (("own", "1"), ("team", "2"), ("court", "3")):
+        court = world.objects[placement]["case"].court
+        world.objects[placement].update(_statement(court, org.finance if court == org.court else None, label))
     # Role changes awaiting a second person: at the court under test asked by its admin (for the clerk, for
     # finance), at the sibling court by that court's admin.
     from accounts.services import role_change_request

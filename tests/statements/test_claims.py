@@ -11,6 +11,11 @@ from statements.claims import claim_confirm, claim_create, claim_reject
 from statements.models import Claim
 from tests.conftest import make_user
 
+
+@pytest.fixture(autouse=True)
+def _fixed_today():
+    """These tests run on the real date (the import tests' fixed March date is for their sample files)."""
+
 pytestmark = pytest.mark.django_db
 
 

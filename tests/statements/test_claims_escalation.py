@@ -7,6 +7,11 @@ from django.core import mail
 
 from statements.escalation import escalated_lines, escalations_notify
 
+
+@pytest.fixture(autouse=True)
+def _fixed_today():
+    """These tests run on the real date (the import tests' fixed March date is for their sample files)."""
+
 pytestmark = pytest.mark.django_db
 
 

@@ -9,6 +9,11 @@ from cases.services import PartyInput
 from statements.matching import match_lines
 from statements.models import StatementLine
 
+
+@pytest.fixture(autouse=True)
+def _fixed_today():
+    """These tests run on the real date (the import tests' fixed March date is for their sample files)."""
+
 pytestmark = pytest.mark.django_db
 
 

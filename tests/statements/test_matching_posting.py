@@ -14,6 +14,11 @@ from statements.models import StatementLine
 from statements.posting import lines_confirm
 from tests.conftest import make_user
 
+@pytest.fixture(autouse=True)
+def _fixed_today():
+    """These tests run on the real date (the import tests' fixed March date is for their sample files)."""
+
+
 
 def _matched(org, *lines):
     match_lines(court=org.court, line_ids=[line.pk for line in lines])
