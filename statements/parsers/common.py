@@ -193,7 +193,10 @@ def text_cell(value, *, max_length: int, column: str = "", cut: bool = False) ->
         value = str(int(value))
     elif isinstance(value, (datetime, date)):
         value = value.isoformat()
-    text = re.sub(r"\s+", " ", strip_invisible(str(value))).strip()
+    text = str(value)
+    if not text.isprintable():  # the fast path (C speed) for the usual cell; else drop the invisible characters
+        text = strip_invisible(text)
+    text = " ".join(text.split())
     if text in ("-", "--", "—", "/", "无", "（空）", "(空)"):
         return ""
     if len(text) > max_length:

@@ -100,7 +100,8 @@ def parse_mt940(data: bytes) -> ParsedStatement:
         try:
             line = ParsedLine(
                 row=number, bank_reference=text_cell(reference, max_length=80),
-                booked_on=date_cell(d.get("entry_date") or d["date"]), value_on=date_cell(d["date"]), amount=amount, direction=direction, currency="CNY",
+                booked_on=date_cell(d.get("entry_date") or d["date"]), value_on=date_cell(d["date"]), amount=amount,
+                direction=direction, currency="CNY",
                 payer_name=text_cell(party, max_length=200), payer_account=account_text(codes.get("ACCT", ""))[:40],
                 payer_bank=text_cell(codes.get("BANK", ""), max_length=100, cut=True),
                 remark=text_cell(codes.get("REMI") or raw, max_length=300, cut=True),

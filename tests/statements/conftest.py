@@ -55,3 +55,12 @@ def make_line(org):
 
     _make.statement = lambda court=None: statements[(court or org.court).pk]
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages are compared in English here (the pages' tests read the Chinese ones through a request)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

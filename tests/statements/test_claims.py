@@ -13,6 +13,11 @@ from tests.conftest import make_user
 
 
 @pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the Chinese the users see (the default language)."""
+
+
+@pytest.fixture(autouse=True)
 def _fixed_today():
     """These tests run on the real date (the import tests' fixed March date is for their sample files)."""
 

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +12,16 @@ from statements import rules
 from statements.rules import CaseFacts, Candidates, LineFacts, decide
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the Chinese the users see (the default language)."""
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today():
+    """No fixed date here (and no function-scoped fixture under hypothesis)."""
 
 
 def test_case_numbers_in_every_bracket_variant_and_with_spaces():
