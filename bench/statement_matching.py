@@ -120,8 +120,8 @@ def build_statement(n: int, lines: int, court, finance) -> int:
                'unmatched', '', 0, ''
         FROM (SELECT i, i %% 20 AS k, c, '62050320261' || lpad(c::text, 7, '0') AS r
               FROM (SELECT i, CASE WHEN i %% 20 BETWEEN 15 AND 16
-                                   THEN %(shared)s * (1 + (i * 7919) %% (%(half)s / %(shared)s - 1))
-                                   ELSE 1 + ((i * 104729) %% (%(half)s - 1)) END AS c0
+                                   THEN %(shared)s * (1 + (i::bigint * 7919) %% (%(half)s / %(shared)s - 1))::int
+                                   ELSE 1 + ((i::bigint * 104729) %% (%(half)s - 1))::int END AS c0
                     FROM generate_series(1, %(lines)s) i) a
               CROSS JOIN LATERAL (SELECT CASE WHEN i %% 20 BETWEEN 12 AND 14 AND c0 %% %(shared)s = 0 THEN c0 + 1
                                               ELSE c0 END AS c) b) s"""
@@ -156,13 +156,15 @@ def main() -> None:
     from statements.matching import match_lines
     from statements.models import Statement, StatementLine
 
+    started = time.perf_counter()
     if "statements_statementline" not in connection.introspection.table_names() or not Case.objects.exists():
-        started = time.perf_counter()
         call_command("migrate", verbosity=0)
         org = seed_org()
         print(f"Building {args.cases:,} cases in {DB} ...", flush=True)
         build_cases(args.cases, org.court)
-        build_statement(args.cases, args.lines, org.court, org.staff["finance1"])
+    if not Statement.objects.filter(file_name="bench.csv").exists():
+        org = seed_org()
+        build_statement(Case.objects.count(), args.lines, org.court, org.staff["finance1"])
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         print(f"Build: {time.perf_counter() - started:.0f} s", flush=True)
