@@ -162,7 +162,8 @@ def main() -> None:
         org = seed_org()
         print(f"Building {args.cases:,} cases in {DB} ...", flush=True)
         build_cases(args.cases, org.court)
-    if not Statement.objects.filter(file_name="bench.csv").exists():
+    if not StatementLine.objects.filter(statement__file_name="bench.csv").exists():
+        Statement.objects.filter(file_name="bench.csv").delete()
         org = seed_org()
         build_statement(Case.objects.count(), args.lines, org.court, org.staff["finance1"])
         with connection.cursor() as cursor:

@@ -105,3 +105,27 @@ def test_only_unidentified_credit_lines_can_be_claimed(org, make_case, make_line
     for line in (make_line(direction="debit"), make_line(status="ignored")):
         with pytest.raises(ValidationError):
             claim_create(actor=org.officer, line=line, case=case, reason="理由")
+
+
+def test_demo_statement_is_consistent_with_the_ledger(db):
+    """The demo: posted lines ARE the ledger's receipts (same case, amount, date, reference), nothing before filing;
+    a second seeding adds nothing."""
+    from accounts.demo import seed_org
+    from cases.demo import seed as seed_cases
+    from statements import demo
+    from statements.models import StatementLine
+
+    org = seed_org()
+    seed_cases(org, seed=20240101, cases=150)
+    summary = demo.seed(org, seed=20240101, cases=150)
+    assert "posted" in summary and demo.seed(org, seed=20240101, cases=150) == ""
+    posted = StatementLine.objects.filter(status="posted").select_related("ledger_entry", "case")
+    assert posted.count() == 6
+    for line in posted:
+        entry = line.ledger_entry
+        assert (entry.case_id, entry.amount, entry.occurred_on, entry.reference) == (
+            line.case_id, line.amount, line.booked_on, line.bank_reference)
+        assert line.booked_on >= line.case.filed_on
+    assert StatementLine.objects.filter(status="proposed").exists()
+    assert StatementLine.objects.filter(status="unmatched").exists()
+    assert Claim.objects.filter(status="pending").count() == 1
