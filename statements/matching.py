@@ -8,7 +8,8 @@ value), decides each line with
 ``rules.decide`` and writes every result back in one ``UPDATE ... FROM unnest(...)``. The rules, their confidence
 and their order are in ``statements/rules.py`` and docs/statements.md.
 
-A line found for a case of another court, a closed case with nothing due, or for several cases at once stays
+The lines are not locked: the final ``UPDATE`` only touches lines still ``unmatched``, so a line claimed or set
+aside meanwhile keeps its state. A line found for a case of another court, a closed case with nothing due, or for several cases at once stays
 unmatched (the unidentified queue) with a note saying why; it is never posted by the matcher.
 """
 
@@ -77,20 +78,19 @@ def match_lines(*, court, line_ids: list[int] | None = None, statement: Statemen
             where += " AND l.statement_id = %s"
             params.append(statement.pk)
         cur.execute("SELECT l.id, l.amount, l.booked_on, l.sub_account, l.remark, l.payer_name "
-                    f"FROM {source} WHERE {where} ORDER BY l.id FOR UPDATE OF l", params)
+                    f"FROM {source} WHERE {where} ORDER BY l.id", params)
         lines = cur.fetchall()
         summary.lines = len(lines)
         if not lines:
             return summary
         facts: dict[int, rules.LineFacts] = {}
-        refs, numbers, names = set(), set(), set()
+        refs, numbers = set(), set()
         for pk, amount, booked_on, sub_account, remark, payer in lines:
             f = rules.LineFacts(amount, booked_on, tuple(rules.line_references(sub_account, remark)),
                                 tuple(rules.extract_case_numbers(remark)), tuple(rules.name_candidates(payer, remark)))
             facts[pk] = f
             refs.update(f.references)
             numbers.update(f.case_numbers)
-            names.update(f.names)
         case_cols = "c.id, c.court_id, c.stage, c.amount_claimed - c.amount_recovered"
         # Equality lookups must probe the btree indexes: the trigram GIN indexes on case numbers and party names
         # also answer "=", and with thousands of values PostgreSQL 15 picked them (each probe reading every row
@@ -117,6 +117,10 @@ def match_lines(*, court, line_ids: list[int] | None = None, statement: Statemen
                 for case_id, name in cur.fetchall():
                     debtors[case_id].add(rules.normalize_name(name))
                 by_number = {n: _with(c, debtor_names=frozenset(debtors.get(c.id, ()))) for n, c in by_number.items()}
+        # Names are looked up only for the lines rules 1 and 2 leave open (most lines carry a reference or number).
+        settled = rules.Candidates(by_reference, by_number, {})
+        names = {name for pk, f in facts.items() if f.names
+                 and not (d := rules.decide(f, settled, court_id=court_id)).matched and not d.note for name in f.names}
         by_name: dict[str, list[rules.CaseFacts]] = defaultdict(list)
         if names:
             # The court's open cases whose respondent bears one of the names (party search table: court + name).
