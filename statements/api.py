@@ -40,7 +40,9 @@ class StatementSerializer(serializers.ModelSerializer):
 
 
 class StatementLineSerializer(serializers.ModelSerializer):
-    case_number = serializers.CharField(source="case.number", default=None, read_only=True)
+    case_number = serializers.CharField(source="case.number", default=None, allow_null=True, read_only=True)
+    match_rule = serializers.CharField(read_only=True, help_text="How the line was matched to its case (reference, "
+                                       "case_number, debtor_name, amount_payer, claim, manual); empty if not.")
 
     class Meta:
         model = StatementLine
@@ -70,12 +72,6 @@ ImportResultSerializer = inline_serializer("StatementImportResult", {
     "known_lines": serializers.IntegerField(),
     "message": serializers.CharField(),
 })
-ImportErrorSerializer = inline_serializer("StatementImportErrors", {
-    "file": serializers.ListField(child=serializers.CharField()),
-    "rows": serializers.ListField(child=inline_serializer("StatementRowError", {
-        "row": serializers.IntegerField(help_text="Row (CSV/Excel) or entry (MT940, camt.053); 0: the file."),
-        "column": serializers.CharField(), "message": serializers.CharField()})),
-})
 
 
 class LineFilterSerializer(serializers.Serializer):
@@ -102,14 +98,15 @@ class StatementViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveM
         return selectors.statement_list_for_user(user=self.request.user)
 
     @extend_schema(request={"multipart/form-data": StatementImportSerializer},
-                   responses={201: ImportResultSerializer, 200: ImportResultSerializer, 400: ImportErrorSerializer,
+                   responses={201: ImportResultSerializer, 200: ImportResultSerializer,
                               **idempotency_responses()},
                    parameters=[IDEMPOTENCY_HEADER])
     @idempotent("statement-import")
     def create(self, request):
         """Import a statement file. 201 with the new statement and how many lines were new or already known; 200
-        when this very file was imported before (nothing changed); 400 with every problem by row and column (nothing
-        saved)."""
+        when this very file was imported before (nothing changed); 400 with every problem (nothing saved):
+        ``{"file": ["第3行，贷方发生额：…"], "rows": [{"row": 3, "column": "贷方发生额", "message": "…"}]}`` (row 0 is
+        the file itself; for MT940 and camt.053 the row is the entry's number)."""
         s = StatementImportSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         upload = s.validated_data["file"]
@@ -135,7 +132,7 @@ class StatementLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         if self.action != "list":
             return selectors.statement_line_list_for_user(user=self.request.user)
-        f = LineFilterSerializer(data=self.request.query_params)
+        f = LineFilterSerializer(data={k: v for k, v in self.request.query_params.items() if v != ""})
         f.is_valid(raise_exception=True)
         return selectors.statement_line_list_for_user(user=self.request.user, **f.validated_data)
 

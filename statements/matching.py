@@ -77,7 +77,7 @@ def match_lines(*, court, line_ids: list[int] | None = None, statement: Statemen
         if statement is not None:
             where += " AND l.statement_id = %s"
             params.append(statement.pk)
-        cur.execute("SELECT l.id, l.amount, l.booked_on, l.sub_account, l.remark, l.payer_name "
+        cur.execute("SELECT l.id, l.amount, l.booked_on, l.sub_account, l.remark, l.payer_name, l.account_number "
                     f"FROM {source} WHERE {where} ORDER BY l.id", params)
         lines = cur.fetchall()
         summary.lines = len(lines)
@@ -85,8 +85,8 @@ def match_lines(*, court, line_ids: list[int] | None = None, statement: Statemen
             return summary
         facts: dict[int, rules.LineFacts] = {}
         refs, numbers = set(), set()
-        for pk, amount, booked_on, sub_account, remark, payer in lines:
-            f = rules.LineFacts(amount, booked_on, tuple(rules.line_references(sub_account, remark)),
+        for pk, amount, booked_on, sub_account, remark, payer, account in lines:
+            f = rules.LineFacts(amount, booked_on, tuple(rules.line_references(sub_account, remark, account)),
                                 tuple(rules.extract_case_numbers(remark)), tuple(rules.name_candidates(payer, remark)))
             facts[pk] = f
             refs.update(f.references)

@@ -133,12 +133,16 @@ def find_references(text: str | None) -> list[str]:
     return _find_payment_references(text)
 
 
-def line_references(sub_account: str | None, remark: str | None) -> list[str]:
-    """The references a line carries: its sub-account (as given, digits only) first, then those in the remark."""
+def line_references(sub_account: str | None, remark: str | None, account_number: str | None = "") -> list[str]:
+    """The references a line carries: its sub-account (as given, digits only; where it is the fund account's number
+    with a suffix, the suffix too) first, then those in the remark."""
     refs = []
     sub = compact_digits(sub_account)
     if sub:
         refs.append(sub)
+        account = compact_digits(account_number)
+        if account and sub.startswith(account) and len(sub) > len(account):
+            refs.append(sub[len(account):])
     for ref in find_references(remark):
         if ref not in refs:
             refs.append(ref)

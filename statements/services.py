@@ -72,6 +72,8 @@ def _refuse(rows: list[RowError]) -> StatementImportError:
 
 def statement_import(*, actor, court, file_name: str, data: bytes, account_number: str = "") -> ImportResult:
     """Import a bank statement file of ``court``'s fund account (finance, ``FUNDS_RECORD``)."""
+    if court is None:
+        raise ValidationError({"court": _("Only a user of a court imports its statements.")})
     require(actor, Perm.FUNDS_RECORD, Target(court_id=court.pk))
     file_name = (file_name or "").strip()[-255:] or "statement"
     if not data:
@@ -172,7 +174,11 @@ def _unique_lines(lines: list[ParsedLine], fund_account: str, errors: list[RowEr
     out = []
     for line in lines:
         line.bank_reference = reference_normalize(line.bank_reference)
-        if line.account_number and account_normalize(line.account_number) != fund_account:
+        own = account_normalize(line.account_number)
+        if own != fund_account and own.startswith(fund_account) and len(own) <= 40:
+            # A virtual sub-account of the fund account (一案一账号: the fund account's number and a suffix).
+            line.sub_account = line.sub_account or own
+        elif own and own != fund_account:
             errors.append(RowError(line.row, _("account number"), _(
                 "The line is for account %(account)s, not the court's fund account %(fund)s (a statement of "
                 "another account or another court).") % {"account": line.account_number, "fund": fund_account}))

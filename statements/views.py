@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,17 +44,20 @@ def statement_upload(request):
         form = StatementUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            data = upload.read()
+            token = form.cleaned_data.get(idempotency.FORM_FIELD)
+            if token:
+                # The drawn form's token with the file's digest: a double click is one import, while the same
+                # (cached) form sent again with another file imports that file.
+                token = f"{token[:40]}.{hashlib.sha256(data).hexdigest()[:32]}"
 
             def work() -> str:
-                result = statement_import(actor=request.user, court=court, file_name=upload.name,
-                                          data=upload.read())
+                result = statement_import(actor=request.user, court=court, file_name=upload.name, data=data)
                 (messages.success if result.created else messages.info)(request, result.message)
                 return reverse("statements:detail", args=[result.statement.pk])
 
             try:
-                target, replayed = idempotency.form_once(request, endpoint="statement-import",
-                                                         token=form.cleaned_data.get(idempotency.FORM_FIELD),
-                                                         work=work)
+                target, replayed = idempotency.form_once(request, endpoint="statement-import", token=token, work=work)
             except StatementImportError as exc:
                 report = exc.rows
             except ValidationError as exc:

@@ -47,6 +47,9 @@ def test_finance_imports_through_the_page(client, org):
     # The same drawn form sent again (double click): imported once.
     r = client.post("/statements/upload/", {"file": upload("icbc.csv", sample("icbc_gbk.csv")), "form_token": token})
     assert r.status_code == 302 and Statement.objects.count() == 1 and StatementLine.objects.count() == 3
+    # The same drawn form (the browser's back button) with another file imports that file.
+    r = client.post("/statements/upload/", {"file": upload("ccb.csv", sample("ccb_utf8_bom.csv")), "form_token": token})
+    assert r.status_code == 302 and Statement.objects.count() == 2
     listing = client.get("/statements/").content.decode()
     assert f"/statements/{statement.pk}/" in listing and org.finance.full_name in listing
 

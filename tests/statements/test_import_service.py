@@ -202,3 +202,12 @@ def test_same_file_at_once_imports_once(org_committed):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(run, range(4)))
     assert results.count(True) == 1 and Statement.objects.count() == 1 and StatementLine.objects.count() == 3
+
+
+def test_virtual_sub_account_of_the_fund_account_is_kept_as_sub_account(org):
+    header = "交易日期,贷方发生额,借方发生额,本方账号,流水号\n"
+    result = do_import(org, csv_file(f"2026-03-02,1.00,,{ACCOUNT}0042,R1", f"2026-03-02,2.00,,{ACCOUNT},R2",
+                                     header=header))
+    lines = {line.bank_reference: line for line in result.statement.lines.all()}
+    assert lines["R1"].sub_account == f"{ACCOUNT}0042" and lines["R1"].account_number == ACCOUNT
+    assert lines["R2"].sub_account == ""

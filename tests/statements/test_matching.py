@@ -136,3 +136,10 @@ def test_matching_is_set_based(org, make_case, make_line, django_assert_max_num_
     with django_assert_max_num_queries(10):
         summary = match_lines(court=org.court, line_ids=[line.pk for line in lines])
     assert summary.lines == 40 and summary.unmatched == 0
+
+
+def test_virtual_sub_account_of_the_fund_account_matches_by_its_suffix(org, make_case, make_line):
+    case = make_case()
+    line = make_line(sub_account="2705020109000012345" + case.account_reference)
+    _, (line,) = _match(org, line)
+    assert (line.case_id, line.match_rule, line.confidence) == (case.pk, "reference", 100)

@@ -70,6 +70,11 @@ def test_reference_fallback_tolerates_spaces_and_dashes():
     assert rules.find_references_fallback("电话 12345") == []
 
 
+def test_virtual_sub_account_of_the_fund_account_gives_its_suffix():
+    assert rules.line_references("2705020109000012345" + "62050320261000123", "", "2705020109000012345") == [
+        "270502010900001234562050320261000123", "62050320261000123"]
+
+
 def test_line_references_sub_account_first():
     assert rules.line_references(" 6205 0320 2610 00123 ", "") == ["62050320261000123"]
 
