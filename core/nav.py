@@ -50,6 +50,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Case funds"), "assets:funds_awaiting", (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE, Perm.PAYOUT_PREPARE),
             "money"),
     NavItem(_("Bank statements"), "statements:list", (Perm.FUNDS_RECORD,), "money"),
+    NavItem(_("Unidentified money"), "statements:unidentified", (Perm.FUNDS_RECORD, Perm.FUNDS_CLAIM), "money"),
     NavItem(_("Batch printing"), "notices:batch", (Perm.NOTICE_ISSUE,), "documents"),
     NavItem(_("Document register"), "notices:register", (Perm.NOTICE_ISSUE,), "documents"),
     NavItem(_("Document templates"), "notices:templates", (Perm.COURT_ADMIN,), "documents"),

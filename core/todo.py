@@ -65,6 +65,16 @@ def _chief(user, today: date) -> list[Tile]:
     return tiles
 
 
+def _unidentified(user, today: date) -> list[Tile]:
+    """The chief's tile: unidentified money waiting longer than the court's limit (statements.escalation)."""
+    if not has_perm(user, Perm.CASE_CLOSE_APPROVE) or not (url := _url("statements:escalations")):
+        return []
+    from statements.escalation import escalated_lines
+
+    return [Tile("unidentified_escalated", _("Unidentified money waiting too long"),
+                 escalated_lines(user=user, today=today).count(), url, urgent=True)]
+
+
 def _payouts(user, today: date) -> list[Tile]:
     if not has_perm(user, Perm.PAYOUT_APPROVE) or not (url := _url("assets:payout_queue")):
         return []
@@ -118,7 +128,7 @@ def _notices(user, today: date) -> list[Tile]:
 # The tiles of each role, in order (a user with several roles gets each tile once).
 ROLE_TILES: dict[str, tuple[Callable, ...]] = {
     Role.OFFICER: (_officer,),
-    Role.CHIEF: (_chief, _payouts, _role_changes),
+    Role.CHIEF: (_chief, _payouts, _role_changes, _unidentified),
     Role.CLERK: (_notices,),
     Role.FINANCE: (_funds, _payouts),
     Role.COURT_ADMIN: (_role_changes,),

@@ -137,6 +137,8 @@ class StatementLine(models.Model):
                                   on_delete=models.SET_NULL, related_name="+")
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
     waiting_since = models.DateField(_("unidentified since"), null=True, blank=True)
+    # Set once, when the line has waited longer than the court's limit and the chief was told (statements.escalation).
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("statement line")

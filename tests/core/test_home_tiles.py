@@ -86,7 +86,7 @@ def _page_count(client, key: str, url: str) -> int:
         return ctx["total"]
     if key == "closures":
         return len(ctx["queue"]) + len(ctx["suspension_queue"])
-    if key == "payouts":
+    if key in ("payouts", "unidentified_escalated"):
         return ctx["page"].paginator.count
     if key == "funds":
         return len(list(ctx["page"]))
@@ -120,11 +120,20 @@ def todo(org, make_case, mix):
                    payee_account_number="6217000000000000001")
     role_change_request(actor=org.court_admin, user=org.colleague, new_roles=["officer", "clerk"])
     suspension_request(actor=org.officer, case=make_case(), ground="applicant_agrees", reason="申请执行人同意暂缓")
+    # unidentified money waiting for weeks: the chief's escalation tile (statements.escalation)
+    from statements.models import Statement, StatementLine
+
+    statement = Statement.objects.create(court=org.court, account_number="27050201", format="csv", file_name="t.csv",
+                                         sha256="e" * 64)
+    StatementLine.objects.create(court=org.court, statement=statement, account_number="27050201",
+                                 bank_reference="OLD1", booked_on=timezone.localdate() - timedelta(days=30),
+                                 amount=Decimal("50.00"), direction="credit",
+                                 waiting_since=timezone.localdate() - timedelta(days=30))
 
 
 ROLE_TILES = {
     "officer": {"mine_overdue", "mine_today", "mine_leads"},
-    "chief": {"closures", "bureau_overdue", "payouts", "role_changes"},
+    "chief": {"closures", "bureau_overdue", "payouts", "role_changes", "unidentified_escalated"},
     "clerk": {"notices"},
     "finance": {"funds", "payouts"},
     "court_admin": {"role_changes"},
@@ -136,7 +145,8 @@ def test_each_tile_is_the_count_of_the_page_it_links_to(client, org, todo, role,
     user = {"officer": org.officer, "chief": org.chief, "clerk": org.clerk, "finance": org.finance,
             "court_admin": org.court_admin}[role]
     login(client, user)
-    with django_assert_max_num_queries(12):
+    # 14: the chief's escalation tile reads the court's holiday calendar and setting (statements.escalation)
+    with django_assert_max_num_queries(14):
         r = client.get("/")
     tiles = {t.key: t for t in r.context["tiles"]}
     assert set(tiles) == ROLE_TILES[role]

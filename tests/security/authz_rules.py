@@ -499,6 +499,20 @@ RULES: dict[str, dict[str, Check]] = {
     "api-inquiry-batch-cancel": {"POST": custom(_inquiry_batch_act, "inquiry_batch")},
     "api-inquiry-batch-requests": {"GET": custom(_inquiry_batch, "inquiry_batch")},
     "api-inquiry-access-log-list": {"GET": needs(Perm.INQUIRY_AUDIT)},
+    # Statements (issue 20): matching results and finance's confirmation; the unidentified queue (finance and whoever
+    # may claim), claims (officers, FUNDS_CLAIM; the case checked in the service), finance's decisions, the chief's
+    # escalations. Lines and claims are the user's own court's (filtered in the queries).
+    "statements:matches": {"GET": needs(Perm.FUNDS_RECORD)},
+    "statements:matches_confirm": {"POST": needs(Perm.FUNDS_RECORD)},
+    "statements:unidentified": {"GET": needs(Perm.FUNDS_RECORD, Perm.FUNDS_CLAIM)},
+    "statements:rematch": {"POST": needs(Perm.FUNDS_RECORD)},
+    "statements:claim_new": {"POST": needs(Perm.FUNDS_CLAIM)},
+    "statements:claims": {"GET": needs(Perm.FUNDS_RECORD)},
+    "statements:claim_decide": {"POST": needs(Perm.FUNDS_RECORD)},
+    "statements:escalations": {"GET": needs(Perm.CASE_CLOSE_APPROVE)},
+    "statement-lines-confirm": {"POST": needs(Perm.FUNDS_RECORD)},
+    "statement-claim-create": {"POST": needs(Perm.FUNDS_CLAIM)},
+    "statement-claim-decide": {"POST": needs(Perm.FUNDS_RECORD)},
 }
 
 # URL names the audit does not probe, with the reason. The Django admin is Django's own (staff only; its index is
