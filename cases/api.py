@@ -96,7 +96,8 @@ class CaseDetailSerializer(CaseListSerializer):
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
-            "court", "account_reference", "account_reference_display", "non_litigation", "basis_kind", "basis_issuer", "basis_number",
+            "court", "account_reference", "account_reference_display", "non_litigation", "basis_kind", "basis_issuer",
+            "basis_number",
             "basis_effective_on", "basis_due_on", "cause", "obligation_kind", "act_description", "principal",
             "interest_awarded", "litigation_costs", "other_amount", "stream_overridden", "resume_stage",
             "archived_on", "origin_case", "intake_warnings", "parties", "term_deadline"]

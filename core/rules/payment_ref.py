@@ -65,38 +65,60 @@ def format_payment_reference(ref: str, *, group: int = 4, sep: str = " ") -> str
 def find_payment_references(text: str) -> list[str]:
     """Every valid reference written in ``text`` (a bank remark, a 附言), in order of appearance, without repeats.
 
-    Digits may be full width and grouped by spaces or dashes ("6205 0320-2610 0012 334"). A candidate starts and ends
+    Digits may be full width and grouped by spaces or dashes ("6205 0320-2610 0000 190"). A candidate starts and ends
     at a group boundary, so a reference is found inside "案号（2026）甘0503执12号 6205…" or next to a phone number
-    written after a space, never by cutting a group in two; the longest valid candidate from a position wins and its
-    parts are not reported again. A run of digits without separators that is longer than a reference (the court's
-    account number with the reference appended, as the sub-account is printed) also yields its last ``REFERENCE_LENGTH`` digits when they are valid. Only
-    references passing ``is_valid_payment_reference`` are returned."""
+    written after a space, never by cutting a group in two. Every valid run of the issued length (``REFERENCE_LENGTH``)
+    is taken (digits typed next to a reference can, 1 time in 97, form another valid run overlapping it: both are
+    returned, the caller looks them up); then the longest valid run of another length among the groups left. A run of
+    digits without separators longer than a reference (the court's account number with the reference appended, as
+    the sub-account is printed) also yields its last ``REFERENCE_LENGTH`` digits when they are valid. Only references
+    passing ``is_valid_payment_reference`` are returned."""
     folded = unicodedata.normalize("NFKC", text or "")
-    found: list[str] = []
-    for token in _TOKEN.finditer(folded):
+    hits: list[tuple[int, int, str]] = []
+    for number, token in enumerate(_TOKEN.finditer(folded)):
         groups = _GROUP.findall(token.group())
-        start = 0
-        while start < len(groups):
-            best = None
+        used = [False] * len(groups)
+        # First every run of whole groups of the issued length that is valid (two may overlap by chance: both are
+        # returned, the caller looks them up), then the longest valid run of any length among the groups left.
+        for start in range(len(groups)):
             digits = ""
             for end in range(start, len(groups)):
                 digits += groups[end]
-                if len(digits) > MAX_REFERENCE_LENGTH:
+                if len(digits) >= REFERENCE_LENGTH:
+                    if len(digits) == REFERENCE_LENGTH and is_valid_payment_reference(digits):
+                        hits.append((number, start, digits))
+                        used[start:end + 1] = [True] * (end + 1 - start)
                     break
-                if len(digits) >= MIN_REFERENCE_LENGTH and is_valid_payment_reference(digits):
-                    best = (end, digits)
-            if best is None and len(groups[start]) > REFERENCE_LENGTH:
-                best = _valid_tail(groups[start], start)
+        start = 0
+        while start < len(groups):
+            best = None if used[start] else _longest_valid(groups, used, start)
             if best is None:
                 start += 1
                 continue
-            if best[1] not in found:
-                found.append(best[1])
+            hits.append((number, start, best[1]))
+            used[start:best[0] + 1] = [True] * (best[0] + 1 - start)
             start = best[0] + 1
+        for k, group in enumerate(groups):
+            if not used[k] and len(group) > REFERENCE_LENGTH and is_valid_payment_reference(group[-REFERENCE_LENGTH:]):
+                hits.append((number, k, group[-REFERENCE_LENGTH:]))
+    found: list[str] = []
+    for _number, _start, ref in sorted(hits):
+        if ref not in found:
+            found.append(ref)
     return found
 
 
-def _valid_tail(run: str, index: int) -> tuple[int, str] | None:
-    """A reference of the issued length ending a longer unbroken run of digits (account number + reference)."""
-    tail = run[-REFERENCE_LENGTH:]
-    return (index, tail) if is_valid_payment_reference(tail) else None
+def _longest_valid(groups: list[str], used: list[bool], start: int) -> tuple[int, str] | None:
+    """The longest valid run of whole groups from ``start`` over groups not yet used: (last group, digits)."""
+    best = None
+    digits = ""
+    for end in range(start, len(groups)):
+        if used[end]:
+            break
+        digits += groups[end]
+        if len(digits) > MAX_REFERENCE_LENGTH:
+            break
+        if len(digits) >= MIN_REFERENCE_LENGTH and is_valid_payment_reference(digits):
+            best = (end, digits)
+    return best
+

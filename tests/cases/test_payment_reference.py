@@ -40,7 +40,8 @@ def test_the_migration_appends_the_check_digits_to_existing_references(org, make
     assert all(is_valid_payment_reference(got[c.pk]) for c in cases)
     assert got[cases[2].pk] == "00000000000000123" + payment_reference("00000000000000123")[-2:]  # leading zeros kept
     assert got[typed.pk] == "T1000000009"
-    assert apps.get_model("cases", "CaseHistory").objects.count() == history_before + 3  # the row history records each change
+    # the row history records each change
+    assert apps.get_model("cases", "CaseHistory").objects.count() == history_before + 3
 
     # Reversing the migration strips them again (only from references that carry valid ones).
     assert migration.strip_check_digits(connection) == 3

@@ -129,3 +129,18 @@ def test_whatever_is_found_is_valid(text):
 def test_a_reference_between_words_is_found(body, before, after):
     ref = payment_reference(body)
     assert ref in find_payment_references(before + format_payment_reference(ref) + after)
+
+
+@PROPERTY
+@given(bodies, st.text(alphabet="0123456789", min_size=1, max_size=12))
+def test_digits_written_after_the_reference_do_not_swallow_it(body, after):
+    """A phone number or amount written after a space: the reference of the issued length is the one found."""
+    ref = payment_reference(body)
+    assert find_payment_references(f"{format_payment_reference(ref)} {after}")[0] == ref
+
+
+@PROPERTY
+@given(bodies, st.text(alphabet="0123456789", min_size=1, max_size=12))
+def test_digits_written_before_the_reference_do_not_swallow_it(body, before):
+    ref = payment_reference(body)
+    assert ref in find_payment_references(f"{before} {format_payment_reference(ref)}")
