@@ -73,7 +73,8 @@ INSERT INTO cases_case (court_id, year, case_type, serial, number, account_refer
     act_description, principal, interest_awarded, litigation_costs, other_amount, amount_claimed, amount_recovered,
     stream, stream_overridden, tags, stage, resume_stage, closure_mode, intake_warnings, created_at, updated_at,
     team_id, officer_id)
-SELECT %(court)s, 2026, '执', g, '（2026）甘0599执' || g || '号', '620599' || '2026' || '1' || lpad(g::text, 6, '0'),
+SELECT %(court)s, 2020 + g %% 7, '执', g / 7 + 1, '（' || (2020 + g %% 7) || '）甘0599执' || (g / 7 + 1) || '号',
+       '620599' || (2020 + g %% 7) || '1' || lpad((g / 7 + 1)::text, 6, '0'),
        %(today)s::date - 420, %(today)s::date - 420, false, 'judgment', '法院', 'B' || g, %(today)s::date - 480, '',
        'money', '', 100000, 0, 0, 0, 100000, 0, 'simple', false, ARRAY[]::varchar[], 'investigation', '', '',
        '[]'::jsonb,
