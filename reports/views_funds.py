@@ -62,7 +62,7 @@ def funds_ageing_page(request):
     labels = _bucket_labels()
     if request.GET.get("format") == "csv":
         headers = [_("Team"), _("Officer")] + [labels[k] for k in BUCKET_KEYS] + [
-            _("Total held"), _("Receipts past the payout deadline"), _("Cases")]
+            _("Total held"), _("Receipts past the payout deadline"), _("Number of cases")]
         rows = []
         for team in data.teams:
             for officer in team.officers:
