@@ -72,14 +72,20 @@ WITH unsettled AS (
 """
 
 FIGURES_SQL = HELD_CTE + """
+, per_case AS MATERIALIZED (
+    SELECT a.case_id,
+           SUM(a.held) FILTER (WHERE a.bucket = 'd30') AS d30, SUM(a.held) FILTER (WHERE a.bucket = 'd90') AS d90,
+           SUM(a.held) FILTER (WHERE a.bucket = 'd180') AS d180,
+           SUM(a.held) FILTER (WHERE a.bucket = 'older') AS older,
+           COUNT(*) FILTER (WHERE a.payout_due_on < %(today)s::date) AS overdue
+      FROM aged a GROUP BY a.case_id
+)
 SELECT c.court_id, c.team_id, c.officer_id,
-       COALESCE(SUM(a.held) FILTER (WHERE a.bucket = 'd30'), 0),
-       COALESCE(SUM(a.held) FILTER (WHERE a.bucket = 'd90'), 0),
-       COALESCE(SUM(a.held) FILTER (WHERE a.bucket = 'd180'), 0),
-       COALESCE(SUM(a.held) FILTER (WHERE a.bucket = 'older'), 0),
-       COUNT(*) FILTER (WHERE a.payout_due_on < %(today)s::date),
-       COUNT(DISTINCT a.case_id)
-  FROM aged a JOIN cases_case c ON c.id = a.case_id
+       COALESCE(SUM(p.d30), 0), COALESCE(SUM(p.d90), 0), COALESCE(SUM(p.d180), 0), COALESCE(SUM(p.older), 0),
+       SUM(p.overdue), COUNT(*)
+  FROM per_case p JOIN cases_case c ON c.id = p.case_id
+ -- the cases by primary key (the planner cannot know how few they are; without this it may read every case)
+ WHERE c.id = ANY(ARRAY(SELECT case_id FROM per_case))
  GROUP BY c.court_id, c.team_id, c.officer_id
 """
 
@@ -87,7 +93,8 @@ CASES_SQL = HELD_CTE + """
 SELECT a.case_id, SUM(a.held) AS held, COUNT(*) FILTER (WHERE a.payout_due_on < %(today)s::date) AS overdue,
        COUNT(*) OVER () AS total
   FROM aged a JOIN cases_case c ON c.id = a.case_id
- WHERE (%(bucket)s = '' OR a.bucket = %(bucket)s)
+ WHERE c.id = ANY(ARRAY(SELECT case_id FROM aged))
+   AND (%(bucket)s = '' OR a.bucket = %(bucket)s)
    AND (NOT %(overdue)s OR a.payout_due_on < %(today)s::date)
    AND (%(team)s::bigint IS NULL OR c.team_id = %(team)s::bigint)
    AND (%(officer)s::bigint IS NULL OR c.officer_id = %(officer)s::bigint)
