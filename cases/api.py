@@ -90,13 +90,22 @@ class CaseDetailSerializer(CaseListSerializer):
     litigation_costs = serializers.DecimalField(**MONEY, read_only=True)
     other_amount = serializers.DecimalField(**MONEY, read_only=True)
     term_deadline = serializers.SerializerMethodField()
+    account_reference_display = serializers.SerializerMethodField(
+        help_text="The payment reference grouped in fours for reading (6205 0320 2610 0000 190); "
+                  "account_reference is the same digits without spaces, for copying.")
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
-            "court", "account_reference", "non_litigation", "basis_kind", "basis_issuer", "basis_number",
+            "court", "account_reference", "account_reference_display", "non_litigation", "basis_kind", "basis_issuer",
+            "basis_number",
             "basis_effective_on", "basis_due_on", "cause", "obligation_kind", "act_description", "principal",
             "interest_awarded", "litigation_costs", "other_amount", "stream_overridden", "resume_stage",
             "archived_on", "origin_case", "intake_warnings", "parties", "term_deadline"]
+
+    def get_account_reference_display(self, case) -> str:
+        from core.rules.payment_ref import format_payment_reference
+
+        return format_payment_reference(case.account_reference)
 
     def get_term_deadline(self, case) -> str | None:
         from .term import case_term_deadline

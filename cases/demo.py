@@ -25,7 +25,7 @@ from .models import (
     Action, ActionKind, Assignment, Case, CaseEvent, CaseNumberSequence, CaseParty, ClosureMode, ClosureRequest,
     Lead, Party, Petition, Settlement, SettlementInstalment, Stage, SuspensionRequest, TermPause,
 )
-from .services.registration import TYPE_DIGIT
+from .services.registration import account_reference_for
 from .services.search import party_search_sync
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -220,8 +220,7 @@ def _seed(org, *, seed: int, cases: int) -> str:
         case_objs.append(Case(
             court=court, year=key[0], case_type=p["type"], serial=serial,
             number=format_case_number(year=key[0], court_code=court.code, type_code=p["type"], serial=serial),
-            account_reference=f"{court.admin_division_code or f'{court.pk:06d}'}{key[0]}{TYPE_DIGIT[p['type']]}"
-                              f"{serial:06d}",
+            account_reference=account_reference_for(court=court, year=key[0], case_type=p["type"], serial=serial),
             received_on=p["received"], filed_on=filed, **basis, cause=cause,
             basis_effective_on=effective, basis_due_on=effective + timedelta(days=15),
             principal=principal, interest_awarded=interest, litigation_costs=costs, amount_claimed=total,

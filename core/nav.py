@@ -58,6 +58,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Calculators"), "assets:calculators", (Perm.CASE_VIEW,), "money"),
     NavItem(_("Dashboard"), "reports:dashboard", (Perm.REPORT_VIEW,), "reports"),
     NavItem(_("Weekly reports"), "reports:weekly_list", (Perm.REPORT_VIEW,), "reports"),
+    NavItem(_("Case funds by age"), "reports:funds_ageing", (Perm.REPORT_VIEW, Perm.FUNDS_RECORD), "money"),
     NavItem(_("Handovers for disposal"), "assets:handovers", (Perm.DISPOSAL_HANDOVER_APPROVE, Perm.ASSET_DISPOSE),
             "money"),
     NavItem(_("Role changes"), "accounts:role_changes", (Perm.ROLE_CHANGE_APPROVE,), "admin"),

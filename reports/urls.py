@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_funds
 
 app_name = "reports"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("snapshots/<int:pk>/pdf/", views.snapshot_pdf, name="snapshot_pdf"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("funds-ageing/", views_funds.funds_ageing_page, name="funds_ageing"),
+    path("funds-ageing/cases/", views_funds.funds_ageing_cases_page, name="funds_ageing_cases"),
 ]

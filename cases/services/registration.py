@@ -17,6 +17,7 @@ from accounts.policy import Perm, require
 from core import court_settings
 from core.rules.case_numbers import format_case_number
 from core.rules.identifiers import IdKind, validate_party_id
+from core.rules.payment_ref import payment_reference
 from core.text import clean_name, clean_phone_list, clean_text, clean_text_list
 
 from .. import events
@@ -323,9 +324,11 @@ def case_number_allocate(*, court: Court, year: int, case_type: str) -> int:
 
 
 def account_reference_for(*, court: Court, year: int, case_type: str, serial: int) -> str:
-    """The case's own fund-account reference (一案一账号): digits only, as banks expect."""
+    """The case's own fund-account reference (一案一账号): digits only, as banks expect. The body (division code, year,
+    type digit, serial) carries two ISO 7064 MOD 97-10 check digits (``core.rules.payment_ref``), so a debtor's
+    mistyped remark is recognised as wrong rather than matched to another case."""
     prefix = court.admin_division_code or f"{court.pk:06d}"
-    return f"{prefix}{year}{TYPE_DIGIT[case_type]}{serial:06d}"
+    return payment_reference(f"{prefix}{year}{TYPE_DIGIT[case_type]}{serial:06d}")
 
 
 def triage_stream(*, court: Court, amount: Decimal, respondents: int, assets_known: bool) -> str:

@@ -62,3 +62,11 @@ def priority_class_label(code: str) -> str:
         return PriorityClass(code).label
     except ValueError:
         return code
+
+
+@register.filter
+def payment_reference(value) -> str:
+    """A case's payment reference grouped in fours for reading: 6205 0320 2610 0000 190 (``core.rules.payment_ref``)."""
+    from core.rules.payment_ref import format_payment_reference
+
+    return format_payment_reference(value) if value else ""

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_api_token'),
-        ('cases', '0009_h8_party_email'),
+        ('cases', '0009_party_email'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

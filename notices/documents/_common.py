@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from cases.models import BasisKind, Case, CaseParty, PartyKind, PartyRole
 from core import court_settings
 from core.rules.money import amount_in_capitals
+from core.rules.payment_ref import format_payment_reference
 
 from . import Addressee
 
@@ -245,12 +246,16 @@ class CaseData:
         except (KeyError, IndexError, ValueError):
             raise fail("case_account_number_format", _("The account number format may use {account} and "
                                                        "{reference} only.")) from None
+        # The 汇款附言 prints the reference in groups of four joined by no-break spaces (read aloud and typed without
+        # slips; ``unbroken_words`` keeps it on one line), then the case number after an ordinary space.
+        grouped = format_payment_reference(self.case.account_reference, sep="\u00a0")
         return {
             "name": court.fund_account_name,
             "bank": court.fund_account_bank,
             "number": number,
             "case_reference": self.case.account_reference,
-            "reference": f"{self.case.account_reference} {self.case.number}",
+            "case_reference_grouped": grouped,
+            "reference": f"{grouped} {self.case.number}",
         }
 
     def basis(self) -> dict[str, str]:

@@ -41,8 +41,11 @@ DEBTOR = _party("respondent", id=12, name="龚堃喆", sex="男", born="1988年5
 UNIT_DEBTOR = _party("respondent", id=13, name="天水示例建材有限公司", kind="unit", id_number="91110108551385082Q",
                      address="甘肃省天水市麦积区马跑泉路8号", legal_representative="王五")
 CASE_NUMBER = "（2026）甘0503执1234号"
+# A valid payment reference (core.rules.payment_ref: body 62050320261001234, check digits 77) as the notices print it.
+REFERENCE_GROUPED = "6205\u00a00320\u00a02610\u00a00123\u00a0477"
 ACCOUNT = {"name": "天水市麦积区人民法院执行款专户", "bank": "中国工商银行天水麦积支行", "number": "2705020109000012345",
-           "case_reference": "620503202610001234", "reference": f"620503202610001234 {CASE_NUMBER}"}
+           "case_reference": "6205032026100123477", "case_reference_grouped": REFERENCE_GROUPED,
+           "reference": f"{REFERENCE_GROUPED} {CASE_NUMBER}"}
 OFFICER = {"name": "王志刚", "phone": "0938-2712345"}
 AMOUNT = {"principal": Decimal("100000.00"), "interest": Decimal("12345.67"), "interest_note": "",
           "costs": Decimal("2300.00"), "costs_label": "案件受理费等诉讼费用", "other": Decimal("0.00"),

@@ -70,10 +70,11 @@ def yuan_capitals(value):
 
 @register.filter
 def unbroken_words(value):
-    """Each space-separated part of ``value`` kept on one line (a payment reference "620503202610001234 （2026）甘0503
-    执1234号" may break at its space, never inside the case number, which would leave "号" alone on a line)."""
+    """Each part of ``value`` between ASCII spaces kept on one line (a payment reference "6205 0320 2610 0123 477
+    （2026）甘0503执1234号" may break at its space, never inside the case number, which would leave "号" alone on a line,
+    nor between the reference's digit groups: those are joined by no-break spaces, U+00A0, which do not split)."""
     from django.utils.html import format_html_join
 
     if not isinstance(value, str) or not value.strip():
         return value
-    return format_html_join(" ", '<span class="nobr">{}</span>', ((part,) for part in value.split()))
+    return format_html_join(" ", '<span class="nobr">{}</span>', ((part,) for part in value.split(" ") if part.strip()))

@@ -13,7 +13,9 @@ from cases.services import PartyInput, case_register
 def test_register_issues_full_width_number_and_account_reference(org, make_case):
     case = make_case()
     assert case.number == "（2026）甘0503执1号"
-    assert case.account_reference == "62050320261000001"
+    # Body 620503 2026 1 000001 and its ISO 7064 MOD 97-10 check digits (core.rules.payment_ref).
+    assert case.account_reference == "6205032026100000190"
+    assert int(case.account_reference) % 97 == 1
     assert case.amount_claimed == Decimal("100000.00")
     assert case.case_parties.count() == 2
     assert CaseEvent.objects.filter(case=case, type="case_registered").exists()

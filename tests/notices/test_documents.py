@@ -691,3 +691,25 @@ def test_surplus_paid_back_to_the_debtor_is_not_counted_as_paid_to_the_applicant
     case = Case.objects.get(pk=case.pk)
     notice = documents.get("closure_notice").context(case, key(cp(case, "applicant", "张三")), {})
     assert notice["paid_out"] == Decimal("20000.00")
+
+
+# --- The payment reference (一案一账号, core.rules.payment_ref) -------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "role", "name"), [
+    ("enforcement_notice", "respondent", RARE_NAME), ("risk_notice", "applicant", "张三"),
+    ("acceptance_notice", "applicant", "张三"),
+])
+def test_notices_print_a_valid_payment_reference_grouped_in_fours(case, tmp_path, code, role, name):
+    """The PDF's own text (pdftotext, no layout) carries the case's reference with its check digits, grouped in
+    fours on one line ("6205 0320 2610 0000 190"), and a bank remark copied from it finds this case's reference only."""
+    from core.rules.payment_ref import find_payment_references, format_payment_reference, is_valid_payment_reference
+
+    assert is_valid_payment_reference(case.account_reference) and len(case.account_reference) == 19
+    r = render(code, case, key(cp(case, role, name)), tmp_path)
+    raw = pdftotext(r.path, layout=False).replace("\u00a0", " ")
+    grouped = format_payment_reference(case.account_reference)
+    assert any(grouped in line for line in raw.splitlines()), (grouped, raw)
+    remark = next(line for line in raw.splitlines() if grouped in line)
+    assert find_payment_references(remark) == [case.account_reference]
+    assert case.account_reference in find_payment_references(raw)

@@ -163,9 +163,12 @@ def test_registered_context_functions_typeset():
 
 @pytest.mark.parametrize("variant", ["person", "company"])
 def test_the_payment_reference_breaks_only_at_its_space(variant):
-    """汇款附言 "620503202610001234 （2026）甘0503执1234号" wraps before the case number, never inside it."""
+    """汇款附言 "6205 0320 2610 0123 477 （2026）甘0503执1234号" wraps before the case number, never inside it nor
+    inside the reference's groups."""
     context = sample_context("enforcement_notice", variant)
     case_number = context["account"]["reference"].split()[-1]
     lines = [line.strip() for page in page_texts(sample_pdf("enforcement_notice", variant)) for line in page.splitlines()]
     assert any(case_number in line for line in lines)
     assert "号" not in lines
+    grouped = context["account"]["case_reference_grouped"].replace("\u00a0", " ")
+    assert any(grouped in line.replace("\u00a0", " ") for line in lines)

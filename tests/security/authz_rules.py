@@ -373,6 +373,9 @@ RULES: dict[str, dict[str, Check]] = {
     "reports:snapshot_pdf": {"GET": on("snapshot", Perm.REPORT_VIEW, see=REPORT)},
     "reports:campaign_list": same(needs(Perm.REPORT_VIEW), *GP),
     "reports:campaign_detail": same(on("campaign", Perm.REPORT_VIEW, see=REPORT), *GP),
+    # 案款账龄: the chief (report scope) and finance (own court); officers and clerks 403.
+    "reports:funds_ageing": {"GET": needs(Perm.REPORT_VIEW, Perm.FUNDS_RECORD)},
+    "reports:funds_ageing_cases": {"GET": needs(Perm.REPORT_VIEW, Perm.FUNDS_RECORD)},
     # --- API: accounts ---
     "api-token": {"POST": PUBLIC},
     "api-token-revoke": {"DELETE": LOGIN},
