@@ -42,7 +42,7 @@ ACCOUNT_RE = re.compile(r"[0-9A-Za-z]{4,40}")
 REQUEST_ID_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
 SHA_RE = re.compile(r"[0-9a-f]{64}")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-TEXT_LIMITS = {"institution": 100, "description": 200, "case_number": 60, "subject_id_number": 30,
+TEXT_LIMITS = {"institution": 100, "description": 200, "case_number": 40, "subject_id_number": 40, "account": 40,
                "reference": 60, "reason": 300, "error": 300}
 
 
@@ -149,8 +149,9 @@ def read_header(stream: IO[bytes]) -> ResultHeader:
     if data.get("agency_kind") not in AGENCY_KINDS:
         errors.add(1, "agency_kind", _("Unknown agency kind."))
     for name in ("batch", "court_code"):
-        if not isinstance(data.get(name), str) or not REQUEST_ID_RE.fullmatch(data.get(name) or ""):
-            errors.add(1, name, _("Enter letters and digits."))
+        value = data.get(name)
+        if not isinstance(value, str) or not value.strip() or len(value) > 20 or not value.isprintable():
+            errors.add(1, name, _("Enter the %(name)s as exported.") % {"name": name})
     rows = data.get("rows")
     if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
         errors.add(1, "rows", _("Enter the number of rows."))
@@ -247,7 +248,7 @@ def parse_row(data, line_no: int, errors: ErrorList) -> ParsedRow | None:
                 errors.add(line_no, "account", _("Malformed account number: 4 to 40 letters or digits."))
             else:
                 row.account = account
-        else:
+        else:  # a certificate, plate or registration number: free text (the register keeps up to 40 here)
             row.account = _text(data, "account", line_no, errors, required=kind in AssetKind.values)
         if kind == AssetKind.BANK_DEPOSIT and not row.institution and not errors.count - before:
             errors.add(line_no, "institution", _("Name the bank."))
