@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "inquiry"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("batches/", views.batch_list, name="batch_list"),
+    path("batches/new/", views.batch_new, name="batch_new"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/export/", views.batch_export, name="batch_export"),
+    path("batches/<int:pk>/download/", views.batch_download, name="batch_download"),
+    path("batches/<int:pk>/cancel/", views.batch_cancel, name="batch_cancel"),
+    path("access-log/", views.access_log, name="access_log"),
+]
