@@ -34,12 +34,8 @@ REQUEST_FIELDS = ("pk", "request_id", "batch_id", "batch__court_id", "case_id", 
 
 
 def court_exchange_code(court) -> str:
-    """The court's code as the exchange files carry it."""
-    try:
-        from ..exchange import court_code
-    except ImportError:  # pragma: no cover - the export module names it
-        return court.code
-    return court_code(court)
+    """The court's code as the exchange files carry it (the export writes ``court.code``)."""
+    return court.code
 
 
 def file_sha256(stream: IO[bytes]) -> str:
