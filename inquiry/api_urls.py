@@ -4,8 +4,8 @@ from core.api import Router
 from . import api
 
 router = Router()
-router.register("inquiry-batches", api.InquiryBatchViewSet, basename="inquiry-batch")
-router.register("inquiry-access-log", api.AccessLogViewSet, basename="inquiry-access-log")
+router.register("inquiry-batches", api.InquiryBatchViewSet, basename="api-inquiry-batch")
+router.register("inquiry-access-log", api.AccessLogViewSet, basename="api-inquiry-access-log")
 
 urlpatterns = [
     *router.urls,

@@ -47,10 +47,15 @@ def _line(r: InquiryRequest, court_code: str) -> dict:
     return line
 
 
+# Characters that str.splitlines() and some readers take as line ends, which json leaves raw with ensure_ascii=False.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def _dumps(obj) -> bytes:
-    # ensure_ascii=False: names stay readable UTF-8; json escapes any control character (\u0000-\u001f) itself,
-    # so a line is always exactly one line.
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
+    # ensure_ascii=False: names stay readable UTF-8; json escapes control characters (\u0000-\u001f) itself and
+    # the other line separators are escaped here, so a request is always exactly one line.
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_LINE_BREAKS).encode("utf-8")
 
 
 def build_zip(batch: InquiryBatch, *, when) -> bytes:
