@@ -12,9 +12,8 @@ import hashlib
 from collections.abc import Iterator
 from typing import IO
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,7 @@ from core.formats import local_datetime
 
 from .. import diffing
 from ..exchange_in import ErrorList, ParsedRow, ResultFileRefused, RowError, iter_rows, open_checked
-from ..models import (AGENCY_ASSET_KIND, AccessAction, BatchStatus, InquiryBatch, InquiryRequest, ResultFile,
+from ..models import (AccessAction, BatchStatus, InquiryBatch, InquiryRequest, ResultFile,
                       ResultRow)
 from ._log import log_access
 
@@ -219,26 +218,3 @@ def result_file_import(*, actor, court, file_name: str, stream: IO[bytes]) -> Re
     batch.save(update_fields=["status"])
     log_access(actor=actor, action=AccessAction.RESULT_IMPORTED, batch=batch, result_file=result_file)
     return result_file
-
-
-def rows_in_scope_q(user, prefix: str = "request__case__") -> Q:
-    from accounts.policy import scope_q
-
-    return scope_q(user, Perm.CASE_VIEW, court=f"{prefix}court", team=f"{prefix}team", officer=f"{prefix}officer")
-
-
-def gone_assets(*, case_id: int, owner_id: int | None, rows) -> list:
-    """Register assets of the kinds the agencies answered for that their latest files no longer report."""
-    if owner_id is None:
-        return []
-    latest: dict[str, int] = {}
-    for row in rows:
-        kind = row.request.agency_kind
-        latest[kind] = max(latest.get(kind, 0), row.result_file_id)
-    kinds = {AGENCY_ASSET_KIND[k] for k in latest}
-    reported = {row.matched_asset_id for row in rows if row.result_file_id == latest.get(row.request.agency_kind)}
-    reported |= {row.accepted_asset_id for row in rows}
-    from assets.models import Asset
-
-    return [a for a in Asset.objects.filter(case_id=case_id, owner_id=owner_id, kind__in=kinds).order_by("id")
-            if a.pk not in reported]

@@ -153,7 +153,7 @@ def test_diff_categories(setup):
     assert (rows[3].diff, rows[3].matched_asset) == ("changed", changed)
     assert rows[4].diff == "new" and rows[4].matched_asset is None
     assert rows[5].control_status == "refused" and rows[5].control_reason == "账户已销户"
-    from inquiry.services.results import gone_assets
+    from inquiry.result_selectors import gone_assets
     listed = list(ResultRow.objects.filter(request=reqs[0]).select_related("request"))
     assert gone_assets(case_id=case.pk, owner_id=owner.pk, rows=listed) == [gone]
     assert Asset.objects.filter(case=case).count() == 3
