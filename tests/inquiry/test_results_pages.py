@@ -86,7 +86,7 @@ def test_accept_button_twice_registers_once_and_offers_freeze(client, setup):
     assert Asset.objects.filter(case=case).count() == 1
     asset = Asset.objects.get(case=case)
     page = client.get(reverse("inquiry:debtor_results", args=[case.pk, reqs[0].party_id])).content.decode()
-    assert reverse("assets:control_order", args=[asset.pk]) in page
+    assert f'?tab=assets#asset-{asset.pk}"' in page and f'id="freeze-{asset.pk}"' in page
     assert rf.rows.get(status="found").accepted_asset == asset
 
 
