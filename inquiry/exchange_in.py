@@ -55,7 +55,9 @@ class RowError:
     def __str__(self) -> str:
         if self.line_no == 0:
             return f"{self.field}: {self.message}" if self.field else self.message
-        return _("Line %(n)s: %(field)s: %(message)s") % {"n": self.line_no, "field": self.field or "-",
+        if not self.field:
+            return _("Line %(n)s: %(message)s") % {"n": self.line_no, "message": self.message}
+        return _("Line %(n)s: %(field)s: %(message)s") % {"n": self.line_no, "field": self.field,
                                                           "message": self.message}
 
 

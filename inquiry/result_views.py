@@ -127,9 +127,11 @@ def row_accept(request, pk: int):
 
 
 def _report(request, outcome) -> None:
-    if outcome.accepted or not outcome.refused:
+    if outcome.already:
         messages.success(request, _("%(n)s rows accepted into the register (%(m)s were already).") % {
             "n": outcome.accepted, "m": outcome.already})
+    elif outcome.accepted or not outcome.refused:
+        messages.success(request, _("%(n)s rows accepted into the register.") % {"n": outcome.accepted})
     for line_no, message in outcome.refused[:20]:
         messages.error(request, _("Line %(n)s: %(message)s") % {"n": line_no, "message": message})
 
