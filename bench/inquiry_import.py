@@ -79,9 +79,9 @@ def build(n: int) -> float:
             FROM (SELECT g, (%(today)s::date - (g %% 300))::date AS d FROM generate_series(1, %(n)s) g) s"""),
         ("parties", """
             INSERT INTO cases_party (id, kind, name, id_kind, id_number, id_flagged, sex, legal_representative, phones,
-                                     address, created_at, updated_at)
+                                     address, postcode, created_at, updated_at)
             SELECT g, 'person', '当事人' || g, 'resident_id', '62050319900101' || lpad(g::text, 4, '0'), false, '', '',
-                   '{}', '', now(), now()
+                   '{}', '', '', now(), now()
             FROM generate_series(1, 2 * %(n)s) g"""),
         ("case parties", """
             INSERT INTO cases_caseparty (id, role, position, service_address, phone, agent, dishonest_ground, case_id,
@@ -207,12 +207,14 @@ def main() -> None:
 
     from accounts.models import User
     from cases.models import Case
-    from inquiry.models import ResultFile, ResultRow
+    from inquiry.models import InquiryRequest, ResultFile, ResultRow
     from inquiry.services.results import result_file_import
 
     if "inquiry_inquiryrequest" not in connection.introspection.table_names() or not Case.objects.exists():
         print(f"Building {args.debtors:,} debtors in {DB} ...", flush=True)
         print(f"Build: {build(args.debtors):.0f} s", flush=True)
+    elif not InquiryRequest.objects.exists():
+        sys.exit("A half-built database: run again with --rebuild.")
     officer = User.objects.select_related("court").get(username="bench_inquiry")
     ResultRow.objects.all().delete()
     ResultFile.objects.all().delete()
