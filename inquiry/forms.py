@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Stage
 from core.fields import DateFormField
@@ -57,7 +58,8 @@ class AuditFilterForm(forms.Form):
     case_number = forms.CharField(label=_("Case number"), required=False, max_length=40)
     date_from = DateFormField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = DateFormField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", "-")] + list(AccessAction.choices))
+    action = forms.ChoiceField(label=pgettext_lazy("access log", "Action"), required=False,
+                               choices=[("", "-")] + list(AccessAction.choices))
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import Target
 from assets.models import AssetKind
@@ -26,7 +27,7 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 class AgencyKind(models.TextChoices):
     """The kinds of agency a batch can ask (per-court setting ``inquiry_agency_kinds`` lists the enabled ones)."""
 
-    BANK = "bank", _("Bank")
+    BANK = "bank", pgettext_lazy("agency", "Bank")
     REAL_ESTATE = "real_estate", _("Real estate registry")
     VEHICLE = "vehicle", _("Vehicle registry")
     SECURITIES = "securities", _("Securities")
@@ -140,7 +141,7 @@ class InquiryBatch(models.Model):
 class InquiryRequest(BelongsToCase, models.Model):
     """One question (or control instruction) to one kind of agency about one debtor of one case."""
 
-    batch = models.ForeignKey(InquiryBatch, verbose_name=_("batch"), on_delete=models.CASCADE,
+    batch = models.ForeignKey(InquiryBatch, verbose_name=pgettext_lazy("inquiry", "batch"), on_delete=models.CASCADE,
                               related_name="requests")
     seq = models.PositiveIntegerField(_("line"))
     request_id = models.CharField(_("request ID"), max_length=40, unique=True)
@@ -197,7 +198,7 @@ class ResultFile(models.Model):
 
     court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.PROTECT,
                               related_name="inquiry_result_files")
-    batch = models.ForeignKey(InquiryBatch, verbose_name=_("batch"), on_delete=models.PROTECT,
+    batch = models.ForeignKey(InquiryBatch, verbose_name=pgettext_lazy("inquiry", "batch"), on_delete=models.PROTECT,
                               related_name="result_files")
     file_name = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -238,7 +239,7 @@ class ControlStatus(models.TextChoices):
 
 class Diff(models.TextChoices):
     NEW = "new", _("New")
-    CHANGED = "changed", _("Changed")
+    CHANGED = "changed", pgettext_lazy("diff", "Changed")
     SAME = "same", _("Same")
     GONE = "gone", _("Gone")
     CONTROL = "control", _("Control result")
@@ -322,7 +323,7 @@ class AccessLog(models.Model):
                              related_name="+")
     party = models.ForeignKey("cases.Party", verbose_name=_("debtor"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey(InquiryBatch, verbose_name=_("batch"), null=True, blank=True,
+    batch = models.ForeignKey(InquiryBatch, verbose_name=pgettext_lazy("inquiry", "batch"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     request = models.ForeignKey(InquiryRequest, verbose_name=_("request"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")

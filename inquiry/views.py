@@ -14,7 +14,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.policy import Perm, has_perm, scope_q
@@ -27,7 +29,16 @@ from .court_settings import enabled_kinds
 from .forms import MEASURE_WORDS, AuditFilterForm, BatchForm
 from .models import AccessAction, AgencyKind, BatchStatus
 
-KIND_WORDS = {**{k.value: k.value for k in AgencyKind}, **{str(k.label): k.value for k in AgencyKind}}
+
+
+def _kind_words() -> dict[str, str]:
+    """An agency named by its code (bank), its English or its Chinese name (银行)."""
+    words = {k.value: k.value for k in AgencyKind}
+    with translation.override("zh-hans"):
+        words.update({str(k.label): k.value for k in AgencyKind})
+    with translation.override("en"):
+        words.update({str(k.label): k.value for k in AgencyKind})
+    return words
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -106,10 +117,11 @@ def _resolve_controls(form, cases: list[Case]) -> list[services.ControlLine] | N
             problems.append(_("Line %(n)s: %(who)s is not a respondent of %(number)s.") % {
                 "n": n, "who": who, "number": number})
             continue
-        if kind not in KIND_WORDS or measure not in MEASURE_WORDS:
+        kinds = _kind_words()
+        if kind not in kinds or measure not in MEASURE_WORDS:
             problems.append(_("Line %(n)s: unknown agency or measure.") % {"n": n})
             continue
-        out.append(services.ControlLine(case.pk, party, KIND_WORDS[kind], MEASURE_WORDS[measure], amount))
+        out.append(services.ControlLine(case.pk, party, kinds[kind], MEASURE_WORDS[measure], amount))
     if problems:
         form.add_error("controls", problems)
         return None
@@ -222,8 +234,9 @@ def batch_cancel(request, pk: int):
     return redirect("inquiry:batch_detail", pk=batch.pk)
 
 
-AUDIT_COLUMNS = (("at", "Time"), ("user_name", "User"), ("action", "Action"), ("case_number", "Case number"),
-                 ("party_name", "Debtor"), ("legal_basis_officer", "Officer"), ("batch", "Batch"))
+def _audit_headers() -> list[str]:
+    return [_("Time"), _("User"), pgettext("access log", "Action"), _("Case number"), _("Debtor"), _("Officer"),
+            _("Batch")]
 
 
 @login_required
@@ -255,7 +268,7 @@ def _audit_csv(rows) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel and WPS then read UTF-8
     writer = csv.writer(buffer)
-    writer.writerow([_(label) for _key, label in AUDIT_COLUMNS])
+    writer.writerow([spreadsheet_safe(h) for h in _audit_headers()])
     for e in rows.iterator(chunk_size=2000):
         writer.writerow([spreadsheet_safe(v) for v in (
             timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.user_name, str(e.get_action_display()),

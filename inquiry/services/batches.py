@@ -89,7 +89,8 @@ def _cases_for(*, actor, case_ids: list[int] | None, stage: str | None) -> list[
     if not ids:
         raise ValidationError({"cases": _("Choose at least one case.")})
     if len(ids) > MAX_CASES:
-        raise ValidationError({"cases": _("More than %(n)s cases: split them into several batches.") % {"n": MAX_CASES}})
+        raise ValidationError({"cases": _("More than %(n)s cases: split them into several batches.") % {
+            "n": MAX_CASES}})
     visible = {c.pk: c for c in base.filter(scope_q(actor, Perm.CASE_VIEW), pk__in=ids)}
     missing = [i for i in ids if i not in visible]
     if missing:
@@ -194,13 +195,19 @@ def batch_create(*, actor, kinds: list[str], case_ids: list[int] | None = None, 
     return batch
 
 
+def _field_label(field: str) -> str:
+    return {"case": _("Case number"), "party": _("Debtor"), "agency_kind": _("Agency"), "measure": _("Measure"),
+            "amount": _("Amount")}[field]
+
+
 def _control_lines(controls, *, cases, respondents, kinds, errors) -> list[ControlLine]:
     """Check every control line (all of them, each error naming its line) and return them with parsed amounts."""
     problems, out, seen = [], [], set()
     totals: dict[tuple[int, int], Decimal] = defaultdict(lambda: Decimal("0.00"))
     for n, line in enumerate(controls, start=1):
         def bad(field, message):
-            problems.append(_("Line %(n)s: %(field)s: %(message)s") % {"n": n, "field": field, "message": message})
+            problems.append(_("Line %(n)s: %(field)s: %(message)s") % {
+                "n": n, "field": _field_label(field), "message": message})
 
         try:
             case_id, party_id = int(line.case), int(line.party)

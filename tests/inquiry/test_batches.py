@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from cases.models import CaseParty, PartyRole
 from cases.services import PartyInput
@@ -21,13 +22,20 @@ from .conftest import close_fulfilled, close_zhongben
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
 def debtor(case):
     return CaseParty.objects.get(case=case, role=PartyRole.RESPONDENT).party
 
 
 def test_officer_builds_batch_for_own_case_only_respondents(org, make_case):
     case = make_case()
-    batch = batch_create(actor=org.officer, kinds=["bank", "vehicle"], case_ids=[case.pk], document_number="（2026）甘0503执1号")
+    batch = batch_create(actor=org.officer, kinds=["bank", "vehicle"], case_ids=[case.pk],
+                         document_number="（2026）甘0503执1号")
     reqs = list(batch.requests.order_by("seq"))
     assert [r.agency_kind for r in reqs] == ["bank", "vehicle"]
     applicant = CaseParty.objects.get(case=case, role=PartyRole.APPLICANT).party
@@ -123,7 +131,7 @@ def test_control_amount_bounds_refused(org, make_case, amount):
     assert outstanding_claim(case) == Decimal("100000.00")
     with pytest.raises(ValidationError) as e:
         batch_create(actor=org.officer, kinds=["bank"], case_ids=[case.pk], controls=[_freeze(case, amount)])
-    assert e.value.message_dict["controls"][0].startswith("Line 1: amount:")
+    assert e.value.message_dict["controls"][0].startswith("Line 1: Amount:")
     assert not InquiryBatch.objects.exists()
 
 
@@ -149,7 +157,7 @@ def test_split_lines_of_one_debtor_cannot_exceed_outstanding(org, make_case):
     controls = [_freeze(case, "60000.00", "bank"), _freeze(case, "40000.01", "payment_platform")]
     with pytest.raises(ValidationError) as e:
         batch_create(actor=org.officer, kinds=["bank", "payment_platform"], case_ids=[case.pk], controls=controls)
-    assert e.value.message_dict["controls"][0].startswith("Line 2: amount:")
+    assert e.value.message_dict["controls"][0].startswith("Line 2: Amount:")
     controls[1] = _freeze(case, "40000.00", "payment_platform")
     batch = batch_create(actor=org.officer, kinds=["bank", "payment_platform"], case_ids=[case.pk],
                          controls=controls)
