@@ -49,7 +49,7 @@ def ensure_database() -> None:
 
 def build(n: int) -> float:
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from accounts.demo import seed_org
@@ -80,7 +80,7 @@ def build(n: int) -> float:
         ("parties", """
             INSERT INTO cases_party (id, kind, name, id_kind, id_number, id_flagged, sex, legal_representative, phones,
                                      address, postcode, created_at, updated_at)
-            SELECT g, 'person', '当事人' || g, 'resident_id', '62050319900101' || lpad(g::text, 4, '0'), false, '', '',
+            SELECT g, 'person', '当事人' || g, 'resident_id', '620503199001' || lpad(g::text, 6, '0'), false, '', '',
                    '{}', '', '', now(), now()
             FROM generate_series(1, 2 * %(n)s) g"""),
         ("case parties", """
@@ -106,11 +106,12 @@ def build(n: int) -> float:
                 measure, amount, subject_name, subject_kind, subject_id_number, case_number, officer_id, officer_name,
                 document_number, answered_at)
             SELECT c, 1, c, 'CX20269001-' || lpad(c::text, 6, '0'), c, 2 * c - 1, 'bank', 'national', 'query', NULL,
-                   '当事人' || (2 * c - 1), 'person', '62050319900101' || lpad((2 * c - 1)::text, 4, '0'),
+                   '当事人' || (2 * c - 1), 'person', '620503199001' || lpad((2 * c - 1)::text, 6, '0'),
                    '（2026）甘0503执' || c || '号', %(officer)s, '查控员', '', NULL
             FROM generate_series(1, %(n)s) c"""),
     ]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE cases_case, cases_party, inquiry_inquirybatch RESTART IDENTITY CASCADE")
         cursor.execute("SET session_replication_role = replica")
         for name, sql in steps:
             t = time.perf_counter()
@@ -120,6 +121,7 @@ def build(n: int) -> float:
         for table in ("cases_case", "cases_party", "cases_caseparty", "assets_asset", "inquiry_inquirybatch",
                       "inquiry_inquiryrequest"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 
@@ -134,7 +136,7 @@ def write_result_file(path: Path, *, n: int, rows: int) -> int:
     def line(c: int, k: int) -> bytes:
         party = 2 * c - 1
         base = {"request_id": f"CX20269001-{c:06d}", "case_number": f"（2026）甘0503执{c}号",
-                "subject_id_number": f"62050319900101{party:04d}", "as_of": "2026-12-05"}
+                "subject_id_number": f"620503199001{party:06d}", "as_of": "2026-12-05"}
         if c % 10 == 0 and c != 1:
             base["status"] = "none"
         else:
@@ -210,11 +212,9 @@ def main() -> None:
     from inquiry.models import InquiryRequest, ResultFile, ResultRow
     from inquiry.services.results import result_file_import
 
-    if "inquiry_inquiryrequest" not in connection.introspection.table_names() or not Case.objects.exists():
+    if "inquiry_inquiryrequest" not in connection.introspection.table_names() or not InquiryRequest.objects.exists():
         print(f"Building {args.debtors:,} debtors in {DB} ...", flush=True)
         print(f"Build: {build(args.debtors):.0f} s", flush=True)
-    elif not InquiryRequest.objects.exists():
-        sys.exit("A half-built database: run again with --rebuild.")
     officer = User.objects.select_related("court").get(username="bench_inquiry")
     ResultRow.objects.all().delete()
     ResultFile.objects.all().delete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from assets.models import Asset
 from assets.services.register import asset_register
@@ -14,6 +15,13 @@ from inquiry.models import AccessLog, BatchStatus, InquiryRequest, ResultFile, R
 from inquiry.services.results import result_file_import
 
 from .results_helpers import exported_batch, found, none, result_bytes, stream
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English here (the pages' tests read them in Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -7,10 +7,18 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from inquiry.exchange_in import ErrorList, ResultFileRefused, build_result_file, iter_rows, open_checked
 
 HEADER = {"agency_kind": "bank", "batch": "CX20260012", "court_code": "J30"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English here (the pages' tests read them in Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def good_row(**over):
