@@ -158,10 +158,12 @@ def write_result_file(path: Path, *, n: int, rows: int) -> int:
             count = 1
         plan.extend((c, k) for k in range(count))
     plan = plan[:rows]
-    while len(plan) < rows:  # what the "none" debtors did not use goes to the first ones
-        c = 2 + len(plan) % (n - 1)
+    i = 0
+    while len(plan) < rows:  # what the "none" debtors did not use goes to the others
+        i += 1
+        c = 2 + i % (n - 1)
         if c % 10:
-            plan.append((c, 10 + len(plan) % 500))
+            plan.append((c, 10 + i // (n - 1)))
     digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(delete=False) as body:
         for c, k in plan:
