@@ -13,3 +13,7 @@ urlpatterns = [
     path("batches/<int:pk>/cancel/", views.batch_cancel, name="batch_cancel"),
     path("access-log/", views.access_log, name="access_log"),
 ]
+
+from .result_urls import urlpatterns as result_urlpatterns  # noqa: E402  (the result side, h2)
+
+urlpatterns += result_urlpatterns
