@@ -80,7 +80,7 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
 app.steps["consumer"].add(WorkerHeartbeat)
 
-SCHEDULE_APPS = ("core", "cases", "assets", "notices", "deadlines", "reports")
+SCHEDULE_APPS = ("core", "cases", "assets", "inquiry", "notices", "deadlines", "reports")
 
 
 def beat_schedule() -> dict:
