@@ -187,18 +187,19 @@ def _worth_resuming(row: ResultRow) -> bool:
 def _query_details(*, party, requests, rows) -> dict:
     """The network-query action's details (cases.actions.NetworkQueryForm) for one debtor's answered requests:
     each agency kind found / none (an agency that answered only with errors counts as not queried)."""
-    from cases.actions import FOUND_ROWS
+    from cases.actions import FOUND_ROWS, NETWORK_ASSET_TYPES
 
     by_kind: dict[str, list[ResultRow]] = defaultdict(list)
     for row in rows:
         by_kind[row.request.agency_kind].append(row)
     details = {"system": "national" if any(r.channel == Channel.NATIONAL for r in requests) else "local",
                "subject": party.name[:200]}
+    details.update({f"result_{key}": "not_queried" for key, _label in NETWORK_ASSET_TYPES})
     for kind in {r.agency_kind for r in requests}:
         statuses = {row.status for row in by_kind[kind]}
         key = f"result_{QUERY_TYPE[kind]}"
         value = ("found" if RowStatus.FOUND in statuses else "none" if RowStatus.NONE in statuses else "not_queried")
-        if details.get(key) != "found":
+        if details[key] != "found":
             details[key] = value
     found = [row for row in rows if row.status == RowStatus.FOUND]
     for n, row in enumerate(found[:FOUND_ROWS], 1):
