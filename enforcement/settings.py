@@ -311,6 +311,11 @@ ENF_ATTACHMENT_MAX_BYTES = env_int("ENF_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024,
 # Each scan notifies a recipient in-app of this many of its new reminders one by one (the most urgent) and of the
 # rest with one notification counting them (deadlines.services.NOTES_SQL), as the e-mail digest lists 50.
 DEADLINES_NOTIFY_MAX_ITEMS = env_int("DEADLINES_NOTIFY_MAX_ITEMS", 50, minimum=1)
+# Network inquiry (网络查控): the channel that carries exported batches out and result files in (inquiry/channels.py;
+# docs/exchange.md). The default FileChannel writes each batch's ZIP to the outbox and reads results from the inbox.
+INQUIRY_CHANNEL = env.str("INQUIRY_CHANNEL", default="inquiry.channels.FileChannel")
+INQUIRY_OUTBOX_DIR = Path(env.str("INQUIRY_OUTBOX_DIR", default=str(VAR_DIR / "inquiry" / "outbox")))
+INQUIRY_INBOX_DIR = Path(env.str("INQUIRY_INBOX_DIR", default=str(VAR_DIR / "inquiry" / "inbox")))
 
 # --- E-mail -----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

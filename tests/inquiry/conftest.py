@@ -7,11 +7,11 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from cases.models import Case
+
 
 def zhongben(case, closed_on: date):
     """Mark ``case`` closed by 终本 on ``closed_on`` (received and filed before it)."""
-    from cases.models import Case
-
     received = min(case.received_on, closed_on - timedelta(days=60))
     Case.objects.filter(pk=case.pk).update(stage="closed", closure_mode="terminated_round", closed_on=closed_on,
                                            received_on=received, filed_on=received + timedelta(days=1))
@@ -66,8 +66,18 @@ def enable_kinds(org):
 
 
 @pytest.fixture(autouse=True)
-def inquiry_dirs(settings, tmp_path):
-    """The file channel writes into the test's own folders, never var/."""
-    settings.INQUIRY_CHANNEL = "inquiry.channels.FileChannel"
+def _inquiry_dirs(settings, tmp_path):
     settings.INQUIRY_OUTBOX_DIR = tmp_path / "outbox"
     settings.INQUIRY_INBOX_DIR = tmp_path / "inbox"
+
+
+def close_zhongben(case, on):
+    Case.objects.filter(pk=case.pk).update(stage="closed", closure_mode="terminated_round", closed_on=on)
+    case.refresh_from_db()
+    return case
+
+
+def close_fulfilled(case, on):
+    Case.objects.filter(pk=case.pk).update(stage="closed", closure_mode="fulfilled", closed_on=on)
+    case.refresh_from_db()
+    return case

@@ -117,6 +117,21 @@ def _approved_handover(asset):
             .filter(Q(whole_case=True) | Q(assets=asset)).first())
 
 
+def _inquiry_batch(user, batch, world, placement):
+    # An inquiry batch (inquiry.selectors.batch_list_for_user): users of its court who may run inquiries and either
+    # built it or may run inquiries on one of its cases; another court's batch is not found.
+    if not has_perm(user, Perm.INQUIRY_RUN) or batch.court_id != user.court_id:
+        return False
+    return batch.created_by_id == user.pk or any(has_perm(user, Perm.INQUIRY_RUN, r.case)
+                                                 for r in batch.requests.select_related("case"))
+
+
+def _inquiry_batch_act(user, batch, world, placement):
+    # Exporting or cancelling: INQUIRY_RUN on every case of the batch (inquiry.services.batch_require).
+    return _inquiry_batch(user, batch, world, placement) and all(
+        has_perm(user, Perm.INQUIRY_RUN, r.case) for r in batch.requests.select_related("case"))
+
+
 def _disposal_start(user, asset, world, placement):
     # 移交处置 (issue 18): the asset must be in the user's own court (the view looks it up there); the disposing team
     # is the receiving team of the approved handover covering the asset, else the case's own team and officer. An
@@ -313,6 +328,14 @@ RULES: dict[str, dict[str, Check]] = {
     "deadlines:notification_read": {"POST": owner("notification")},
     "deadlines:notifications_read_all": {"POST": LOGIN},
     "deadlines:case_recompute": {"POST": on("case")},
+    # --- inquiry pages (网络查控, issue 20) ---
+    "inquiry:batch_list": {"GET": needs(Perm.INQUIRY_RUN)},
+    "inquiry:batch_new": same(needs(Perm.INQUIRY_RUN), *GP),
+    "inquiry:batch_detail": {"GET": custom(_inquiry_batch, "inquiry_batch")},
+    "inquiry:batch_export": {"POST": custom(_inquiry_batch_act, "inquiry_batch")},
+    "inquiry:batch_download": {"GET": custom(_inquiry_batch, "inquiry_batch")},
+    "inquiry:batch_cancel": {"POST": custom(_inquiry_batch_act, "inquiry_batch")},
+    "inquiry:access_log": {"GET": needs(Perm.INQUIRY_AUDIT)},
     # --- reports pages ---
     "reports:dashboard": {"GET": needs(Perm.REPORT_VIEW)},
     "reports:table": {"GET": needs(Perm.REPORT_VIEW)},
@@ -432,6 +455,14 @@ RULES: dict[str, dict[str, Check]] = {
     "api-report-run-detail": {"GET": on("run", Perm.REPORT_VIEW, see=REPORT)},
     "api-report-campaign-list": {"GET": needs(Perm.REPORT_VIEW), "POST": needs(Perm.REPORT_VIEW)},
     "api-report-campaign-detail": same(on("campaign", Perm.REPORT_VIEW, see=REPORT), "GET", "PUT", "PATCH", "DELETE"),
+    # --- API: inquiry (网络查控) ---
+    "api-inquiry-batch-list": {"GET": needs(Perm.INQUIRY_RUN), "POST": needs(Perm.INQUIRY_RUN)},
+    "api-inquiry-batch-detail": {"GET": custom(_inquiry_batch, "inquiry_batch")},
+    "api-inquiry-batch-export": {"POST": custom(_inquiry_batch_act, "inquiry_batch")},
+    "api-inquiry-batch-download": {"GET": custom(_inquiry_batch, "inquiry_batch")},
+    "api-inquiry-batch-cancel": {"POST": custom(_inquiry_batch_act, "inquiry_batch")},
+    "api-inquiry-batch-requests": {"GET": custom(_inquiry_batch, "inquiry_batch")},
+    "api-inquiry-access-log-list": {"GET": needs(Perm.INQUIRY_AUDIT)},
 }
 
 # URL names the audit does not probe, with the reason. The Django admin is Django's own (staff only; its index is

@@ -173,6 +173,15 @@ def _batch(court, creator, case):
                                    labels_pdf=b"%PDF-1.4 labels")
 
 
+def _inquiry_batch(creator, case):
+    """A network inquiry batch (网络查控) about the placement's case, built and exported by its officer."""
+    from inquiry.services import batch_create, batch_export
+
+    batch = batch_create(actor=creator, kinds=["bank"], case_ids=[case.pk])
+    batch_export(actor=creator, batch=batch)
+    return batch
+
+
 def build_world() -> World:
     from deadlines.models import Notification
     from deadlines.services import holidays_load_official
@@ -211,6 +220,7 @@ def build_world() -> World:
     for placement, creator in (("own", org.officer), ("team", org.colleague), ("court", org.outsider)):
         case = world.objects[placement]["case"]
         world.objects[placement]["batch"] = _batch(case.court, creator, case)
+        world.objects[placement]["inquiry_batch"] = _inquiry_batch(creator, case)
     # Role changes awaiting a second person: at the court under test asked by its admin (for the clerk, for
     # finance), at the sibling court by that court's admin.
     from accounts.services import role_change_request
