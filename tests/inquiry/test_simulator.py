@@ -110,7 +110,7 @@ def test_command_writes_into_out_dir(tmp_path):
     (["{zip}", "--as-of", "2026-12-01"], "before the batch was created"),
     (["{bad}"], "not a ZIP file"),
 ])
-def test_command_bad_arguments(tmp_path, settings, args, message):
+def test_command_bad_arguments(db, tmp_path, settings, args, message):
     settings.INQUIRY_OUTBOX_DIR = str(tmp_path / "outbox")
     good, bad = tmp_path / "b.zip", tmp_path / "bad.zip"
     good.write_bytes(example_zip())

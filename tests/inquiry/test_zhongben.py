@@ -216,3 +216,26 @@ def test_pages_tiles_and_refusals(client, org, proposal):
     client.post(f"/inquiry/resumptions/{proposal.pk}/accept/")  # a double click
     assert Case.objects.filter(origin_case=proposal.case).count() == 1
     assert client.get("/inquiry/resumptions/", {"show": "chief"}).context["proposals"] == []
+
+
+def test_simulator_answers_an_exported_batch_by_number(org, make_case, settings):
+    """The agencies' stand-in reads the batch the system exported (by its number) and writes schema-valid results
+    answering every request into the inbox."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from inquiry import schemas
+
+    zhongben(make_case(), due_in(5))
+    batch = post_zhongben_batch_create(court=org.court)
+    call_command("inquiry_simulate", batch.number, "--seed", "2", stdout=StringIO())
+    files = sorted(settings.INQUIRY_INBOX_DIR.iterdir())
+    assert [p.name for p in files] == [f"result_{batch.number}_{k}.jsonl" for k in sorted(batch.kinds)]
+    answered = set()
+    for p in files:
+        assert schemas.check_result_file(p.read_bytes()) == []
+        answered |= {line.split('"request_id": "')[1].split('"')[0] for line in p.read_text().splitlines()[1:]}
+    assert answered == set(InquiryRequest.objects.filter(batch=batch).values_list("request_id", flat=True))
+    with pytest.raises(CommandError, match="no exported ZIP"):
+        call_command("inquiry_simulate", batch.number, "--court", org.other_court.code, stdout=StringIO())
