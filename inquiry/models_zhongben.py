@@ -18,7 +18,7 @@ class PostZhongbenQuery(BelongsToCase, models.Model):
     action it put on the case (meeting the 终本 query deadline) and what was found. Unique per (batch, case, party),
     so recording twice is impossible."""
 
-    batch = models.ForeignKey("inquiry.InquiryBatch", verbose_name=_("batch"), on_delete=models.PROTECT,
+    batch = models.ForeignKey("inquiry.InquiryBatch", verbose_name=_("inquiry batch"), on_delete=models.PROTECT,
                               related_name="+")
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="+")
     party = models.ForeignKey("cases.Party", verbose_name=_("debtor"), on_delete=models.PROTECT, related_name="+")
@@ -34,10 +34,10 @@ class PostZhongbenQuery(BelongsToCase, models.Model):
 
 
 class ProposalStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")  # found by a post-终本 query; the handling officer looks first
+    PROPOSED = "proposed", _("Waiting for the officer")  # found by a post-终本 query; the handling officer looks first
     SUBMITTED = "submitted", _("Put to the chief")  # the officer asks the chief to resume
-    ACCEPTED = "accepted", _("Accepted")  # resumed: a new 执恢 case
-    DISMISSED = "dismissed", _("Dismissed")
+    ACCEPTED = "accepted", _("Resumed")  # a new 执恢 case
+    DISMISSED = "dismissed", _("Not resumed")
 
 
 OPEN_PROPOSAL = (ProposalStatus.PROPOSED, ProposalStatus.SUBMITTED)
@@ -49,7 +49,7 @@ class ResumptionProposal(BelongsToCase, models.Model):
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT,
                              related_name="resumption_proposals")
-    batch = models.ForeignKey("inquiry.InquiryBatch", verbose_name=_("batch"), on_delete=models.PROTECT,
+    batch = models.ForeignKey("inquiry.InquiryBatch", verbose_name=_("inquiry batch"), on_delete=models.PROTECT,
                               related_name="resumption_proposals")
     rows = models.ManyToManyField("inquiry.ResultRow", verbose_name=_("assets found"), related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices,
