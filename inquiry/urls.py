@@ -17,3 +17,7 @@ urlpatterns = [
     path("resumptions/<int:pk>/accept/", views_resumption.resumption_accept, name="resumption_accept"),
     path("resumptions/<int:pk>/dismiss/", views_resumption.resumption_dismiss, name="resumption_dismiss"),
 ]
+
+from .result_urls import urlpatterns as result_urlpatterns  # noqa: E402  (the result side, h2)
+
+urlpatterns += result_urlpatterns

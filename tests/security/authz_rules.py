@@ -132,6 +132,26 @@ def _inquiry_batch_act(user, batch, world, placement):
         has_perm(user, Perm.INQUIRY_RUN, r.case) for r in batch.requests.select_related("case"))
 
 
+def _inquiry_result(user, rf, world, placement):
+    # A result file (inquiry.result_selectors.result_file_list_for_user): users of its court who may run inquiries
+    # and imported it or may run inquiries on the case of one of its rows; another court's file is not found.
+    if not has_perm(user, Perm.INQUIRY_RUN) or rf.court_id != user.court_id:
+        return False
+    return rf.imported_by_id == user.pk or any(has_perm(user, Perm.INQUIRY_RUN, r.request.case)
+                                               for r in rf.rows.select_related("request__case"))
+
+
+def _inquiry_row_accept(user, row, world, placement):
+    # Accepting a result row: the row is found only in the user's INQUIRY_RUN scope (404), and the register's
+    # service needs ASSET_CONTROL on the case (403).
+    case = row.request.case
+    return has_perm(user, Perm.INQUIRY_RUN, case) and has_perm(user, Perm.ASSET_CONTROL, case)
+
+
+def _debtor_kw(row) -> dict:
+    return {"case_pk": row.request.case_id, "party_pk": row.request.party_id}
+
+
 def _disposal_start(user, asset, world, placement):
     # 移交处置 (issue 18): the asset must be in the user's own court (the view looks it up there); the disposing team
     # is the receiving team of the approved handover covering the asset, else the case's own team and officer. An
@@ -342,6 +362,12 @@ RULES: dict[str, dict[str, Check]] = {
     "inquiry:resumption_submit": {"POST": on("resumption", Perm.CASE_ACT)},
     "inquiry:resumption_accept": {"POST": on("resumption", Perm.CASE_CLOSE_APPROVE)},
     "inquiry:resumption_dismiss": {"POST": on("resumption", Perm.CASE_ACT)},
+    "inquiry:result_upload": same(needs(Perm.INQUIRY_RUN), *GP),
+    "inquiry:result_detail": {"GET": custom(_inquiry_result, "inquiry_result")},
+    "inquiry:result_accept_all": {"POST": custom(_inquiry_result, "inquiry_result")},
+    "inquiry:debtor_results": {"GET": on("inquiry_row", Perm.INQUIRY_RUN, key=_debtor_kw)},
+    "inquiry:debtor_accept_all": {"POST": on("inquiry_row", Perm.INQUIRY_RUN, key=_debtor_kw)},
+    "inquiry:row_accept": {"POST": custom(_inquiry_row_accept, "inquiry_row")},
     # --- reports pages ---
     "reports:dashboard": {"GET": needs(Perm.REPORT_VIEW)},
     "reports:table": {"GET": needs(Perm.REPORT_VIEW)},
@@ -469,6 +495,11 @@ RULES: dict[str, dict[str, Check]] = {
     "api-inquiry-batch-cancel": {"POST": custom(_inquiry_batch_act, "inquiry_batch")},
     "api-inquiry-batch-requests": {"GET": custom(_inquiry_batch, "inquiry_batch")},
     "api-inquiry-access-log-list": {"GET": needs(Perm.INQUIRY_AUDIT)},
+    "api-inquiry-result-list": {"GET": needs(Perm.INQUIRY_RUN), "POST": needs(Perm.INQUIRY_RUN)},
+    "api-inquiry-result-detail": {"GET": custom(_inquiry_result, "inquiry_result")},
+    "api-inquiry-result-rows": {"GET": custom(_inquiry_result, "inquiry_result")},
+    "api-inquiry-result-accept": {"POST": custom(_inquiry_result, "inquiry_result")},
+    "api-inquiry-result-row-accept": {"POST": custom(_inquiry_row_accept, "inquiry_row")},
 }
 
 # URL names the audit does not probe, with the reason. The Django admin is Django's own (staff only; its index is

@@ -197,6 +197,22 @@ def _resumption(make_case, case):
     return ResumptionProposal.objects.create(case=closed, batch=batch)
 
 
+def _inquiry_result(creator, batch):
+    """A result file answering the batch's first request with one bank account found (imported by its officer)."""
+    import io
+
+    from inquiry.exchange_in import build_result_file
+    from inquiry.services.results import result_file_import
+
+    req = batch.requests.order_by("seq").first()
+    data = build_result_file({"agency_kind": "bank", "batch": batch.number, "court_code": batch.court.code}, [
+        {"request_id": req.request_id, "case_number": req.case_number, "subject_id_number": req.subject_id_number,
+         "status": "found", "asset_kind": "bank_deposit", "institution": "中国工商银行", "account": "6222000011112222",
+         "balance": "100.00", "as_of": "2026-12-01"}])
+    rf = result_file_import(actor=creator, court=batch.court, file_name="result.jsonl", stream=io.BytesIO(data))
+    return rf, rf.rows.get()
+
+
 def build_world() -> World:
     from deadlines.models import Notification
     from deadlines.services import holidays_load_official
@@ -237,6 +253,8 @@ def build_world() -> World:
         world.objects[placement]["batch"] = _batch(case.court, creator, case)
         world.objects[placement]["inquiry_batch"] = _inquiry_batch(creator, case)
         world.objects[placement]["resumption"] = _resumption(make_case, case)
+        (world.objects[placement]["inquiry_result"],
+         world.objects[placement]["inquiry_row"]) = _inquiry_result(creator, world.objects[placement]["inquiry_batch"])
     # Role changes awaiting a second person: at the court under test asked by its admin (for the clerk, for
     # finance), at the sibling court by that court's admin.
     from accounts.services import role_change_request
