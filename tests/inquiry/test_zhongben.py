@@ -239,3 +239,26 @@ def test_simulator_answers_an_exported_batch_by_number(org, make_case, settings)
     assert answered == set(InquiryRequest.objects.filter(batch=batch).values_list("request_id", flat=True))
     with pytest.raises(CommandError, match="no exported ZIP"):
         call_command("inquiry_simulate", batch.number, "--court", org.other_court.code, stdout=StringIO())
+
+
+def test_importing_simulated_results_records_the_query_and_proposes(org, make_case, settings):
+    """End to end: the schedule's batch, the agencies' stand-in answering it, the real import: the case gets its
+    network query (once, even when another file of the batch comes later) and a proposal when assets were found."""
+    import io
+
+    from django.core.management import call_command
+
+    from inquiry.services.results import result_file_import
+
+    cases = [zhongben(make_case(), due_in(5)) for _ in range(6)]
+    batch = post_zhongben_batch_create(court=org.court)
+    call_command("inquiry_simulate", batch.number, "--seed", "11", stdout=io.StringIO())
+    for path in sorted(settings.INQUIRY_INBOX_DIR.iterdir()):
+        result_file_import(actor=org.officer, court=org.court, file_name=path.name, stream=io.BytesIO(path.read_bytes()))
+    recorded = PostZhongbenQuery.objects.filter(batch=batch)
+    assert recorded.count() == 6
+    for case in cases:
+        assert Action.objects.filter(case=case, kind="network_query").count() == 1
+    found = {q.case_id for q in recorded if q.found}
+    proposed = set(ResumptionProposal.objects.values_list("case_id", flat=True))
+    assert proposed and proposed <= found
