@@ -113,11 +113,12 @@ def _access_rows(requests, *, batch, action) -> list[AccessLog]:
                       party_name=r.subject_name) for r in seen.values()]
 
 
-def post_zhongben_batch_create(*, court, today: date | None = None, export: bool = True) -> InquiryBatch | None:
+def post_zhongben_batch_create(*, court, today: date | None = None, export: bool = True,
+                               horizon_days: int | None = None, limit: int | None = None) -> InquiryBatch | None:
     """The court's automatic post-终本 batch for the cases due (None when none is due): a query of every enabled
     agency kind about every respondent with an identifier number, in the name of the case's handling officer, then
     exported (the channel sends it after commit). Runs once at a time per court; a second run finds the requests
-    open and makes nothing."""
+    open and makes nothing. ``horizon_days`` overrides the court's setting, ``limit`` caps the cases (the demo)."""
     from ..court_settings import channel_for, enabled_kinds
     from .batches import _next_number, _subject_kind
 
@@ -125,7 +126,7 @@ def post_zhongben_batch_create(*, court, today: date | None = None, export: bool
     with transaction.atomic():
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, court.pk])
-        due = zhongben_due(court=court, today=today)
+        due = zhongben_due(court=court, today=today, horizon_days=horizon_days)[:limit]
         kinds = enabled_kinds(court)
         if not due or not kinds:
             return None
@@ -158,12 +159,13 @@ def post_zhongben_batch_create(*, court, today: date | None = None, export: bool
         InquiryRequest.objects.bulk_create(requests, batch_size=2000)
         AccessLog.objects.bulk_create(_access_rows(requests, batch=batch, action=AccessAction.BATCH_CREATED))
         if export:
-            _export(batch, requests)
+            export_system(batch, requests)
         return batch
 
 
-def _export(batch: InquiryBatch, requests) -> None:
-    """Export as ``inquiry.services.export.batch_export`` does, in the system's name."""
+def export_system(batch: InquiryBatch, requests, *, send: bool = True) -> None:
+    """Export as ``inquiry.services.export.batch_export`` does, in the system's name; the channel gets the ZIP after
+    commit (``send=False``: kept on the batch only, as the demo does)."""
     from ..channels import get_channel
     from .export import _as_export, build_zip
 
@@ -174,7 +176,8 @@ def _export(batch: InquiryBatch, requests) -> None:
     batch.save(update_fields=["export_zip", "export_sha256", "exported_at", "exported_by", "status"])
     AccessLog.objects.bulk_create(_access_rows(requests, batch=batch, action=AccessAction.EXPORTED))
     export = _as_export(batch)
-    transaction.on_commit(lambda: get_channel().send(export))
+    if send:
+        transaction.on_commit(lambda: get_channel().send(export))
 
 
 # --- results in -----------------------------------------------------------------------------------------------------
