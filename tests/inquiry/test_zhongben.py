@@ -54,7 +54,8 @@ def test_scheduler_picks_cases_due_within_the_horizon(org, make_case):
     assert expired.number not in _due_numbers(org, horizon_days=400)
 
 
-def test_batch_made_once_by_the_system_and_exported(org, make_case, settings, tmp_path, django_capture_on_commit_callbacks):
+def test_batch_made_once_by_the_system_and_exported(org, make_case, settings, tmp_path,
+                                                     django_capture_on_commit_callbacks):
     settings.INQUIRY_OUTBOX_DIR = str(tmp_path / "outbox")
     case = zhongben(make_case(), due_in(7))
     with django_capture_on_commit_callbacks(execute=True):
@@ -254,7 +255,8 @@ def test_importing_simulated_results_records_the_query_and_proposes(org, make_ca
     batch = post_zhongben_batch_create(court=org.court)
     call_command("inquiry_simulate", batch.number, "--seed", "11", stdout=io.StringIO())
     for path in sorted(settings.INQUIRY_INBOX_DIR.iterdir()):
-        result_file_import(actor=org.officer, court=org.court, file_name=path.name, stream=io.BytesIO(path.read_bytes()))
+        result_file_import(actor=org.officer, court=org.court, file_name=path.name,
+                           stream=io.BytesIO(path.read_bytes()))
     recorded = PostZhongbenQuery.objects.filter(batch=batch)
     assert recorded.count() == 6
     for case in cases:
