@@ -235,6 +235,21 @@ def _record_action(*, case: Case, details: dict, on: date, actor) -> Action | No
     return None
 
 
+def _applicant_to_tell(*, case: Case, party, batch: InquiryBatch, found: int) -> None:
+    """The applicant must be told the result (ZB-9): a timeline entry says what to tell whom. No document type for
+    it exists yet, so the officer serves it and logs the service (a ``notice_served`` action) as usual."""
+    from cases.events import event_log
+
+    applicants = "、".join(CaseParty.objects.filter(case=case, role=PartyRole.APPLICANT)
+                          .order_by("position", "id").values_list("party__name", flat=True)[:5])
+    result = (_("%(n)s assets found") % {"n": found}) if found else _("no assets found")
+    event_log(case=case, type="zhongben_result_to_tell", actor=None,
+              summary=_("Tell the applicant %(applicants)s the post-终本 query result (batch %(batch)s, %(debtor)s): "
+                        "%(result)s") % {"applicants": applicants or "—", "batch": batch.number,
+                                        "debtor": party.name, "result": result},
+              batch=batch.number, party_id=party.pk, found=found)
+
+
 @transaction.atomic
 def post_zhongben_results_recorded(*, request_ids, actor=None) -> list[PostZhongbenQuery]:
     """Results were imported for these requests (pks or request-id strings; others than post-终本 ones are
@@ -263,6 +278,7 @@ def post_zhongben_results_recorded(*, request_ids, actor=None) -> list[PostZhong
         action = _record_action(case=case, details=_query_details(party=requests[0].party, requests=requests,
                                                                  rows=rows), on=on, actor=actor)
         found = [row for row in rows if row.status == RowStatus.FOUND]
+        _applicant_to_tell(case=case, party=requests[0].party, batch=requests[0].batch, found=len(found))
         recorded.append(PostZhongbenQuery.objects.create(batch_id=batch_id, case=case, party_id=party_id,
                                                          action=action, found=len(found)))
         worth = [row for row in found if _worth_resuming(row)]

@@ -118,6 +118,8 @@ def test_results_recorded_meet_the_zb_query_deadline(org, make_case):
     deadline.refresh_from_db()
     assert deadline.met_on == timezone.localdate() and deadline.status == "met"
     assert case.events.filter(type="action_logged").exists()  # on the timeline
+    told = case.events.get(type="zhongben_result_to_tell")  # what to tell the applicant
+    assert "张三" in told.summary and batch.number in told.summary
     assert not ResumptionProposal.objects.exists()  # nothing found
 
 
