@@ -13,7 +13,7 @@ from typing import Callable
 
 from accounts.policy import Perm
 
-TAB_APPS = ("cases", "assets", "notices", "deadlines", "messaging")
+TAB_APPS = ("cases", "assets", "inquiry", "notices", "deadlines", "messaging")
 
 
 @dataclass(frozen=True)

@@ -125,10 +125,30 @@ def _notices(user, today: date) -> list[Tile]:
                  batch.batch_case_candidates(user=user, selection=selection).count(), url)]
 
 
+def _resumptions(show: str, key: str, label):
+    """Resumption proposals after a post-终本 query found assets: the officer's to put to the chief, the chief's to
+    decide (the list page ``inquiry:resumptions?show=...`` lists exactly them)."""
+    def build(user, today: date) -> list[Tile]:
+        url = _url("inquiry:resumptions", show=show)
+        if not url:
+            return []
+        from inquiry.selectors_resumption import WAITING_FOR, proposals_waiting
+
+        if not has_perm(user, WAITING_FOR[show][1]):
+            return []
+        return [Tile(key, label, proposals_waiting(user=user, show=show).count(), url)]
+
+    return build
+
+
+_resumptions_officer = _resumptions("officer", "resumptions_officer", _("Post-终本 finds to look at (恢复执行)"))
+_resumptions_chief = _resumptions("chief", "resumptions_chief", _("Resumptions awaiting your decision (恢复执行)"))
+
+
 # The tiles of each role, in order (a user with several roles gets each tile once).
 ROLE_TILES: dict[str, tuple[Callable, ...]] = {
-    Role.OFFICER: (_officer,),
-    Role.CHIEF: (_chief, _payouts, _role_changes, _unidentified),
+    Role.OFFICER: (_officer, _resumptions_officer),
+    Role.CHIEF: (_chief, _resumptions_chief, _payouts, _role_changes, _unidentified),
     Role.CLERK: (_notices,),
     Role.FINANCE: (_funds, _payouts),
     Role.COURT_ADMIN: (_role_changes,),

@@ -80,7 +80,7 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
 app.steps["consumer"].add(WorkerHeartbeat)
 
-SCHEDULE_APPS = ("core", "cases", "assets", "notices", "deadlines", "messaging", "reports")
+SCHEDULE_APPS = ("core", "cases", "assets", "inquiry", "statements", "notices", "deadlines", "messaging", "reports")
 
 
 def beat_schedule() -> dict:

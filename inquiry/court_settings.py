@@ -6,6 +6,8 @@
 * ``inquiry_provincial_kinds`` - the kinds the court asks through the provincial network (点对点) instead of the
   national one (总对总, the default for every kind): e.g. ``["real_estate", "vehicle"]`` where the provincial
   registries answer directly. Each request records its channel.
+* ``inquiry_zhongben_horizon_days`` - after 终本, a case joins the automatic six-monthly query batch this many days
+  before its query falls due (inquiry.services.zhongben); 14 by default.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,10 @@ def _kinds_valid(value) -> str:
     return ""
 
 
+def _horizon_valid(value) -> str:
+    return "" if 0 <= value <= 90 else str(_("Between 0 and 90 days."))
+
+
 SETTINGS = [
     Setting("inquiry_agency_kinds", list(AgencyKind.values),
             "The kinds of agency the court's network inquiry reaches (网络查控).", list,
@@ -29,6 +35,9 @@ SETTINGS = [
     Setting("inquiry_provincial_kinds", [],
             "The agency kinds asked through the provincial network (点对点) instead of the national one (总对总).",
             list, label=_("Agencies asked point to point (点对点)"), validate=_kinds_valid),
+    Setting("inquiry_zhongben_horizon_days", 14,
+            "After 终本: a case joins the automatic six-monthly query batch this many days before the query is due.",
+            int, label=_("Post-终本 query: days ahead"), validate=_horizon_valid),
 ]
 
 

@@ -99,8 +99,9 @@ class InquiryBatch(models.Model):
     court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.PROTECT,
                               related_name="inquiry_batches")
     number = models.CharField(_("batch number"), max_length=20)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
-                                   related_name="+")
+    # None: made by the system (the post-终本 schedule, inquiry.services.zhongben).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     kinds = ArrayField(models.CharField(max_length=20, choices=AgencyKind.choices), verbose_name=_("agencies"))
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.REGULAR)
@@ -314,8 +315,9 @@ class AccessLog(models.Model):
     """Who did or saw what about whose financial data, on which legal basis, when. Append-only (database triggers)."""
 
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
-                             related_name="+")
+    # None: the system (the post-终本 schedule); user_name then says so.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
     user_name = models.CharField(_("user name"), max_length=50)
     court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
@@ -351,3 +353,8 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.get_action_display()} {self.case_number}"
+
+
+from .models_zhongben import OPEN_PROPOSAL, PostZhongbenQuery, ProposalStatus, ResumptionProposal  # noqa: E402
+
+__all__ = ["OPEN_PROPOSAL", "PostZhongbenQuery", "ProposalStatus", "ResumptionProposal"]

@@ -24,7 +24,7 @@ from core.formats import local_datetime
 
 from .. import diffing
 from ..exchange_in import ErrorList, ParsedRow, ResultFileRefused, RowError, iter_rows, open_checked
-from ..models import (AccessAction, BatchStatus, InquiryBatch, InquiryRequest, ResultFile,
+from ..models import (AccessAction, BatchStatus, InquiryBatch, InquiryRequest, Purpose, ResultFile,
                       ResultRow)
 from ._log import log_access
 
@@ -229,4 +229,9 @@ def result_file_import(*, actor, court, file_name: str, stream: IO[bytes]) -> Re
     batch.status = BatchStatus.PARTLY_ANSWERED if unanswered else BatchStatus.ANSWERED
     batch.save(update_fields=["status"])
     log_access(actor=actor, action=AccessAction.RESULT_IMPORTED, batch=batch, result_file=result_file)
+    if batch.purpose == Purpose.POST_ZHONGBEN:  # the six-monthly query after 终本: on the case, maybe resume
+        from .zhongben import post_zhongben_results_recorded
+
+        post_zhongben_results_recorded(request_ids=list(result_file.rows.values_list("request_id", flat=True)
+                                                        .distinct()), actor=actor)
     return result_file

@@ -29,6 +29,30 @@ def test_the_demo_court_tells_a_consistent_story(db, client):
         _badges_match_their_pages(client, today, username)
     _every_suspension_was_approved()
     _bases_read_as_issued()
+    _inquiries_were_answered_and_one_resumption_waits(today)
+
+
+def _inquiries_were_answered_and_one_resumption_waits(today):
+    """Network inquiries (inquiry.demo): officers' batches answered, some found assets accepted into the register and
+    some waiting; the post-终本 batch put its query on each case (after the closure) and proposed resuming one case,
+    which its officer put to the chief; nothing before its case was filed or in the future."""
+    from inquiry.models import InquiryBatch, InquiryRequest, PostZhongbenQuery, ResultRow, ResumptionProposal
+
+    now = timezone.now()
+    assert InquiryBatch.objects.filter(purpose="regular", status="answered").exists()
+    assert InquiryBatch.objects.filter(purpose="regular", status="partly_answered").exists()
+    found = ResultRow.objects.filter(status="found")
+    assert found.filter(accepted_asset__isnull=False).exists() and found.filter(accepted_asset__isnull=True).exists()
+    assert not InquiryBatch.objects.filter(created_at__gt=now).exists()
+    assert not InquiryRequest.objects.filter(batch__created_at__date__lt=F("case__filed_on")).exists()
+    post = InquiryBatch.objects.get(purpose="post_zhongben")
+    assert post.created_by is None and post.status == "answered"
+    queries = PostZhongbenQuery.objects.filter(batch=post).select_related("action", "case")
+    assert queries.exists()
+    for q in queries:
+        assert q.case.closure_mode == "terminated_round"
+        assert q.case.closed_on < q.action.occurred_on <= today
+    assert ResumptionProposal.objects.filter(batch=post, status="submitted").count() == 1
 
 
 def _bases_read_as_issued():

@@ -94,6 +94,8 @@ def _page_count(client, key: str, url: str) -> int:
         return len(ctx["pending"])
     if key == "notices":
         return ctx["count"]
+    if key.startswith("resumptions_"):
+        return len(ctx["proposals"])
     raise AssertionError(f"no page count known for tile {key}")
 
 
@@ -130,10 +132,21 @@ def todo(org, make_case, mix):
                                  amount=Decimal("50.00"), direction="credit",
                                  waiting_since=timezone.localdate() - timedelta(days=30))
 
+    # post-终本 finds: one waiting for the officer, one put to the chief (inquiry.services.resumption)
+    from inquiry.models import InquiryBatch, ResumptionProposal
+
+    batch = InquiryBatch.objects.create(court=org.court, number="CX2026ZB01", created_by=None, kinds=["bank"],
+                                        purpose="post_zhongben")
+    for status in ("proposed", "submitted"):
+        closed = make_case()
+        type(closed).objects.filter(pk=closed.pk).update(stage="closed", closure_mode="terminated_round",
+                                                         closed_on=today - timedelta(days=170))
+        ResumptionProposal.objects.create(case=closed, batch=batch, status=status)
+
 
 ROLE_TILES = {
-    "officer": {"mine_overdue", "mine_today", "mine_leads"},
-    "chief": {"closures", "bureau_overdue", "payouts", "role_changes", "unidentified_escalated"},
+    "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer"},
+    "chief": {"closures", "bureau_overdue", "resumptions_chief", "payouts", "role_changes", "unidentified_escalated"},
     "clerk": {"notices"},
     "finance": {"funds", "payouts"},
     "court_admin": {"role_changes"},

@@ -380,6 +380,12 @@ RULES: dict[str, dict[str, Check]] = {
     "inquiry:batch_download": {"GET": custom(_inquiry_batch, "inquiry_batch")},
     "inquiry:batch_cancel": {"POST": custom(_inquiry_batch_act, "inquiry_batch")},
     "inquiry:access_log": {"GET": needs(Perm.INQUIRY_AUDIT)},
+    # resumption proposals after a post-终本 query found assets: the officer puts one to the chief (or dismisses it
+    # while it waits for them), the chief accepts (inquiry.services.resumption)
+    "inquiry:resumptions": {"GET": needs(Perm.CASE_ACT, Perm.CASE_CLOSE_APPROVE)},
+    "inquiry:resumption_submit": {"POST": on("resumption", Perm.CASE_ACT)},
+    "inquiry:resumption_accept": {"POST": on("resumption", Perm.CASE_CLOSE_APPROVE)},
+    "inquiry:resumption_dismiss": {"POST": on("resumption", Perm.CASE_ACT)},
     "inquiry:result_upload": same(needs(Perm.INQUIRY_RUN), *GP),
     "inquiry:result_detail": {"GET": custom(_inquiry_result, "inquiry_result")},
     "inquiry:result_accept_all": {"POST": custom(_inquiry_result, "inquiry_result")},

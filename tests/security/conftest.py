@@ -196,6 +196,21 @@ def _inquiry_batch(creator, case):
     return batch
 
 
+def _resumption(make_case, case):
+    """A resumption proposal (恢复执行建议) on a 终本 case of the placement's team and officer, as a post-终本 query
+    that found assets leaves it: waiting for the officer."""
+    from cases.models import Case
+    from inquiry.models import InquiryBatch, ResumptionProposal
+    from inquiry.services.batches import _next_number
+
+    closed = make_case(court=case.court, team=case.team, officer=case.officer)
+    Case.objects.filter(pk=closed.pk).update(stage="closed", closure_mode="terminated_round",
+                                             closed_on=timezone.localdate() - timedelta(days=170))
+    batch = InquiryBatch.objects.create(court=case.court, number=_next_number(case.court), created_by=None,
+                                        kinds=["bank"], purpose="post_zhongben")
+    return ResumptionProposal.objects.create(case=closed, batch=batch)
+
+
 def _inquiry_result(creator, batch):
     """A result file answering the batch's first request with one bank account found (imported by its officer)."""
     import io
@@ -251,6 +266,7 @@ def build_world() -> World:
         case = world.objects[placement]["case"]
         world.objects[placement]["batch"] = _batch(case.court, creator, case)
         world.objects[placement]["inquiry_batch"] = _inquiry_batch(creator, case)
+        world.objects[placement]["resumption"] = _resumption(make_case, case)
         (world.objects[placement]["inquiry_result"],
          world.objects[placement]["inquiry_row"]) = _inquiry_result(creator, world.objects[placement]["inquiry_batch"])
     for placement, label in (("own", "1"), ("team", "2"), ("court", "3")):
