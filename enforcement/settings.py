@@ -416,7 +416,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a ``kind`` choice field; name each enum after its model's choices.
     "ENUM_NAME_OVERRIDES": {"PayoutKindEnum": "assets.models.PayoutKind",
-                            "AgencyKindEnum": "inquiry.models.AgencyKind"},
+                            "AgencyKindEnum": "inquiry.models.AgencyKind",
+                            "InquiryChannelEnum": "inquiry.models.Channel",
+                            "InquiryPurposeEnum": "inquiry.models.Purpose",
+                            "InquiryMeasureEnum": "inquiry.models.Measure",
+                            "MessageChannelEnum": "messaging.models.Channel",
+                            "MessagePurposeEnum": "messaging.models.Purpose",
+                            "MessageEventEnum": "messaging.models.EventKind"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.add_error_responses"],
 }
 

@@ -151,7 +151,7 @@ class InquiryRequest(BelongsToCase, models.Model):
     party = models.ForeignKey("cases.Party", verbose_name=_("debtor"), on_delete=models.PROTECT,
                               related_name="inquiry_requests")
     agency_kind = models.CharField(_("agency"), max_length=20, choices=AgencyKind.choices)
-    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.NATIONAL)
+    channel = models.CharField(_("inquiry channel"), max_length=12, choices=Channel.choices, default=Channel.NATIONAL)
     measure = models.CharField(_("measure"), max_length=8, choices=Measure.choices, default=Measure.QUERY)
     amount = models.DecimalField(_("amount"), null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
                                  **MONEY)

@@ -64,13 +64,13 @@ class LinesConfirmView(APIView):
             "over_collected": {str(k): v for k, v in result.over_collected.items()}}).data)
 
 
-class ClaimInput(serializers.Serializer):
+class UnidentifiedClaimInput(serializers.Serializer):
     line = serializers.IntegerField()
     case = serializers.IntegerField()
     reason = serializers.CharField(allow_blank=True, max_length=2000)
 
 
-class ClaimOutput(serializers.Serializer):
+class UnidentifiedClaimOutput(serializers.Serializer):
     id = serializers.IntegerField()
     line = serializers.IntegerField(source="line_id")
     case = serializers.IntegerField(source="case_id")
@@ -84,18 +84,18 @@ class ClaimCreateView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ClaimInput, responses={201: ClaimOutput})
+    @extend_schema(request=UnidentifiedClaimInput, responses={201: UnidentifiedClaimOutput})
     @idempotent("statement-claim-create")
     def post(self, request):
         _need(request.user, Perm.FUNDS_CLAIM)
-        data = ClaimInput(data=request.data)
+        data = UnidentifiedClaimInput(data=request.data)
         data.is_valid(raise_exception=True)
         line = get_object_or_404(queue.unidentified_lines(user=request.user), pk=data.validated_data["line"])
         case = Case.objects.filter(pk=data.validated_data["case"]).first()
         if case is None or not has_perm(request.user, Perm.CASE_VIEW, case):
             raise serializers.ValidationError({"case": ["No such case."]})
         claim = claim_create(actor=request.user, line=line, case=case, reason=data.validated_data["reason"])
-        return Response(ClaimOutput(claim).data, status=status.HTTP_201_CREATED)
+        return Response(UnidentifiedClaimOutput(claim).data, status=status.HTTP_201_CREATED)
 
 
 class DecideInput(serializers.Serializer):
@@ -109,7 +109,7 @@ class ClaimDecideView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=DecideInput, responses=ClaimOutput)
+    @extend_schema(request=DecideInput, responses=UnidentifiedClaimOutput)
     def post(self, request):
         _need(request.user, Perm.FUNDS_RECORD)
         data = DecideInput(data=request.data)
@@ -122,4 +122,4 @@ class ClaimDecideView(APIView):
         else:
             claim_reject(actor=request.user, claim=claim, reason=data.validated_data.get("reason", ""))
         claim.refresh_from_db()
-        return Response(ClaimOutput(claim).data)
+        return Response(UnidentifiedClaimOutput(claim).data)
