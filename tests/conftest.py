@@ -20,6 +20,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_xdist_setupnodes(config, specs):
+    """Under pytest-xdist (scripts/test.sh runs ``-n``): each worker its own Redis cache and broker databases and
+    var directory, set in its environment before Django's settings are read (tests/xdist_isolation.py)."""
+    from tests.xdist_isolation import worker_env
+
+    for spec in specs:
+        spec.env.update(worker_env(spec.id))
+
+
 @dataclass
 class Org:
     high: Court
