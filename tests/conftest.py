@@ -123,3 +123,15 @@ def login(client, user: User) -> None:
 def org_committed(transactional_db):
     """The same organisation, for tests that use several connections (threads) and need committed rows."""
     return org.__wrapped__(transactional_db)
+
+
+@pytest.fixture
+def official_calendar(request):
+    """The national holiday calendar (State Council notices) in the ``Holiday`` table, for tests whose dates depend on
+    it. A data migration loads it, but every transactional test flushes the tables when it ends, so a test that runs
+    after one (any order, any xdist worker, a reused database) would see no holidays: load it here (idempotent)."""
+    marker = request.node.get_closest_marker("django_db")
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    from deadlines.services import holidays_load_official
+
+    holidays_load_official()
