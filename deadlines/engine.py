@@ -1033,14 +1033,6 @@ def recompute_session(*, today: date | None = None) -> Result:
     return result
 
 
-def recompute_after_commit(*, case_ids: list[int]) -> None:
-    """For other apps' services: recompute these cases' deadlines once their transaction has committed. (Every write
-    to a table the engine reads does this already, through ``deadlines.on_commit``; kept for callers.)"""
-    from .on_commit import schedule
-
-    schedule()
-
-
 def preview(*, case_id: int, today: date | None = None) -> list[dict]:
     """The deadlines of one case as the engine computes them now, without writing (rolled back)."""
     today = today or timezone.localdate()
@@ -1058,4 +1050,4 @@ def preview(*, case_id: int, today: date | None = None) -> list[dict]:
     return rows
 
 
-__all__ = ["Result", "preview", "recompute", "recompute_after_commit", "recompute_session"]
+__all__ = ["Result", "preview", "recompute", "recompute_session"]

@@ -107,6 +107,13 @@ def schedule(connection=None) -> None:
     # manual transaction management (autocommit off, no atomic block): left for the scan
 
 
+def recompute_after_commit(*, case_ids: list[int]) -> None:
+    """For other apps' services: recompute these cases' deadlines once their transaction has committed. (Every write
+    to a table the engine reads does this already, through the execute wrapper; kept for callers. It lived in
+    ``deadlines.engine``, which this module calls: here, the two do not import each other.)"""
+    schedule()
+
+
 class _Wrapper:
     """The execute wrapper: after a statement writing a tracked table, schedule the recompute."""
 

@@ -61,6 +61,7 @@ from cases.selectors import CaseSearch, case_search
 from core import court_settings
 
 from . import documents
+from .binary_store import store_binary
 from .models import BatchJob, BatchPart, BatchStatus, DocumentFile, IssuedDocument
 
 logger = logging.getLogger(__name__)
@@ -206,9 +207,13 @@ def batch_rerun(*, user, batch: BatchJob) -> BatchJob:
 
 
 def _queue(batch_id: int) -> None:
-    from .tasks import batch_run_task
+    # The task by its registered name, as beat names tasks (notices/schedule.py): notices.tasks runs this module's
+    # functions, so importing it here would make the two import each other (tests/test_layers.py). A process that
+    # has the task registered applies it as ``.delay`` does (CELERY_TASK_ALWAYS_EAGER included); one that has not
+    # sends the same message to the broker.
+    from celery import current_app
 
-    result = batch_run_task.delay(batch_id)
+    result = current_app.signature("notices.tasks.batch_run", args=(batch_id,)).delay()
     BatchJob.objects.filter(pk=batch_id, task_id="").update(task_id=result.id or "")
 
 
@@ -479,20 +484,6 @@ def _labels_join(batch_id: int) -> bool:
         store_binary(BatchJob, pk=batch_id, column="labels_pdf", data=labels)
         BatchPart.objects.filter(pk__in=halves.values()).delete()
     return True
-
-
-def store_binary(model, *, pk: int, column: str, data: bytes) -> None:
-    """Write a large PDF into a bytea column as a binary parameter (server-side binding). Through the ORM, psycopg's
-    client-side binding would spell it out as an escaped literal inside the SQL text: twice its size, several copies
-    (a 17 MB print file cost the worker process over 100 MB)."""
-    import psycopg
-    from django.db import connection
-
-    table = model._meta.db_table
-    field = model._meta.get_field(column).column
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(f'UPDATE {table} SET "{field}" = %b WHERE id = %s', [data, pk])  # noqa: S608 - model names
 
 
 def batch_finalize(*, batch_id: int) -> bool:

@@ -188,7 +188,7 @@ def _store_parts(*, batch, group: list[_Prepared], whole: bytes, ranges: list[tu
     (with the blank backs a duplex layout put between them)."""
     from notices.pdf.cut import Piece, cut
 
-    from .batch import store_binary
+    from .binary_store import store_binary
 
     run: list[int] = []
     for index, p in enumerate([*group, None]):

@@ -509,7 +509,7 @@ def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dic
         committed: list[float] = []
         transaction.on_commit(lambda: committed.append(time.perf_counter()))  # runs first, right after COMMIT
         if batch is None and (doc_type in _deadline_types() or "notice_to_debtor" in kind.tags):
-            from deadlines.engine import recompute_after_commit
+            from deadlines.on_commit import recompute_after_commit
 
             recompute_after_commit(case_ids=[case.pk])
     ended = time.perf_counter()

@@ -5,25 +5,21 @@ from celery import shared_task
 from accounts.models import Court
 from cases.models import Case
 
+from .jobs import report_run_execute, rollup_refresh, weekly_reports_generate
+
 
 @shared_task(name="reports.tasks.weekly_reports")
 def weekly_reports() -> list[int]:
-    from .services import weekly_reports_generate
-
     return weekly_reports_generate()
 
 
 @shared_task(name="reports.tasks.report_run", acks_late=True)
 def report_run_task(run_id: int) -> None:
-    from .services import report_run_execute
-
     report_run_execute(run_id=run_id)
 
 
 @shared_task(name="reports.tasks.rollup_refresh")
 def rollup_refresh_task(court_ids: list[int] | None = None) -> list[dict]:
-    from .services import rollup_refresh
-
     if court_ids is None:
         court_ids = list(Court.objects.filter(pk__in=Case.objects.values("court_id").distinct())
                          .values_list("pk", flat=True))

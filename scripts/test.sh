@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite against real PostgreSQL and Redis (started here if they are not running).
-# Extra arguments go to pytest, e.g. scripts/test.sh tests/cases -x
+# Extra arguments go to pytest, e.g. scripts/test.sh tests/cases -x (without arguments: the whole suite on every core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
@@ -46,6 +46,20 @@ cleanup() { [ -n "$embedded_pg" ] && .venv/bin/python scripts/embedded_pg.py sto
 trap cleanup EXIT
 
 mkdir -p test-artifacts
+# The whole suite (no arguments) runs on every core with pytest-xdist, at most 4 workers: each worker has its own test
+# database (pytest-django's _gwN suffix), Redis cache and broker databases (pytest.ini's 14/15 for gw0, 12/13 for gw1,
+# ...) and var directory (tests/xdist_isolation.py); each test file stays on one worker (--dist loadfile), so module
+# fixtures and a file's order are as in a serial run. ENF_TEST_WORKERS=N sets the count (1: no xdist). With arguments
+# (a file, -k, ...) pytest runs them as given, in one process unless ENF_TEST_WORKERS or -n says otherwise.
+xdist=()
+workers="${ENF_TEST_WORKERS:-}"
+if [ -z "$workers" ] && [ $# -eq 0 ]; then
+  workers=$(nproc 2>/dev/null || echo 1)
+  [ "$workers" -gt 4 ] && workers=4
+fi
+if [ -n "$workers" ] && [ "$workers" -gt 1 ]; then
+  xdist=(-n "$workers" --dist loadfile)
+fi
 status=0
-.venv/bin/python -m pytest -q -rfE "$@" || status=$?
+.venv/bin/python -m pytest -q -rfE "${xdist[@]}" "$@" || status=$?
 exit $status

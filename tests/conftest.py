@@ -20,6 +20,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_xdist_setupnodes(config, specs):
+    """Under pytest-xdist (scripts/test.sh runs ``-n``): each worker its own Redis cache and broker databases and
+    var directory, set in its environment before Django's settings are read (tests/xdist_isolation.py)."""
+    from tests.xdist_isolation import worker_env
+
+    for spec in specs:
+        spec.env.update(worker_env(spec.id))
+
+
 @dataclass
 class Org:
     high: Court
@@ -114,3 +123,15 @@ def login(client, user: User) -> None:
 def org_committed(transactional_db):
     """The same organisation, for tests that use several connections (threads) and need committed rows."""
     return org.__wrapped__(transactional_db)
+
+
+@pytest.fixture
+def official_calendar(request):
+    """The national holiday calendar (State Council notices) in the ``Holiday`` table, for tests whose dates depend on
+    it. A data migration loads it, but every transactional test flushes the tables when it ends, so a test that runs
+    after one (any order, any xdist worker, a reused database) would see no holidays: load it here (idempotent)."""
+    marker = request.node.get_closest_marker("django_db")
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    from deadlines.services import holidays_load_official
+
+    holidays_load_official()

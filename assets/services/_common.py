@@ -1,16 +1,20 @@
-"""Helpers shared by the services: row locks in the fixed order and the case timeline (money input is
-``core.fields.money_input``)."""
+"""Helpers shared by the services: row locks in the fixed order, the case timeline and the money promised to open
+payouts (read by the ledger and the payouts alike; money input is ``core.fields.money_input``)."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from cases.models import Case
 
-from ..models import Asset
+from ..models import Asset, Payout, PayoutStatus
+
+OPEN_STATUSES = (PayoutStatus.PREPARED, PayoutStatus.APPROVED)
 
 
 def lock_case(case_or_id) -> Case:
@@ -50,3 +54,11 @@ def stage_advance(*, actor, case: Case, event: str, step_label) -> None:
     from cases.services.workflow import stage_advance as advance
 
     advance(actor=actor, case=case, event=event, step_label=step_label)
+
+
+def reserved_locked(case: Case, *, exclude: Payout | None = None) -> Decimal:
+    """Money promised to payouts not yet executed; call with the case row locked."""
+    qs = Payout.objects.filter(case_id=case.pk, status__in=OPEN_STATUSES)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")

@@ -41,7 +41,7 @@ from ..models import (
     ReversalRequest,
     ReversalStatus,
 )
-from ._common import lock_case, log_event, stage_advance
+from ._common import lock_case, log_event, reserved_locked, stage_advance
 
 
 def balance_locked(case: Case) -> Decimal:
@@ -179,7 +179,6 @@ def fee_transfer_record(*, actor, case: Case, amount, occurred_on: date | None =
     less what was already transferred) and at most what is available (balance less payouts not yet paid). Settles
     receipts' payout clocks like a disbursement."""
     from ..selectors import payout_limits
-    from .payouts import reserved_locked
 
     case = lock_case(case)
     require(actor, Perm.FUNDS_RECORD, case)
@@ -237,7 +236,6 @@ def _clean_reason(reason: str | None) -> str:
 
 def _reversal_check(*, case: Case, entry: LedgerEntry, occurred_on: date) -> None:
     """The rules a reversal must meet at the moment it is written; call with the case row locked."""
-    from .payouts import reserved_locked
 
     if entry.kind == EntryKind.REVERSAL:
         raise ValidationError({"entry": _("A reversal cannot itself be reversed; record a new entry instead.")})

@@ -33,18 +33,8 @@ from core.formats import format_amount as fmt
 from core.rules.stages import StepEvent
 
 from ..models import EntryKind, LedgerEntry, Payout, PayoutKind, PayoutStatus
-from ._common import lock_case, log_event, stage_advance
+from ._common import OPEN_STATUSES, lock_case, log_event, reserved_locked, stage_advance
 from .ledger import balance_locked, receipts_settle
-
-OPEN_STATUSES = (PayoutStatus.PREPARED, PayoutStatus.APPROVED)
-
-
-def reserved_locked(case: Case, *, exclude: Payout | None = None) -> Decimal:
-    """Money promised to payouts not yet executed; call with the case row locked."""
-    qs = Payout.objects.filter(case_id=case.pk, status__in=OPEN_STATUSES)
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return qs.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
 
 
 def _normalised_name(name: str) -> str:

@@ -51,6 +51,7 @@ def test_going_back_needs_a_reason(org, make_case):
     assert case.stage == Stage.REGISTERED
 
 
+@pytest.mark.usefixtures("official_calendar")  # the term rolls over official holidays
 def test_suspension_pauses_the_term_and_resume_returns_to_the_stage_before(org, make_case):
     today = timezone.localdate()
     case = make_case(received_on=today - timedelta(days=40), filed_on=today - timedelta(days=40))
@@ -112,6 +113,7 @@ def test_chief_overrides_the_stream_with_a_reason(org, make_case):
     assert case.stream == "complex" and case.stream_overridden
 
 
+@pytest.mark.usefixtures("official_calendar")  # the term rolls over official holidays
 def test_term_is_six_months_plus_extensions_and_excluded_periods(org, make_case):
     case = make_case(filed_on=date(2026, 3, 4))
     assert case_term_deadline(case) == date(2026, 9, 4)
@@ -128,6 +130,7 @@ def test_term_is_six_months_plus_extensions_and_excluded_periods(org, make_case)
     assert case_term_deadlines([case, non_lit]) == {case.pk: date(2027, 1, 4), non_lit.pk: date(2026, 6, 4)}
 
 
+@pytest.mark.usefixtures("official_calendar")  # the term rolls over official holidays
 def test_term_rolls_off_rest_days_on_the_courts_calendar_like_the_deadline_engine(org, make_case):
     from deadlines import engine
     from deadlines.models import Deadline, DeadlineRule
@@ -156,6 +159,7 @@ def test_term_rolls_off_rest_days_on_the_courts_calendar_like_the_deadline_engin
     assert case_term_deadlines([case, other]) == {case.pk: date(2026, 10, 10), other.pk: date(2026, 9, 9)}
 
 
+@pytest.mark.usefixtures("official_calendar")  # the term rolls over official holidays
 def test_bulk_term_deadlines_use_a_fixed_number_of_queries(org, make_case, django_assert_max_num_queries):
     cases = [make_case() for _ in range(5)]
     # Pauses, extensions, the court's term rule, the calendar, the court's term setting.
