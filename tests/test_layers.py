@@ -55,6 +55,8 @@ ALLOWED_UPWARD = {
     ("core.todo", "assets.selectors"): "home tiles: payout queue, funds awaiting",
     ("core.todo", "deadlines.selectors"): "home tiles: my and the bureau's overdue deadlines",
     ("core.todo", "notices.batch"): "home tile: print batches",
+    ("core.todo", "inquiry.selectors_resumption"): "home tiles: resumption proposals after a post-终本 query",
+    ("core.todo", "statements.escalation"): "home tile: unidentified money waiting too long",
 }
 MODULE_LEVEL_ALLOWED = {("accounts.admin", "core.court_setup")}
 
