@@ -2,8 +2,8 @@
 
 A batch asks the chosen kinds of agency about every respondent (被执行人) of the chosen cases: one case, a list of
 cases, or every case the user may act on in one stage. Applicants and third parties are never queried. Control
-lines (freeze/seize with an amount) ride along; their total per debtor of a case is at most the case's outstanding
-claim. The legal basis (the case number, the officer and their document number) is copied into each request.
+lines (freeze/seize with an amount) ride along; their total per case is at most what of the case's outstanding claim
+is not already requested in other open batches or frozen/seized in force (``control_bounds``, SEIZE art 19). The legal basis (the case number, the officer and their document number) is copied into each request.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, has_perm, require, scope_q
 from cases.models import Case, CaseParty, ClosureMode, PartyKind, PartyRole, Stage
 from core.fields import money_input
+from core.formats import format_money
 from core.text import clean_text
 
 from ..court_settings import channel_for, enabled_kinds
@@ -28,6 +29,7 @@ from ..models import (
     AccessAction, AgencyKind, BatchNumberSequence, BatchStatus, InquiryBatch, InquiryRequest, Measure, Purpose,
 )
 from .access import access_log_record_many
+from .control_bounds import available_for_control, committed_amounts, lock_cases
 
 # Which measure each kind of agency can carry out (查询 always): banks, securities firms, the business registry,
 # the provident fund and payment platforms freeze; the real-estate and vehicle registries seize (查封).
@@ -161,8 +163,15 @@ def batch_create(*, actor, kinds: list[str], case_ids: list[int] | None = None, 
         cases = [c for c in cases if respondents[c.pk]]
         if not cases:
             errors.setdefault("stage", []).append(_("No case in this stage has a respondent."))
+    # The cases that get control lines are locked (ascending ids) before their committed amounts are read: a
+    # concurrent batch_create for the same case waits here and then sees this batch's requests.
+    in_batch = {c.pk for c in cases}
+    controlled = lock_cases({_int(line.case) for line in controls or []} & in_batch)
+    committed = committed_amounts(controlled)
     lines = _control_lines(controls or [], cases={c.pk: c for c in cases}, respondents=respondents,
-                           kinds=kinds, errors=errors)
+                           kinds=kinds, errors=errors,
+                           available={pk: available_for_control(c, committed[pk]) for pk, c in controlled.items()},
+                           claims={pk: outstanding_claim(c) for pk, c in controlled.items()})
     if errors:
         raise ValidationError(errors)
 
@@ -200,10 +209,19 @@ def _field_label(field: str) -> str:
             "amount": _("Amount")}[field]
 
 
-def _control_lines(controls, *, cases, respondents, kinds, errors) -> list[ControlLine]:
-    """Check every control line (all of them, each error naming its line) and return them with parsed amounts."""
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _control_lines(controls, *, cases, respondents, kinds, errors, available, claims) -> list[ControlLine]:
+    """Check every control line (all of them, each error naming its line) and return them with parsed amounts.
+    ``available`` is what each case's new lines may total (``control_bounds.available_for_control``), per case:
+    the debtors of one case owe its claim once."""
     problems, out, seen = [], [], set()
-    totals: dict[tuple[int, int], Decimal] = defaultdict(lambda: Decimal("0.00"))
+    totals: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for n, line in enumerate(controls, start=1):
         def bad(field, message):
             problems.append(_("Line %(n)s: %(field)s: %(message)s") % {
@@ -241,13 +259,16 @@ def _control_lines(controls, *, cases, respondents, kinds, errors) -> list[Contr
         except ValidationError as exc:
             bad("amount", " ".join(exc.message_dict["amount"]))
             continue
-        totals[(case_id, party_id)] += amount
-        limit = outstanding_claim(case)
-        if totals[(case_id, party_id)] > limit:
-            bad("amount", _("the instructions about this debtor total %(total)s, more than the outstanding claim "
-                            "of %(number)s (%(limit)s).") % {"total": totals[(case_id, party_id)],
-                                                             "number": case.number, "limit": limit})
+        limit = available[case_id]
+        if totals[case_id] + amount > limit:
+            bad("amount", _("%(amount)s is more than can still be frozen or seized for %(number)s: %(left)s of "
+                            "%(limit)s available (outstanding claim %(claim)s, less what other open batches request "
+                            "and what is frozen or seized in force).") % {
+                "amount": format_money(amount), "number": case.number,
+                "left": format_money(max(limit - totals[case_id], Decimal("0.00"))),
+                "limit": format_money(limit), "claim": format_money(claims[case_id])})
             continue
+        totals[case_id] += amount
         out.append(ControlLine(case_id, party_id, line.agency_kind, line.measure, amount))
     if problems:
         errors["controls"] = problems
