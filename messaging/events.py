@@ -90,7 +90,10 @@ def _account(case) -> str:
     parts = [court.fund_account_name, court.fund_account_bank,
              f"账号{court.fund_account_number}" if court.fund_account_number else ""]
     text = "，".join(p for p in parts if p)
-    ref = f"案件账号{case.account_reference}"
+    from core.rules.payment_ref import format_payment_reference
+
+    # The glossary's word (案款账号), grouped in fours as the notices print it; the payer writes it in the 汇款附言.
+    ref = f"汇款附言请注明案款账号{format_payment_reference(case.account_reference)}"
     return f"{text}（{ref}）" if text else ref
 
 

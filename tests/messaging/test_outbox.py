@@ -42,7 +42,10 @@ def test_case_accepted_goes_to_both_parties_with_officer_and_case_account(case, 
     text = sent[0].body
     assert text.startswith("【天水市麦积区人民法院】张三：")
     assert case.number in text and "承办人郑强" in text and "0938-2731234" in text
-    assert "2705020109000012345" in text and case.account_reference in text
+    assert "2705020109000012345" in text
+    # the case's own 案款账号, grouped in fours as on the notices, for the payer's 汇款附言
+    grouped = " ".join(case.account_reference[i:i + 4] for i in range(0, len(case.account_reference), 4))
+    assert f"汇款附言请注明案款账号{grouped}" in text
     assert [s["to"] for s in sms_outbox] == ["13800000001", "13909381234"]
     assert sms_outbox[0]["text"] == text
 
