@@ -13,6 +13,7 @@ new accounts, every 10th debtor "none"). Then measures:
   200 requests.
 
     .venv/bin/python bench/inquiry_import.py [--debtors 20000] [--rows 100000] [--rebuild] [--runs 200]
+    .venv/bin/python bench/inquiry_import.py --diff-only [--rebuild]   # the page alone, on 50 debtors / 1,000 rows
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB = "enf_bench_inquiry"
+# --diff-only: a small data set of its own (50 debtors, the first with 200 rows) to measure the page quickly.
+DIFF_ONLY = "--diff-only" in sys.argv
+DB = "enf_bench_inquiry_diff" if DIFF_ONLY else "enf_bench_inquiry"
 os.environ.update({
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "DJANGO_DEBUG": "0", "ENF_INSECURE_HTTP": "1",
     "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "DJANGO_LOG_LEVEL": "WARNING",
@@ -195,7 +198,11 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the database")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--page-only", action="store_true", help="measure the page on the last import")
+    parser.add_argument("--diff-only", action="store_true",
+                        help=f"only the diff page, on a small data set of its own ({DB}): 50 debtors, 1,000 rows")
     args = parser.parse_args()
+    if args.diff_only:
+        args.debtors, args.rows, args.page_only = 50, 1_000, True
     if args.rebuild:
         import psycopg
 
@@ -219,7 +226,12 @@ def main() -> None:
         print(f"Building {args.debtors:,} debtors in {DB} ...", flush=True)
         print(f"Build: {build(args.debtors):.0f} s", flush=True)
     officer = User.objects.select_related("court").get(username="bench_inquiry")
-    if not (args.page_only and ResultFile.objects.exists()):
+    if args.diff_only and not ResultFile.objects.exists():
+        path = Path(tempfile.gettempdir()) / "enf_bench_inquiry_diff_result.jsonl"
+        write_result_file(path, n=args.debtors, rows=args.rows)
+        with open(path, "rb") as f:
+            result_file_import(actor=officer, court=officer.court, file_name=path.name, stream=f)
+    elif not (args.page_only and ResultFile.objects.exists()):
         ResultRow.objects.all().delete()
         ResultFile.objects.all().delete()
         path = Path(tempfile.gettempdir()) / "enf_bench_inquiry_result.jsonl"

@@ -74,12 +74,13 @@ def gone_assets(*, case_id: int, owner_id: int | None, rows) -> list:
     """Register assets of the kinds the agencies answered for that their latest files no longer report."""
     if owner_id is None:
         return []
+    # rows: ResultRow instances (with their request) or ``result_display.RowFacts``.
+    facts = [(r.agency_kind if hasattr(r, "agency_kind") else r.request.agency_kind, r) for r in rows]
     latest: dict[str, int] = {}
-    for row in rows:
-        kind = row.request.agency_kind
+    for kind, row in facts:
         latest[kind] = max(latest.get(kind, 0), row.result_file_id)
     kinds = {AGENCY_ASSET_KIND[k] for k in latest}
-    reported = {row.matched_asset_id for row in rows if row.result_file_id == latest.get(row.request.agency_kind)}
+    reported = {row.matched_asset_id for kind, row in facts if row.result_file_id == latest.get(kind)}
     reported |= {row.accepted_asset_id for row in rows}
     return [a for a in Asset.objects.filter(case_id=case_id, owner_id=owner_id, kind__in=kinds).order_by("id")
             if a.pk not in reported]

@@ -23,6 +23,7 @@ from core import idempotency
 from . import result_selectors as sel
 from .exchange_in import ResultFileRefused
 from .models import AccessAction
+from .result_display import debtor_rows_display
 from .services._log import log_access
 from .services.accept import result_row_accept, result_rows_accept
 from .services.results import result_file_import
@@ -88,15 +89,15 @@ def debtor_results(request, case_pk: int, party_pk: int):
     """The difference between what the agencies report about one debtor and the register (a fixed number of
     queries, however many rows)."""
     case, owner = _debtor(request, case_pk, party_pk)
-    rows = list(sel.debtor_rows_for_user(user=request.user, case=case, party_id=owner.party_id))
-    gone = sel.gone_assets(case_id=case.pk, owner_id=owner.pk, rows=rows)
-    log_access(actor=request.user, action=AccessAction.RESULT_VIEWED, case=case, party=owner.party)
     can_accept = has_perm(request.user, Perm.ASSET_CONTROL, case)
-    pending = sum(1 for r in rows if r.status == "found" and r.accepted_asset_id is None and r.dismissed_at is None)
+    form_token = idempotency.new_token()
+    rows, facts, pending = debtor_rows_display(user=request.user, case=case, party_id=owner.party_id,
+                                               can_accept=can_accept, freezable=FREEZABLE, form_token=form_token)
+    gone = sel.gone_assets(case_id=case.pk, owner_id=owner.pk, rows=facts)
+    log_access(actor=request.user, action=AccessAction.RESULT_VIEWED, case=case, party=owner.party)
     return render(request, "inquiry/debtor_results.html", {
         "title": _("Inquiry results: %(name)s") % {"name": owner.party.name}, "case": case, "owner": owner,
-        "rows": rows, "gone": gone, "can_accept": can_accept, "pending": pending, "freezable": FREEZABLE,
-        "form_token": idempotency.new_token()})
+        "rows": rows, "gone": gone, "can_accept": can_accept, "pending": pending, "form_token": form_token})
 
 
 def _once(request, endpoint: str, work) -> str:

@@ -113,3 +113,29 @@ def test_api_import_refusal_and_accept(client, setup):
     client.force_login(org.colleague)
     assert client.post(f"/api/v1/inquiry-result-rows/{row_id}/accept/").status_code == 404
     assert json.loads(client.get("/api/v1/inquiry-results/").content)["count"] == 0
+
+
+def test_debtor_page_cells_prepared_in_python(client, setup):
+    """The cells the page prints come from inquiry.result_display: labels, money, dates, the per-row accept form."""
+    import re
+
+    org, case, batch, reqs = setup
+    rows = [found(reqs[0], account="6222000000000001", balance="1234.50",
+                  control={"measure": "freeze", "status": "done", "amount": "1000.00", "until": "2027-12-05",
+                           "reference": "DJ1"}),
+            found(reqs[0], account="6222000000000002", balance="7.00",
+                  control={"measure": "freeze", "status": "refused", "reason": "账户已被他案冻结"}),
+            none(reqs[0])]
+    rf = result_file_import(actor=org.officer, court=org.court, file_name="b", stream=stream(result_bytes(batch, rows)))
+    client.force_login(org.officer)
+    page = client.get(reverse("inquiry:debtor_results", args=[case.pk, reqs[0].party_id])).content.decode()
+    first, second = rf.rows.get(line_no=2), rf.rows.get(line_no=3)
+    assert "¥1,234.50" in page and "¥7.00" in page
+    assert "¥1,000.00" in page and "2027年12月5日" in page and "(账户已被他案冻结)" in page
+    assert page.count('<span class="badge text-bg-success">') == 2
+    assert f'action="{reverse("inquiry:row_accept", args=[first.pk])}"' in page
+    tokens = re.findall(r'name="form_token" value="([^"]+)"', page)
+    assert len(tokens) == 3 and tokens[1].endswith(f"-{first.pk}") and tokens[2].endswith(f"-{second.pk}")
+    assert tokens[1].rsplit("-", 1)[0] == tokens[0]  # one page token, one suffix per row
+    assert len(re.findall(r'action="/[^"]*/rows/\d+/accept/" class="single-submit"><input type="hidden" '
+                          r'name="csrfmiddlewaretoken" value="\w{32,}">', page)) == 2
