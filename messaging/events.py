@@ -11,6 +11,8 @@ payout_executed    payout_executed      {金额}; sent to the payee only (if the
 control_ordered    measure_taken        {措施} (freeze, seizure...)
 action_logged      measure_taken        {措施}, only coercive kinds (MEASURE_ACTION_KINDS), not lifting
 closure_approved   case_closed          {结案方式}
+zhongben_result_   zhongben_result      {被执行人}, {查询结果}: the 6-monthly query after 终本 (ZB-9), to the applicants
+to_tell
 ================== ==================== =====================================================
 """
 
@@ -29,6 +31,7 @@ TYPE_MAP = {
     "control_ordered": EventKind.MEASURE_TAKEN,
     "action_logged": EventKind.MEASURE_TAKEN,
     "closure_approved": EventKind.CASE_CLOSED,
+    "zhongben_result_to_tell": EventKind.ZHONGBEN_QUERY_RESULT,
 }
 MEASURE_ACTION_KINDS = frozenset({
     "search", "freeze", "seizure", "vehicle_detention", "eviction", "judicial_detention", "fine",
@@ -124,6 +127,13 @@ def values(*, event, kind: str, case, recipient_name: str) -> dict[str, str]:
             out["金额"] = format_money(payout.amount) if payout else ""
         elif kind == EventKind.MEASURE_TAKEN:
             out["措施"] = _measure(event)
+        elif kind == EventKind.ZHONGBEN_QUERY_RESULT:
+            from cases.models import Party
+
+            out["被执行人"] = Party.objects.filter(pk=params.get("party_id")).values_list("name", flat=True).first() or ""
+            found = int(params.get("found") or 0)
+            out["查询结果"] = (f"查询到{found}项财产，本院将依法处理" if found
+                             else "未查询到可供执行的财产")
         elif kind == EventKind.CASE_CLOSED:
             from cases.models import ClosureMode
 

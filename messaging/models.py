@@ -36,6 +36,7 @@ class EventKind(models.TextChoices):
     PAYOUT_EXECUTED = "payout_executed", _("Payout made")
     MEASURE_TAKEN = "measure_taken", _("Enforcement measure taken")
     CASE_CLOSED = "case_closed", _("Case closed")
+    ZHONGBEN_QUERY_RESULT = "zhongben_result", _("Post-终本 query result")
 
 
 class MessageTemplate(models.Model):

@@ -27,6 +27,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
     EventKind.PAYOUT_EXECUTED: ("金额",),
     EventKind.MEASURE_TAKEN: ("措施",),
     EventKind.CASE_CLOSED: ("结案方式",),
+    EventKind.ZHONGBEN_QUERY_RESULT: ("被执行人", "查询结果"),
 }
 
 
@@ -66,6 +67,15 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str, str]] = {
     (EventKind.CASE_CLOSED, Channel.SMS): (
         "both", "",
         "【{法院}】{当事人}：{案号}案件已于{日期}结案（{结案方式}）。如有疑问请联系{承办人}，电话{联系电话}。" + _TD),
+    # The applicant must be told the result of each 6-monthly query after 终本 (ZB-9; inquiry.services.zhongben).
+    (EventKind.ZHONGBEN_QUERY_RESULT, Channel.SMS): (
+        "applicants", "",
+        "【{法院}】{当事人}：{案号}案件终结本次执行程序后，本院于{日期}对被执行人{被执行人}进行了网络查控，{查询结果}。"
+        "如有财产线索请联系承办人{承办人}，电话{联系电话}。" + _TD),
+    (EventKind.ZHONGBEN_QUERY_RESULT, Channel.EMAIL): (
+        "applicants", "{案号}案件终本后财产查询结果告知",
+        "{当事人}：\n\n{案号}案件终结本次执行程序后，本院于{日期}通过网络执行查控系统对被执行人{被执行人}的财产进行了查询，"
+        "{查询结果}。\n如您掌握被执行人的财产线索，请联系承办人{承办人}，电话{联系电话}。\n\n{法院}"),
     (EventKind.CASE_CLOSED, Channel.EMAIL): (
         "both", "{案号}案件结案通知",
         "{当事人}：\n\n{案号}案件已于{日期}结案，结案方式：{结案方式}。\n如有疑问请联系承办人{承办人}，电话{联系电话}。\n\n{法院}"),

@@ -236,8 +236,9 @@ def _record_action(*, case: Case, details: dict, on: date, actor) -> Action | No
 
 
 def _applicant_to_tell(*, case: Case, party, batch: InquiryBatch, found: int) -> None:
-    """The applicant must be told the result (ZB-9): a timeline entry says what to tell whom. No document type for
-    it exists yet, so the officer serves it and logs the service (a ``notice_served`` action) as usual."""
+    """The applicant must be told the result (ZB-9): a timeline entry says what to tell whom. Where the court has
+    switched on the 终本后财产查询结果 message (messaging, event ``zhongben_result``), the messaging outbox sends it to
+    the applicants by SMS / e-mail from this entry; a written notice is served and logged by the officer as usual."""
     from cases.events import event_log
 
     applicants = "、".join(CaseParty.objects.filter(case=case, role=PartyRole.APPLICANT)

@@ -174,3 +174,24 @@ def test_amounts_are_formatted_from_decimals(case, org):
     scan_and_send()
     [m] = _by_event("funds_received")
     assert "¥1,234,567.80" in m.body
+
+
+def test_post_zhongben_query_result_is_told_to_the_applicant(org, make_case, switched_on):
+    """ZB-9: after 终本 the applicant is told each 6-monthly query's result; the inquiry app's timeline entry
+    (``zhongben_result_to_tell``) sends it, to the applicants only, naming the debtor and what was found."""
+    from cases.events import event_log
+
+    enable(org.chief, org.court, "zhongben_result")
+    c = make_case()
+    debtor = respondent_of(c).party
+    CaseParty.objects.filter(case=c, role=PartyRole.RESPONDENT).update(phone="139 0938 1234")
+    event_log(case=c, type="zhongben_result_to_tell", actor=None, summary="告知申请执行人终本后查询结果",
+              batch="CX202600010001", party_id=debtor.pk, found=2)
+    event_log(case=c, type="zhongben_result_to_tell", actor=None, summary="告知申请执行人终本后查询结果",
+              batch="CX202600010002", party_id=debtor.pk, found=0)
+    scan_and_send()
+    sent = _by_event("zhongben_result")
+    assert [m.recipient_name for m in sent] == [applicant_of(c).party.name] * 2
+    assert f"被执行人{debtor.name}" in sent[0].body and "查询到2项财产" in sent[0].body
+    assert "未查询到可供执行的财产" in sent[1].body
+    assert all(m.status == "sent" for m in sent)
