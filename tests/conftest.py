@@ -7,8 +7,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Court, CourtLevel, Role, Team, TeamKind, User
+
+# Property tests everywhere: no per-example deadline (the 2-core CI machine runs two pytest workers, Celery workers and
+# Chromium side by side; a slow example is not a failure), as tests/rules/helpers.PROPERTY already does.
+hypothesis_settings.register_profile("court", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("court")
 
 PASSWORD = "Test-password-2026"
 
