@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team
 from accounts.policy import Perm, Target, has_perm
+from cases.forms import apply_errors
 from cases.models import PartyRole
 from cases.selectors import case_get_for_user
 from core.templatetags.core_tags import money, yuan
@@ -28,13 +29,6 @@ from core import idempotency
 from . import findings, forms, over_collection, selectors, services
 from .models import Asset, ControlMeasure, Disposal, Handover, HandoverStatus, LedgerEntry, Objection, ReleaseGround
 
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -126,7 +120,7 @@ def _post_action(request, *, case, form, key, call, success, page, success_messa
                 call(form.cleaned_data)
                 target, replayed = success, False
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(exc, form)
         else:
             if replayed:
                 messages.info(request, _("This form was already submitted; nothing was recorded twice."))
@@ -405,7 +399,7 @@ def disposal_action(request, pk: int, action: str):
         try:
             call(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(exc, form)
         else:
             messages.success(request, message)
             return redirect("assets:disposal_detail", pk=disposal.pk)
@@ -520,7 +514,7 @@ def entry_reverse(request, pk: int):
             second_person = services.entry_reverse_check(actor=request.user, entry=entry,
                                                          reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(exc, form)
         else:
             # A fresh token: the funds tab draws one reverse form for every row, so the first step's token is shared.
             confirm = forms.ReverseForm(prefix="reverse", initial={
@@ -616,7 +610,7 @@ def distribution_plan_prepare(request, pk: int):
             try:
                 shares = services.distribution.distribution_plan_pro_rata(case=case, claims=form.claims())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
             else:
                 data = request.POST.copy()
                 for party_id, amount in shares.items():
@@ -853,7 +847,7 @@ def calculators(request):
                 ctx["fee"] = services.enforcement_fee_calculate(court=court, amount=form.cleaned_data["amount"],
                                                                 preservation=form.cleaned_data["preservation"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
     elif which == "interest":
         form = ctx["interest_form"] = forms.InterestCalcForm(request.POST, prefix="int")
         if form.is_valid():
@@ -862,7 +856,7 @@ def calculators(request):
                 ctx["interest"] = services.interest_calculate(court=court, principal=d["principal"], start=d["start"],
                                                               end=d["end"], payments=d["payments"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
     elif which == "distribution":
         form = ctx["dist_form"] = forms.DistributionCalcForm(request.POST, prefix="dist")
         if form.is_valid():
@@ -873,7 +867,7 @@ def calculators(request):
                     enforcement_costs=d["enforcement_costs"] or Decimal("0"), mode=d["mode"],
                     claims=[services.calculators.ClaimInput(**c) for c in d["claims"]])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
     template = "assets/_calc_result.html" if getattr(request, "htmx", False) and which else "assets/calculators.html"
     return render(request, template, ctx)
 

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.policy import Perm, has_perm, scope_q
+from cases.forms import apply_errors
 from cases.models import Case, CaseParty, PartyRole, Stage
 from core import idempotency
 from core.text import spreadsheet_safe
@@ -40,13 +41,6 @@ def _kind_words() -> dict[str, str]:
         words.update({str(k.label): k.value for k in AgencyKind})
     return words
 
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -160,7 +154,7 @@ def batch_new(request):
                     target, replayed = idempotency.form_once(request, endpoint="inquiry:batch_new",
                                                              token=d.get("form_token"), work=work)
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(exc, form)
                 else:
                     if replayed:
                         messages.info(request, _("This form was already submitted; nothing was recorded twice."))

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.policy import Perm, Target, require
+from cases.forms import apply_errors
 from cases.models import Case
 from cases.selectors import case_get_for_user
 
@@ -32,13 +33,6 @@ def _manager_court(request):
     require(request.user, Perm.MESSAGING_MANAGE, Target(court_id=court.pk))
     return court
 
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _keys(event: str, channel: str) -> tuple[str, str]:
@@ -94,7 +88,7 @@ def template_edit(request, event: str, channel: str):
                     messages.success(request, _("The template was saved."))
                     return redirect("messaging:template_edit", event=event, channel=channel)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
                 status = 400
         else:
             status = 400
@@ -147,7 +141,7 @@ def optouts(request):
                 services.optout_record(actor=request.user, court=court, address=form.cleaned_data["address"],
                                        note=form.cleaned_data["note"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
                 status = 400
             else:
                 messages.success(request, _("The opt-out was recorded."))

@@ -23,7 +23,8 @@ def test_demo_log_is_consistent_with_the_case_events(org, make_case):
     story = SimpleNamespace(court=org.court, staff={"chief": org.chief})
     summary = demo.seed(story, seed=20240101, cases=10)
     assert "templates" in summary
-    assert MessageTemplate.objects.filter(court=org.court, enabled=True, channel="sms").count() == 5
+    # every event's SMS template is switched on in the demo (six events, the post-终本 query result among them)
+    assert MessageTemplate.objects.filter(court=org.court, enabled=True, channel="sms").count() == 6
     assert not MessageTemplate.objects.filter(channel="email", enabled=True).exists()
     log = list(Message.objects.select_related("event").order_by("id"))
     assert {m.event_kind for m in log} == {"case_accepted", "funds_received"}

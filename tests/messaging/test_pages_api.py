@@ -29,7 +29,8 @@ def test_templates_page_for_managers_only(org, client):
     login(client, org.chief)
     page = client.get(reverse("messaging:templates")).content.decode()
     assert "立案受理" in page or "Case accepted" in page
-    assert page.count('id="tpl-') == 10
+    # one row per event and channel (six events, SMS and e-mail), the post-终本 query result among them
+    assert page.count('id="tpl-') == 12 and "终本后财产查询结果" in page
     for user in (org.officer, org.clerk, org.finance):
         login(client, user)
         assert client.get(reverse("messaging:templates")).status_code == 403
