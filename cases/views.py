@@ -56,8 +56,11 @@ def my_cases(request):
     sort = current_sort(request.GET, selectors.MY_CASES_SORTS)
     page = _page(request, selectors.my_cases(user=request.user, sort=sort))
     cases = selectors.annotate_due(selectors.with_party_names(list(page.object_list)))
+    # Tick cases and open a new network-inquiry batch with them (a GET form to inquiry:batch_new, ``?case=`` each).
+    inquiry_url = _url_or_none("inquiry:batch_new") if has_perm(request.user, Perm.INQUIRY_RUN) else None
     return render(request, "cases/my_cases.html", {
         "title": _("My cases"), "page": page, "cases": cases, "sort": sort, "today": timezone.localdate(),
+        "inquiry_url": inquiry_url,
         "sort_headers": sort_headers(request.GET, selectors.MY_CASES_SORTS), "query": query_without_page(request.GET),
         "overdue_leads": list(selectors.leads_overdue_for_user(user=request.user, limit=20)),
         "petitions_due": list(selectors.petitions_due_for_user(user=request.user, limit=20)),

@@ -41,7 +41,7 @@ def caseload(org_committed):
 
 
 def numbers(page) -> list[str]:
-    return [t.strip() for t in page.locator(".cases-table tbody tr td:first-child a").all_inner_texts()]
+    return [t.strip() for t in page.locator(".cases-table tbody tr td[data-label=案号] a").all_inner_texts()]
 
 
 def test_officer_sorts_my_cases(new_page, org_committed, caseload):
@@ -68,6 +68,21 @@ def test_officer_sorts_my_cases(new_page, org_committed, caseload):
     with page.expect_navigation():
         page.click("#sort-note a")
     assert numbers(page) == [overdue.number, old.number, calm.number]
+
+    # Tick two cases and press 网络查控: the new inquiry batch page opens with both preselected.
+    page.check(f"#pick-{overdue.pk}")
+    page.check(f"#pick-{old.pk}")
+    with page.expect_navigation():
+        page.click("#inquiry-pick-submit")
+    assert "/inquiry/" in page.url and f"case={overdue.pk}" in page.url and f"case={old.pk}" in page.url
+    body = page.inner_text("main")
+    assert overdue.number in body and old.number in body and calm.number not in body
+    shot(page, "my-cases-04-inquiry-preselected")
+    go_nav(page, "cases:my_cases")
+    page.click("[data-batch-select=all]")
+    assert page.locator("input.batch-case:checked").count() == 3
+    page.click("[data-batch-select=none]")
+    assert page.locator("input.batch-case:checked").count() == 0
 
     # The case search: each box has its label.
     go_nav(page, "cases:list")
