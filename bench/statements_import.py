@@ -99,7 +99,7 @@ def main() -> None:
         name="天水市麦积区人民法院", level=CourtLevel.BASIC, fund_account_number=ACCOUNT,
         fund_account_bank="中国建设银行天水分行"))
     finance = User.objects.filter(username="bench-finance").first() or User.objects.create_user(
-        username="bench-finance", password="x-Bench-2026", court=court, roles=[Role.FINANCE], full_name="赵红梅")
+        username="bench-finance", court=court, roles=[Role.FINANCE], full_name="赵红梅")
     StatementLine.objects.filter(court=court).delete()
     Statement.objects.filter(court=court).delete()
     timezone.localdate = lambda *a, **k: date(2026, 12, 31)  # the generated lines run into the autumn

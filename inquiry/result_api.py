@@ -18,7 +18,7 @@ from core.idempotency import schema_responses as idempotency_responses
 
 from . import result_selectors as sel
 from .exchange_in import ResultFileRefused
-from .models import AccessAction, ResultFile, ResultRow
+from .models import AccessAction, ControlStatus, Measure, ResultFile, ResultRow
 from .services.access import access_log_record, access_log_record_many
 from .services.accept import result_row_accept, result_rows_accept
 from .services.results import result_file_import
@@ -42,6 +42,9 @@ class ResultRowSerializer(serializers.ModelSerializer):
     request_id = serializers.CharField(source="request.request_id", read_only=True)
     case = serializers.IntegerField(source="request.case_id", read_only=True)
     party = serializers.IntegerField(source="request.party_id", read_only=True)
+    # Empty on a row that reports no control (a query's answer): blank is part of the documented set.
+    control_measure = serializers.ChoiceField(choices=Measure.choices, allow_blank=True, read_only=True)
+    control_status = serializers.ChoiceField(choices=ControlStatus.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ResultRow
@@ -57,8 +60,12 @@ class ImportSerializer(serializers.Serializer):
 
 
 class RefusalSerializer(serializers.Serializer):
-    errors = serializers.ListField(child=serializers.DictField())
-    count = serializers.IntegerField()
+    """A 400: either the file was refused (``errors``: line, field, message; ``count``: all errors) or the upload
+    itself was missing or empty (``file``: the field's errors)."""
+
+    errors = serializers.ListField(child=serializers.DictField(), required=False)
+    count = serializers.IntegerField(required=False)
+    file = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class AcceptOutcomeSerializer(serializers.Serializer):

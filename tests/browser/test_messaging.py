@@ -33,7 +33,7 @@ def test_chief_switches_on_a_template_and_the_officer_sees_the_log(new_page, org
     desk = new_page(DESKTOP)
     sign_in(desk, "chief", PASSWORD)
     desk.goto("/messaging/templates/")
-    assert desk.locator("#msg-templates tbody tr").count() == 10
+    assert desk.locator("#msg-templates tbody tr").count() == 12  # six events, SMS and e-mail each
     shot(desk, "messaging-templates-desktop")
     desk.click("#tpl-case_accepted-sms a.btn-outline-primary")
     desk.check("#id_enabled")
