@@ -51,6 +51,20 @@ class Perm(str, enum.Enum):
     INQUIRY_AUDIT = "inquiry.audit"  # read the inquiry access log (who looked at whose financial data)
     FUNDS_CLAIM = "funds.claim"  # claim unidentified money (不明款) for a case; finance confirms (FUNDS_RECORD)
     MESSAGING_MANAGE = "messaging.manage"  # the court's message templates and settings (SMS / e-mail to parties)
+    CREDIT_PROPOSE = "credit.propose"  # propose a 失信 listing / 限制消费 order, or a removal / lifting, on a case
+    CREDIT_DECIDE = "credit.decide"  # approve (as the second person) listings, orders, removals; review corrections
+    CREDIT_PUBLISH = "credit.publish"  # record service and publication; export the national-list register
+    REVIEW_HANDLE = "review.handle"  # register objections and reconsiderations (执异/执复), record hearings, draft rulings
+    REVIEW_RULE = "review.rule"  # rule on an objection or reconsideration (the panel's presiding judge / chief)
+    DELEGATION_SEND = "delegation.send"  # send an enforcement step or a whole case to another court (委托)
+    DELEGATION_RECEIVE = "delegation.receive"  # accept, carry out and answer another court's delegated step
+    SUPERVISION_ORDER = "supervision.order"  # open a supervision order (督办) on a case, here or in a lower court
+    DISPATCH = "supervision.dispatch"  # command centre (指挥中心 / 执行110): dispatch urgent reports to the duty officer
+    RECEPTION_RECORD = "supervision.reception"  # record the bureau chief's reception day (局长接待日)
+    EFILE_FILE = "efile.file"  # file scans into a case's electronic file (电子卷宗), order its catalogue
+    EFILE_ARCHIVE = "efile.archive"  # produce and freeze the archive volume of a closed case (立卷归档)
+    DOCUMENT_SIGN = "document.sign"  # sign generated documents with the court's seal (per document type: signing app)
+    SIGNING_MANAGE = "signing.manage"  # the court's signing certificate and who signs which document type
 
     def __str__(self) -> str:
         return self.value
@@ -78,12 +92,26 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
         Perm.PAYOUT_PREPARE: _T,
         Perm.INQUIRY_RUN: _T,
         Perm.FUNDS_CLAIM: _T,
+        Perm.CREDIT_PROPOSE: _T,
+        Perm.REVIEW_HANDLE: _T,
+        Perm.DELEGATION_SEND: _T,
+        Perm.DELEGATION_RECEIVE: _T,
+        Perm.EFILE_FILE: _T,
+        Perm.DOCUMENT_SIGN: _T,
     },
     Role.CLERK: {
         Perm.CASE_VIEW: _C,
         Perm.CASE_REGISTER: _C,
         Perm.CASE_EDIT: _C,
         Perm.NOTICE_ISSUE: _C,
+        Perm.CREDIT_PUBLISH: _C,
+        Perm.REVIEW_HANDLE: _C,
+        Perm.DELEGATION_RECEIVE: _C,
+        Perm.DISPATCH: _C,
+        Perm.RECEPTION_RECORD: _C,
+        Perm.EFILE_FILE: _C,
+        Perm.EFILE_ARCHIVE: _C,
+        Perm.DOCUMENT_SIGN: _C,
     },
     Role.CHIEF: {
         Perm.CASE_VIEW: _TREE,
@@ -103,6 +131,19 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
         Perm.INQUIRY_AUDIT: _TREE,
         Perm.FUNDS_CLAIM: _C,
         Perm.MESSAGING_MANAGE: _C,
+        Perm.CREDIT_PROPOSE: _C,
+        Perm.CREDIT_DECIDE: _C,
+        Perm.CREDIT_PUBLISH: _C,
+        Perm.REVIEW_HANDLE: _C,
+        Perm.REVIEW_RULE: _C,
+        Perm.DELEGATION_SEND: _C,
+        Perm.DELEGATION_RECEIVE: _C,
+        Perm.SUPERVISION_ORDER: _TREE,
+        Perm.DISPATCH: _C,
+        Perm.RECEPTION_RECORD: _C,
+        Perm.EFILE_FILE: _C,
+        Perm.EFILE_ARCHIVE: _C,
+        Perm.DOCUMENT_SIGN: _C,
     },
     Role.FINANCE: {
         Perm.CASE_VIEW: _C,
@@ -113,6 +154,7 @@ ROLE_GRANTS: dict[str, dict[Perm, Scope]] = {
         Perm.COURT_ADMIN: _C,
         Perm.ROLE_CHANGE_APPROVE: _C,
         Perm.MESSAGING_MANAGE: _C,
+        Perm.SIGNING_MANAGE: _C,
     },
 }
 

@@ -13,7 +13,8 @@ from typing import Callable
 
 from accounts.policy import Perm
 
-TAB_APPS = ("cases", "assets", "inquiry", "notices", "deadlines", "messaging")
+TAB_APPS = ("cases", "assets", "inquiry", "credit", "review", "delegation", "supervision", "efile", "notices",
+            "deadlines", "messaging", "portal")
 
 
 @dataclass(frozen=True)

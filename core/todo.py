@@ -7,6 +7,7 @@ not installed, or a page the user may not open, gives no tile.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable
@@ -155,12 +156,37 @@ ROLE_TILES: dict[str, tuple[Callable, ...]] = {
 }
 
 
+# Apps that add tiles through their own ``<app>/todo.py``: ``TILES = {Role.CHIEF: (build, ...), ...}``, each
+# ``build(user, today) -> list[Tile]`` following this module's rules (the number from the selector of the page the
+# tile opens, a fixed number of queries, no tile when the page is not there or the user may not open it).
+TODO_APPS = ("credit", "review", "delegation", "supervision", "efile", "signing", "portal")
+_app_tiles: dict[str, tuple[Callable, ...]] | None = None
+
+
+def app_tiles() -> dict[str, tuple[Callable, ...]]:
+    global _app_tiles
+    if _app_tiles is None:
+        found: dict[str, tuple[Callable, ...]] = {}
+        for name in TODO_APPS:
+            try:
+                module = importlib.import_module(f"{name}.todo")
+            except ModuleNotFoundError as exc:
+                if exc.name not in (name, f"{name}.todo"):
+                    raise
+                continue
+            for role, builders in module.TILES.items():
+                found[role] = found.get(role, ()) + tuple(builders)
+        _app_tiles = found
+    return _app_tiles
+
+
 def tiles_for(user, *, today: date | None = None) -> list[Tile]:
     today = today or timezone.localdate()
     seen: set[Callable] = set()
     tiles: list[Tile] = []
+    extra = app_tiles()
     for role in getattr(user, "roles", None) or []:
-        for build in ROLE_TILES.get(role, ()):
+        for build in ROLE_TILES.get(role, ()) + extra.get(role, ()):
             if build in seen:
                 continue
             seen.add(build)

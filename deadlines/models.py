@@ -71,6 +71,18 @@ class DeadlineKind(models.TextChoices):
     ARCHIVE = "archive", _("Archiving after closure (结案归档)")
     INSTALMENT = "instalment", _("Settlement instalment (和解分期履行)")
     PETITION = "petition", _("Petition reply (信访答复)")
+    # Issue 21-23 (portal, credit lists, review proceedings, delegation, supervision).
+    PORTAL_QUESTION = "portal_question", _("Reply to a party's question (当事人留言答复)")
+    CREDIT_CORRECTION_REVIEW = "credit_correction_review", _("Review of a correction request (失信纠错审查)")
+    CREDIT_CORRECTION_FIX = "credit_correction_fix", _("Correction of the list entry (失信信息更正)")
+    OBJECTION_FILING = "objection_filing", _("Filing an objection (执行异议立案)")
+    RECONSIDERATION_WINDOW = "reconsideration_window", _("Period to apply for reconsideration (复议申请期限)")
+    RECONSIDERATION_FILE_UP = "reconsideration_file_up", _("Sending the file to the higher court (复议报送卷宗)")
+    OBJECTION_SUIT_WINDOW = "objection_suit_window", _("Period to sue after a third-party objection ruling (异议之诉期限)")
+    DELEGATION_START = "delegation_start", _("Starting a delegated task (受托法院开始办理)")
+    DELEGATION_REPORT = "delegation_report", _("Reporting on a delegated task (受托法院回复)")
+    SUPERVISION_REPLY = "supervision_reply", _("Reply to a supervision order (督办回复)")
+    RECEPTION_FOLLOWUP = "reception_followup", _("Follow-up after the chief's reception day (接待日跟进)")
 
 
 class SourceType(models.TextChoices):
@@ -84,6 +96,14 @@ class SourceType(models.TextChoices):
     AUCTION_ROUND = "auction_round", _("Auction round")
     ASSET_OBJECTION = "asset_objection", _("Third-party objection")
     LEDGER_ENTRY = "ledger_entry", _("Ledger entry")
+    # Issue 21-23.
+    PORTAL_QUESTION = "portal_question", _("Question from a party")
+    CREDIT_MEASURE = "credit_measure", _("Dishonest listing or consumption restriction")
+    CREDIT_CORRECTION = "credit_correction", _("Correction request")
+    REVIEW = "review", _("Objection or reconsideration")
+    DELEGATION = "delegation", _("Delegated task")
+    SUPERVISION = "supervision", _("Supervision order")
+    RECEPTION = "reception", _("Reception-day visit")
 
 
 class DeadlineStatus(models.TextChoices):

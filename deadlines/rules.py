@@ -47,6 +47,18 @@ RULES: dict[str, RuleSpec] = {r.kind: r for r in [
     RuleSpec(K.ARCHIVE, days=60, warn_days=(10,), source="NODE-JN (practice; UNCONFIRMED)"),
     RuleSpec(K.INSTALMENT, roll=False, warn_days=(3,), source="SETTLE"),
     RuleSpec(K.PETITION, roll=False, warn_days=(3, 1), source="court practice"),
+    # Issue 21-23. Counted from the event each engine source names (docs/domain.md).
+    RuleSpec(K.PORTAL_QUESTION, days=5, working_days=True, warn_days=(1,), source="court practice (configurable)"),
+    RuleSpec(K.CREDIT_CORRECTION_REVIEW, days=15, warn_days=(5, 2), source="BAD-2017b art 12"),
+    RuleSpec(K.CREDIT_CORRECTION_FIX, days=3, working_days=True, warn_days=(1,), source="BAD-2017b art 12"),
+    RuleSpec(K.OBJECTION_FILING, days=3, warn_days=(1,), source="OBJ art 2"),
+    RuleSpec(K.RECONSIDERATION_WINDOW, days=10, warn_days=(), source="CPL art 236"),
+    RuleSpec(K.RECONSIDERATION_FILE_UP, days=5, warn_days=(2,), source="EXEC-PROC art 7"),
+    RuleSpec(K.OBJECTION_SUIT_WINDOW, days=15, warn_days=(), source="CPL art 238"),
+    RuleSpec(K.DELEGATION_START, days=15, warn_days=(5, 2), source="CPL art 240"),
+    RuleSpec(K.DELEGATION_REPORT, days=30, warn_days=(7, 2), source="CPL art 240"),
+    RuleSpec(K.SUPERVISION_REPLY, days=10, warn_days=(3, 1), source="court practice (set per order)"),
+    RuleSpec(K.RECEPTION_FOLLOWUP, days=15, warn_days=(3,), source="court practice (set per visit)"),
 ]}
 
 assert set(RULES) == set(K.values), "every deadline kind needs a default rule"

@@ -80,7 +80,8 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
 app.steps["consumer"].add(WorkerHeartbeat)
 
-SCHEDULE_APPS = ("core", "cases", "assets", "inquiry", "statements", "notices", "deadlines", "messaging", "reports")
+SCHEDULE_APPS = ("core", "cases", "assets", "inquiry", "statements", "credit", "review", "delegation", "supervision",
+                 "efile", "signing", "notices", "deadlines", "messaging", "reports", "portal")
 
 
 def beat_schedule() -> dict:

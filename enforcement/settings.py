@@ -113,10 +113,17 @@ INSTALLED_APPS = [
     "assets",
     "inquiry",
     "statements",
+    "credit",
+    "review",
+    "delegation",
+    "supervision",
+    "efile",
+    "signing",
     "notices",
     "deadlines",
     "messaging",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [

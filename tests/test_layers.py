@@ -2,7 +2,8 @@
 
 Floors (docs/architecture.md, "Apps on floors"): a module imports only from its own floor or below.
 
-    accounts → core → cases → assets → {inquiry, statements} → deadlines → notices → messaging → reports
+    accounts → core → cases → assets → {inquiry, statements, credit, review, delegation, supervision, efile,
+    signing} → deadlines → notices → messaging → reports → portal
 
 ``core`` may also import ``accounts`` (it is above it anyway); ``enforcement/`` (settings, URLs, the Celery app) and
 ``tests/`` sit outside the floors. Every import counts: at module level, inside a function (a lazy import is still a
@@ -28,8 +29,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 FLOORS = {
-    "accounts": 0, "core": 1, "cases": 2, "assets": 3, "inquiry": 4, "statements": 4, "deadlines": 5, "notices": 6,
-    "messaging": 7, "reports": 8,
+    "accounts": 0, "core": 1, "cases": 2, "assets": 3, "inquiry": 4, "statements": 4, "credit": 4, "review": 4,
+    "delegation": 4, "supervision": 4, "efile": 4, "signing": 4, "deadlines": 5, "notices": 6, "messaging": 7,
+    "reports": 8, "portal": 9,
 }
 OUTSIDE = {"enforcement", "tests", "bench", "scripts"}  # not apps: settings and entry points, tests, tools
 

@@ -40,6 +40,20 @@ EXPECTED = {
     Perm.INQUIRY_AUDIT:      ("-",   "-",  "R",  "-",    "-"),
     Perm.FUNDS_CLAIM:        ("T",   "-",  "C",  "-",    "-"),
     Perm.MESSAGING_MANAGE:   ("-",   "-",  "C",  "-",    "C"),
+    Perm.CREDIT_PROPOSE:     ("T",   "-",  "C",  "-",    "-"),
+    Perm.CREDIT_DECIDE:      ("-",   "-",  "C",  "-",    "-"),
+    Perm.CREDIT_PUBLISH:     ("-",   "C",  "C",  "-",    "-"),
+    Perm.REVIEW_HANDLE:      ("T",   "C",  "C",  "-",    "-"),
+    Perm.REVIEW_RULE:        ("-",   "-",  "C",  "-",    "-"),
+    Perm.DELEGATION_SEND:    ("T",   "-",  "C",  "-",    "-"),
+    Perm.DELEGATION_RECEIVE: ("T",   "C",  "C",  "-",    "-"),
+    Perm.SUPERVISION_ORDER:  ("-",   "-",  "R",  "-",    "-"),
+    Perm.DISPATCH:           ("-",   "C",  "C",  "-",    "-"),
+    Perm.RECEPTION_RECORD:   ("-",   "C",  "C",  "-",    "-"),
+    Perm.EFILE_FILE:         ("T",   "C",  "C",  "-",    "-"),
+    Perm.EFILE_ARCHIVE:      ("-",   "C",  "C",  "-",    "-"),
+    Perm.DOCUMENT_SIGN:      ("T",   "C",  "C",  "-",    "-"),
+    Perm.SIGNING_MANAGE:     ("-",   "-",  "-",  "-",    "C"),
 }
 ROLES = (Role.OFFICER, Role.CLERK, Role.CHIEF, Role.FINANCE, Role.COURT_ADMIN)
 PLACES = ("own_team", "other_team", "other_court", "subordinate_court")

@@ -16,7 +16,8 @@ from core.demo import seed_court_settings
 
 # The apps whose ``demo.seed(org, *, seed, cases)`` adds demo data, in dependency order. The deadlines come last:
 # their seeder is the deadline scan over everything the others made (so badges match their pages).
-DEMO_APPS = ["cases", "assets", "inquiry", "statements", "notices", "messaging", "reports", "deadlines"]
+DEMO_APPS = ["cases", "assets", "inquiry", "statements", "credit", "review", "delegation", "supervision", "signing",
+             "notices", "efile", "messaging", "reports", "portal", "deadlines"]
 
 
 def _plain_int(text: str) -> int:

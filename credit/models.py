@@ -1,0 +1,3 @@
+"""Dishonest-debtor list and consumption restrictions."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,8 @@
+"""Delegation between courts: the API."""
+from core.api import Router
+
+router = Router()
+
+urlpatterns = [
+    *router.urls,
+]

@@ -1,0 +1,3 @@
+"""Delegation between courts."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,8 @@
+"""Electronic case file: the API."""
+from core.api import Router
+
+router = Router()
+
+urlpatterns = [
+    *router.urls,
+]

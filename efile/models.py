@@ -1,0 +1,3 @@
+"""Electronic case file."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,8 @@
+"""Party portal: the API."""
+from core.api import Router
+
+router = Router()
+
+urlpatterns = [
+    *router.urls,
+]

@@ -1,0 +1,3 @@
+"""Party portal."""
+
+from django.db import models  # noqa: F401

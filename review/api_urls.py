@@ -1,0 +1,8 @@
+"""Objections and reconsideration: the API."""
+from core.api import Router
+
+router = Router()
+
+urlpatterns = [
+    *router.urls,
+]

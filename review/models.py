@@ -1,0 +1,3 @@
+"""Objections and reconsideration."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,8 @@
+"""Electronic signatures and seals: the API."""
+from core.api import Router
+
+router = Router()
+
+urlpatterns = [
+    *router.urls,
+]

@@ -1,0 +1,3 @@
+"""Electronic signatures and seals."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Supervision and command."""
+
+from django.db import models  # noqa: F401
