@@ -7,7 +7,10 @@ Measures, for a GBK CSV in 建设银行's layout and for the same lines as xlsx:
   (the least any CSV import does) — the ratio is the cost of strict Decimal/date/text checks per cell;
 * the import (``statement_import``: parse, validate, look up stored references, insert) of a new file;
 * the same file again (recognised by its SHA-256: nothing parsed);
-* an overlapping file (half its lines already stored).
+* an overlapping file (half its lines already stored);
+* the insert alone, the same parsed lines written by the ORM's ``bulk_create`` (the import's former path) and by
+  ``COPY`` (its path now), each in a transaction rolled back, alternated twice: the ratio is the figure to read;
+* the matcher (``match_new_lines``, run by the import after it commits) on its own.
 
     .venv/bin/python bench/statements_import.py [--lines 50000] [--no-xlsx]
 """
@@ -77,6 +80,48 @@ def timed(fn):
     return time.perf_counter() - t, result
 
 
+def insert_alone(court, lines) -> None:
+    """The lines' insert by bulk_create and by COPY, alternated, each rolled back."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from statements.models import Direction, LineStatus, Statement, StatementLine
+    from statements.services import _copy_lines
+
+    class Rollback(Exception):
+        pass
+
+    def run(how: str) -> float:
+        try:
+            with transaction.atomic():
+                statement = Statement.objects.create(court=court, account_number=ACCOUNT, format="csv",
+                                                     file_name="x.csv", sha256="0" * 64, size=1)
+                t = time.perf_counter()
+                if how == "copy":
+                    _copy_lines(statement, court, ACCOUNT, lines, today=timezone.localdate())
+                else:
+                    StatementLine.objects.bulk_create([StatementLine(
+                        court=court, statement=statement, row=x.row, account_number=ACCOUNT,
+                        bank_reference=x.bank_reference, booked_on=x.booked_on, value_on=x.value_on, amount=x.amount,
+                        direction=x.direction, currency="CNY", balance=x.balance, payer_name=x.payer_name,
+                        payer_account=x.payer_account, payer_bank=x.payer_bank, remark=x.remark,
+                        sub_account=x.sub_account,
+                        status=LineStatus.UNMATCHED if x.direction == Direction.CREDIT else LineStatus.IGNORED,
+                        waiting_since=timezone.localdate() if x.direction == Direction.CREDIT else None,
+                    ) for x in lines], batch_size=2000)
+                took = time.perf_counter() - t
+                raise Rollback
+        except Rollback:
+            return took
+
+    times = {"orm": [], "copy": []}
+    for how in ("orm", "copy", "orm", "copy"):
+        times[how].append(run(how))
+    orm, copy = min(times["orm"]), min(times["copy"])
+    print(f"insert alone ({len(lines)} lines, best of 2, load {os.getloadavg()[0]:.2f}): bulk_create {orm:.2f} s, "
+          f"COPY {copy:.2f} s ({orm / copy:.1f}x faster)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=50_000)
@@ -113,9 +158,23 @@ def main() -> None:
     assert not parsed.errors and len(parsed.lines) == n
     print(f"csv.reader baseline {base:.2f} s; parse_statement {parse:.2f} s ({parse / base:.1f}x the baseline, "
           f"{parse / n * 1e6:.0f} us a line)")
+    insert_alone(court, parsed.lines)
+    import statements.services as services
+
+    matched = []
+    real_match = services.match_new_lines
+
+    def match_timed(**kwargs):
+        took, summary = timed(lambda: real_match(**kwargs))
+        matched.append(took)
+        return summary
+
+    services.match_new_lines = match_timed
     first, result = timed(lambda: statement_import(actor=finance, court=court, file_name="q1.csv", data=data))
+    services.match_new_lines = real_match
     assert result.new_lines == n
-    print(f"import new file: {first:.2f} s ({first / n * 1e6:.0f} us a line, parse {parse / first:.0%} of it)")
+    print(f"import new file: {first:.2f} s ({first / n * 1e6:.0f} us a line, parse {parse / first:.0%} of it, "
+          f"the matcher {sum(matched):.2f} s of it)")
     again, result = timed(lambda: statement_import(actor=finance, court=court, file_name="q1.csv", data=data))
     assert not result.created
     print(f"same file again: {again * 1000:.1f} ms (recognised by SHA-256)")
