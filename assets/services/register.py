@@ -147,3 +147,25 @@ def objection_decide(*, actor, objection: Objection, status: str, decided_on: da
                                                                  "status": ObjectionStatus(status).label},
               asset_id=asset.pk, objection_id=objection.pk)
     return objection
+
+
+@transaction.atomic
+def asset_value_update(*, actor, asset: Asset, value: Decimal | str, note: str) -> Asset:
+    """A newer figure for the asset's value (a bank balance reported by a network inquiry, say): the register keeps
+    the latest, the timeline says what it was and where the new figure came from. Unchanged values change nothing."""
+    case = lock_case(asset.case_id)
+    asset = lock_asset(asset)
+    require(actor, Perm.ASSET_CONTROL, case)
+    new = money_input(value, field="estimated_value", positive=False)
+    note = clean_text(note, field="note", max_length=200)
+    if asset.estimated_value == new:
+        return asset
+    old = asset.estimated_value
+    asset.estimated_value = new
+    asset.save(update_fields=["estimated_value"])
+    log_event(case=case, type="asset_value_changed", actor=actor,
+              summary=_("Asset value updated: %(asset)s, %(old)s → %(new)s (%(note)s)") % {
+                  "asset": asset, "old": "—" if old is None else f"¥{old:,.2f}", "new": f"¥{new:,.2f}",
+                  "note": note},
+              asset_id=asset.pk, old=None if old is None else str(old), new=str(new))
+    return asset

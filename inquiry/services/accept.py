@@ -3,7 +3,8 @@
 A found row is accepted once: the row is locked, and a row already accepted returns its asset (a double click or a
 second "accept all" creates nothing). A ``new`` row becomes an asset through the register's own service
 (``assets.services.register.asset_register``, source 网络查控, owner the request's debtor); a ``same`` or ``changed``
-row, or a new row whose asset another row of the file already registered, links to that register asset. A row
+row, or a new row whose asset another row of the file already registered, links to that register asset (a
+``changed`` row's balance becomes the asset's value, ``assets.services.register.asset_value_update``). A row
 reporting a freeze or seizure done (or partly done) records the control measure through
 ``assets.services.controls.control_order`` on the accepted asset; a refused control records nothing.
 """
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.policy import Perm, require
 from assets.models import AssetSource, ControlKind, ControlStatus as AssetControlStatus
 from assets.services.controls import control_order
-from assets.services.register import asset_register
+from assets.services.register import asset_register, asset_value_update
 from cases.models import CaseParty, PartyRole
 
 from .. import diffing
@@ -100,6 +101,10 @@ def result_row_accept(*, actor, row: ResultRow):
             source_note=(_("Network inquiry %(request)s, result line %(n)s") % {
                 "request": row.request.request_id, "n": row.line_no})[:300],
             **_register_fields(row))
+    elif row.balance is not None and asset.estimated_value != row.balance:
+        # a ``changed`` row: the agency's balance is newer than the register's figure
+        asset = asset_value_update(actor=actor, asset=asset, value=row.balance, note=_(
+            "network inquiry %(request)s, result line %(n)s") % {"request": row.request.request_id, "n": row.line_no})
     _record_control(actor=actor, row=row, asset=asset)
     updated = ResultRow.objects.filter(pk=row.pk, accepted_asset__isnull=True).update(
         accepted_asset=asset, accepted_by=actor, accepted_at=timezone.now())

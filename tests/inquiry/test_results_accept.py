@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from assets.models import Asset, ControlMeasure
-from cases.models import CaseParty, PartyRole
+from cases.models import CaseEvent, CaseParty, PartyRole
 from inquiry.models import AccessLog, ResultRow
 from inquiry.services.accept import result_row_accept, result_rows_accept
 from inquiry.services.results import result_file_import
@@ -104,3 +104,33 @@ def test_same_row_links_the_register_asset(imported):
     row = rf2.rows.get()
     assert row.diff == "same" and row.matched_asset == asset
     assert result_row_accept(actor=org.officer, row=row) == asset
+
+
+def test_changed_row_updates_the_register_value_once(imported):
+    org, cases, rf = imported
+    asset = result_row_accept(actor=org.officer, row=rf.rows.get(line_no=2))
+    req = rf.rows.get(line_no=2).request
+    rf2 = result_file_import(actor=org.officer, court=org.court, file_name="later", stream=stream(
+        result_bytes(rf.batch, [found(req, account="6222000000000001", balance="4500.50")])))
+    row = rf2.rows.get()
+    assert row.diff == "changed" and row.matched_asset == asset
+    assert result_row_accept(actor=org.officer, row=row) == asset
+    asset.refresh_from_db()
+    assert asset.estimated_value == Decimal("4500.50")
+    events = CaseEvent.objects.filter(case=cases[0], type="asset_value_changed")
+    assert events.count() == 1
+    assert events.get().parameters["old"] == "3000.00" and events.get().parameters["new"] == "4500.50"
+    assert "¥3,000.00" in events.get().summary and "¥4,500.50" in events.get().summary
+    assert result_row_accept(actor=org.officer, row=row) == asset  # a second click changes nothing more
+    assert events.count() == 1
+
+
+def test_value_update_needs_control_permission(imported):
+    from assets.services.register import asset_value_update
+
+    org, cases, rf = imported
+    asset = result_row_accept(actor=org.officer, row=rf.rows.get(line_no=2))
+    with pytest.raises(PermissionDenied):
+        asset_value_update(actor=org.colleague, asset=asset, value="1.00", note="x")
+    asset.refresh_from_db()
+    assert asset.estimated_value == Decimal("3000.00")
