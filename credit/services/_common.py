@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,3 +41,16 @@ def day(value, *, field: str, not_before: date | None = None, today: date | None
 
 def working_days_after(court_id: int, start: date, n: int) -> date:
     return court_calendars([court_id])[court_id].add_working_days(start, n)
+
+
+PUBLIC_GENERATION_KEY = "credit:public:generation"
+
+
+def public_changed() -> None:
+    """The public page's cached answers are stale once this transaction commits (a listing published, removed or
+    corrected): a new generation makes every cached page a miss."""
+    transaction.on_commit(lambda: cache.set(PUBLIC_GENERATION_KEY, uuid.uuid4().hex, None))
+
+
+def public_generation() -> str:
+    return cache.get(PUBLIC_GENERATION_KEY) or "0"

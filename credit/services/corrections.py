@@ -23,7 +23,7 @@ from ..models import (
     IN_FORCE, CorrectionAttachment, CorrectionChannel, CorrectionRequest, CorrectionStatus, CreditMeasure,
     MeasureStatus, RemovalGround,
 )
-from ._common import day, lock_measure
+from ._common import day, lock_measure, public_changed
 from .removal import _open
 
 GROUNDS_MAX = 3000
@@ -155,6 +155,7 @@ def correction_fix(*, actor, request: CorrectionRequest, correction: str, conduc
     if changed:
         measure.save(update_fields=[*changed, "updated_at"])
         events.measure_step(measure=measure, actor=actor, step="corrected", text=req.correction[:100])
+        public_changed()
     if remove and measure.status != MeasureStatus.REMOVAL_OPEN and measure.status in IN_FORCE:
         _open(actor=actor, measure=measure, ground=RemovalGround.CORRECTION, arose_on=req.corrected_on,
               note=req.correction[:300])

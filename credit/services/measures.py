@@ -24,7 +24,7 @@ from ..models import (
     ACTIVE, CreditMeasure, CreditMeasurePerson, DishonestGround, MeasureKind, MeasureStatus, PersonRole,
     ServiceMethod,
 )
-from ._common import day, lock_measure
+from ._common import day, lock_measure, public_changed
 
 REASONS_MAX = 2000
 MAX_PERSONS = 10
@@ -268,4 +268,5 @@ def measure_publish(*, actor, measure: CreditMeasure, published_on=None) -> Cred
     measure.published_by, measure.status = actor, MeasureStatus.PUBLISHED
     measure.save(update_fields=["published_on", "published_by", "status", "updated_at"])
     events.measure_step(measure=measure, actor=actor, step="published")
+    public_changed()
     return measure

@@ -17,7 +17,7 @@ from core.text import clean_text
 
 from .. import events
 from ..models import IN_FORCE, CreditMeasure, MeasureKind, MeasureStatus, RemovalGround
-from ._common import day, lock_measure, working_days_after
+from ._common import day, lock_measure, public_changed, working_days_after
 from .measures import _sync_party
 
 # Grounds a user may open by hand (the others are also opened automatically by removal_grounds_sync).
@@ -128,6 +128,7 @@ def measure_remove(*, actor, measure: CreditMeasure, removed_on=None, document_n
     measure.save(update_fields=["removed_on", "removal_document_number", "status", "removed_by", "updated_at"])
     _sync_party(measure)
     events.measure_step(measure=measure, actor=actor, step="removed")
+    public_changed()
     if with_restriction and measure.kind == MeasureKind.DISHONEST and measure.removal_ground in (
             RemovalGround.PERFORMED, RemovalGround.SETTLEMENT, RemovalGround.APPLICANT, RemovalGround.CORRECTION):
         for other in CreditMeasure.objects.filter(case_party=measure.case_party, kind=MeasureKind.RESTRICTION,
