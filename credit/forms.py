@@ -55,6 +55,19 @@ class MultiFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultiFileField(forms.FileField):
+    """Several files in one input (the service checks each: type, size, count)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultiFileInput)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultiFileField, self).clean(d, initial) for d in data]
+        return super().clean(data, initial)
+
+
 class CorrectionForm(forms.Form):
     """A request received at the counter."""
 
@@ -63,8 +76,7 @@ class CorrectionForm(forms.Form):
     relation = forms.CharField(label=_("Relation to the listed person"), required=False, max_length=60)
     received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
     grounds = forms.CharField(label=_("Grounds"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
-    files = forms.FileField(label=_("Supporting documents (photos or PDF)"), required=False,
-                            widget=MultiFileInput)
+    files = MultiFileField(label=_("Supporting documents (photos or PDF)"), required=False)
     form_token = FormTokenField()
 
 

@@ -145,7 +145,7 @@ def detail(request, pk: int):
             c for c in REMOVAL_CHOICES if m.kind == MeasureKind.RESTRICTION or c[0] != RemovalGround.GUARANTEE],
         "corrections": m.corrections.order_by("-received_on", "-id"),
         "timeline": m.case.events.filter(type__startswith="credit_", parameters__measure_id=m.pk)
-        .order_by("created_at", "id")})
+        .order_by("at", "id")})
 
 
 def _step(request, pk: int, work, done: str):

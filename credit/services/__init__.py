@@ -5,3 +5,7 @@ from .measures import (  # noqa: F401
     measure_approve, measure_decide, measure_propose, measure_publish, measure_reject, measure_serve,
 )
 from .removal import measure_remove, removal_grounds_sync, removal_open  # noqa: F401
+
+__all__ = ["correction_fix", "correction_review", "correction_submit", "measure_approve", "measure_decide",
+           "measure_propose", "measure_publish", "measure_reject", "measure_serve", "measure_remove",
+           "removal_grounds_sync", "removal_open"]
