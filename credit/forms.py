@@ -24,7 +24,7 @@ class ProposeForm(forms.Form):
     conduct = forms.CharField(label=_("Dishonest conduct"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("Listing only: published on the national list and the public page."))
-    reasons = forms.CharField(label=_("Reasons"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label=_("Reasons for the measure"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     obligation = forms.CharField(label=_("Obligation under the instrument"), required=False, max_length=2000,
                                  widget=forms.Textarea(attrs={"rows": 2}),
                                  help_text=_("Left empty: the amount and the basis of the case."))
@@ -37,11 +37,13 @@ class ProposeForm(forms.Form):
         self.fields["case_party"].choices = [(cp.pk, f"{cp.party.name}（{cp.party.get_kind_display()}）")
                                              for cp in debtors]
         for i in range(1, PERSON_ROWS + 1):
-            self.fields[f"person_{i}_name"] = forms.CharField(label=_("Person named %(n)s") % {"n": i},
-                                                              required=False, max_length=100)
+            self.fields[f"person_{i}_name"] = forms.CharField(
+                label=_("Person named %(n)s") % {"n": i}, required=False, max_length=100,
+                help_text=_("A restriction on a unit only; left empty, the unit's legal representative is named.")
+                if i == 1 else "")
             self.fields[f"person_{i}_id_number"] = forms.CharField(label=_("ID number"), required=False,
                                                                    max_length=40)
-            self.fields[f"person_{i}_role"] = forms.ChoiceField(label=_("Role"), required=False,
+            self.fields[f"person_{i}_role"] = forms.ChoiceField(label=_("Position"), required=False,
                                                                 choices=[("", "—"), *PersonRole.choices])
 
     def persons(self) -> list[dict]:
