@@ -24,7 +24,8 @@ class ProposeForm(forms.Form):
     conduct = forms.CharField(label=_("Dishonest conduct"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("Listing only: published on the national list and the public page."))
-    reasons = forms.CharField(label=_("Reasons for the measure"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label=_("Reasons for the measure"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
     obligation = forms.CharField(label=_("Obligation under the instrument"), required=False, max_length=2000,
                                  widget=forms.Textarea(attrs={"rows": 2}),
                                  help_text=_("Left empty: the amount and the basis of the case."))

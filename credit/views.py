@@ -339,7 +339,8 @@ def register_export(request):
 def _throttled(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = f"credit:public:{request.META.get('REMOTE_ADDR', '') or 'unknown'}:{int(timezone.now().timestamp() // 60)}"
+        address = request.META.get("REMOTE_ADDR", "") or "unknown"
+        key = f"credit:public:{address}:{int(timezone.now().timestamp() // 60)}"
         cache.add(key, 0, timeout=120)
         try:
             count = cache.incr(key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,13 +54,21 @@ def removal_open(*, actor, measure: CreditMeasure, ground: str, arose_on=None, n
     return _open(actor=actor, measure=measure, ground=ground, arose_on=arose_on, note=note)
 
 
+def _last_receipt_on(case) -> date | None:
+    """The day the last money came in: the day the claim was paid in full (not the day the scan noticed)."""
+    from assets.models import LedgerEntry
+
+    return (LedgerEntry.objects.filter(case=case, signed_amount__gt=0)
+            .aggregate(last=Max("occurred_on"))["last"])
+
+
 def grounds_of_case(case, *, today: date) -> list[tuple[str, date]]:
     """The removal grounds the system can see on a case, each with the day it arose."""
     out: list[tuple[str, date]] = []
     if case.closed_on and case.closure_mode == ClosureMode.FULFILLED:
         out.append((RemovalGround.PERFORMED, case.closed_on))
     elif case.amount_claimed > 0 and case.amount_recovered >= case.amount_claimed:
-        out.append((RemovalGround.PERFORMED, today))
+        out.append((RemovalGround.PERFORMED, _last_receipt_on(case) or today))
     if case.closed_on and case.closure_mode == ClosureMode.TERMINATED:
         out.append((RemovalGround.TERMINATED, case.closed_on))
     if case.closed_on and case.closure_mode == ClosureMode.REFUSED:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -51,8 +51,8 @@ def listed(org, credit_case):
                                                                decided_on=timezone.localdate() - timedelta(days=10))),
                  ("served", lambda m: services.measure_serve(actor=org.clerk, measure=m, method="direct",
                                                              served_on=timezone.localdate() - timedelta(days=9))),
-                 ("published", lambda m: services.measure_publish(actor=org.clerk, measure=m,
-                                                                  published_on=timezone.localdate() - timedelta(days=8)))]
+                 ("published", lambda m: services.measure_publish(
+                     actor=org.clerk, measure=m, published_on=timezone.localdate() - timedelta(days=8)))]
         for name, step in steps:
             if until == "proposed":
                 break
@@ -63,5 +63,3 @@ def listed(org, credit_case):
 
     return _at
 
-
-__all__ = ["date", "debtor", "resident_id"]
