@@ -173,12 +173,30 @@ def _approver_check(actor, measure) -> None:
         raise PermissionDenied(_("The proposer cannot approve their own proposal: a second person decides."))
 
 
+def _case_open(measure) -> None:
+    if not measure.case.is_open:
+        raise ValidationError({"status": [_("The case is closed.")]})
+
+
+def proposals_withdraw(*, case, actor) -> int:
+    """The case closed: proposals not yet decided lapse (rejected, the reason recorded). Called by the closure."""
+    lapsed = 0
+    for m in CreditMeasure.objects.select_for_update(of=("self",)).select_related("case", "case_party__party").filter(
+            case=case, status__in=[MeasureStatus.PROPOSED, MeasureStatus.APPROVED]):
+        m.status, m.rejection_reason = MeasureStatus.REJECTED, _("The case was closed before the decision.")
+        m.save(update_fields=["status", "rejection_reason", "updated_at"])
+        events.measure_step(measure=m, actor=actor, step="rejected", text=m.rejection_reason)
+        lapsed += 1
+    return lapsed
+
+
 @audited
 def measure_approve(*, actor, measure: CreditMeasure) -> CreditMeasure:
     measure = lock_measure(measure)
     _approver_check(actor, measure)
     if measure.status != MeasureStatus.PROPOSED:
         raise ValidationError({"status": [_("Only a proposed measure can be approved.")]})
+    _case_open(measure)
     if is_minor(measure.case_party.party, timezone.localdate()):
         raise ValidationError({"case_party": [_("A minor cannot be listed or restricted.")]})
     measure.status, measure.approved_by, measure.approved_at = MeasureStatus.APPROVED, actor, timezone.now()
@@ -224,6 +242,7 @@ def measure_decide(*, actor, measure: CreditMeasure, decided_on=None, document_n
     require(actor, Perm.CREDIT_DECIDE, measure.case)
     if measure.status != MeasureStatus.APPROVED:
         raise ValidationError({"status": [_("Only an approved measure can be decided.")]})
+    _case_open(measure)
     decided_on = day(decided_on, field="decided_on", not_before=measure.case.filed_on)
     number = clean_text(document_number, field="document_number", max_length=60) or measure.case.number
     measure.status, measure.decided_on, measure.document_number = MeasureStatus.DECIDED, decided_on, number

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import Action, Case
@@ -122,3 +123,15 @@ def test_the_removal_and_lifting_documents_print(org, listed):
         assert doc.context(m.case, doc.addressees(m.case)[0], {})["ground_text"].startswith(text)
         issued = document_issue(user=org.officer, case=m.case, doc_type=code, addressee_key=keys[0])
         assert issued.pages >= 1 and issued.number
+
+
+def test_closure_lapses_undecided_proposals(org, listed, credit_case):
+    proposed = listed("proposed")
+    req = closure_request(actor=org.officer, case=credit_case, mode="terminated", ground="applicant_withdrew",
+                          reason="申请执行人撤回申请")
+    if req.status == "pending":
+        closure_approve(actor=org.chief, request=req)
+    proposed.refresh_from_db()
+    assert proposed.status == MeasureStatus.REJECTED and proposed.rejection_reason
+    with pytest.raises(ValidationError):
+        services.measure_approve(actor=org.chief, measure=proposed)
