@@ -110,6 +110,15 @@ SAMPLES = {
         listed_parties=[APPLICANT, DEBTOR], ground={"code": "4", "item": "四", "text": "违反财产报告制度"},
         listed_on=D(2026, 11, 23), until=D(2028, 11, 23), term_years="二", president_name="李德胜",
         document_number=f"{CASE_NUMBER}之二"),
+    # h2 (credit)
+    "dishonest_removal": lambda: base(
+        debtor=dict(DEBTOR, dishonest_listed_on=D(2026, 5, 11), dishonest_removed_on=D(2026, 11, 23)),
+        listed_parties=[APPLICANT, DEBTOR], listed_on=D(2026, 5, 11), removed_on=D(2026, 11, 23),
+        ground_text="被执行人已履行生效法律文书确定的全部义务", president_name="李德胜",
+        document_number=f"{CASE_NUMBER}之七"),
+    "restriction_lift": lambda: base(
+        debtor=DEBTOR, restricted_on=D(2026, 5, 11), lifted_on=D(2026, 11, 23),
+        ground_text="被执行人已履行生效法律文书确定的全部义务", president_name="李德胜"),
     "assist_bank": lambda: base(bank={"name": DEPOSIT["bank_name"]}, debtor=DEBTOR, asset=DEPOSIT, measure="freeze",
                                 amount_value=Decimal("50000.00"), control=FREEZE, account=None, officer=OFFICER),
     "assist_registry": lambda: base(

@@ -30,6 +30,7 @@ def test_the_demo_court_tells_a_consistent_story(db, client):
     _every_suspension_was_approved()
     _bases_read_as_issued()
     _inquiries_were_answered_and_one_resumption_waits(today)
+    _credit_listings_tell_their_story(today)
 
 
 def _inquiries_were_answered_and_one_resumption_waits(today):
@@ -53,6 +54,22 @@ def _inquiries_were_answered_and_one_resumption_waits(today):
         assert q.case.closure_mode == "terminated_round"
         assert q.case.closed_on < q.action.occurred_on <= today
     assert ResumptionProposal.objects.filter(batch=post, status="submitted").count() == 1
+
+
+def _credit_listings_tell_their_story(today):
+    """失信/限消 (credit.demo, h2): listings published and some removed, a restriction, a proposal and a correction
+    waiting; every step between the case's filing and today, in order."""
+    from credit.models import CorrectionRequest, CreditMeasure
+
+    measures = CreditMeasure.objects.select_related("case")
+    assert measures.filter(status="published").exists() and measures.filter(status="removed").exists()
+    assert measures.filter(kind="restriction", status="served").exists()
+    assert measures.filter(status="proposed").exists()
+    assert CorrectionRequest.objects.filter(status="pending").exists()
+    for m in measures.exclude(decided_on__isnull=True):
+        steps = [m.decided_on, m.served_on, m.published_on, m.removal_arose_on, m.removed_on]
+        steps = [d for d in steps if d is not None]
+        assert m.case.filed_on <= steps[0] and steps == sorted(steps) and steps[-1] <= today, (m.pk, steps)
 
 
 def _bases_read_as_issued():

@@ -196,6 +196,24 @@ def _inquiry_batch(creator, case):
     return batch
 
 
+def _credit(case, proposer, chief, clerk):
+    """A published 失信 listing of the case's debtor (credit) and a portal correction request on it."""
+    from cases.models import PartyRole
+    from credit import services as credit_services
+
+    today = timezone.localdate()
+    respondent = case.case_parties.get(role=PartyRole.RESPONDENT)
+    m = credit_services.measure_propose(actor=proposer, case=case, case_party=respondent, kind="dishonest",
+                                        ground="4", reasons="违反财产报告制度", conduct="拒不报告财产")
+    m = credit_services.measure_approve(actor=chief, measure=m)
+    m = credit_services.measure_decide(actor=chief, measure=m, decided_on=today - timedelta(days=5))
+    m = credit_services.measure_serve(actor=clerk, measure=m, method="direct", served_on=today - timedelta(days=4))
+    m = credit_services.measure_publish(actor=clerk, measure=m, published_on=today - timedelta(days=3))
+    correction = credit_services.correction_submit(measure=m, name=respondent.party.name, phone="13900000000",
+                                                   grounds="已报告财产", channel="portal")
+    return {"credit_measure": m, "credit_correction": correction}
+
+
 def _resumption(make_case, case):
     """A resumption proposal (恢复执行建议) on a 终本 case of the placement's team and officer, as a post-终本 query
     that found assets leaves it: waiting for the officer."""
@@ -269,6 +287,11 @@ def build_world() -> World:
         world.objects[placement]["resumption"] = _resumption(make_case, case)
         (world.objects[placement]["inquiry_result"],
          world.objects[placement]["inquiry_row"]) = _inquiry_result(creator, world.objects[placement]["inquiry_batch"])
+    # h2 (credit): a published 失信 listing of each case's debtor and a correction request from the portal
+    for placement, proposer, chief, clerk in (("own", org.officer, org.chief, org.clerk),
+                                              ("team", org.colleague, org.chief, org.clerk),
+                                              ("court", org.outsider, org.other_chief, other_clerk)):
+        world.objects[placement].update(_credit(world.objects[placement]["case"], proposer, chief, clerk))
     for placement, label in (("own", "1"), ("team", "2"), ("court", "3")):
         court = world.objects[placement]["case"].court
         world.objects[placement].update(_statement(court, org.finance if court == org.court else None, label))

@@ -1,0 +1,13 @@
+"""What the credit app does when a case's facts change (cases.signals)."""
+
+from __future__ import annotations
+
+
+def on_case_closed(sender, *, case, mode, on, actor, **kwargs) -> None:
+    """A closure as fulfilled, 终结 or 不予执行 is a removal ground: open the removal of the case's measures in
+    force, in the closing transaction (due within 3 working days of the closure). Proposals not yet decided lapse."""
+    from .services.measures import proposals_withdraw
+    from .services.removal import removal_grounds_sync
+
+    proposals_withdraw(case=case, actor=actor)
+    removal_grounds_sync(case=case, actor=actor)
