@@ -25,13 +25,26 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the types and sizes are checked by the service, from the bytes)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class LeadForm(forms.Form):
     asset_kind = forms.ChoiceField(label=_("Kind of asset"), choices=list(ASSET_KIND_LABELS.items()))
     description = forms.CharField(label=_("What you know about the asset"), max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text=_("Where it is, whose name it is in, any numbers or addresses"))
-    files = forms.FileField(label=_("Attachments (PDF, JPEG or PNG, at most 5, 10 MB each)"), required=False,
-                            widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+    files = MultipleFileField(label=_("Attachments (PDF, JPEG or PNG, at most 5, 10 MB each)"), required=False)
     form_token = forms.CharField(widget=forms.HiddenInput, initial=new_token, required=False)
 
 
