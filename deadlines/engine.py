@@ -404,13 +404,13 @@ def _case_sources(today: date, full: bool = False) -> tuple[list[tuple[str, str]
                c.closed_on, c.closed_on, r.months, r.days, r.working, r.roll, r.warn, cp.dishonest_removed_on
         FROM _dl_case c JOIN cases_caseparty cp ON cp.case_id = c.id {_rule_join('r', "'dishonest_removal'")}
         WHERE c.closure_mode = %(fulfilled)s AND cp.dishonest_listed_on IS NOT NULL
-          AND (cp.dishonest_removed_on IS NULL OR cp.dishonest_removed_on >= c.closed_on)""")
+          AND (cp.dishonest_removed_on IS NULL OR cp.dishonest_removed_on >= c.closed_on){_credit_unmanaged()}""")
     parts.append(f"""
         SELECT 'case_party', cp.id, 'restriction_lift', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
                c.closed_on, c.closed_on, r.months, r.days, r.working, r.roll, r.warn, cp.restriction_lifted_on
         FROM _dl_case c JOIN cases_caseparty cp ON cp.case_id = c.id {_rule_join('r', "'restriction_lift'")}
         WHERE c.closure_mode = %(fulfilled)s AND cp.restricted_on IS NOT NULL
-          AND (cp.restriction_lifted_on IS NULL OR cp.restriction_lifted_on >= c.closed_on)""")
+          AND (cp.restriction_lifted_on IS NULL OR cp.restriction_lifted_on >= c.closed_on){_credit_unmanaged()}""")
     # (the periods' count, as of today; each period's first restriction action, aggregated as for 终本 above)
     periods = """generate_series(1, 1 + GREATEST(0, (
             (extract(year FROM age(%(today)s::date, cp.restricted_on)) * 12
@@ -499,6 +499,49 @@ def _portal_sources() -> list[str]:
             FROM _dl_case c JOIN {_t(question)} q ON q.{_c(question, 'case')} = c.id
             {_rule_join('r', "'portal_question'")}
             WHERE c.stage = ANY(%(open)s) OR q.{_c(question, 'answered_at')} IS NOT NULL"""]
+
+
+def _credit_unmanaged() -> str:
+    """A party whose measures the credit app manages gets its removal deadlines from the credit sources."""
+    measure = _model("credit.CreditMeasure", "case_party")
+    if measure is None:
+        return ""
+    return f"""
+          AND NOT EXISTS (SELECT 1 FROM {_t(measure)} cm WHERE cm.{_c(measure, 'case_party')} = cp.id)"""
+
+
+def _credit_sources() -> list[str]:
+    """The credit app's sources (issue 21): removal of a listing / lifting of a restriction, 3 working days from
+    the day its ground arose; a correction request's 15-day review and 3-working-day correction."""
+    parts = []
+    measure = _model("credit.CreditMeasure", "case", "kind", "removal_arose_on", "removed_on")
+    if measure is not None:
+        m = lambda f: f"m.{_c(measure, f)}"  # noqa: E731
+        kind = f"CASE WHEN {m('kind')} = 'dishonest' THEN 'dishonest_removal' ELSE 'restriction_lift' END"
+        parts.append(f"""
+            SELECT 'credit_measure', m.id, {kind}, 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                   {m('removal_arose_on')}, {m('removal_arose_on')}, r.months, r.days, r.working, r.roll, r.warn,
+                   {m('removed_on')}
+            FROM _dl_case c JOIN {_t(measure)} m ON {m('case')} = c.id {_rule_join('r', kind)}
+            WHERE {m('removal_arose_on')} IS NOT NULL""")
+    correction = _model("credit.CorrectionRequest", "measure", "received_on", "reviewed_on", "corrected_on",
+                        "status")
+    if measure is not None and correction is not None:
+        q = lambda f: f"q.{_c(correction, f)}"  # noqa: E731
+        join = (f"FROM _dl_case c JOIN {_t(measure)} m ON m.{_c(measure, 'case')} = c.id "
+                f"JOIN {_t(correction)} q ON {q('measure')} = m.id")
+        parts.append(f"""
+            SELECT 'credit_correction', q.id, 'credit_correction_review', 0, c.id, c.court_id, c.team_id, c.resp,
+                   c.ck, {q('received_on')}, {q('received_on')}, r.months, r.days, r.working, r.roll, r.warn,
+                   {q('reviewed_on')}
+            {join} {_rule_join('r', "'credit_correction_review'")}""")
+        parts.append(f"""
+            SELECT 'credit_correction', q.id, 'credit_correction_fix', 0, c.id, c.court_id, c.team_id, c.resp,
+                   c.ck, {q('reviewed_on')}, {q('reviewed_on')}, r.months, r.days, r.working, r.roll, r.warn,
+                   {q('corrected_on')}
+            {join} {_rule_join('r', "'credit_correction_fix'")}
+            WHERE {q('status')} IN ('well_founded', 'corrected') AND {q('reviewed_on')} IS NOT NULL""")
+    return parts
 
 
 def _asset_sources(prep: list[tuple[str, str]]) -> list[str]:
@@ -641,6 +684,7 @@ def _computation(*, today: date, filing_all: bool) -> tuple[list[tuple[str, str]
     parts += _lead_petition_settlement_sources()
     parts += _portal_sources()
     parts += _asset_sources(prep)
+    parts += _credit_sources()
     union = "\nUNION ALL\n".join(parts)
     select = f"""
         WITH a AS (

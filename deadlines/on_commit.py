@@ -40,6 +40,8 @@ TRACKED_TABLES = frozenset((
     "assets_asset", "assets_controlmeasure", "assets_disposal", "assets_auctionround", "assets_objection",
     "assets_ledgerentry",
     "portal_portalquestion",  # h1: the party portal's questions
+    # h2 (credit, issue 21)
+    "credit_creditmeasure", "credit_correctionrequest",
 ))
 
 _MAY_WRITE = ("INSERT", "UPDATE", "DELETE", "WITH", "/*", "--")

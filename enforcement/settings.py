@@ -429,7 +429,16 @@ SPECTACULAR_SETTINGS = {
                             "InquiryMeasureEnum": "inquiry.models.Measure",
                             "MessageChannelEnum": "messaging.models.Channel",
                             "MessagePurposeEnum": "messaging.models.Purpose",
-                            "MessageEventEnum": "messaging.models.EventKind"},
+                            "MessageEventEnum": "messaging.models.EventKind",
+                            # h2 (credit)
+                            "CreditMeasureKindEnum": "credit.models.MeasureKind",
+                            "CreditMeasureStatusEnum": "credit.models.MeasureStatus",
+                            "DishonestGroundEnum": "credit.models.DishonestGround",
+                            "CreditRemovalGroundEnum": "credit.models.RemovalGround",
+                            "CreditServiceMethodEnum": "credit.models.ServiceMethod",
+                            "CreditPersonRoleEnum": "credit.models.PersonRole",
+                            "CreditCorrectionStatusEnum": "credit.models.CorrectionStatus",
+                            "CreditCorrectionChannelEnum": "credit.models.CorrectionChannel"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.add_error_responses"],
 }
 

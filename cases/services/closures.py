@@ -21,7 +21,7 @@ from accounts.policy import Perm, has_perm, require
 from core import court_settings
 from core.text import clean_text
 
-from .. import events
+from .. import events, signals
 from ..models import (
     IMPLEMENTATION_TYPES, REVIEW_TYPES, BasisKind, Case, CaseParty, CaseType, ClosureMode,
     ClosureRequest, ClosureStatus, ObligationKind, PartyRole, SettlementStatus, Stage, TermPause,
@@ -137,7 +137,10 @@ def _close_case(*, actor, case: Case, mode: str, on: date) -> None:
     case.save(update_fields=["stage", "closure_mode", "closed_on", "resume_stage", "updated_at"])
     if mode == ClosureMode.FULFILLED:
         # Full performance: restrictions must be lifted promptly (XGXF-2010 art 9) and the listing deleted (§3.5).
-        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party"):
+        # Parties whose measures the credit app manages are left to it (it opens their removal: case_closed).
+        managed = _credit_managed(case)
+        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).exclude(
+                pk__in=managed).select_related("party"):
             changed = []
             if cp.restricted_on and not cp.restriction_lifted_on:
                 cp.restriction_lifted_on = on
@@ -150,6 +153,16 @@ def _close_case(*, actor, case: Case, mode: str, on: date) -> None:
                 events.party_status_changed(case=case, actor=actor, case_party=cp,
                                             text=_("restrictions lifted on full performance"))
     events.stage_changed(case=case, actor=actor, old=old, new=Stage.CLOSED)
+    signals.case_closed.send(sender=Case, case=case, mode=mode, on=case.closed_on, actor=actor)
+
+
+def _credit_managed(case: Case) -> list[int]:
+    """Case parties with a measure of the credit app (read by label: credit is on a higher floor)."""
+    try:
+        measure = apps.get_model("credit", "CreditMeasure")
+    except LookupError:
+        return []
+    return list(measure.objects.filter(case=case).values_list("case_party_id", flat=True))
 
 
 @audited
