@@ -55,3 +55,18 @@ class QuestionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CorrectionForm(forms.Form):
+    measure = forms.ChoiceField(label=_("Entry to correct"))
+    grounds = forms.CharField(label=_("What is wrong and why"), max_length=6000,
+                              widget=forms.Textarea(attrs={"rows": 6}),
+                              help_text=_("For example: the debt was paid on a given date, or the person listed is "
+                                          "not you"))
+    files = MultipleFileField(label=_("Evidence (PDF, JPEG or PNG, at most 5, 10 MB each)"), required=False)
+    form_token = forms.CharField(widget=forms.HiddenInput, initial=new_token, required=False)
+
+    def __init__(self, *args, measures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [
+            (m.pk, f"{m.get_kind_display()}（{m.decided_on or ''}）") for m in measures]

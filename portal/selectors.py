@@ -80,10 +80,25 @@ def case_view(*, session: PortalSession) -> CaseView:
     leads = list(Lead.objects.filter(case=case, source=LeadSource.PORTAL, portal__case_party=cp)
                  .only("received_at", "handled_at", "description").order_by("-received_at")[:20])
     questions = list(PortalQuestion.objects.filter(case=case, case_party=cp).order_by("-asked_at")[:20])
-    listed = cp.role == PartyRole.RESPONDENT and cp.dishonest_listed_on is not None and not cp.dishonest_removed_on
+    listed = cp.role == PartyRole.RESPONDENT and correctable_measures(session=session).exists()
     return CaseView(session=session, measures=measures, hearings=hearings, money_label=money_label,
                     money_total=money_total, money_rows=money_rows, leads=leads, questions=questions,
                     next_step=str(NEXT_STEP.get(case.stage, "")), office_phone=office_phone, listed=listed)
+
+
+def correctable_measures(*, session: PortalSession):
+    """The signed-in debtor's 失信/限消 entries in force (credit app), which a correction request may name."""
+    from credit.selectors import measures_correctable
+
+    return measures_correctable(case=session.case, case_party=session.case_party)
+
+
+def corrections_of(*, session: PortalSession) -> list:
+    from credit.models import CorrectionRequest
+
+    return list(CorrectionRequest.objects.filter(measure__case=session.case, measure__case_party=session.case_party,
+                                                 channel="portal").select_related("measure")
+                .order_by("-received_on", "-id")[:20])
 
 
 # --- Staff side ---------------------------------------------------------------------------------------------------

@@ -322,5 +322,33 @@ def portal_question_answer(*, actor, question: PortalQuestion, answer: str) -> P
     return question
 
 
+def portal_correction_submit(*, session: PortalSession, measure_id, grounds: str, files=(), form_token: str):
+    """A correction request (失信/限消纠错) from the listed debtor (or their agent) against one of their measures in
+    force, through ``credit.services.corrections.correction_submit`` (channel portal). The same form twice gives
+    one request (the form token is the request's portal reference)."""
+    from credit.models import CorrectionRequest
+    from credit.selectors import measures_correctable
+    from credit.services.corrections import correction_submit
+
+    token = _check_form_token(form_token)
+    cp = session.case_party
+    try:
+        measure_pk = int(measure_id)
+    except (TypeError, ValueError):
+        measure_pk = 0
+    measure = measures_correctable(case=session.case, case_party=cp).filter(pk=measure_pk).first()
+    if measure is None:
+        raise ValidationError({"measure": [_("Choose one of your entries.")]})
+    existing = CorrectionRequest.objects.filter(measure=measure, portal_reference=token).first()
+    if existing is not None:
+        return existing
+    agent = session.acting_as == ActingAs.AGENT
+    phone = (normalise_mobile(cp.agent_phone) if agent
+             else normalise_mobile(cp.phone) or next((m for m in map(normalise_mobile, cp.party.phones) if m), ""))
+    return correction_submit(measure=measure, name=(cp.agent or cp.party.name) if agent else cp.party.name,
+                             phone=phone, grounds=grounds, files=list(files or ()), channel="portal",
+                             relation=_("agent") if agent else "", submitted_by=None, portal_reference=token)
+
+
 __all__ = ["CodeRejected", "RateLimited", "code_request", "code_verify", "portal_lead_give", "portal_question_answer",
            "portal_question_ask", "session_end", "session_open"]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("case/", views.case, name="case"),
     path("lead/", views.lead, name="lead"),
     path("question/", views.question, name="question"),
+    path("correction/", views.correction, name="correction"),
     path("signout/", views.signout, name="signout"),
     path("staff/", views.waiting, name="waiting"),
     path("staff/questions/<int:pk>/answer/", views.answer, name="answer"),

@@ -21,7 +21,7 @@ from accounts.policy import Perm
 from cases.forms import apply_errors
 
 from . import conf, selectors, services
-from .forms import AnswerForm, CodeForm, LeadForm, QuestionForm, SignInForm
+from .forms import AnswerForm, CodeForm, CorrectionForm, LeadForm, QuestionForm, SignInForm
 from .models import PortalLeadFile
 
 PAIR = "portal_pair"  # the Django session holds only the HMAC of the pair typed, between the two steps
@@ -102,7 +102,8 @@ def code(request):
 def case(request):
     view = selectors.case_view(session=request.portal_session)
     return _render(request, "portal/case.html", {"v": view, "s": request.portal_session,
-                                                 "case": request.portal_session.case})
+                                                 "case": request.portal_session.case,
+                                                 "correction_url": reverse("portal:correction")})
 
 
 @portal_session
@@ -137,6 +138,28 @@ def question(request):
             return redirect(reverse("portal:case") + "?sent=question")
     return _render(request, "portal/question.html", {"form": form, "s": request.portal_session},
                    status=400 if form.errors else 200)
+
+
+@portal_session
+@require_http_methods(["GET", "POST"])
+def correction(request):
+    session = request.portal_session
+    measures = list(selectors.correctable_measures(session=session))
+    earlier = selectors.corrections_of(session=session)
+    if not measures and not earlier:
+        return redirect("portal:case")
+    form = CorrectionForm(request.POST or None, request.FILES or None, measures=measures)
+    if request.method == "POST" and measures and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.portal_correction_submit(session=session, measure_id=d["measure"], grounds=d["grounds"],
+                                              files=request.FILES.getlist("files"), form_token=d["form_token"])
+        except ValidationError as exc:
+            apply_errors(exc, form)
+        else:
+            return redirect(reverse("portal:correction") + "?sent=1")
+    return _render(request, "portal/correction.html", {"form": form, "s": session, "measures": measures,
+                                                       "earlier": earlier}, status=400 if form.errors else 200)
 
 
 @require_POST

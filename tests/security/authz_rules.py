@@ -561,6 +561,7 @@ RULES: dict[str, dict[str, Check]] = {
     "portal:case": {"GET": PUBLIC},
     "portal:lead": same(PUBLIC, *GP),
     "portal:question": same(PUBLIC, *GP),
+    "portal:correction": same(PUBLIC, *GP),
     "portal:signout": {"POST": PUBLIC},
     "portal:waiting": {"GET": LOGIN},
     "portal:answer": {"POST": on("portal_question", Perm.CASE_ACT)},
