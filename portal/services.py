@@ -259,7 +259,8 @@ def portal_lead_give(*, session: PortalSession, asset_kind: str, description: st
         if not case.is_open:
             raise ValidationError({"description": [_("The case is closed; the court no longer takes leads here.")]})
         now = timezone.now()
-        text = f"【{asset_kind_label(asset_kind)}】{description}\n（{_('Given through the party portal by %(who)s') % {'who': _who(session)}}）"
+        given = _("Given through the party portal by %(who)s") % {"who": _who(session)}
+        text = f"【{asset_kind_label(asset_kind)}】{description}\n（{given}）"
         lead = Lead.objects.create(case=case, received_at=now, urgent=False, source=LeadSource.PORTAL,
                                    description=text[:TEXT_MAX + 200], officer=case.officer,
                                    due_at=lead_due_at(court=case.court_id, received_at=now, urgent=False),

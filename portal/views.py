@@ -35,7 +35,7 @@ def _ip(request) -> str:
 def _render(request, template: str, context: dict, status: int = 200) -> HttpResponse:
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # "no-referrer" makes form posts Origin: null (CSRF)
     return response
 
 
