@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from messaging.models import Message
+from tests.credit.conftest import credit_case, listed  # the credit app's fixtures, for correction requests
 
 APPLICANT_ID = "11010519491231002X"
 APPLICANT_PHONE = "13800000001"
@@ -62,3 +63,6 @@ def sign_in(client, settings, case, id_number: str = APPLICANT_ID, phone: str = 
 @pytest.fixture
 def portal_case(make_case):
     return make_case()
+
+
+__all__ = ["credit_case", "listed"]

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from credit.models import CorrectionRequest
-from tests.credit.conftest import credit_case, debtor, listed, resident_id  # noqa: F401 (fixtures)
+from tests.credit.conftest import debtor, resident_id
 
 from .conftest import sign_in
 
@@ -20,7 +20,7 @@ PHONE = "13700000002"
 
 
 @pytest.fixture
-def listed_debtor(client, settings, credit_case, listed):  # noqa: F811
+def listed_debtor(client, settings, credit_case, listed):
     measure = listed("published")
     cp = debtor(credit_case)
     cp.phone = PHONE
@@ -57,7 +57,7 @@ def test_another_measure_cannot_be_named(client, listed_debtor):
     assert response.status_code == 400 and not CorrectionRequest.objects.exists()
 
 
-def test_applicant_has_no_correction_page(client, settings, credit_case, listed):  # noqa: F811
+def test_applicant_has_no_correction_page(client, settings, credit_case, listed):
     listed("published")
     sign_in(client, settings, credit_case)
     assert 'id="portal-correction"' not in client.get("/portal/case/").content.decode()
