@@ -26,7 +26,7 @@ class PortalQuestionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AnswerSerializer(serializers.Serializer):
+class PortalAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=4000)
 
 
@@ -49,11 +49,11 @@ class PortalQuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def get_object(self):
         return selectors.question_get_for_user(user=self.request.user, pk=int(self.kwargs["pk"]))
 
-    @extend_schema(request=AnswerSerializer, responses=PortalQuestionSerializer)
+    @extend_schema(request=PortalAnswerSerializer, responses=PortalQuestionSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         question = selectors.question_get_for_user(user=request.user, pk=int(pk), perm=Perm.CASE_ACT)
-        data = AnswerSerializer(data=request.data)
+        data = PortalAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         question = services.portal_question_answer(actor=request.user, question=question,
                                                    answer=data.validated_data["answer"])
