@@ -68,7 +68,7 @@ class CasePartySerializer(BaseModelSerializer):
 
     class Meta:
         model = CaseParty
-        fields = ["id", "role", "position", "party", "service_address", "phone", "agent", "restricted_on",
+        fields = ["id", "role", "position", "party", "service_address", "phone", "agent", "agent_id_number", "agent_phone", "restricted_on",
                   "restriction_lifted_on", "dishonest_listed_on", "dishonest_until", "dishonest_ground",
                   "dishonest_removed_on"]
 
@@ -123,6 +123,11 @@ class PartyInputSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     agent = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    agent_id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+                                            help_text="The agent's ID number: with it the agent signs in to the "
+                                                      "party portal.")
+    agent_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+                                        help_text="The agent's mobile number (the portal's one-time code).")
     resolution = EnumChoiceField(
         choices=[("use_existing", "Use the existing record"), ("update", "Correct the existing record")],
         required=False, allow_blank=True, default="",

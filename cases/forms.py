@@ -121,6 +121,8 @@ class PartyForm(BootstrapMixin, forms.Form):
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=100, required=False)
     agent = forms.CharField(label=_("Agent ad litem"), max_length=100, required=False)
+    agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=40, required=False)
+    agent_phone = forms.CharField(label=_("Agent's mobile phone"), max_length=40, required=False)
     # Shown only when the identifier matches a record that says something else (see the register view).
     resolution = forms.ChoiceField(
         label=_("This identification number is already registered"), required=False, widget=forms.RadioSelect,

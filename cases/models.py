@@ -271,6 +271,9 @@ class CaseParty(BelongsToCase, models.Model):
     # For messages to parties (messaging): optional; the mobile number above (or the party's phones) gets SMS.
     email = models.EmailField(_("e-mail"), blank=True, null=True)
     agent = models.CharField(_("agent ad litem"), max_length=100, blank=True)
+    # The agent's (lawyer's) identity and mobile: with them the agent signs in to the party portal (portal app).
+    agent_id_number = models.CharField(_("agent's identifier number"), max_length=40, blank=True)
+    agent_phone = models.CharField(_("agent's mobile phone"), max_length=40, blank=True)
     restricted_on = models.DateField(_("consumption restricted on"), null=True, blank=True)
     restriction_lifted_on = models.DateField(_("consumption restriction lifted on"), null=True, blank=True)
     dishonest_listed_on = models.DateField(_("listed as dishonest on"), null=True, blank=True)
@@ -479,6 +482,7 @@ class LeadSource(models.TextChoices):
     THIRD_PARTY = "third_party", _("Third party or public")
     REWARD = "reward", _("Reward notice response")
     OTHER = "other", _("Other")
+    PORTAL = "party_portal", _("Party portal")
 
 
 class LeadOutcome(models.TextChoices):

@@ -484,6 +484,23 @@ def _lead_petition_settlement_sources() -> list[str]:
     return parts
 
 
+def _portal_sources() -> list[str]:
+    """A party's question from the portal (portal.PortalQuestion): answered within the rule's working days."""
+    question = _model("portal.PortalQuestion", "case", "asked_at", "officer", "answered_at")
+    if question is None:
+        return []
+    return [f"""
+            SELECT 'portal_question', q.id, 'portal_question', 0, c.id, c.court_id, c.team_id,
+                   COALESCE(q.{_c(question, 'officer')}, c.resp), c.ck,
+                   (q.{_c(question, 'asked_at')} AT TIME ZONE '{LOCAL_TZ}')::date,
+                   (q.{_c(question, 'asked_at')} AT TIME ZONE '{LOCAL_TZ}')::date,
+                   r.months, r.days, r.working, r.roll, r.warn,
+                   (q.{_c(question, 'answered_at')} AT TIME ZONE '{LOCAL_TZ}')::date
+            FROM _dl_case c JOIN {_t(question)} q ON q.{_c(question, 'case')} = c.id
+            {_rule_join('r', "'portal_question'")}
+            WHERE c.stage = ANY(%(open)s) OR q.{_c(question, 'answered_at')} IS NOT NULL"""]
+
+
 def _credit_unmanaged() -> str:
     """A party whose measures the credit app manages gets its removal deadlines from the credit sources."""
     measure = _model("credit.CreditMeasure", "case_party")
@@ -665,6 +682,7 @@ def _computation(*, today: date, filing_all: bool) -> tuple[list[tuple[str, str]
     params.update({"receipts": list(RECEIPT_KINDS), "today": today, "st_codes": SOURCE_CODES,
                    "kind_codes": KIND_CODES})
     parts += _lead_petition_settlement_sources()
+    parts += _portal_sources()
     parts += _asset_sources(prep)
     parts += _credit_sources()
     union = "\nUNION ALL\n".join(parts)

@@ -39,6 +39,7 @@ TRACKED_TABLES = frozenset((
     "cases_lead", "cases_petition", "cases_settlement", "cases_settlementinstalment", "notices_issueddocument",
     "assets_asset", "assets_controlmeasure", "assets_disposal", "assets_auctionround", "assets_objection",
     "assets_ledgerentry",
+    "portal_portalquestion",  # h1: the party portal's questions
     # h2 (credit, issue 21)
     "credit_creditmeasure", "credit_correctionrequest",
 ))

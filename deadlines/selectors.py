@@ -234,6 +234,8 @@ def _source_labels(deadlines: list[Deadline]) -> dict[tuple[str, int], str]:
     if ids.get(SourceType.PETITION):
         fetch(SourceType.PETITION, "cases.Petition", ["petitioner", "content"],
               lambda r: (r["petitioner"] + "：" if r["petitioner"] else "") + r["content"][:30])
+    if ids.get(SourceType.PORTAL_QUESTION):
+        fetch(SourceType.PORTAL_QUESTION, "portal.PortalQuestion", ["text"], lambda r: r["text"][:40])
     if ids.get(SourceType.INSTALMENT):
         fetch(SourceType.INSTALMENT, "cases.SettlementInstalment", ["number", "amount"],
               lambda r: _("Instalment %(n)s: %(amount)s yuan") % {"n": r["number"], "amount": r["amount"]})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -67,6 +69,9 @@ class PartyInput:
     address: str = ""
     legal_representative: str = ""
     agent: str = ""
+    # The agent's (lawyer's) ID number and mobile: with them the agent signs in to the party portal (portal app).
+    agent_id_number: str = ""
+    agent_phone: str = ""
     party: Party | None = None  # an existing party record (resumed cases reuse the original case's parties)
     # When the identifier matches a record whose name, kind or address differ: "use_existing" (attach the record as
     # it is) or "update" (correct the record to what was typed, with ``resolution_reason``, audited).
@@ -121,6 +126,21 @@ class _CleanParty:
     existing: Party | None = None
     conflict: PartyConflict | None = None
     reason: str = ""
+    agent_id_number: str = ""
+    agent_phone: str = ""
+
+
+def _agent_contact(data: PartyInput, prefix: str, *, agent: str) -> tuple[str, str]:
+    """The agent's ID number (letters and digits) and mobile number (11 digits), both only with the agent's name."""
+    number = re.sub(r"[\s-]", "", data.agent_id_number or "").upper()
+    phone = re.sub(r"[\s\-()（）]", "", data.agent_phone or "")
+    if (number or phone) and not agent:
+        raise ValidationError({f"{prefix}.agent": _("Give the agent's name with their ID number or phone.")})
+    if number and not re.fullmatch(r"[0-9A-Z]{6,40}", number):
+        raise ValidationError({f"{prefix}.agent_id_number": _("Enter the agent's ID number (letters and digits).")})
+    if phone and not re.fullmatch(r"1[3-9][0-9]{9}", phone):
+        raise ValidationError({f"{prefix}.agent_phone": _("Enter the agent's mobile number (11 digits).")})
+    return number, phone
 
 
 def _party_clean(*, data: PartyInput, index: int) -> _CleanParty:
@@ -140,6 +160,7 @@ def _party_clean(*, data: PartyInput, index: int) -> _CleanParty:
         agent=clean_name(data.agent, field=f"{prefix}.agent", max_length=100, required=False),
         phones=clean_phone_list(data.phones, field=f"{prefix}.phones"),
     )
+    cleaned.agent_id_number, cleaned.agent_phone = _agent_contact(data, prefix, agent=cleaned.agent)
     if data.resolution and data.resolution not in RESOLUTIONS:
         raise ValidationError({f"{prefix}.resolution": _("Choose use_existing or update.")})
     number = (data.id_number or "").strip()
@@ -490,14 +511,16 @@ def case_register(
         positions[data.role] = positions.get(data.role, 0) + 1
         if c is None:  # an existing record given as such (a resumed case)
             address, phone, agent = data.address, next((p for p in data.phones if p), ""), data.agent
+            agent_id_number, agent_phone = data.agent_id_number, data.agent_phone
         else:
             kept = c.conflict is not None and data.resolution == RESOLUTION_USE_EXISTING
             address = party.address if kept else c.address
             phone, agent = next(iter(c.phones), ""), c.agent
+            agent_id_number, agent_phone = c.agent_id_number, c.agent_phone
         CaseParty.objects.get_or_create(
             case=case, party=party, role=data.role,
             defaults={"position": positions[data.role], "service_address": address, "phone": phone,
-                      "agent": agent},
+                      "agent": agent, "agent_id_number": agent_id_number, "agent_phone": agent_phone},
         )
         if correction is not None:
             corrections.append(correction)

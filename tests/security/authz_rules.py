@@ -591,6 +591,22 @@ RULES: dict[str, dict[str, Check]] = {
     "api-inquiry-result-rows": {"GET": custom(_inquiry_result, "inquiry_result")},
     "api-inquiry-result-accept": {"POST": custom(_inquiry_result, "inquiry_result")},
     "api-inquiry-result-row-accept": {"POST": custom(_inquiry_row_accept, "inquiry_row")},
+    # --- party portal (issue 21, h1): the party's pages are PUBLIC; the portal session (its own cookie, never
+    # django.contrib.auth) is checked inside each view and the case comes from that session, never from the URL.
+    # The staff side: the user's own waiting list, answers with CASE_ACT on the question's case.
+    "portal:signin": same(PUBLIC, *GP),
+    "portal:code": {"POST": PUBLIC},
+    "portal:case": {"GET": PUBLIC},
+    "portal:lead": same(PUBLIC, *GP),
+    "portal:question": same(PUBLIC, *GP),
+    "portal:correction": same(PUBLIC, *GP),
+    "portal:signout": {"POST": PUBLIC},
+    "portal:waiting": {"GET": LOGIN},
+    "portal:answer": {"POST": on("portal_question", Perm.CASE_ACT)},
+    "portal:lead_file": {"GET": on("portal_file")},
+    "api-portal-question-list": {"GET": LOGIN},
+    "api-portal-question-detail": {"GET": on("portal_question")},
+    "api-portal-question-answer": {"POST": on("portal_question", Perm.CASE_ACT)},
 }
 
 # URL names the audit does not probe, with the reason. The Django admin is Django's own (staff only; its index is

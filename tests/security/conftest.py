@@ -324,6 +324,27 @@ def build_world() -> World:
             court=case.court, event=event, channel="sms", audience="applicants", body="【{法院}】{案号}")
         world.objects[placement]["optout"] = OptOut.objects.create(
             address=f"1370000000{PLACEMENTS.index(placement)}", channel="sms", source="admin", court=case.court)
+    # The party portal (h1): a question and a lead with a file from a party on each case.
+    from django.core.files.base import ContentFile
+
+    from cases.models import Lead
+    from portal.models import PortalLead, PortalLeadFile, PortalQuestion
+
+    for placement in PLACEMENTS:
+        case = world.objects[placement]["case"]
+        cp = case.case_parties.order_by("role", "position").first()
+        world.objects[placement]["portal_question"] = PortalQuestion.objects.create(
+            case=case, case_party=cp, acting_as="party", text="什么时候发放案款？", asked_at=now,
+            officer=case.officer, form_token=f"audit{placement}")
+        lead = Lead.objects.create(case=case, received_at=now, source="party_portal", description="门户线索",
+                                   officer=case.officer, due_at=now)
+        portal_lead = PortalLead.objects.create(lead=lead, case_party=cp, acting_as="party", asset_kind="bank",
+                                                form_token=f"audit{placement}")
+        item = PortalLeadFile(portal_lead=portal_lead, original_name="线索.pdf", content_type="application/pdf",
+                              size=9, sha256="0" * 64)
+        item.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=False)
+        item.save()
+        world.objects[placement]["portal_file"] = item
     # API tokens belong to one user too, the same ones.
     from accounts.models import ApiToken
 
