@@ -10,16 +10,16 @@ import subprocess
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, require
 from cases.models import Case, Stage
 from cases.services._common import lock_case
-from core.text import clean_text
+from core.text import clean_name, clean_text
 
 from . import storage
 from .models import ArchiveVolume, FileItem, ItemKind, OcrStatus, Section, VolumeStatus
@@ -154,7 +154,8 @@ def index_generated(item_id: int) -> None:
 def scan_upload(*, user, case: Case, section: str | int, title: str, upload, doc_date: date | None = None) -> FileItem:
     """Check an uploaded scan, store it (outside the web root, by its hash) and file it; OCR follows in a task."""
     require(user, Perm.EFILE_FILE, case)
-    title = clean_text(title, field="title", max_length=TITLE_MAX, required=True,
+    # The title is printed in the 卷内目录: direction controls and invisible characters are refused, not stripped.
+    title = clean_name(title, field="title", max_length=TITLE_MAX,
                        required_message=_("Give the document's title."))
     doc_date = doc_date or timezone.localdate()
     if doc_date > timezone.localdate():
@@ -354,8 +355,3 @@ def volume_progress(*, volume_id: int, progress: int, stage: str) -> None:
 def require_view(user, case: Case) -> None:
     require(user, Perm.CASE_VIEW, case)
 
-
-__all__ = [
-    "F", "PermissionDenied", "file_generated", "item_move", "item_section_set", "items_reorder", "items_sort",
-    "ocr_retry", "scan_upload", "sections_for", "volume_request",
-]
