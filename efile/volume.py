@@ -95,7 +95,7 @@ def front_matter(case, *, entries: list[dict], retention: str, built_on) -> byte
             ("执行依据", f"{case.basis_issuer or ''} {case.basis_number or ''}".strip()),
             ("收案日期", _zh(case.received_on)), ("立案日期", _zh(case.filed_on)), ("结案日期", _zh(case.closed_on)),
             ("结案方式", case.get_closure_mode_display() if case.closure_mode else ""),
-            ("承办人", case.officer.get_full_name() if case.officer_id else ""),
+            ("承办人", (case.officer.full_name or case.officer.username) if case.officer_id else ""),
             ("归档日期", _zh(built_on)), ("保管期限", retention)]
     cover = (f'<div class="court">{_esc(case.court.name)}</div><h1>执行案件卷宗</h1>'
              '<table class="cover">' + "".join(
@@ -195,7 +195,7 @@ def build(volume_id: int, *, progress: Callable[[int, str], None] | None = None)
         front = pikepdf.open(io.BytesIO(front_matter(case, entries=entries, retention=retention,
                                                      built_on=built_on)))
         back = pikepdf.open(io.BytesIO(back_matter(case, document_pages=total,
-                                                   filer=volume.built_by.get_full_name(), built_on=built_on)))
+                                                   filer=(volume.built_by.full_name or volume.built_by.username), built_on=built_on)))
         report(6, "numbers")
         numbers = pikepdf.open(io.BytesIO(number_sheet(total)))
         out = pikepdf.new()
