@@ -57,6 +57,13 @@ def _run(item: FileItem) -> tuple[str, str, int, str]:
             code = ocrmypdf.ocr(source, out, **kwargs)
         except ocrmypdf.exceptions.PriorOcrFoundError:
             code = 0
+        except Exception as exc:  # noqa: BLE001
+            # Ghostscript 10.0.0-10.02.0 (Debian 12) corrupts PDFs that already carry text, so OCRmyPDF refuses
+            # PDF/A output with skip_text there: fall back to a plain PDF (no Ghostscript involved).
+            if "Ghostscript" not in str(exc) or kwargs["output_type"] == "pdf":
+                raise
+            kwargs["output_type"] = "pdf"
+            code = ocrmypdf.ocr(source, out, **kwargs)
         if int(code) not in (0, 10):  # 10: PDF/A conversion did not validate; the PDF is still good
             raise RuntimeError(f"ocrmypdf exit code {int(code)}")
         data = out.read_bytes()

@@ -6,6 +6,7 @@ after commit so this module and the tasks do not import each other.
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from datetime import date
 
@@ -135,7 +136,17 @@ def pdf_text(pdf: bytes) -> str:
     """The text layer of a PDF (pdftotext, poppler), pages separated by form feeds."""
     result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", "-", "-"], input=pdf, capture_output=True,
                             timeout=120, check=True)
-    return result.stdout.decode("utf-8", "replace").replace("\x00", "")
+    return cjk_compact(result.stdout.decode("utf-8", "replace").replace("\x00", ""))
+
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])")
+
+
+def cjk_compact(text: str) -> str:
+    """Remove the blanks OCR and letter-spaced titles put between Chinese characters (执 行 通 知 书), so that a
+    search for 执行通知书 finds them; blanks between Latin words and line breaks stay."""
+    return _CJK_GAP.sub("", text)
 
 
 def index_generated(item_id: int) -> None:

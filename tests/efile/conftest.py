@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-FONT = Path(__file__).resolve().parents[2] / "var" / "fonts" / "enf-body.otf"
+FONT = Path(__file__).resolve().parents[2] / "var" / "fonts" / "enf-hei.otf"
 
 
 @pytest.fixture(autouse=True)
@@ -17,20 +17,21 @@ def efile_root(settings, tmp_path):
     return settings.EFILE_ROOT
 
 
-def chinese_image(text: str, *, fmt: str = "PNG", size=(1654, 1100), font_size: int = 64, lines: int = 1) -> bytes:
-    """A white page with black Chinese text drawn in the court's body font (a 'scan' at 200 dpi)."""
+def chinese_image(text: str, *, fmt: str = "PNG", size=(1654, 1100), font_size: int = 48, lines: int = 1,
+                  more: tuple = (), dpi: int = 300) -> bytes:
+    """A white page with black Chinese text drawn in the court's 黑体 face (a 'scan'); ``more``: further lines."""
     from PIL import Image, ImageDraw, ImageFont
 
     from django.conf import settings
 
-    font_path = Path(settings.ENF_FONTS_DIR) / "enf-body.otf"
+    font_path = Path(settings.ENF_FONTS_DIR) / "enf-hei.otf"
     image = Image.new("L" if fmt != "PNG" else "RGB", size, "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(str(font_path if font_path.exists() else FONT), font_size)
-    for n in range(lines):
-        draw.text((120, 150 + n * (font_size * 2)), text, fill="black", font=font)
+    for n, line in enumerate([text] * lines + list(more)):
+        draw.text((120, 150 + n * (font_size * 2)), line, fill="black", font=font)
     out = io.BytesIO()
-    image.save(out, fmt, dpi=(200, 200))
+    image.save(out, fmt, dpi=(dpi, dpi))
     return out.getvalue()
 
 

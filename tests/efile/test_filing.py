@@ -80,3 +80,9 @@ def test_batch_issue_files_every_document(org, make_case, notice):  # notice: th
         filed = FileItem.objects.filter(case=case)
         assert filed.count() == 1
         assert filed.get().register_number
+
+
+def test_blanks_between_chinese_characters_are_removed_for_search():
+    from efile.services import cjk_compact
+
+    assert cjk_compact("执 行 通 知 书\nABC def 被执行人　张三") == "执行通知书\nABC def 被执行人张三"
