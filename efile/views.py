@@ -4,7 +4,10 @@ file downloads and page images, search. Thin: services and selectors do the work
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import tempfile
+from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -219,12 +222,14 @@ def item_page(request, item_pk: int, page: int):
     if not cache.exists():
         data = services.generated_pdf(item) if item.kind == ItemKind.GENERATED else \
             storage.absolute(item.path).read_bytes()
-        result = subprocess.run(["pdftoppm", "-png", "-r", str(PAGE_IMAGE_DPI), "-f", str(page), "-l", str(page),
-                                 "-singlefile", "-", "-"], input=data, capture_output=True, timeout=60)
-        if result.returncode != 0 or not result.stdout:
-            raise Http404
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(result.stdout)
+        with tempfile.TemporaryDirectory(dir=cache.parent) as tmp:
+            result = subprocess.run(["pdftoppm", "-png", "-r", str(PAGE_IMAGE_DPI), "-f", str(page), "-l", str(page),
+                                     "-singlefile", "-", f"{tmp}/page"], input=data, capture_output=True, timeout=60)
+            produced = Path(tmp) / "page.png"
+            if result.returncode != 0 or not produced.exists():
+                raise Http404
+            os.replace(produced, cache)
     response = FileResponse(open(cache, "rb"), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response

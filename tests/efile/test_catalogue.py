@@ -118,3 +118,17 @@ def test_search_within_the_file_and_across_cases_is_scoped(org, make_case):
     assert [r["item"].pk for r in selectors.search(org.outsider, "名下房产")] == [foreign.pk]
     assert selectors.search(org.officer, "桥南路", case_id=case.pk)[0]["snippet"]
     assert selectors.search(org.officer, "x") == []  # too short
+
+
+def test_viewer_page_image_and_pdf(client, org, make_case):
+    case = make_case()
+    item = _scan(org, case, "甲", 2)
+    login(client, org.officer)
+    response = client.get(reverse("efile:item_page", args=[item.pk, 2]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert client.get(reverse("efile:item_page", args=[item.pk, 3])).status_code == 404
+    pdf = client.get(reverse("efile:item_pdf", args=[item.pk]))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    page = client.get(reverse("efile:case_file", args=[case.pk]) + f"?item={item.pk}")
+    assert reverse("efile:item_page", args=[item.pk, 2]) in page.content.decode()

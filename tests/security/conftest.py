@@ -301,6 +301,17 @@ def build_world() -> World:
             court=case.court, event=event, channel="sms", audience="applicants", body="【{法院}】{案号}")
         world.objects[placement]["optout"] = OptOut.objects.create(
             address=f"1370000000{PLACEMENTS.index(placement)}", channel="sms", source="admin", court=case.court)
+    # The electronic case file (efile): each case's issued document is its first file item; a finished archive
+    # volume (a small PDF under EFILE_ROOT) on each case, written directly (the audit needs no closed case).
+    from efile import storage as efile_storage
+    from efile.models import ArchiveVolume, FileItem
+
+    for placement in PLACEMENTS:
+        case = world.objects[placement]["case"]
+        world.objects[placement]["efile_item"] = FileItem.objects.filter(case=case).order_by("id").first()
+        relative, digest = efile_storage.write(b"%PDF-1.4\n%%EOF\n", folder="volumes")
+        world.objects[placement]["efile_volume"] = ArchiveVolume.objects.create(
+            case=case, status="done", path=relative, sha256=digest, page_count=1, built_by=org.clerk)
     # API tokens belong to one user too, the same ones.
     from accounts.models import ApiToken
 
