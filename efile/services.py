@@ -48,6 +48,16 @@ DOC_TYPE_SECTIONS = {
     "payout_notice": "payout", "payout_receipt": "payout",
     "closure_notice": "closure", "zhongben_ruling": "closure", "performance_certificate": "closure",
 }
+# The printed names of the document types (notices/documents/*.py), for filing documents issued earlier
+# (backfill_generated); the issue hook passes the type's own title.
+DOC_TYPE_TITLES = {
+    "acceptance_notice": "执行案件受理通知书", "enforcement_notice": "执行通知书", "asset_report_order": "报告财产令",
+    "risk_notice": "执行风险告知书", "control_ruling": "执行裁定书", "release_ruling": "执行裁定书",
+    "assist_bank": "协助执行通知书", "assist_employer": "协助执行通知书", "assist_registry": "协助执行通知书",
+    "consumption_order": "限制消费令", "dishonest_decision": "纳入失信被执行人名单决定书",
+    "payout_notice": "案款发放通知书", "payout_receipt": "案款领取收据", "closure_notice": "结案通知书",
+    "zhongben_ruling": "执行裁定书", "performance_certificate": "自动履行证明书",
+}
 TITLE_MAX = 200
 
 
@@ -158,6 +168,34 @@ def index_generated(item_id: int) -> None:
         FileItem.objects.filter(pk=item_id).update(text=text, text_indexed=True)
     except Exception:  # noqa: BLE001
         log.exception("indexing file item %s failed", item_id)
+
+
+def backfill_generated(*, court_id: int | None = None, limit: int = 5000) -> int:
+    """File the issued documents that are not in their case's file yet (documents issued before the e-file existed,
+    or by a code path that bypassed the hook), oldest first; their text is indexed at once. Returns the count."""
+    from django.apps import apps
+
+    IssuedDocument = apps.get_model("notices", "IssuedDocument")
+    filed = FileItem.objects.filter(kind=ItemKind.GENERATED).values_list("source_key", flat=True)
+    documents = IssuedDocument.objects.order_by("id")
+    if court_id is not None:
+        documents = documents.filter(court_id=court_id)
+    keys = set(filed)
+    count = 0
+    for document in documents.iterator():
+        if f"notices.IssuedDocument:{document.pk}" in keys:
+            continue
+        with transaction.atomic():
+            item = file_generated(
+                case_id=document.case_id, court_id=document.court_id, document_id=document.pk,
+                doc_type=document.doc_type, title=DOC_TYPE_TITLES.get(document.doc_type, document.doc_type),
+                number=document.number, doc_date=document.issue_date, pages=document.pages,
+                sha256=document.sha256, size=document.size, user_id=document.issued_by_id,
+                supersedes_id=document.supersedes_id)
+        count += item is not None
+        if count >= limit:
+            break
+    return count
 
 
 # --- scans --------------------------------------------------------------------------------------------------------
