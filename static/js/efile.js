@@ -28,3 +28,11 @@
     });
   });
 })();
+// When the archive volume panel (polled by htmx) reports the volume done, reload once so the catalogue shows
+// which documents went into the volume.
+document.addEventListener("htmx:afterSwap", function (event) {
+  "use strict";
+  if (event.target && event.target.id === "volume-panel" && document.getElementById("volume-done")) {
+    window.location.reload();
+  }
+});
