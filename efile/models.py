@@ -122,7 +122,7 @@ class ArchiveVolume(BelongsToCase, models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     page_count = models.PositiveIntegerField(_("pages in the volume"), default=0)
     document_pages = models.PositiveIntegerField(_("numbered pages"), default=0)
-    pdfa = models.CharField(_("PDF/A"), max_length=10, blank=True)
+    pdfa = models.CharField(_("PDF/A level"), max_length=10, blank=True)
     error = models.CharField(max_length=300, blank=True)
     built_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
                                  related_name="+")
