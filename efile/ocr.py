@@ -51,18 +51,15 @@ def _run(item: FileItem) -> tuple[str, str, int, str]:
     ocr_progress.CURRENT["item_id"] = item.pk
     with tempfile.TemporaryDirectory(dir=storage.root()) as tmp:
         out = Path(tmp) / "ocr.pdf"
-        kwargs = dict(language=settings.EFILE_OCR_LANGUAGES.split("+"), skip_text=True, jobs=1, optimize=0,
-                      progress_bar=True, plugins=[PLUGIN], output_type=settings.EFILE_OCR_OUTPUT_TYPE)
+        kwargs = dict(language=settings.EFILE_OCR_LANGUAGES.split("+"), jobs=1, optimize=0, progress_bar=True,
+                      plugins=[PLUGIN], output_type=settings.EFILE_OCR_OUTPUT_TYPE)
         try:
             code = ocrmypdf.ocr(source, out, **kwargs)
         except ocrmypdf.exceptions.PriorOcrFoundError:
-            code = 0
-        except Exception as exc:  # noqa: BLE001
-            # Ghostscript 10.0.0-10.02.0 (Debian 12) corrupts PDFs that already carry text, so OCRmyPDF refuses
-            # PDF/A output with skip_text there: fall back to a plain PDF (no Ghostscript involved).
-            if "Ghostscript" not in str(exc) or kwargs["output_type"] == "pdf":
-                raise
-            kwargs["output_type"] = "pdf"
+            # Some pages already carry text (a born-digital PDF): OCR only the others. Ghostscript 10.0.0-10.02.0
+            # (Debian 12) corrupts such PDFs on PDF/A conversion and OCRmyPDF refuses it there, so this path keeps
+            # a plain PDF (no Ghostscript involved).
+            kwargs.update(skip_text=True, output_type="pdf")
             code = ocrmypdf.ocr(source, out, **kwargs)
         if int(code) not in (0, 10):  # 10: PDF/A conversion did not validate; the PDF is still good
             raise RuntimeError(f"ocrmypdf exit code {int(code)}")

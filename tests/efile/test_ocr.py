@@ -56,7 +56,28 @@ def test_scanned_pdf_becomes_searchable(org_committed, tmp_path, broker):
     assert storage.sha256_file(storage.absolute(item.path)) == item.sha256
     with pikepdf.open(storage.absolute(item.path)) as pdf:
         assert len(pdf.pages) == 1
+        assert pdf.open_metadata().pdfa_status == "2B"  # normalised to PDF/A-2b by OCRmyPDF
     # Tesseract puts blanks between Chinese characters; they are taken out, so the words are found as typed.
     hits = selectors.search(org.officer, "依法查封")
     assert [h["item"].pk for h in hits] == [item.pk]
     assert selectors.search(org.outsider, "房产") == []  # another court's officer finds nothing
+
+
+def test_born_digital_pdf_keeps_its_text(org_committed):
+    """A PDF that already has text (a document saved as PDF): its pages are not re-OCRed, its text is indexed.
+    The OCR function runs in this process here (the worker path is tested above)."""
+    from weasyprint import HTML
+
+    from efile.ocr import ocr_item
+    from tests.conftest import make_case
+
+    org = org_committed
+    case = make_case.__wrapped__(org)()
+    pdf = HTML(string='<html><body><p style="font-family: Noto Sans CJK SC">本院依法冻结被执行人银行存款</p>'
+                      "</body></html>").write_pdf()
+    item = services.scan_upload(user=org.officer, case=case, section="control", title="冻结裁定",
+                                upload=upload("ruling.pdf", pdf))
+    assert ocr_item(item.pk) is True
+    assert ocr_item(item.pk) is False  # claimed once: a second delivery does nothing
+    item.refresh_from_db()
+    assert item.ocr_status == OcrStatus.DONE and "依法冻结被执行人银行存款" in item.text
