@@ -107,3 +107,13 @@ def search(user, query: str, *, case_id: int | None = None) -> list[dict]:
         snippet = text[max(at - 30, 0): at + len(query) + 30] if at >= 0 else ""
         results.append({"item": item, "snippet": snippet, "case": item.case})
     return results
+
+
+def to_archive(user):
+    """Closed cases the user may archive (EFILE_ARCHIVE scope) that have no volume building or built, oldest
+    closure first: the 待归档 page and its home tile."""
+    from cases.models import Case, Stage
+
+    live = ArchiveVolume.objects.exclude(status=VolumeStatus.FAILED).values("case_id")
+    return (Case.objects.filter(scope_q(user, Perm.EFILE_ARCHIVE), stage=Stage.CLOSED)
+            .exclude(pk__in=live).select_related("team", "officer").order_by("closed_on", "id"))

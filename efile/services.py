@@ -218,6 +218,17 @@ def scan_upload(*, user, case: Case, section: str | int, title: str, upload, doc
     content = upload.read(settings.EFILE_MAX_UPLOAD_BYTES + 1)
     checked = storage.check_upload(content, name=name)
     relative, digest = storage.write(checked.pdf, folder=f"cases/{case.pk}")
+    try:
+        return _scan_file(user=user, case=case, section=section, title=title, doc_date=doc_date, name=name,
+                          checked=checked, relative=relative, digest=digest)
+    except BaseException:
+        # Nothing was filed: remove the stored file unless an item already uses the same content.
+        if not FileItem.objects.filter(path=relative).exists():
+            storage.absolute(relative).unlink(missing_ok=True)
+        raise
+
+
+def _scan_file(*, user, case, section, title, doc_date, name, checked, relative, digest) -> FileItem:
     with transaction.atomic():
         case = lock_case(case)
         _refuse_if_frozen(case)

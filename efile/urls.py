@@ -21,4 +21,5 @@ urlpatterns = [
     path("volume/<int:volume_pk>/", views.volume_status, name="volume_status"),
     path("volume/<int:volume_pk>/pdf/", views.volume_pdf, name="volume_pdf"),
     path("search/", views.search, name="search"),
+    path("to-archive/", views.to_archive, name="to_archive"),
 ]

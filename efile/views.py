@@ -277,4 +277,15 @@ def search(request):
                                                  "title": _("Search the case files")})
 
 
+@login_required
+@require_GET
+def to_archive(request):
+    """Closed cases waiting for their archive volume (clerks and the chief)."""
+    if not has_perm(request.user, Perm.EFILE_ARCHIVE):
+        raise PermissionDenied
+    cases = selectors.to_archive(request.user)
+    return render(request, "efile/to_archive.html", {"cases": cases[:200], "total": cases.count(),
+                                                     "title": _("Closed cases to archive")})
+
+
 OCR_ACTIVE = (OcrStatus.QUEUED, OcrStatus.RUNNING)

@@ -132,3 +132,26 @@ def test_viewer_page_image_and_pdf(client, org, make_case):
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     page = client.get(reverse("efile:case_file", args=[case.pk]) + f"?item={item.pk}")
     assert reverse("efile:item_page", args=[item.pk, 2]) in page.content.decode()
+
+
+def test_home_tile_counts_the_closed_cases_its_page_lists(client, org, make_case, notice):
+    from core.todo import tiles_for
+    from efile import volume as volume_builder
+    from tests.efile.conftest import close_case
+
+    open_case = make_case()
+    waiting = close_case(org, make_case())
+    archived = make_case()
+    notice(archived)
+    archived = close_case(org, archived)
+    volume_builder.build(services.volume_request(user=org.clerk, case=archived).pk)
+    for user in (org.clerk, org.chief):
+        tile = next(t for t in tiles_for(user) if t.key == "efile_to_archive")
+        login(client, user)
+        page = client.get(tile.url).content.decode()
+        assert tile.count == 1
+        assert f'id="to-archive-total">{tile.count}<' in page
+        assert waiting.number in page and archived.number not in page and open_case.number not in page
+    assert not any(t.key == "efile_to_archive" for t in tiles_for(org.officer))
+    login(client, org.officer)
+    assert client.get(reverse("efile:to_archive")).status_code == 403

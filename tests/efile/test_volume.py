@@ -149,8 +149,10 @@ def test_nothing_filed_into_an_archived_file(org, filed_case, notice):
     case = close_case(org, case)
     volume = _build(org, case)
     item = FileItem.objects.filter(case=case, kind="scan").first()
+    stored = sorted(storage.root().rglob("*.pdf"))
     with pytest.raises(ValidationError):
         _scan(org, case, "补充材料", 1)
+    assert sorted(storage.root().rglob("*.pdf")) == stored  # the refused upload left no file behind
     with pytest.raises(ValidationError):
         services.item_move(user=org.clerk, item=item, direction="down")
     with pytest.raises(ValidationError):
@@ -181,3 +183,43 @@ def test_failed_build_allows_a_new_attempt(org, filed_case):
     retry = services.volume_request(user=org.clerk, case=case)
     assert retry.pk != volume.pk
     assert volume_builder.build(retry.pk).status == VolumeStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_archive_clicks_make_one_volume(org_committed):
+    """Two people click 立卷归档 at the same moment (two connections): one volume, both get it."""
+    import threading
+
+    from django.db import connection
+
+    from notices import documents
+    from notices import services as notice_services
+    from tests.conftest import make_case
+
+    org = org_committed
+    org.court.phone = "0938-2712345"
+    org.court.save(update_fields=["phone"])
+    case = make_case.__wrapped__(org)()
+    notice_services.document_issue(user=org.clerk, case=case, doc_type="enforcement_notice",
+                                   addressee_key=documents.get("enforcement_notice").addressees(case)[0].key)
+    case = close_case(org, case)
+    barrier = threading.Barrier(2)
+    got, errors = [], []
+
+    def click(user):
+        try:
+            barrier.wait(5)
+            got.append(services.volume_request(user=user, case=case).pk)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(u,)) for u in (org.clerk, org.chief)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    assert len(got) == 2 and got[0] == got[1]
+    assert ArchiveVolume.objects.filter(case=case).count() == 1

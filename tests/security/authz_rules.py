@@ -569,6 +569,7 @@ RULES: dict[str, dict[str, Check]] = {
     "efile:volume_status": {"GET": on("efile_volume")},
     "efile:volume_pdf": {"GET": on("efile_volume")},
     "efile:search": {"GET": LOGIN},
+    "efile:to_archive": {"GET": needs(Perm.EFILE_ARCHIVE)},
     "efile-item-list": {"GET": LOGIN, "POST": needs(Perm.EFILE_FILE)},
     "efile-item-detail": {"GET": on("efile_item")},
     "efile-item-pdf": {"GET": on("efile_item")},
