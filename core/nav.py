@@ -56,6 +56,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Batch printing"), "notices:batch", (Perm.NOTICE_ISSUE,), "documents"),
     NavItem(_("Document register"), "notices:register", (Perm.NOTICE_ISSUE,), "documents"),
     NavItem(_("Document templates"), "notices:templates", (Perm.COURT_ADMIN,), "documents"),
+    NavItem(_("Search the case files"), "efile:search", (Perm.EFILE_ARCHIVE,), "documents"),
     NavItem(_("Network inquiry"), "inquiry:batch_list", (Perm.INQUIRY_RUN,), "money"),
     NavItem(_("Calculators"), "assets:calculators", (Perm.CASE_VIEW,), "money"),
     NavItem(_("Dashboard"), "reports:dashboard", (Perm.REPORT_VIEW,), "reports"),

@@ -323,6 +323,14 @@ DEADLINES_NOTIFY_MAX_ITEMS = env_int("DEADLINES_NOTIFY_MAX_ITEMS", 50, minimum=1
 INQUIRY_CHANNEL = env.str("INQUIRY_CHANNEL", default="inquiry.channels.FileChannel")
 INQUIRY_OUTBOX_DIR = Path(env.str("INQUIRY_OUTBOX_DIR", default=str(VAR_DIR / "inquiry" / "outbox")))
 INQUIRY_INBOX_DIR = Path(env.str("INQUIRY_INBOX_DIR", default=str(VAR_DIR / "inquiry" / "inbox")))
+# Electronic case file (efile, docs/efile.md): scans and archive volumes live here, outside the web root; upload
+# limits; the OCR languages (Tesseract models) and output (pdfa-2: each scan normalised to PDF/A-2b by OCRmyPDF).
+EFILE_ROOT = Path(env.str("EFILE_ROOT", default=str(VAR_DIR / "efile")))
+EFILE_MAX_UPLOAD_BYTES = env_int("EFILE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
+EFILE_MAX_PAGES = env_int("EFILE_MAX_PAGES", 500, minimum=1)
+EFILE_MAX_IMAGE_PIXELS = env_int("EFILE_MAX_IMAGE_PIXELS", 80_000_000, minimum=10_000)
+EFILE_OCR_LANGUAGES = env.str("EFILE_OCR_LANGUAGES", default="chi_sim+eng")
+EFILE_OCR_OUTPUT_TYPE = env.str("EFILE_OCR_OUTPUT_TYPE", default="pdfa-2")
 
 # --- E-mail -----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

@@ -461,7 +461,18 @@ def _issued_insert(*, user, case, kind: DocumentType, addressee: Addressee, para
         serial_started = time.perf_counter()
         document.serial = _serial_take(court_id=case.court_id, year=issue_date.year, doc_type=kind.code)
     document.save(force_insert=True)
+    _efile(document, kind.title)
     return document, serial_started
+
+
+def _efile(document: IssuedDocument, title: str) -> None:
+    """File the document into its case's electronic file (efile, a lower floor), in the issue transaction."""
+    from efile.services import file_generated
+
+    file_generated(case_id=document.case_id, court_id=document.court_id, document_id=document.pk,
+                   doc_type=document.doc_type, title=str(title), number=document.number, doc_date=document.issue_date,
+                   pages=document.pages, sha256=document.sha256, size=document.size, user_id=document.issued_by_id,
+                   supersedes_id=document.supersedes_id)
 
 
 def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dict | None = None,
@@ -559,6 +570,7 @@ def document_correct(*, user, document: IssuedDocument, reason: str, params: dic
             params=clean, pages=pages, verification_code=code, template_override=used, issued_by=user,
             issue_date=issue_date, batch=None), pdf=pdf)
         _event(case=case, actor=user, document=new, title=kind.title, corrected=True)
+        _efile(new, kind.title)
     return new
 
 

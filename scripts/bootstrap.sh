@@ -9,6 +9,9 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai)
+# The electronic case file (efile) OCRs scans with OCRmyPDF: Tesseract with Simplified Chinese, Ghostscript, and
+# pdftotext (poppler) reads the text of generated documents.
+pkgs+=(tesseract-ocr tesseract-ocr-chi-sim ghostscript poppler-utils)
 if [ "$want_test" = 1 ]; then
   pkgs+=(chromium poppler-utils redis-server fonts-noto-cjk-extra)
 fi

@@ -345,6 +345,17 @@ def build_world() -> World:
         item.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=False)
         item.save()
         world.objects[placement]["portal_file"] = item
+    # The electronic case file (efile): each case's issued document is its first file item; a finished archive
+    # volume (a small PDF under EFILE_ROOT) on each case, written directly (the audit needs no closed case).
+    from efile import storage as efile_storage
+    from efile.models import ArchiveVolume, FileItem
+
+    for placement in PLACEMENTS:
+        case = world.objects[placement]["case"]
+        world.objects[placement]["efile_item"] = FileItem.objects.filter(case=case).order_by("id").first()
+        relative, digest = efile_storage.write(b"%PDF-1.4\n%%EOF\n", folder="volumes")
+        world.objects[placement]["efile_volume"] = ArchiveVolume.objects.create(
+            case=case, status="done", path=relative, sha256=digest, page_count=1, built_by=org.clerk)
     # API tokens belong to one user too, the same ones.
     from accounts.models import ApiToken
 
