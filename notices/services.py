@@ -461,7 +461,15 @@ def _issued_insert(*, user, case, kind: DocumentType, addressee: Addressee, para
         serial_started = time.perf_counter()
         document.serial = _serial_take(court_id=case.court_id, year=issue_date.year, doc_type=kind.code)
     document.save(force_insert=True)
+    _seal(user=user, document=document, pdf=pdf)
     return document, serial_started
+
+
+def _seal(*, user, document: IssuedDocument, pdf: bytes) -> None:
+    """Sign the new document with the court's seal, or register it as awaiting signature (signing app)."""
+    from signing.services import document_issued
+
+    document_issued(user=user, document=document, pdf=pdf)
 
 
 def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dict | None = None,
@@ -559,6 +567,7 @@ def document_correct(*, user, document: IssuedDocument, reason: str, params: dic
             params=clean, pages=pages, verification_code=code, template_override=used, issued_by=user,
             issue_date=issue_date, batch=None), pdf=pdf)
         _event(case=case, actor=user, document=new, title=kind.title, corrected=True)
+        _seal(user=user, document=new, pdf=pdf)
     return new
 
 
@@ -568,7 +577,9 @@ def document_pdf(*, user, document: IssuedDocument) -> bytes:
     data = DocumentFile.objects.filter(document_id=document.pk).values_list("pdf", flat=True).first()
     if data is None:
         raise ValidationError({"document": _("The document's PDF is missing.")})
-    return bytes(data)
+    from signing.services import pdf_for_download
+
+    return pdf_for_download(document_id=document.pk, pdf=bytes(data))
 
 
 # --- A court's own templates -------------------------------------------------------------------------------------

@@ -1,0 +1,23 @@
+"""Home tiles: documents awaiting the user's signature (the number is the count of the queue page it opens)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.policy import Perm, has_perm
+
+
+def awaiting_signature(user, today) -> list:
+    from core.todo import Tile
+
+    from .services import queue_count
+
+    if not has_perm(user, Perm.DOCUMENT_SIGN):
+        return []
+    count = queue_count(user)
+    return [Tile("signing", _("Documents awaiting your signature"), count, reverse("signing:queue"), urgent=False)]
+
+
+TILES = {Role.CHIEF: (awaiting_signature,), Role.OFFICER: (awaiting_signature,)}
