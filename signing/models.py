@@ -44,8 +44,8 @@ class SigningCertificate(models.Model):
     cert_pem = models.TextField(_("certificate (PEM)"))
     chain_pem = models.TextField(_("chain (PEM)"), blank=True)  # intermediates and the root
     key_encrypted = models.BinaryField()
-    subject = models.CharField(_("subject"), max_length=500)
-    serial = models.CharField(_("serial number"), max_length=80)
+    subject = models.CharField(_("certificate holder"), max_length=500)
+    serial = models.CharField(_("certificate serial number"), max_length=80)
     not_before = models.DateTimeField(_("valid from"))
     not_after = models.DateTimeField(_("valid until"))
     active = models.BooleanField(_("active"), default=True)
