@@ -26,6 +26,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 FIELD_NAME = "CourtSeal"
+BYTES_RESERVED = 8192
 MM = 72 / 25.4
 SEAL_MM = 42  # GB/T 9704-2012 and the court seal's size: 42 mm across
 
@@ -148,7 +149,7 @@ def chain_issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
 
 # --- The seal's appearance ----------------------------------------------------------------------------------------
 
-def seal_png(court_name: str, *, px: int = 600) -> bytes:
+def seal_png(court_name: str, *, px: int = 400) -> bytes:
     """A red round court seal (ring, five-pointed star, the court's name along the upper arc), drawn with Pillow and
     the prepared document fonts; transparent outside the ink, with a white patch where the document prints its
     grey ``（院印）`` placeholder (which the seal replaces)."""
@@ -223,6 +224,7 @@ def seal_png_cached(court_name: str) -> bytes:
 # --- Where the seal goes ------------------------------------------------------------------------------------------
 
 _MARK = re.compile(r"院印")
+SEAL_ANCHOR = "court-seal"  # id of the （院印） placeholder in templates/notices/base.html
 
 
 def seal_box(pdf: bytes) -> tuple[int, tuple[int, int, int, int]]:
@@ -233,6 +235,17 @@ def seal_box(pdf: bytes) -> tuple[int, tuple[int, int, int, int]]:
 
     reader = PdfReader(BytesIO(pdf))
     last = len(reader.pages) - 1
+    size = SEAL_MM * MM
+    # The shipped templates give the placeholder an id: WeasyPrint writes it as a named destination at the circle's
+    # top left corner (a dictionary lookup, no text extraction).
+    try:
+        dest = reader.named_destinations.get(SEAL_ANCHOR)
+        index = reader.get_destination_page_number(dest) if dest is not None else -1
+    except Exception:  # a destination pointing outside the document (a page cut from a batch layout)
+        index = -1
+    if index >= 0:
+        left, top = float(dest["/Left"]), float(dest["/Top"])
+        return index, (round(left), round(top - size), round(left + size), round(top))
     page = reader.pages[last]
     found: list[tuple[float, float]] = []
 
@@ -248,7 +261,6 @@ def seal_box(pdf: bytes) -> tuple[int, tuple[int, int, int, int]]:
     except Exception:  # an unreadable text layer: fall back to the fixed place
         found = []
     width = float(page.mediabox.width)
-    size = SEAL_MM * MM
     if found:
         x, y = found[-1]
         # The label "（院印）" (4 characters of 12 pt, starting at x) is centred in the circle; its baseline is about
@@ -258,6 +270,13 @@ def seal_box(pdf: bytes) -> tuple[int, tuple[int, int, int, int]]:
         return last, (round(cx - size / 2), round(top - size), round(cx + size / 2), round(top))
     right = width - 30 * MM
     return last, (round(right - size), round(60 * MM), round(right), round(60 * MM + size))
+
+
+def _full_box():
+    from pyhanko.pdf_utils import layout
+
+    return layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
+                                      margins=layout.Margins(), inner_content_scaling=layout.InnerScaling.STRETCH_FILL)
 
 
 # --- Signing ------------------------------------------------------------------------------------------------------
@@ -324,16 +343,18 @@ def pdf_sign(pdf: bytes, *, key: SignerKey, reason: str = "", location: str = ""
         spec = fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box)
         image = Image.open(BytesIO(seal_png_cached(key.court_name)))
         stamp_style = StaticStampStyle(background=PdfImage(image, writer=writer), border_width=0,
-                                       background_opacity=1.0)
+                                       background_opacity=1.0, background_layout=_full_box())
     else:
         spec = fields.SigFieldSpec(FIELD_NAME)
     pdf_signer = signers.PdfSigner(meta, signer=_signer(key), stamp_style=stamp_style, new_field_spec=spec)
     out = BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
+    # A fixed reservation for the CMS blob (an EC or RSA-4096 signature with a chain of a few certificates fits in
+    # 12 KiB): without it pyHanko signs a dummy first to measure, which doubles the cost.
+    pdf_signer.sign_pdf(writer, output=out, bytes_reserved=BYTES_RESERVED + len(key.chain_pem))
     return out.getvalue()
 
 
-def unsigned_png(*, px: int = 600) -> bytes:
+def unsigned_png(*, px: int = 400) -> bytes:
     """The "未签章" stamp put where the seal goes while a document awaits signature."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -366,7 +387,8 @@ def pdf_stamp_unsigned(pdf: bytes) -> bytes:
         _unsigned_png = unsigned_png()
     page, (x1, y1, x2, y2) = seal_box(pdf)
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    style = StaticStampStyle(background=PdfImage(Image.open(BytesIO(_unsigned_png)), writer=writer), border_width=0)
+    style = StaticStampStyle(background=PdfImage(Image.open(BytesIO(_unsigned_png)), writer=writer), border_width=0,
+                             background_layout=_full_box())
     from pyhanko.pdf_utils.layout import BoxConstraints
 
     stamp = StaticContentStamp(writer, style, box=BoxConstraints(width=x2 - x1, height=y2 - y1))

@@ -201,18 +201,10 @@ def test_expired_certificate_is_refused(sealing, case):
     assert "certificate" in err.value.message_dict
     assert DocumentSignature.objects.get(document_id=doc.pk).status == "awaiting"
     # and a document issued meanwhile by an authorised user waits instead of being signed with it
-    services.policy_save(user=sealing.court_admin, court=sealing.court,
-                         rows={"enforcement_notice": (True, ["officer", "chief"])})
-    other = issue(sealing.officer, case, addressee_key=_applicant_or_second(case))
-    if other is not None:
-        assert DocumentSignature.objects.get(document_id=other.pk).status == "awaiting"
-
-
-def _applicant_or_second(case):
-    from cases.models import PartyRole
-
-    cp = case.case_parties.filter(role=PartyRole.RESPONDENT).order_by("-pk").first()
-    return f"party:{cp.pk}"
+    key = _first_key(case, "risk_notice")
+    assert key is not None
+    other = notice_services.document_issue(user=sealing.officer, case=case, doc_type="risk_notice", addressee_key=key)
+    assert DocumentSignature.objects.get(document_id=other.pk).status == "awaiting"
 
 
 def test_revoked_certificate_shows_revoked_on_the_verify_page(sealing, case, client):
@@ -269,15 +261,11 @@ def test_install_p12_rotates_and_rejects_bad_files(sealing, case, tmp_path, monk
     assert not old.active and old.revoked_at is None
     # documents signed with the old certificate stay valid; new ones are signed with the new one
     assert verify.document_state(old_doc.pk).state == verify.State.VALID
-    from cases.models import PartyRole
-
-    doc = notice_services.document_issue(user=sealing.officer, case=case, doc_type="risk_notice",
-                                         addressee_key=_first_key(case, "risk_notice")) if _first_key(
-        case, "risk_notice") else None
-    if doc is not None:
-        row = DocumentSignature.objects.get(document_id=doc.pk)
-        assert row.certificate_id == new.pk and verify.document_state(doc.pk).state == verify.State.VALID
-    assert PartyRole  # imported for the helper
+    key = _first_key(case, "risk_notice")
+    assert key is not None
+    doc = notice_services.document_issue(user=sealing.officer, case=case, doc_type="risk_notice", addressee_key=key)
+    row = DocumentSignature.objects.get(document_id=doc.pk)
+    assert row.certificate_id == new.pk and verify.document_state(doc.pk).state == verify.State.VALID
 
 
 def _first_key(case, doc_type):
@@ -391,3 +379,38 @@ def test_settings_page_saves_the_policy_and_is_403_for_others(sealing, client):
     r = client.post(reverse("signing:settings"), bad)
     assert r.status_code == 400
     assert services.type_policy(sealing.court.pk, "enforcement_notice") == (True, ("chief",))
+
+
+def test_the_seal_is_drawn_in_red_over_the_placeholder(sealing, case, tmp_path):
+    """pdftoppm renders the signed PDF: red ink fills the 42 mm circle the document reserves for the seal (its
+    （院印） placeholder), and nowhere else on the page."""
+    import subprocess
+
+    from PIL import Image
+
+    doc = issue(sealing.officer, case)
+    data = signed_pdf(doc)
+    page_index, (x1, y1, x2, y2) = crypto.seal_box(bytes(DocumentFile.objects.get(document=doc).pdf))
+    assert round(x2 - x1) == round(y2 - y1) == round(42 * 72 / 25.4)
+    (tmp_path / "s.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "72", "-png", "-f", str(page_index + 1), "-l", str(page_index + 1),
+                    str(tmp_path / "s.pdf"), str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    height = image.height
+    inside = outside = 0
+    for y in range(0, height, 2):
+        for x in range(0, image.width, 2):
+            r, g, b = image.getpixel((x, y))
+            if r > 170 and g < 100 and b < 100:
+                pdf_y = height - y
+                if x1 - 2 <= x <= x2 + 2 and y1 - 2 <= pdf_y <= y2 + 2:
+                    inside += 1
+                else:
+                    outside += 1
+    assert inside > 300 and outside == 0
+    # the unsigned register copy has no red at all
+    (tmp_path / "u.pdf").write_bytes(bytes(DocumentFile.objects.get(document=doc).pdf))
+    subprocess.run(["pdftoppm", "-r", "36", "-png", str(tmp_path / "u.pdf"), str(tmp_path / "u")], check=True)
+    for png in tmp_path.glob("u*.png"):
+        img = Image.open(png).convert("RGB")
+        assert not any(r > 170 and g < 100 and b < 100 for r, g, b in img.getdata())
