@@ -416,6 +416,12 @@ class Validation:
         return self.signed and self.intact and self.trusted and self.covers_all
 
 
+def _common_name(cert) -> str:
+    """The certificate's common name (电子印章 of the court), else its organisation, else the whole subject."""
+    native = cert.subject.native
+    return str(native.get("common_name") or native.get("organization_name") or cert.subject.human_friendly)
+
+
 def pdf_validate(pdf: bytes, *, trust_roots_pem: list[str]) -> Validation:
     """Check the last signature of ``pdf`` against ``trust_roots_pem``. Never raises on a bad file: a file that
     cannot be parsed, or whose signature does not match its bytes, is reported as not intact."""
@@ -447,5 +453,5 @@ def pdf_validate(pdf: bytes, *, trust_roots_pem: list[str]) -> Validation:
         signed=True, intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
         covers_all=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         signer_serial=format(cert.serial_number, "x") if cert is not None else "",
-        signer_subject=cert.subject.human_friendly if cert is not None else "",
+        signer_subject=_common_name(cert) if cert is not None else "",
         signing_time=status.signer_reported_dt)

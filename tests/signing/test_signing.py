@@ -251,7 +251,7 @@ def test_install_p12_rotates_and_rejects_bad_files(sealing, case, tmp_path, monk
     bare = tmp_path / "bare.p12"
     bare.write_bytes(pkcs12.serialize_key_and_certificates(b"seal", key, cert, None, BestAvailableEncryption(b"p")))
     monkeypatch.setenv("SIGNING_P12_PASSPHRASE", "p")
-    with pytest.raises(CommandError, match="chain"):
+    with pytest.raises(CommandError, match="chain|证书链"):
         call_command("signing_install", "--court", "甘0503", "--p12", str(bare), "--no-input")
     monkeypatch.setenv("SIGNING_P12_PASSPHRASE", "pass-1")
     call_command("signing_install", "--court", "甘0503", "--p12", str(p12), "--no-input", stdout=io.StringIO())
@@ -396,6 +396,13 @@ def test_the_seal_is_drawn_in_red_over_the_placeholder(sealing, case, tmp_path):
     subprocess.run(["pdftoppm", "-r", "72", "-png", "-f", str(page_index + 1), "-l", str(page_index + 1),
                     str(tmp_path / "s.pdf"), str(tmp_path / "p")], check=True)
     image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    from pathlib import Path
+
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", "-f", str(page_index + 1), "-l",
+                    str(page_index + 1), str(tmp_path / "s.pdf"), str(artifacts / "signing-sealed-notice-page")],
+                   check=True)  # for a person to look at
     height = image.height
     inside = outside = 0
     for y in range(0, height, 2):
