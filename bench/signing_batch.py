@@ -5,7 +5,8 @@ No database: the cost measured is the work signing adds to each issue (reading t
 the incremental update with the seal image, the CMS signature); the issue's extra INSERT of the signed bytes is the
 same size as the stored PDF's. In one warm process:
 
-* baseline: render K distinct 执行通知书 (the register's PDF engine, notices.services.pdf_render), per document;
+* baseline: render K distinct 执行通知书 (the shipped two-page sample, notices/pdf/samples.py, with the register's
+  PDF engine, notices.services.pdf_render), per document;
 * the first signature (cold: key decryption by PBKDF2, the seal image drawn), then a batch of N signatures
   (default 500) over the K PDFs in turn: per document and in all;
 * the validation of a signed PDF (what the public verify page does per view);
@@ -46,20 +47,20 @@ def main(argv=None) -> int:
 
     django.setup()
     from notices.pdf import render_template_html
-    from notices.pdf.samples import zhixing_tongzhishu_context
+    from notices.pdf.samples import SAMPLE_TEMPLATE, zhixing_tongzhishu_context
     from notices.services import pdf_render
     from signing import crypto
 
     load_start = os.getloadavg()
     names = ["龚堃喆", "天水示例建材有限公司", "李娜", "甘肃陇原机械制造有限责任公司", "王小明", "赵敏", "钱多多"]
-    pdf_render(render_template_html("notices/base.html", zhixing_tongzhishu_context()))  # warm the engine
+    pdf_render(render_template_html(SAMPLE_TEMPLATE, zhixing_tongzhishu_context()))  # warm the engine
     pdfs, render_ms = [], []
     for i in range(args.distinct):
         ctx = zhixing_tongzhishu_context(court_name="天水市麦积区人民法院", addressee=names[i % len(names)],
                                          document_number=f"（2026）甘0503执{1000 + i}号")
         ctx["verification"] = {"code": f"ABCD-EFGH-{i:02d}", "url": f"https://verify.example/v/{i}", "site": "x"}
         started = time.perf_counter()
-        pdf, _pages = pdf_render(render_template_html("notices/base.html", ctx))
+        pdf, _pages = pdf_render(render_template_html(SAMPLE_TEMPLATE, ctx))
         render_ms.append((time.perf_counter() - started) * 1000)
         pdfs.append(pdf)
 

@@ -88,6 +88,31 @@ def certificate_active(court_id: int) -> SigningCertificate | None:
     return SigningCertificate.objects.filter(court_id=court_id, active=True).select_related("root").first()
 
 
+_IN_SERVICE_KEY = "signing:in-service:{}"
+
+
+def sealing_in_service(court_id: int | None) -> bool:
+    """Does the court have an active certificate (cached: the home page asks on every view)."""
+    from django.core.cache import cache
+
+    if court_id is None:
+        return False
+    key = _IN_SERVICE_KEY.format(court_id)
+    value = cache.get(key)
+    if value is None:
+        value = SigningCertificate.objects.filter(court_id=court_id, active=True).exists()
+        cache.set(key, value, 300)
+    return bool(value)
+
+
+def _in_service_changed(court_id: int) -> None:
+    from django.core.cache import cache
+
+    key = _IN_SERVICE_KEY.format(court_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))  # again: a reader may have cached the old state meanwhile
+
+
 def certificate_usable(cert: SigningCertificate | None, *, now=None) -> str | None:
     """None when ``cert`` can sign now, else why not (a translated message)."""
     now = now or timezone.now()
@@ -144,6 +169,7 @@ def certificate_install(*, user, court, key, cert, chain: list, demo: bool = Fal
     root = root or root_for(cert, chain)
     with transaction.atomic():
         SigningCertificate.objects.select_for_update().filter(court=court, active=True).update(active=False)
+        _in_service_changed(court.pk)
         return SigningCertificate.objects.create(
             court=court, root=root, cert_pem=crypto.cert_pem(cert),
             chain_pem="".join(crypto.cert_pem(c) for c in chain), key_encrypted=crypto.key_encrypt(key),
@@ -166,6 +192,7 @@ def certificate_revoke(*, user, certificate: SigningCertificate, reason: str) ->
             cert.revoked_reason = reason[:300]
             cert.active = False
             cert.save(update_fields=["revoked_at", "revoked_reason", "active"])
+            _in_service_changed(cert.court_id)
     return cert
 
 

@@ -16,10 +16,10 @@ def awaiting_signature(user, today) -> list:
 
     if not has_perm(user, Perm.DOCUMENT_SIGN):
         return []
-    from .models import SigningCertificate
+    from .services import sealing_in_service
 
     # No tile where electronic sealing is not in service (the court has no active certificate): nothing can wait.
-    if not SigningCertificate.objects.filter(court_id=user.court_id, active=True).exists():
+    if not sealing_in_service(user.court_id):
         return []
     count = queue_count(user)
     return [Tile("signing", _("Documents awaiting your signature"), count, reverse("signing:queue"), urgent=False)]
