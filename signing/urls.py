@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.settings_page, name="settings"),
     path("queue/", views.queue_page, name="queue"),
     path("sign/", views.sign, name="sign"),
+    path("certificate/revoke/", views.certificate_revoke, name="certificate_revoke"),
 ]

@@ -66,6 +66,24 @@ def settings_page(request):
 
 
 @login_required
+@require_POST
+def certificate_revoke(request):
+    """Revoke the court's active certificate (the key leaked, the certificate was withdrawn), with a reason."""
+    court = _court_or_403(request)
+    cert = services.certificate_active(court.pk)
+    if cert is None:
+        messages.error(request, _("The court has no signing certificate; the court administrator installs one."))
+        return redirect("signing:settings")
+    try:
+        services.certificate_revoke(user=request.user, certificate=cert, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("signing:settings")
+    messages.success(request, _("The certificate was revoked; install a new one to sign again."))
+    return redirect("signing:settings")
+
+
+@login_required
 def queue_page(request):
     if not has_perm(request.user, Perm.DOCUMENT_SIGN):
         raise PermissionDenied

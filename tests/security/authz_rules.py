@@ -565,6 +565,7 @@ RULES: dict[str, dict[str, Check]] = {
     "signing:settings": same(needs(Perm.SIGNING_MANAGE), *GP),
     "signing:queue": {"GET": needs(Perm.DOCUMENT_SIGN)},
     "signing:sign": {"POST": needs(Perm.DOCUMENT_SIGN)},
+    "signing:certificate_revoke": {"POST": needs(Perm.SIGNING_MANAGE)},
     "api-signature-list": {"GET": LOGIN},
     "api-signature-detail": {"GET": on("document")},
     "api-signature-sign": {"POST": custom(_sign, "document")},

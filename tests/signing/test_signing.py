@@ -421,3 +421,19 @@ def test_the_seal_is_drawn_in_red_over_the_placeholder(sealing, case, tmp_path):
     for png in tmp_path.glob("u*.png"):
         img = Image.open(png).convert("RGB")
         assert not any(r > 170 and g < 100 and b < 100 for r, g, b in img.getdata())
+
+
+def test_settings_page_revokes_the_certificate(sealing, case, client):
+    doc = issue(sealing.officer, case)
+    client.force_login(sealing.chief)
+    assert client.post(reverse("signing:certificate_revoke"), {"reason": "密钥泄露"}).status_code == 403
+    client.force_login(sealing.court_admin)
+    r = client.post(reverse("signing:certificate_revoke"), {"reason": "  "})
+    assert r.status_code == 302 and services.certificate_active(sealing.court.pk) is not None  # a reason is needed
+    r = client.post(reverse("signing:certificate_revoke"), {"reason": "密钥泄露"})
+    assert r.status_code == 302 and services.certificate_active(sealing.court.pk) is None
+    assert verify.document_state(doc.pk).state == verify.State.REVOKED
+    # the other court's certificate is untouched
+    assert services.certificate_active(sealing.other_court.pk) is not None
+    page = client.get(reverse("signing:settings")).content.decode()
+    assert "密钥泄露" in page and 'id="signing-problem"' in page
