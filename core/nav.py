@@ -67,6 +67,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Role changes"), "accounts:role_changes", (Perm.ROLE_CHANGE_APPROVE,), "admin"),
     NavItem(_("Message templates"), "messaging:templates", (Perm.MESSAGING_MANAGE,), "admin"),
     NavItem(_("Administration"), "admin:index", (Perm.COURT_ADMIN,), "admin"),
+    # signing (issue 22)
+    NavItem(_("Awaiting signature"), "signing:queue", (Perm.DOCUMENT_SIGN,), "documents"),
+    NavItem(_("Electronic seal"), "signing:settings", (Perm.SIGNING_MANAGE,), "admin"),
 )
 
 

@@ -467,3 +467,5 @@ ENF_PUBLIC_BASE_URL = os.environ.get("ENF_PUBLIC_BASE_URL", "http://127.0.0.1:80
 # Where the QR code of an issued document points (the public verification page); a court may set its own
 # (notices court setting verify_base_url).
 NOTICES_VERIFY_BASE_URL = os.environ.get("NOTICES_VERIFY_BASE_URL", "") or ENF_PUBLIC_BASE_URL
+# The passphrase that encrypts the courts' signing keys (signing app, docs/signing.md); SECRET_KEY when empty.
+SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE", "")

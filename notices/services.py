@@ -473,6 +473,15 @@ def _efile(document: IssuedDocument, title: str) -> None:
                    doc_type=document.doc_type, title=str(title), number=document.number, doc_date=document.issue_date,
                    pages=document.pages, sha256=document.sha256, size=document.size, user_id=document.issued_by_id,
                    supersedes_id=document.supersedes_id)
+    _seal(user=user, document=document, pdf=pdf)
+    return document, serial_started
+
+
+def _seal(*, user, document: IssuedDocument, pdf: bytes) -> None:
+    """Sign the new document with the court's seal, or register it as awaiting signature (signing app)."""
+    from signing.services import document_issued
+
+    document_issued(user=user, document=document, pdf=pdf)
 
 
 def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dict | None = None,
@@ -571,6 +580,7 @@ def document_correct(*, user, document: IssuedDocument, reason: str, params: dic
             issue_date=issue_date, batch=None), pdf=pdf)
         _event(case=case, actor=user, document=new, title=kind.title, corrected=True)
         _efile(new, kind.title)
+        _seal(user=user, document=new, pdf=pdf)
     return new
 
 
@@ -580,7 +590,9 @@ def document_pdf(*, user, document: IssuedDocument) -> bytes:
     data = DocumentFile.objects.filter(document_id=document.pk).values_list("pdf", flat=True).first()
     if data is None:
         raise ValidationError({"document": _("The document's PDF is missing.")})
-    return bytes(data)
+    from signing.services import pdf_for_download
+
+    return pdf_for_download(document_id=document.pk, pdf=bytes(data))
 
 
 # --- A court's own templates -------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ selectors scope."""
 
 from __future__ import annotations
 
-import hashlib
 from functools import wraps
 
 from django.conf import settings
@@ -403,6 +402,8 @@ def verify_code(request, code: str):
     upload_form = forms.VerifyUploadForm()
     comparison = None
     status = 200
+    from signing import verify as signing_verify  # the court's seal: signature state and upload check
+
     if request.method == "POST":
         upload_form = forms.VerifyUploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
@@ -411,12 +412,17 @@ def verify_code(request, code: str):
                 upload_form.add_error("pdf", _("The file is too large (at most 20 MB)."))
                 status = 400
             else:
-                digest = hashlib.sha256()
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                comparison = {"sha256": digest.hexdigest(), "match": digest.hexdigest() == document.sha256}
+                data = b"".join(upload.chunks())
+                if not signing_verify.looks_like_pdf(data):
+                    upload_form.add_error("pdf", _("The file is not a PDF."))
+                    status = 400
+                else:
+                    result = signing_verify.upload_check(document_id=document.pk, court_id=document.court_id,
+                                                         data=data, unsigned_sha256=document.sha256)
+                    comparison = {"sha256": result.sha256, "match": result.genuine, "result": result}
         else:
             status = 400
     return render(request, "notices/verify_result.html", {
         "title": _("Verify a document"), "document": document, "type_title": type_title, "successor": successor,
-        "upload_form": upload_form, "comparison": comparison}, status=status)
+        "upload_form": upload_form, "comparison": comparison,
+        "seal": signing_verify.document_state(document.pk)}, status=status)

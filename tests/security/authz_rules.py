@@ -256,6 +256,14 @@ MSG_TEMPLATE_PAGE = custom(_msg_manage, "case", kw={"event": "case_accepted", "c
 TOKEN = custom(_token_owner, "api_token", key=lambda t: {"key": t.token_key})
 
 
+def _sign(user, obj, world, placement) -> bool:
+    # signing: DOCUMENT_SIGN on the case and a role the court's policy names for the document's type
+    from signing.services import may_sign
+
+    return has_perm(user, Perm.CASE_VIEW, obj.case) and may_sign(user, doc_type=obj.doc_type,
+                                                                 target=obj.case.policy_target())
+
+
 RULES: dict[str, dict[str, Check]] = {
     # --- shell, sign-in, i18n, health, schema ---
     "core:home": {"GET": LOGIN},
@@ -631,6 +639,17 @@ RULES: dict[str, dict[str, Check]] = {
     "efile-volume-list": {"GET": LOGIN, "POST": needs(Perm.EFILE_ARCHIVE)},
     "efile-volume-detail": {"GET": on("efile_volume")},
     "efile-volume-download": {"GET": on("efile_volume")},
+    # --- signing (issue 22): the court's seal ---
+    "signing:settings": same(needs(Perm.SIGNING_MANAGE), *GP),
+    "signing:queue": {"GET": needs(Perm.DOCUMENT_SIGN)},
+    "signing:sign": {"POST": needs(Perm.DOCUMENT_SIGN)},
+    "signing:certificate_revoke": {"POST": needs(Perm.SIGNING_MANAGE)},
+    "api-signature-list": {"GET": LOGIN},
+    "api-signature-detail": {"GET": on("document")},
+    "api-signature-sign": {"POST": custom(_sign, "document")},
+    "api-signature-sign-many": {"POST": needs(Perm.DOCUMENT_SIGN)},
+    "api-signing-policy-list": {"GET": LOGIN, "POST": needs(Perm.SIGNING_MANAGE)},
+    "api-signing-certificate-list": {"GET": LOGIN},
 }
 
 # URL names the audit does not probe, with the reason. The Django admin is Django's own (staff only; its index is
