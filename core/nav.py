@@ -64,6 +64,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Role changes"), "accounts:role_changes", (Perm.ROLE_CHANGE_APPROVE,), "admin"),
     NavItem(_("Message templates"), "messaging:templates", (Perm.MESSAGING_MANAGE,), "admin"),
     NavItem(_("Administration"), "admin:index", (Perm.COURT_ADMIN,), "admin"),
+    NavItem(_("Objections"), "review:objection_list", (Perm.REVIEW_HANDLE,), "supervision"),  # h5
+    NavItem(_("Objection KPIs"), "review:kpis", (Perm.REPORT_VIEW,), "reports"),  # h5
 )
 
 
