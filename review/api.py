@@ -296,11 +296,12 @@ class KpiRowSerializer(serializers.Serializer):
     pending = serializers.IntegerField()
     reconsidered = serializers.IntegerField()
     reversed = serializers.IntegerField()
+    is_total = serializers.BooleanField()
 
 
 class ObjectionKpiView(APIView):
     """Objections received, ruled within 15 days, reversed on reconsideration, per team/officer/court; the last
-    row (key null, label empty) is the total."""
+    row (``is_total``) is the total."""
 
     permission_classes = [IsAuthenticated]
 

@@ -25,6 +25,7 @@ class KpiRow:
     pending: int
     reconsidered: int
     reversed: int
+    is_total: bool = False
 
     @property
     def on_time_rate(self) -> float | None:
@@ -49,14 +50,15 @@ def _aggregates():
 
 
 def objection_kpis(*, user, start: date, end: date, by: str = "team") -> list[KpiRow]:
-    """Rows per ``by`` (``team``, ``officer`` or ``court``) and a total row last (key None)."""
+    """Rows per ``by`` (``team``, ``officer`` or ``court``; key None: none assigned) and the total row last
+    (``is_total``)."""
     field, label = {"team": ("case__team", "case__team__name"), "officer": ("case__officer", "case__officer__full_name"),
                     "court": ("court", "court__name")}[by]
     qs = _base(user=user, start=start, end=end)
     rows = [KpiRow(key=r[field], label=r[label] or "—", **{k: r[k] for k in _aggregates()})
             for r in qs.values(field, label).annotate(**_aggregates()).order_by(label)]
     total = qs.aggregate(**_aggregates())
-    rows.append(KpiRow(key=None, label="", **total))
+    rows.append(KpiRow(key=None, label="", is_total=True, **total))
     return rows
 
 
