@@ -429,7 +429,12 @@ SPECTACULAR_SETTINGS = {
                             "InquiryMeasureEnum": "inquiry.models.Measure",
                             "MessageChannelEnum": "messaging.models.Channel",
                             "MessagePurposeEnum": "messaging.models.Purpose",
-                            "MessageEventEnum": "messaging.models.EventKind"},
+                            "MessageEventEnum": "messaging.models.EventKind",
+                            # h5: objections and reconsideration
+                            "ObjectionKindEnum": "review.models.ObjectionKind",
+                            "ReviewSessionKindEnum": "review.models.SessionKind",
+                            "ObjectionRulingOutcomeEnum": "review.models.RulingOutcome",
+                            "ReconsiderationOutcomeEnum": "review.models.ReconsiderationOutcome"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.add_error_responses"],
 }
 

@@ -126,7 +126,7 @@ class SuitSerializer(serializers.Serializer):
     ended_on = fields.DateField(required=False, allow_null=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class LiftReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
@@ -236,11 +236,11 @@ class ObjectionViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveM
         services.objection_suit_record(actor=request.user, objection=objection, **self._data(SuitSerializer))
         return self._answer(objection)
 
-    @extend_schema(request=ReasonSerializer, responses=ObjectionSerializer)
+    @extend_schema(request=LiftReasonSerializer, responses=ObjectionSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request, pk=None):
         objection = self.get_object()
-        services.objection_hold_lift(actor=request.user, objection=objection, **self._data(ReasonSerializer))
+        services.objection_hold_lift(actor=request.user, objection=objection, **self._data(LiftReasonSerializer))
         return self._answer(objection)
 
     @extend_schema(request=ReconApplySerializer, responses={201: ObjectionSerializer})
@@ -287,7 +287,7 @@ class ObjectionViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveM
         return self._answer(objection)
 
 
-class KpiRowSerializer(serializers.Serializer):
+class ObjectionKpiRowSerializer(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True)
     label = serializers.CharField()
     received = serializers.IntegerField()
@@ -308,7 +308,7 @@ class ObjectionKpiView(APIView):
     @extend_schema(parameters=[OpenApiParameter("start", date, required=True), OpenApiParameter("end", date,
                                                                                                  required=True),
                                OpenApiParameter("by", str, enum=["team", "officer", "court"])],
-                   responses=KpiRowSerializer(many=True))
+                   responses=ObjectionKpiRowSerializer(many=True))
     def get(self, request):
         if not has_perm(request.user, Perm.REPORT_VIEW, Target(court_id=request.user.court_id)):
             raise PermissionDenied()
@@ -318,7 +318,7 @@ class ObjectionKpiView(APIView):
         if d["end"] < d["start"]:
             raise serializers.ValidationError({"end": ["The end of the period cannot precede its start."]})
         rows = kpis.objection_kpis(user=request.user, start=d["start"], end=d["end"], by=d.get("by") or "team")
-        return Response([KpiRowSerializer(r).data for r in rows])
+        return Response([ObjectionKpiRowSerializer(r).data for r in rows])
 
 
 class _KpiQuery(serializers.Serializer):
