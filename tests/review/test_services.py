@@ -137,7 +137,7 @@ def test_no_ruling_after_withdrawal_nor_twice_nor_without_deliberation(register,
     assert first.case.stage == Stage.CLOSED and first.case.closure_mode == ClosureMode.REVIEW_DECIDED
     with pytest.raises(ValidationError) as exc:
         services.objection_rule(actor=org.chief, objection=first, outcome="dismissed", ruled_on=today, reasons="x")
-    assert "withdrawn" in exc.value.message_dict["status"][0]
+    assert "撤回" in exc.value.message_dict["status"][0]
     second = register(objector="王五")
     deliberate(second, org.clerk, today)
     services.objection_rule(actor=org.chief, objection=second, outcome="upheld", ruled_on=today, reasons="成立")
