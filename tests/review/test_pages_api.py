@@ -178,3 +178,28 @@ def test_a_stale_step_redirects_without_doing_anything(client, org, register, to
     assert r.status_code == 302
     objection.refresh_from_db()
     assert objection.status == "ruled" and objection.sessions.count() == 1
+
+
+def test_home_tile_equals_the_list_it_opens(client, org, register, make_case, today):
+    import re as _re
+
+    register(objector="甲")
+    register(objector="乙")
+    withdrawn = register(objector="丙")
+    services.objection_withdraw(actor=org.clerk, objection=withdrawn, withdrawn_on=today)
+    # another court's objection is not the chief's
+    from accounts.models import Team, TeamKind
+    from tests.conftest import make_user
+    from accounts.models import Role
+
+    other_case = make_case(court=org.other_court, team=org.foreign_team, officer=org.outsider)
+    other_team = Team.objects.create(court=org.other_court, name="执行裁决组", kind=TeamKind.ADJUDICATION)
+    services.objection_register(actor=make_user("oc", org.other_court, [Role.CLERK]), enforcement_case=other_case,
+                                kind="act", objector="丁", contested_kind="other", contested_act="x", request="y",
+                                received_on=today, team=other_team)
+    login(client, org.chief)
+    home = client.get(reverse("core:home")).content.decode()
+    m = _re.search(r'data-tile="objections_to_rule">\s*<div class="card-body[^"]*">\s*<div[^>]*data-count>(\d+)<', home)
+    assert m and int(m.group(1)) == 2
+    page = client.get(reverse("review:objection_list") + "?mine=rule").content.decode()
+    assert _re.search(r'id="objection-total">2\D', page)
