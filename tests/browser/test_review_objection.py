@@ -101,6 +101,8 @@ def test_an_objection_stops_a_disposal_and_is_ruled_on(new_page, setup):
     disposer = new_page(DESKTOP)
     violations += _csp(disposer)
     sign_in(disposer, "colleague", PASSWORD)
+    disposer.goto(f"/assets/disposals/{disposal.pk}/")
+    assert objection.case.number in disposer.inner_text("#review-hold")  # said before any form is filled
     _try_round(disposer, disposal, today)
     assert objection.case.number in disposer.inner_text("main")
     assert not disposal.rounds.exists()
@@ -140,6 +142,7 @@ def test_an_objection_stops_a_disposal_and_is_ruled_on(new_page, setup):
     # 5. The disposal proceeds.
     _try_round(disposer, disposal, today)
     assert disposal.rounds.count() == 1
+    assert disposer.locator("#review-hold").count() == 0
     shot(disposer, "review-disposal-proceeds-desktop")
 
     # 6. The phone: the objection page and the case tab fit 390 px.
@@ -150,6 +153,7 @@ def test_an_objection_stops_a_disposal_and_is_ruled_on(new_page, setup):
     _no_sideways(phone)
     shot(phone, "review-objection-phone")
     phone.goto(f"/cases/{case.pk}/?tab=review")
+    assert objection.case.number in phone.inner_text("#tabpane-review")
     _no_sideways(phone)
     shot(phone, "review-case-tab-phone")
     phone.goto("/review/")

@@ -112,10 +112,15 @@ def test_case_tab_lists_objections_with_the_suspension(client, org, case, dispos
                                   suspends=True, suspension_reason="担保")
     login(client, org.officer)
     r = client.get(reverse("cases:detail", args=[case.pk]) + "?tab=review")
-    text = r.content.decode()
-    assert services_objection.case.number in text and "objection-new" not in text  # the officer cannot register
+    pane = r.content.decode().split('id="tabpane-review"', 1)[1].split("</table>", 1)[0]
+    assert services_objection.case.number in pane and "已暂停处分" in pane
+    assert "objection-new" not in pane  # the officer cannot register
     login(client, org.clerk)
-    assert "objection-new" in client.get(reverse("cases:detail", args=[case.pk]) + "?tab=review").content.decode()
+    r = client.get(reverse("cases:detail", args=[case.pk]) + "?tab=review")
+    assert 'id="objection-new"' in r.content.decode().split('id="tabpane-review"', 1)[1]
+    # the 执异 case's own page lists the objection it is
+    r = client.get(reverse("cases:detail", args=[services_objection.case_id]) + "?tab=review")
+    assert "本案" in r.content.decode().split('id="tabpane-review"', 1)[1].split("</table>", 1)[0]
 
 
 def test_api_create_once_per_key_and_steps(client, org, case, disposal, adj_team, today):
