@@ -66,7 +66,8 @@ class ObjectionSerializer(serializers.ModelSerializer):
         model = Objection
         fields = ["id", "case", "case_number", "enforcement_case", "enforcement_case_number", "court", "kind",
                   "objector", "objector_phone", "contested_kind", "asset", "disposal", "control", "contested_act",
-                  "request", "grounds", "received_on", "accepted_on", "papers_notice_on", "suspends",
+                  "request", "grounds", "received_on", "accepted_on", "papers_notice_on", "papers_completed_on",
+                  "suspends",
                   "suspension_reason", "hold_active", "hold_until", "hold_in_force", "status", "outcome", "ruled_on",
                   "ruling_reasons", "served_on", "withdrawn_on", "suit_filed_on", "suit_ended_on", "sessions",
                   "reconsideration", "created_at"]
@@ -156,7 +157,8 @@ class ObjectionViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveM
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     action_perms = {
         "create": Perm.REVIEW_HANDLE, "sessions": Perm.REVIEW_HANDLE, "rule": Perm.REVIEW_RULE,
-        "withdraw": Perm.REVIEW_HANDLE, "serve": Perm.REVIEW_HANDLE, "suit": Perm.REVIEW_HANDLE,
+        "withdraw": Perm.REVIEW_HANDLE, "serve": Perm.REVIEW_HANDLE, "papers_notice": Perm.REVIEW_HANDLE,
+        "suit": Perm.REVIEW_HANDLE,
         "lift": Perm.REVIEW_RULE, "reconsideration_apply": Perm.REVIEW_HANDLE,
         "reconsideration_send_up": Perm.REVIEW_HANDLE,
     }
@@ -211,6 +213,14 @@ class ObjectionViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.RetrieveM
     def rule(self, request, pk=None):
         objection = self.get_object()
         services.objection_rule(actor=request.user, objection=objection, **self._data(RuleSerializer))
+        return self._answer(objection)
+
+    @extend_schema(request=OnDateSerializer, responses=ObjectionSerializer)
+    @action(detail=True, methods=["post"], url_path="papers-notice")
+    def papers_notice(self, request, pk=None):
+        objection = self.get_object()
+        services.objection_papers_notice(actor=request.user, objection=objection,
+                                         notice_on=self._data(OnDateSerializer)["on"])
         return self._answer(objection)
 
     @extend_schema(request=OnDateSerializer, responses=ObjectionSerializer)

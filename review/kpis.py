@@ -52,7 +52,8 @@ def _aggregates():
 def objection_kpis(*, user, start: date, end: date, by: str = "team") -> list[KpiRow]:
     """Rows per ``by`` (``team``, ``officer`` or ``court``; key None: none assigned) and the total row last
     (``is_total``)."""
-    field, label = {"team": ("case__team", "case__team__name"), "officer": ("case__officer", "case__officer__full_name"),
+    field, label = {"team": ("case__team", "case__team__name"),
+                    "officer": ("case__officer", "case__officer__full_name"),
                     "court": ("court", "court__name")}[by]
     qs = _base(user=user, start=start, end=end)
     rows = [KpiRow(key=r[field], label=r[label] or "—", **{k: r[k] for k in _aggregates()})

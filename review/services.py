@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,7 +235,8 @@ def _hold_after(objection: Objection) -> tuple[bool, date | None]:
     - under review: held;
     - withdrawn: lifted;
     - objection to an act: dismissed → lifted; upheld/partly → held until lifted by the presiding judge once the act
-      is corrected (``objection_hold_lift``); a reconsideration reversing a dismissal holds it again;
+      is corrected (``objection_hold_lift``); a reconsideration reversing a dismissal or sending it back holds it
+      again;
     - third party: upheld/partly → held (the subject is out of this enforcement unless the applicant's suit wins);
       dismissed → held until the 15-day suit window after service has passed (unknown before service: held), or
       while a suit filed in time is pending (EXEC-PROC arts 15-16).
@@ -247,7 +248,7 @@ def _hold_after(objection: Objection) -> tuple[bool, date | None]:
         return True, None
     recon = getattr(o, "reconsideration", None) if o.pk else None
     if o.kind == ObjectionKind.ACT:
-        if recon is not None and recon.outcome == ReconsiderationOutcome.REVERSED \
+        if recon is not None and recon.outcome in (ReconsiderationOutcome.REVERSED, ReconsiderationOutcome.REMANDED) \
                 and o.outcome == RulingOutcome.DISMISSED:
             return True, None
         return (o.outcome != RulingOutcome.DISMISSED), None

@@ -107,6 +107,8 @@ def _forms(objection, user, data=None, files=None, op=None):
 
     if pending and handle:
         make("session", forms.SessionForm, {"held_on": today, "kind": SessionKind.HEARING})
+        if objection.papers_notice_on is None:
+            make("papers", forms.DateOnlyForm, {"on": today})
         make("withdraw", forms.DateOnlyForm, {"on": today})
     if pending and rule:
         make("rule", forms.RuleForm, {"ruled_on": today})
@@ -165,6 +167,9 @@ def _run(op: str, request, objection, d: dict):
         services.objection_rule(actor=user, objection=objection, outcome=d["outcome"], ruled_on=d["ruled_on"],
                                 reasons=d["reasons"])
         return _("Ruling recorded: issue the ruling document below.")
+    if op == "papers":
+        services.objection_papers_notice(actor=user, objection=objection, notice_on=d["on"])
+        return _("Recorded.")
     if op == "withdraw":
         services.objection_withdraw(actor=user, objection=objection, withdrawn_on=d["on"])
         return _("Withdrawal recorded.")

@@ -50,7 +50,8 @@ def test_a_suspending_objection_stops_every_disposal_step_until_dismissed(regist
 
 def test_a_sale_cannot_be_recorded_while_suspended(register, org, disposal, today):
     auction = asset_services.auction_round_schedule(
-        actor=org.colleague, disposal=disposal, notice_on=today - timedelta(days=31), auction_on=today - timedelta(days=1),
+        actor=org.colleague, disposal=disposal, notice_on=today - timedelta(days=31),
+        auction_on=today - timedelta(days=1),
         opening_price="560000")
     _suspend_disposal(register, org, disposal)
     with pytest.raises(ValidationError) as exc:
@@ -278,3 +279,28 @@ def test_dates_out_of_order_are_refused(register, org, today):
                                 held_on=objection.accepted_on - timedelta(days=1), participants="x", minutes="y")
     assert "held_on" in exc.value.message_dict
     assert objection.status == ObjectionStatus.PENDING
+
+
+def test_the_missing_papers_notice_is_given_once(register, org, today):
+    objection = register()
+    services.objection_papers_notice(actor=org.clerk, objection=objection, notice_on=today)
+    with pytest.raises(ValidationError) as exc:
+        services.objection_papers_notice(actor=org.clerk, objection=objection, notice_on=today)
+    assert "papers_notice_on" in exc.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.objection_papers_notice(actor=org.colleague, objection=register(objector="乙"), notice_on=today)
+
+
+def test_a_remand_restores_the_suspension(register, org, disposal, today):
+    objection = _suspend_disposal(register, org, disposal, received_on=today - timedelta(days=20),
+                                  accepted_on=today - timedelta(days=20))
+    deliberate(objection, org.clerk, today - timedelta(days=15))
+    services.objection_rule(actor=org.chief, objection=objection, outcome="dismissed",
+                            ruled_on=today - timedelta(days=15), reasons="不成立")
+    services.objection_serve(actor=org.clerk, objection=objection, served_on=today - timedelta(days=10))
+    recon = services.reconsideration_apply(actor=org.clerk, objection=objection, applicant="x",
+                                           applied_on=today - timedelta(days=5))
+    services.reconsideration_send_up(actor=org.clerk, reconsideration=recon, sent_on=today - timedelta(days=4))
+    services.reconsideration_decide(actor=org.supervisor, reconsideration=recon, outcome="remanded", decided_on=today)
+    objection.refresh_from_db()
+    assert objection.hold_active

@@ -580,6 +580,7 @@ RULES: dict[str, dict[str, Check]] = {
     "api-review-objection-sessions": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
     "api-review-objection-rule": {"POST": on("review_objection", Perm.REVIEW_RULE)},
     "api-review-objection-withdraw": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
+    "api-review-objection-papers-notice": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
     "api-review-objection-serve": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
     "api-review-objection-suit": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
     "api-review-objection-lift": {"POST": on("review_objection", Perm.REVIEW_RULE)},
