@@ -640,6 +640,57 @@ def _asset_sources(prep: list[tuple[str, str]]) -> list[str]:
     return parts
 
 
+def _review_sources() -> list[str]:
+    """Objections and reconsideration (review app, read by label; docs/review.md): filing within 3 days of receipt,
+    the 10-day reconsideration window and the third party's 15-day suit window from service (met by the application
+    or the suit, or by the window passing), the file sent up within 5 days and the higher court's decision within
+    30 days (+30 when extended). The ruling's 15 days are the 执异 case's own OBJECTION deadline above."""
+    objection = _model("review.Objection", "case", "kind", "received_on", "accepted_on", "served_on",
+                       "suit_filed_on", "status")
+    if objection is None:
+        return []
+    o = lambda f: f"o.{_c(objection, f)}"  # noqa: E731
+    cols = "c.id, c.court_id, c.team_id, c.resp, c.ck"
+    src = f"FROM _dl_case c JOIN {_t(objection)} o ON {o('case')} = c.id"
+    parts = [f"""
+        SELECT 'review', o.id, 'objection_filing', 0, {cols}, {o('received_on')}, {o('received_on')}, r.months,
+               r.days, r.working, r.roll, r.warn, {o('accepted_on')}
+        {src} {_rule_join('r', "'objection_filing'")}"""]
+    recon = _model("review.Reconsideration", "objection", "applied_on", "file_sent_on", "decided_on", "extended",
+                   "higher_court")
+    applied = "NULL::date"
+    recon_join = ""
+    if recon is not None:
+        rc = lambda f: f"rc.{_c(recon, f)}"  # noqa: E731
+        recon_join = f"LEFT JOIN {_t(recon)} rc ON {rc('objection')} = o.id"
+        applied = rc("applied_on")
+    passed = f"CASE WHEN {o('served_on')} + r.days < %(today)s::date THEN {o('served_on')} + r.days END"
+    parts.append(f"""
+        SELECT 'review', o.id, 'reconsideration_window', 0, {cols}, {o('served_on')}, {o('served_on')}, r.months,
+               r.days, r.working, r.roll, r.warn, COALESCE({applied}, {passed})
+        {src} {_rule_join('r', "'reconsideration_window'")} {recon_join}
+        WHERE {o('kind')} = 'act' AND {o('served_on')} IS NOT NULL""")
+    parts.append(f"""
+        SELECT 'review', o.id, 'objection_suit_window', 0, {cols}, {o('served_on')}, {o('served_on')}, r.months,
+               r.days, r.working, r.roll, r.warn, COALESCE({o('suit_filed_on')}, {passed})
+        {src} {_rule_join('r', "'objection_suit_window'")}
+        WHERE {o('kind')} = 'third_party' AND {o('served_on')} IS NOT NULL""")
+    if recon is not None:
+        parts.append(f"""
+            SELECT 'review', o.id, 'reconsideration_file_up', 0, {cols}, {rc('applied_on')}, {rc('applied_on')},
+                   r.months, r.days, r.working, r.roll, r.warn, {rc('file_sent_on')}
+            {src} {_rule_join('r', "'reconsideration_file_up'")} JOIN {_t(recon)} rc ON {rc('objection')} = o.id""")
+        # The higher court's decision: its court, nobody of the lower court responsible.
+        parts.append(f"""
+            SELECT 'review', o.id, 'reconsideration', 0, c.id, {rc('higher_court')}, NULL::bigint, NULL::bigint, c.ck,
+                   {rc('file_sent_on')}, {rc('file_sent_on')}, r.months,
+                   r.days + CASE WHEN {rc('extended')} THEN 30 ELSE 0 END, r.working, r.roll, r.warn,
+                   {rc('decided_on')}
+            {src} {_rule_join('r', "'reconsideration'")} JOIN {_t(recon)} rc ON {rc('objection')} = o.id
+            WHERE {rc('file_sent_on')} IS NOT NULL""")
+    return parts
+
+
 # --- the recompute ------------------------------------------------------------------------------------------------
 
 SOURCE_CODES = list(S.values)
@@ -685,6 +736,7 @@ def _computation(*, today: date, filing_all: bool) -> tuple[list[tuple[str, str]
     parts += _portal_sources()
     parts += _asset_sources(prep)
     parts += _credit_sources()
+    parts += _review_sources()
     union = "\nUNION ALL\n".join(parts)
     select = f"""
         WITH a AS (

@@ -42,6 +42,7 @@ TRACKED_TABLES = frozenset((
     "portal_portalquestion",  # h1: the party portal's questions
     # h2 (credit, issue 21)
     "credit_creditmeasure", "credit_correctionrequest",
+    "review_objection", "review_reconsideration",  # h5: objections and reconsideration
 ))
 
 _MAY_WRITE = ("INSERT", "UPDATE", "DELETE", "WITH", "/*", "--")

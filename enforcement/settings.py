@@ -447,6 +447,11 @@ SPECTACULAR_SETTINGS = {
                             "CreditPersonRoleEnum": "credit.models.PersonRole",
                             "CreditCorrectionStatusEnum": "credit.models.CorrectionStatus",
                             "CreditCorrectionChannelEnum": "credit.models.CorrectionChannel"},
+                            # h5: objections and reconsideration
+                            "ObjectionKindEnum": "review.models.ObjectionKind",
+                            "ReviewSessionKindEnum": "review.models.SessionKind",
+                            "ObjectionRulingOutcomeEnum": "review.models.RulingOutcome",
+                            "ReconsiderationOutcomeEnum": "review.models.ReconsiderationOutcome"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.add_error_responses"],
 }
 

@@ -56,10 +56,34 @@ HANDOVER_DAYS = 15  # AUC art 27: hand over within 15 days of serving the ruling
 NOT_AUCTIONABLE = (AssetKind.BANK_DEPOSIT, AssetKind.WAGE_INCOME)  # deducted (划拨), not sold
 
 
+def review_hold(asset_id: int) -> str | None:
+    """The number of an objection (执异, the review app, read by label: review is above assets) whose suspension
+    holds this asset today, or None. While held, no disposal step of the asset is taken (EXEC-PROC arts 15-16)."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    try:
+        objection = apps.get_model("review", "Objection")
+    except LookupError:
+        return None
+    today = timezone.localdate()
+    return (objection.objects.filter(asset_id=asset_id, hold_active=True)
+            .filter(Q(hold_until__isnull=True) | Q(hold_until__gte=today))
+            .order_by("id").values_list("case__number", flat=True).first())
+
+
+def _check_review_hold(asset: Asset) -> None:
+    number = review_hold(asset.pk)
+    if number:
+        raise ValidationError({"asset": _("The disposal of this asset is suspended by objection %(number)s: no "
+                                          "disposal step until the suspension is lifted.") % {"number": number}})
+
+
 def _check_disposable(asset: Asset) -> None:
     if asset.objection_pending:
         raise ValidationError({"asset": _("A third-party objection to this asset is pending: it cannot be disposed "
                                           "of until the objection is decided.")})
+    _check_review_hold(asset)
     if not asset.controls.filter(status=ControlStatus.ACTIVE).exists():
         raise ValidationError({"asset": _("The asset is not under a control measure in force; it cannot be "
                                           "disposed of.")})
@@ -270,6 +294,7 @@ def auction_round_record_result(
         raise ValidationError({"ended_on": _("The end date must lie between the auction date and today.")})
     auction.result, auction.ended_on = result, ended_on
     if result == RoundResult.SOLD:
+        _check_review_hold(asset)
         price = money_input(hammer_price, field="hammer_price", positive=True)
         if price < auction.opening_price:
             raise ValidationError({"hammer_price": _("The price cannot be below the opening price %(price)s.") % {
@@ -326,6 +351,7 @@ def disposal_ruling_record(*, actor, disposal: Disposal, ruling_number: str, ser
         raise ValidationError({"status": _("The ruling follows a sale or a transfer in payment.")})
     if disposal.confirmation_ruling:
         raise ValidationError({"ruling_number": _("The ruling is already recorded.")})
+    _check_review_hold(asset)
     if not (ruling_number or "").strip():
         raise ValidationError({"ruling_number": _("This field is required.")})
     if served_on < disposal.concluded_on or served_on > timezone.localdate():

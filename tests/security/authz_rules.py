@@ -262,6 +262,19 @@ def _sign(user, obj, world, placement) -> bool:
 
     return has_perm(user, Perm.CASE_VIEW, obj.case) and may_sign(user, doc_type=obj.doc_type,
                                                                  target=obj.case.policy_target())
+def _review_register(user, case, world, placement):
+    # Registering an objection makes a 执异 case: REVIEW_HANDLE and CASE_REGISTER at the enforcement case's court,
+    # on a case the user sees (review.services.objection_register).
+    target = Target(court_id=case.court_id)
+    return (has_perm(user, Perm.CASE_VIEW, case) and has_perm(user, Perm.REVIEW_HANDLE, target)
+            and has_perm(user, Perm.CASE_REGISTER, target))
+
+
+def _review_higher(user, objection, world, placement):
+    # The reconsideration is extended and decided by the next-higher court (REVIEW_RULE there), on an objection the
+    # user sees (review.services.reconsideration_decide).
+    return (has_perm(user, Perm.CASE_VIEW, objection.enforcement_case)
+            and has_perm(user, Perm.REVIEW_RULE, Target(court_id=objection.reconsideration.higher_court_id)))
 
 
 RULES: dict[str, dict[str, Check]] = {
@@ -650,6 +663,27 @@ RULES: dict[str, dict[str, Check]] = {
     "api-signature-sign-many": {"POST": needs(Perm.DOCUMENT_SIGN)},
     "api-signing-policy-list": {"GET": LOGIN, "POST": needs(Perm.SIGNING_MANAGE)},
     "api-signing-certificate-list": {"GET": LOGIN},
+    # --- review (执行异议/复议, h5): visible to whoever sees the enforcement case (or the 执异 case); registration
+    # needs REVIEW_HANDLE and CASE_REGISTER at the case's court; the reconsideration decision is the higher court's ---
+    "review:objection_list": {"GET": needs(Perm.CASE_VIEW, Perm.REVIEW_HANDLE)},
+    "review:objection_new": same(custom(_review_register, "case"), "GET", "POST"),
+    "review:objection_detail": {"GET": on("review_objection")},
+    "review:objection_act": {"POST": on("review_objection")},
+    "review:kpis": {"GET": needs(Perm.REPORT_VIEW)},
+    "api-review-objection-list": {"GET": LOGIN, "POST": needs(Perm.REVIEW_HANDLE)},
+    "api-review-objection-detail": {"GET": on("review_objection")},
+    "api-review-objection-sessions": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
+    "api-review-objection-rule": {"POST": on("review_objection", Perm.REVIEW_RULE)},
+    "api-review-objection-withdraw": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
+    "api-review-objection-papers-notice": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
+    "api-review-objection-serve": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
+    "api-review-objection-suit": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
+    "api-review-objection-lift": {"POST": on("review_objection", Perm.REVIEW_RULE)},
+    "api-review-objection-reconsideration-apply": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
+    "api-review-objection-reconsideration-send-up": {"POST": on("review_objection", Perm.REVIEW_HANDLE)},
+    "api-review-objection-reconsideration-extend": {"POST": custom(_review_higher, "review_objection")},
+    "api-review-objection-reconsideration-decide": {"POST": custom(_review_higher, "review_objection")},
+    "api-review-objection-kpis": {"GET": needs(Perm.REPORT_VIEW)},
 }
 
 # URL names the audit does not probe, with the reason. The Django admin is Django's own (staff only; its index is

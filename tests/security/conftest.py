@@ -245,6 +245,29 @@ def _inquiry_result(creator, batch):
     return rf, rf.rows.get()
 
 
+def _review_objection(case, clerk, chief, label):
+    """An objection (执异, review app) against the placement's case, ruled, served and with a reconsideration applied
+    for, so every step's URL has its record (h5)."""
+    from accounts.models import Team, TeamKind
+    from review import services as review_services
+
+    today = timezone.localdate()
+    team, _created = Team.objects.get_or_create(court=case.court, name="执行裁决组", kind=TeamKind.ADJUDICATION)
+    objection = review_services.objection_register(
+        actor=clerk, enforcement_case=case, kind="act", objector=f"异议人{label}", contested_kind="other",
+        contested_act=f"审计{label}", request="撤销执行行为", received_on=today - timedelta(days=5),
+        accepted_on=today - timedelta(days=4), team=team)
+    review_services.session_record(actor=clerk, objection=objection, kind="deliberation",
+                                   held_on=today - timedelta(days=3), participants="合议庭", minutes="评议")
+    review_services.objection_rule(actor=chief, objection=objection, outcome="dismissed",
+                                   ruled_on=today - timedelta(days=2), reasons="理由不成立")
+    review_services.objection_serve(actor=clerk, objection=objection, served_on=today - timedelta(days=1))
+    review_services.reconsideration_apply(actor=clerk, objection=objection, applicant=f"异议人{label}",
+                                          applied_on=today)
+    objection.refresh_from_db()
+    return objection
+
+
 def build_world() -> World:
     from deadlines.models import Notification
     from deadlines.services import holidays_load_official
@@ -295,6 +318,11 @@ def build_world() -> World:
     for placement, label in (("own", "1"), ("team", "2"), ("court", "3")):
         court = world.objects[placement]["case"].court
         world.objects[placement].update(_statement(court, org.finance if court == org.court else None, label))
+    # Objections (review app, h5): the own and team placements' at the court under test, the sibling court's own.
+    for placement, clerk, chief, label in (("own", org.clerk, org.chief, "1"), ("team", org.clerk, org.chief, "2"),
+                                           ("court", other_clerk, org.other_chief, "3")):
+        world.objects[placement]["review_objection"] = _review_objection(world.objects[placement]["case"], clerk,
+                                                                         chief, label)
     # Role changes awaiting a second person: at the court under test asked by its admin (for the clerk, for
     # finance), at the sibling court by that court's admin.
     from accounts.services import role_change_request
