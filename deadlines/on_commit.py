@@ -39,6 +39,7 @@ TRACKED_TABLES = frozenset((
     "cases_lead", "cases_petition", "cases_settlement", "cases_settlementinstalment", "notices_issueddocument",
     "assets_asset", "assets_controlmeasure", "assets_disposal", "assets_auctionround", "assets_objection",
     "assets_ledgerentry",
+    "delegation_delegation",  # issue 23 (h6): deadlines.engine._delegation_sources
 ))
 
 _MAY_WRITE = ("INSERT", "UPDATE", "DELETE", "WITH", "/*", "--")
