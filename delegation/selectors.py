@@ -95,3 +95,18 @@ def case_delegations(*, case) -> QuerySet:
 
 def waiting_count(*, user) -> int:
     return delegation_list(user=user, box=INCOMING, show="waiting").count()
+
+
+def delegation_deadlines(d: Delegation) -> list[dict]:
+    """The engine's deadlines of the delegation (start, report), for its page."""
+    try:
+        Deadline = apps.get_model("deadlines", "Deadline")
+    except LookupError:  # pragma: no cover
+        return []
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    rows = (Deadline.objects.filter(source_type="delegation", source_id=d.pk)
+            .exclude(status="cancelled").order_by("due_on"))
+    return [{"kind": r.kind, "label": r.get_kind_display(), "due_on": r.due_on, "met_on": r.met_on,
+             "late": r.met_on is None and r.due_on < today} for r in rows]
