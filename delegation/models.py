@@ -33,14 +33,14 @@ CONTROL_KINDS = (Kind.FREEZE, Kind.SEIZE)
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent, awaiting acceptance")
-    ACCEPTED = "accepted", _("Accepted")
-    REFUSED = "refused", _("Refused")
-    IN_PROGRESS = "in_progress", _("Being carried out")
-    ANSWERED = "answered", _("Answered")
+    DRAFT = "draft", pgettext_lazy("delegation", "Draft")
+    SENT = "sent", pgettext_lazy("delegation", "Sent, awaiting acceptance")
+    ACCEPTED = "accepted", pgettext_lazy("delegation", "Accepted")
+    REFUSED = "refused", pgettext_lazy("delegation", "Refused")
+    IN_PROGRESS = "in_progress", pgettext_lazy("delegation", "Being carried out")
+    ANSWERED = "answered", pgettext_lazy("delegation", "Answered")
     CLOSED = "closed", pgettext_lazy("delegation", "Closed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("delegation", "Withdrawn")
 
 
 # Statuses in which the receiving court still owes work (and a freeze/seize amount is still committed).
@@ -49,9 +49,9 @@ WITHDRAWABLE = (Status.DRAFT, Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
 
 
 class Outcome(models.TextChoices):
-    DONE = "done", _("Done")
-    PARTLY = "partly", _("Partly done")
-    NOT_DONE = "not_done", _("Could not be done")
+    DONE = "done", pgettext_lazy("delegation outcome", "Done")
+    PARTLY = "partly", pgettext_lazy("delegation outcome", "Partly done")
+    NOT_DONE = "not_done", pgettext_lazy("delegation outcome", "Could not be done")
 
 
 class Delegation(models.Model):

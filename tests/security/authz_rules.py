@@ -598,6 +598,11 @@ RULES: dict[str, dict[str, Check]] = {
     "delegation:refuse": {"POST": custom(_delegation_assign, "delegation")},
     "delegation:start": {"POST": custom(_delegation_receive, "delegation")},
     "delegation:reply": {"POST": custom(_delegation_receive, "delegation")},
+    "notices:delegation_letter": {"GET": custom(_delegation_sees, "delegation")},
+    # the reply letter exists once the delegation is answered (the audit's are not: nobody gets it)
+    "notices:delegation_reply": {"GET": custom(
+        lambda user, d, world, placement: d.answered_on is not None and _delegation_sees(user, d, world, placement),
+        "delegation")},
     "delegation-list": {"GET": LOGIN, "POST": needs(Perm.DELEGATION_SEND)},
     "delegation-detail": {"GET": custom(_delegation_sees, "delegation")},
     "delegation-export": {"GET": custom(_delegation_sees, "delegation")},
