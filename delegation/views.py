@@ -45,7 +45,7 @@ def delegation_list(request):
         "title": _("Incoming delegations") if box == selectors.INCOMING else _("Outgoing delegations"),
         "box": box, "show": show, "page": page, "total": page.paginator.count, "may_receive": may_receive,
         "may_see_out": may_see_out,
-        "shows": [("open", _("Open")), ("waiting", _("Awaiting acceptance")), ("overdue", _("Overdue")),
+        "shows": [("open", _("Not yet closed")), ("waiting", _("Awaiting acceptance")), ("overdue", _("Overdue")),
                   ("answered", _("Answered")), ("all", _("All"))],
     })
 
