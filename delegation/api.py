@@ -122,7 +122,8 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request={"application/json": DelegationCreateSerializer, "multipart/form-data": DelegationCreateSerializer},
+    @extend_schema(request={"application/json": DelegationCreateSerializer,
+                            "multipart/form-data": DelegationCreateSerializer},
                    responses={201: DelegationSerializer, **idempotency_responses()}, parameters=[IDEMPOTENCY_HEADER])
     @idempotent("delegation-create")
     def create(self, request):
@@ -201,7 +202,8 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._step(request, allowed=services.may_receive,
                           call=lambda d, v: services.delegation_start(actor=request.user, delegation=d))
 
-    @extend_schema(request={"application/json": DelegationReplySerializer, "multipart/form-data": DelegationReplySerializer},
+    @extend_schema(request={"application/json": DelegationReplySerializer,
+                            "multipart/form-data": DelegationReplySerializer},
                    responses=DelegationSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):

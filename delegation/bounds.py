@@ -1,7 +1,9 @@
 """How much a new freeze/seize delegation may ask for (超标的查封, SEIZE art 19): the case's claim bounds it.
 
     available = outstanding claim (claimed − recovered)
-              − freeze/seize amounts of the case's other delegations still open (draft, sent, accepted, in progress)
+              − freeze/seize amounts of the case's other delegations still open (draft, sent, accepted, in progress),
+                or answered as done (or partly) and not yet closed by the sender (who closes it once the measure is
+                in the asset register)
               − control measures in force on the case with an amount (assets, status active, not past expiry)
               − freeze/seize amounts requested in open network-inquiry batches and not yet answered (inquiry, read
                 by label: a sibling app)
@@ -14,10 +16,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .models import CONTROL_KINDS, OPEN_STATUSES, Delegation
+from .models import CONTROL_KINDS, OPEN_STATUSES, Delegation, Outcome, Status
 
 ZERO = Decimal("0.00")
 
@@ -27,7 +29,8 @@ def _sum(qs, field: str) -> Decimal:
 
 
 def committed(case, *, exclude_pk: int | None = None) -> dict[str, Decimal]:
-    delegations = Delegation.objects.filter(case_id=case.pk, kind__in=CONTROL_KINDS, status__in=OPEN_STATUSES)
+    delegations = Delegation.objects.filter(case_id=case.pk, kind__in=CONTROL_KINDS).filter(
+        Q(status__in=OPEN_STATUSES) | Q(status=Status.ANSWERED, outcome__in=(Outcome.DONE, Outcome.PARTLY)))
     if exclude_pk:
         delegations = delegations.exclude(pk=exclude_pk)
     out = {"delegated": _sum(delegations, "amount"), "held": ZERO, "inquiry": ZERO}

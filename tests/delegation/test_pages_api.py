@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from django.urls import reverse
 from jsonschema import Draft202012Validator
 

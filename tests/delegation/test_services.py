@@ -238,3 +238,13 @@ def test_external_reply_is_recorded_by_hand_with_its_scan(org, case):
                                   papers=[pdf("回函扫描.pdf")])
     assert d.status == Status.ANSWERED
     assert CaseEvent.objects.filter(case=case, type="delegation_answered").exists()
+
+
+def test_an_answered_freeze_counts_until_the_sender_closes_it(org, case, send, other_clerk):
+    d = send(kind="freeze", amount="100000.00")
+    services.delegation_accept(actor=other_clerk, delegation=d, team=org.foreign_team, officer=org.outsider)
+    services.delegation_reply(actor=org.outsider, delegation=d, result="已冻结100000元", outcome="done")
+    with pytest.raises(ValidationError):  # frozen there, not yet in our register: nothing more may be frozen
+        send(kind="freeze", amount="1.00")
+    services.delegation_close(actor=org.officer, delegation=d)
+    send(kind="freeze", amount="1.00")
