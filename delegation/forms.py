@@ -71,8 +71,8 @@ class AcceptForm(BootstrapMixin, forms.Form):
 
 
 class ReplyForm(BootstrapMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.ChoiceField(label=_("Outcome of the work"), choices=Outcome.choices)
+    result = forms.CharField(label=_("What was done (result)"), widget=forms.Textarea(attrs={"rows": 4}))
     answered_on = fields.DateFormField(label=_("Answered on"), required=False,
                                        widget=forms.DateInput(attrs={"type": "date"}))
     papers = MultipleFileField(label=_("Papers (PDF or photos)"), required=False)

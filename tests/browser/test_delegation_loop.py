@@ -71,7 +71,7 @@ def test_a_delegation_goes_to_the_other_court_and_comes_back(browser, live_serve
         assert tile.locator("[data-count]").inner_text().strip() == "1"
         shot(page, "delegation-03-home-tile-phone")
         with page.expect_navigation():
-            tile.locator("a").first.click()
+            tile.click()
         assert_no_horizontal_scroll(page)
         shot(page, "delegation-04-incoming-list-phone")
         with page.expect_navigation():
