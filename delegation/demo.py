@@ -24,10 +24,11 @@ from django.utils import timezone
 from accounts.models import Court, Team
 from cases.models import Case, CaseEvent, Stage
 
+from . import bounds
 from .models import Delegation, DelegationEvent
 
 PAPER = b"%PDF-1.4\n% demo paper\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-ACTIVE = (Stage.NOTICE, Stage.INVESTIGATION, Stage.CONTROL)
+ACTIVE = (Stage.REGISTERED, Stage.NOTICE, Stage.INVESTIGATION, Stage.CONTROL, Stage.DISPOSAL, Stage.PAYOUT)
 
 
 def _paper(name: str) -> SimpleUploadedFile:
@@ -70,8 +71,8 @@ def seed(org, *, seed: int, cases: int) -> str:
     rng = random.Random(seed + 23)
     today = timezone.localdate()
     candidates = list(Case.objects.filter(court=court, stage__in=ACTIVE, officer__isnull=False,
-                                          filed_on__lte=today - timedelta(days=60),
-                                          amount_claimed__gt=F("amount_recovered") + 50000)
+                                          filed_on__lte=today - timedelta(days=50),
+                                          amount_claimed__gt=F("amount_recovered") + 10000)
                       .select_related("officer").order_by("id")[:300])
     candidates = [c for c in candidates if c.officer.is_active]
     if len(candidates) < 4:
@@ -95,11 +96,13 @@ def seed(org, *, seed: int, cases: int) -> str:
     d = delegation_send(actor=pending_case.officer, delegation=d)
     _backdate(d, sent=today - timedelta(days=5))
 
-    outstanding = overdue_case.amount_claimed - overdue_case.amount_recovered
-    amount = min(Decimal(rng.randint(2, 5) * 10000), outstanding).quantize(Decimal("0.01"))
-    d = delegation_create(actor=overdue_case.officer, case=overdue_case, kind="freeze", receiving_court=other,
-                          amount=amount,
-                          instructions="请协助冻结被执行人在秦州区开户银行的存款，冻结期限一年，并函复冻结结果。",
+    available = bounds.available_for_control(overdue_case)
+    amount = min(Decimal(rng.randint(2, 5) * 10000), available).quantize(Decimal("0.01"))
+    freeze = amount >= 1000  # nothing left to freeze (all held already): ask for an investigation instead
+    d = delegation_create(actor=overdue_case.officer, case=overdue_case, kind="freeze" if freeze else "investigate",
+                          receiving_court=other, amount=amount if freeze else None,
+                          instructions=("请协助冻结被执行人在秦州区开户银行的存款，冻结期限一年，并函复冻结结果。" if freeze
+                                        else "请协助调查被执行人在秦州区的银行开户及存款情况，并函复调查结果。"),
                           papers=[_paper("执行裁定书.pdf")])
     d = delegation_send(actor=overdue_case.officer, delegation=d)
     delegation_accept(actor=clerk, delegation=d, team=team, officer=officer)
