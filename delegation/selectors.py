@@ -110,3 +110,23 @@ def delegation_deadlines(d: Delegation) -> list[dict]:
             .exclude(status="cancelled").order_by("due_on"))
     return [{"kind": r.kind, "label": r.get_kind_display(), "due_on": r.due_on, "met_on": r.met_on,
              "late": r.met_on is None and r.due_on < today} for r in rows]
+
+
+def delegation_counts(*, user, today: date) -> dict[str, int]:
+    """The home tiles' numbers in one query (the lists' own filters: ``delegation_list`` with box and show), kept on
+    the user object for the request: ``waiting`` (incoming, to accept), ``in_overdue``, ``out_overdue``."""
+    cached = getattr(user, "_delegation_counts", None)
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    from django.db.models import Count
+
+    incoming = receiving_q(user)
+    outgoing = sending_q(user) if user.is_superuser else sending_q(user) & Q(sending_court_id=user.court_id)
+    late = overdue_q(today)
+    counts = Delegation.objects.filter(incoming | outgoing).aggregate(
+        waiting=Count("pk", filter=incoming & Q(status=Status.SENT)),
+        in_overdue=Count("pk", filter=incoming & late),
+        out_overdue=Count("pk", filter=outgoing & late),
+    )
+    user._delegation_counts = (today, counts)
+    return counts

@@ -11,26 +11,27 @@ from accounts.models import Role
 from accounts.policy import Perm, has_perm
 
 
-def _tile(key: str, label, box: str, show: str, perm: Perm, urgent: bool):
+def _tile(key: str, label, box: str, show: str, perm: Perm, urgent: bool, count: str):
     def build(user, today: date) -> list:
         from core.todo import Tile, _url
 
         url = _url("delegation:list", box=box, show=show)
         if not url or not has_perm(user, perm):
             return []
-        from .selectors import delegation_list
+        from .selectors import delegation_counts
 
-        return [Tile(key, label, delegation_list(user=user, box=box, show=show, today=today).count(), url, urgent)]
+        # the three tiles' numbers in one query; each equals delegation_list(box=box, show=show).count()
+        return [Tile(key, label, delegation_counts(user=user, today=today)[count], url, urgent)]
 
     return build
 
 
 incoming_waiting = _tile("delegation_waiting", _("Delegations from other courts to accept"), "incoming", "waiting",
-                         Perm.DELEGATION_RECEIVE, False)
+                         Perm.DELEGATION_RECEIVE, False, "waiting")
 incoming_overdue = _tile("delegation_in_overdue", _("Delegated tasks overdue here"), "incoming", "overdue",
-                         Perm.DELEGATION_RECEIVE, True)
+                         Perm.DELEGATION_RECEIVE, True, "in_overdue")
 outgoing_overdue = _tile("delegation_out_overdue", _("Our delegations overdue at other courts"), "outgoing",
-                         "overdue", Perm.CASE_VIEW, True)
+                         "overdue", Perm.CASE_VIEW, True, "out_overdue")
 
 TILES = {
     Role.CHIEF: (incoming_waiting, incoming_overdue, outgoing_overdue),
