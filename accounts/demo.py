@@ -112,6 +112,11 @@ def seed_org() -> DemoOrg:
                                 created=created)
     if "qz_officer" in created:
         staff["qz_officer"].teams.set([qz_team])
+    # 甘0502's chief and clerk (delegation between courts: they accept what 甘0503 sends and assign it).
+    staff["qz_chief"] = _user("qz_chief", court=courts["甘0502"], full_name="马超", roles=[Role.CHIEF],
+                              created=created)
+    staff["qz_clerk"] = _user("qz_clerk", court=courts["甘0502"], full_name="杨洁", roles=[Role.CLERK],
+                              created=created)
     staff["sysadmin"] = _user("sysadmin", court=court, full_name="系统管理员", roles=[], is_staff=True,
                               is_superuser=True, created=created)
     return DemoOrg(court=court, teams=teams, staff=staff, created_users=created)

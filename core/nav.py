@@ -48,6 +48,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Inquiry access log"), "inquiry:access_log", (Perm.INQUIRY_AUDIT,), "supervision"),
     NavItem(_("Listings and restrictions"), "credit:list", (Perm.CREDIT_DECIDE, Perm.CREDIT_PUBLISH),
             "supervision"),
+    NavItem(_("Delegations"), "delegation:list", (Perm.DELEGATION_SEND, Perm.DELEGATION_RECEIVE), "supervision"),
     NavItem(_("Seized assets"), "assets:controls_expiring", (Perm.ASSET_CONTROL, Perm.CASE_CLOSE_APPROVE), "money"),
     NavItem(_("Case funds"), "assets:funds_awaiting", (Perm.FUNDS_RECORD, Perm.PAYOUT_APPROVE, Perm.PAYOUT_PREPARE),
             "money"),

@@ -690,6 +690,45 @@ def _review_sources() -> list[str]:
             WHERE {rc('file_sent_on')} IS NOT NULL""")
     return parts
 
+def _delegation_sources() -> list[str]:
+    """Delegation between courts (issue 23, ``delegation.Delegation`` read by label): the receiving court starts
+    within 15 days and reports within 30 of the request's sending (CPL art 240). The rows belong to the receiving
+    court (its rules and calendar; the assigned team and officer, else nobody until the clerk assigns it), and hang
+    off the sending case, so the sending court sees them on the case too. A delegation to a court outside the system
+    has the report deadline only, kept by the sending case's team. A withdrawn delegation's unmet rows are cancelled;
+    a refusal meets both (the receiving court answered)."""
+    d = _model("delegation.Delegation", "case", "kind", "status", "receiving_court", "team", "officer", "sent_on",
+               "started_on", "refused_on", "answered_on")
+    if d is None:
+        return []
+    f = lambda name: f"d.{_c(d, name)}"  # noqa: E731
+    alive = f"({f('status')} NOT IN ('draft', 'withdrawn'))"
+    return [f"""
+            SELECT 'delegation', d.id, 'delegation_start', 0, c.id, {f('receiving_court')}, {f('team')},
+                   COALESCE({f('officer')}, t.leader_id), k.ck, {f('sent_on')}, {f('sent_on')}, r.months, r.days,
+                   r.working, r.roll, r.warn, COALESCE({f('started_on')}, {f('refused_on')})
+            FROM _dl_case c JOIN {_t(d)} d ON {f('case')} = c.id
+            JOIN _dl_court k ON k.court_id = {f('receiving_court')}
+            JOIN _dl_rule r ON r.court_id = {f('receiving_court')} AND r.kind = 'delegation_start' AND r.enabled
+            LEFT JOIN accounts_team t ON t.id = {f('team')}
+            WHERE {f('sent_on')} IS NOT NULL
+              AND ({alive} OR COALESCE({f('started_on')}, {f('refused_on')}) IS NOT NULL)""", f"""
+            SELECT 'delegation', d.id, 'delegation_report', 0, c.id, {f('receiving_court')}, {f('team')},
+                   COALESCE({f('officer')}, t.leader_id), k.ck, {f('sent_on')}, {f('sent_on')}, r.months, r.days,
+                   r.working, r.roll, r.warn, COALESCE({f('answered_on')}, {f('refused_on')})
+            FROM _dl_case c JOIN {_t(d)} d ON {f('case')} = c.id
+            JOIN _dl_court k ON k.court_id = {f('receiving_court')}
+            JOIN _dl_rule r ON r.court_id = {f('receiving_court')} AND r.kind = 'delegation_report' AND r.enabled
+            LEFT JOIN accounts_team t ON t.id = {f('team')}
+            WHERE {f('sent_on')} IS NOT NULL AND {f('kind')} <> 'whole_case'
+              AND ({alive} OR COALESCE({f('answered_on')}, {f('refused_on')}) IS NOT NULL)""", f"""
+            SELECT 'delegation', d.id, 'delegation_report', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                   {f('sent_on')}, {f('sent_on')}, r.months, r.days, r.working, r.roll, r.warn, {f('answered_on')}
+            FROM _dl_case c JOIN {_t(d)} d ON {f('case')} = c.id
+            {_rule_join('r', "'delegation_report'")}
+            WHERE {f('sent_on')} IS NOT NULL AND {f('receiving_court')} IS NULL
+              AND ({alive} OR {f('answered_on')} IS NOT NULL)"""]
+
 
 # --- the recompute ------------------------------------------------------------------------------------------------
 
@@ -737,6 +776,7 @@ def _computation(*, today: date, filing_all: bool) -> tuple[list[tuple[str, str]
     parts += _asset_sources(prep)
     parts += _credit_sources()
     parts += _review_sources()
+    parts += _delegation_sources()
     union = "\nUNION ALL\n".join(parts)
     select = f"""
         WITH a AS (

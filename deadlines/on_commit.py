@@ -43,6 +43,7 @@ TRACKED_TABLES = frozenset((
     # h2 (credit, issue 21)
     "credit_creditmeasure", "credit_correctionrequest",
     "review_objection", "review_reconsideration",  # h5: objections and reconsideration
+    "delegation_delegation",  # issue 23 (h6): deadlines.engine._delegation_sources
 ))
 
 _MAY_WRITE = ("INSERT", "UPDATE", "DELETE", "WITH", "/*", "--")

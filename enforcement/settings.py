@@ -452,6 +452,7 @@ SPECTACULAR_SETTINGS = {
                             "ReviewSessionKindEnum": "review.models.SessionKind",
                             "ObjectionRulingOutcomeEnum": "review.models.RulingOutcome",
                             "ReconsiderationOutcomeEnum": "review.models.ReconsiderationOutcome"},
+                            "DelegationKindEnum": "delegation.models.Kind"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.add_error_responses"],
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import delegation_views, views
 
 app_name = "notices"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("templates/<slug:doc_type>/preview.pdf", views.template_preview, name="template_preview"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
+    # delegation between courts (issue 23, h6): the letters from the delegation's page, for both courts
+    path("delegation/<int:pk>/letter.pdf", delegation_views.delegation_letter, name="delegation_letter"),
+    path("delegation/<int:pk>/reply.pdf", delegation_views.delegation_reply, name="delegation_reply"),
 ]
 
 # Batch printing (notices/batch.py, written separately) adds its pages when present.

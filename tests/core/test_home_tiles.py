@@ -98,6 +98,8 @@ def _page_count(client, key: str, url: str) -> int:
         return len(ctx["proposals"])
     if key.startswith("credit_"):  # h2: the credit lists' total
         return ctx["count"]
+    if key.startswith("delegation_"):  # delegation/todo.py: the list page's total
+        return ctx["total"]
     raise AssertionError(f"no page count known for tile {key}")
 
 
@@ -146,11 +148,20 @@ def todo(org, make_case, mix):
         ResumptionProposal.objects.create(case=closed, batch=batch, status=status)
 
 
+DELEGATION_TILES = {  # delegation/todo.py
+    "officer": {"delegation_in_overdue", "delegation_out_overdue"},
+    "chief": {"delegation_waiting", "delegation_in_overdue", "delegation_out_overdue"},
+    "clerk": {"delegation_waiting", "delegation_in_overdue"},
+}
 ROLE_TILES = {
     "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer"},
     "chief": {"closures", "bureau_overdue", "resumptions_chief", "payouts", "role_changes", "unidentified_escalated",
               "credit_removals_overdue", "credit_approvals"},  # h2 (credit/todo.py)
     "clerk": {"notices"},
+    "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer", *DELEGATION_TILES["officer"]},
+    "chief": {"closures", "bureau_overdue", "resumptions_chief", "payouts", "role_changes", "unidentified_escalated",
+              *DELEGATION_TILES["chief"]},
+    "clerk": {"notices", *DELEGATION_TILES["clerk"]},
     "finance": {"funds", "payouts"},
     "court_admin": {"role_changes"},
 }
@@ -165,6 +176,7 @@ def test_each_tile_is_the_count_of_the_page_it_links_to(client, org, todo, role,
     # +2: the credit app's two tiles (h2)
     with django_assert_max_num_queries(16):
     # 15: the chief's signing tile asks whether the court has a signing certificate (cached after the first view)
+    # +1: the delegation tiles (one query for the three, delegation.selectors.delegation_counts)
     with django_assert_max_num_queries(15):
         r = client.get("/")
     tiles = {t.key: t for t in r.context["tiles"]}

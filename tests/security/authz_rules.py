@@ -149,6 +149,38 @@ def _inquiry_row_accept(user, row, world, placement):
     return has_perm(user, Perm.INQUIRY_RUN, case) and has_perm(user, Perm.ASSET_CONTROL, case)
 
 
+def _delegation_sees(user, d, world, placement):
+    # delegation.selectors: the sending case's viewers (CASE_VIEW on it), or the receiving court's staff in their
+    # DELEGATION_RECEIVE scope (clerk and chief: the court; an officer once assigned), never for a draft.
+    if has_perm(user, Perm.CASE_VIEW, d.case):
+        return True
+    return (d.receiving_court_id is not None and d.status != "draft" and user.court_id == d.receiving_court_id
+            and has_perm(user, Perm.DELEGATION_RECEIVE, d.receiver_target()))
+
+
+def _delegation_send(user, d, world, placement):
+    # send / withdraw / close: the sending side with DELEGATION_SEND on the case (delegation.views._sender)
+    return _delegation_sees(user, d, world, placement) and has_perm(user, Perm.DELEGATION_SEND, d.case)
+
+
+def _delegation_assign(user, d, world, placement):
+    # accept / refuse: the receiving court's clerk or chief (delegation.services.may_assign)
+    from delegation.services import may_assign
+
+    return _delegation_sees(user, d, world, placement) and may_assign(user, d)
+
+
+def _delegation_receive(user, d, world, placement):
+    # start / reply: the receiving side in its scope (delegation.services.may_receive)
+    from delegation.services import may_receive
+
+    return _delegation_sees(user, d, world, placement) and may_receive(user, d)
+
+
+def _delegation_paper_kw(d) -> dict:
+    return {"pk": d.pk, "paper_pk": d.papers.first().pk}
+
+
 def _debtor_kw(row) -> dict:
     return {"case_pk": row.request.case_id, "party_pk": row.request.party_id}
 
@@ -684,6 +716,34 @@ RULES: dict[str, dict[str, Check]] = {
     "api-review-objection-reconsideration-extend": {"POST": custom(_review_higher, "review_objection")},
     "api-review-objection-reconsideration-decide": {"POST": custom(_review_higher, "review_objection")},
     "api-review-objection-kpis": {"GET": needs(Perm.REPORT_VIEW)},
+    # --- delegation between courts (issue 23, h6): two courts see one delegation, each its own part ---
+    "delegation:list": {"GET": needs(Perm.DELEGATION_RECEIVE, Perm.CASE_VIEW)},
+    "delegation:new": same(on("case", Perm.DELEGATION_SEND, key=lambda case: {"case_pk": case.pk}), *GP),
+    "delegation:detail": {"GET": custom(_delegation_sees, "delegation")},
+    "delegation:paper": {"GET": custom(_delegation_sees, "delegation", key=_delegation_paper_kw)},
+    "delegation:export": {"GET": custom(_delegation_sees, "delegation")},
+    "delegation:send": {"POST": custom(_delegation_send, "delegation")},
+    "delegation:withdraw": {"POST": custom(_delegation_send, "delegation")},
+    "delegation:close": {"POST": custom(_delegation_send, "delegation")},
+    "delegation:accept": {"POST": custom(_delegation_assign, "delegation")},
+    "delegation:refuse": {"POST": custom(_delegation_assign, "delegation")},
+    "delegation:start": {"POST": custom(_delegation_receive, "delegation")},
+    "delegation:reply": {"POST": custom(_delegation_receive, "delegation")},
+    "notices:delegation_letter": {"GET": custom(_delegation_sees, "delegation")},
+    # the reply letter exists once the delegation is answered (the audit's are not: nobody gets it)
+    "notices:delegation_reply": {"GET": custom(
+        lambda user, d, world, placement: d.answered_on is not None and _delegation_sees(user, d, world, placement),
+        "delegation")},
+    "delegation-list": {"GET": LOGIN, "POST": needs(Perm.DELEGATION_SEND)},
+    "delegation-detail": {"GET": custom(_delegation_sees, "delegation")},
+    "delegation-export": {"GET": custom(_delegation_sees, "delegation")},
+    "delegation-send": {"POST": custom(_delegation_send, "delegation")},
+    "delegation-withdraw": {"POST": custom(_delegation_send, "delegation")},
+    "delegation-close": {"POST": custom(_delegation_send, "delegation")},
+    "delegation-accept": {"POST": custom(_delegation_assign, "delegation")},
+    "delegation-refuse": {"POST": custom(_delegation_assign, "delegation")},
+    "delegation-start": {"POST": custom(_delegation_receive, "delegation")},
+    "delegation-reply": {"POST": custom(_delegation_receive, "delegation")},
 }
 
 # URL names the audit does not probe, with the reason. The Django admin is Django's own (staff only; its index is

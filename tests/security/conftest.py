@@ -187,6 +187,18 @@ def _batch(court, creator, case):
                                    labels_pdf=b"%PDF-1.4 labels")
 
 
+def _delegation(case, creator, to):
+    """A step (investigation) sent from the placement's case to ``to``, with one paper."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from delegation.services import delegation_create, delegation_send
+
+    paper = SimpleUploadedFile("委托材料.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    d = delegation_create(actor=creator, case=case, kind="investigate", receiving_court=to,
+                          instructions="调查被执行人名下不动产", papers=[paper])
+    return delegation_send(actor=creator, delegation=d)
+
+
 def _inquiry_batch(creator, case):
     """A network inquiry batch (网络查控) about the placement's case, built and exported by its officer."""
     from inquiry.services import batch_create, batch_export
@@ -315,6 +327,11 @@ def build_world() -> World:
                                               ("team", org.colleague, org.chief, org.clerk),
                                               ("court", org.outsider, org.other_chief, other_clerk)):
         world.objects[placement].update(_credit(world.objects[placement]["case"], proposer, chief, clerk))
+    # Delegations (issue 23): the two cases of the court under test send a step to the sibling court; the sibling
+    # court's case sends one to the court under test (received there, not yet assigned).
+    for placement, creator, to in (("own", org.officer, org.other_court), ("team", org.colleague, org.other_court),
+                                   ("court", org.outsider, org.court)):
+        world.objects[placement]["delegation"] = _delegation(world.objects[placement]["case"], creator, to)
     for placement, label in (("own", "1"), ("team", "2"), ("court", "3")):
         court = world.objects[placement]["case"].court
         world.objects[placement].update(_statement(court, org.finance if court == org.court else None, label))

@@ -60,4 +60,4 @@ class Command(BaseCommand):
         created = ", ".join(org.created_users) or "none (already present)"
         self.stdout.write(self.style.SUCCESS(f"Demo court: {org.court.name} ({org.court.code}). Accounts created: {created}"))
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in STAFF)
-                          + ", zy_chief, qz_officer, sysadmin")
+                          + ", zy_chief, qz_officer, qz_chief, qz_clerk, sysadmin")
