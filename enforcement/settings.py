@@ -429,7 +429,10 @@ SPECTACULAR_SETTINGS = {
                             "InquiryMeasureEnum": "inquiry.models.Measure",
                             "MessageChannelEnum": "messaging.models.Channel",
                             "MessagePurposeEnum": "messaging.models.Purpose",
-                            "MessageEventEnum": "messaging.models.EventKind"},
+                            "MessageEventEnum": "messaging.models.EventKind",
+                            "DispatchKindEnum": "supervision.models.DispatchKind",
+                            "DispatchStatusEnum": "supervision.models.TicketStatus",
+                            "SupervisionOrderStatusEnum": "supervision.models.OrderStatus"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.add_error_responses"],
 }
 
