@@ -106,21 +106,29 @@ class SupervisionOrderViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Re
         order = services.order_reply(actor=request.user, order=self.get_object(), reply=s.validated_data["reply"])
         return Response(OrderSerializer(order).data)
 
+    def _decidable(self):
+        order = self.get_object()
+        if not services.may_decide(self.request.user, order):  # before the body is read
+            raise PermissionDenied(_("Only the ordering chief may close or reopen a supervision order."))
+        return order
+
     @extend_schema(request=CloseSerializer, responses={200: OrderSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
+        order = self._decidable()
         s = CloseSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        order = services.order_close(actor=request.user, order=self.get_object(),
+        order = services.order_close(actor=request.user, order=order,
                                      note=s.validated_data.get("note", ""))
         return Response(OrderSerializer(order).data)
 
     @extend_schema(request=ReopenSerializer, responses={200: OrderSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
+        order = self._decidable()
         s = ReopenSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        order = services.order_reopen(actor=request.user, order=self.get_object(), **s.validated_data)
+        order = services.order_reopen(actor=request.user, order=order, **s.validated_data)
         return Response(OrderSerializer(order).data)
 
 

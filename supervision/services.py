@@ -164,14 +164,14 @@ def order_reply(*, actor: User, order: SupervisionOrder, reply: str) -> Supervis
     return order
 
 
-def _may_decide(actor: User, order: SupervisionOrder) -> bool:
+def may_decide(actor: User, order: SupervisionOrder) -> bool:
     """The orderer, or a chief of the ordering court who may supervise the case."""
     return actor.pk == order.ordered_by_id or (
         actor.court_id == order.court_id and has_perm(actor, Perm.SUPERVISION_ORDER, order.case))
 
 
 def order_close(*, actor: User, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
-    if not _may_decide(actor, order):
+    if not may_decide(actor, order):
         raise PermissionDenied(_("Only the ordering chief may close a supervision order."))
     text = clean_text(note, field="note", max_length=2000, multiline=True)
     with transaction.atomic():
@@ -188,7 +188,7 @@ def order_close(*, actor: User, order: SupervisionOrder, note: str = "") -> Supe
 
 def order_reopen(*, actor: User, order: SupervisionOrder, instructions: str, reply_due) -> SupervisionOrder:
     """The reply is not accepted: a new round with further instructions and a new deadline."""
-    if not _may_decide(actor, order):
+    if not may_decide(actor, order):
         raise PermissionDenied(_("Only the ordering chief may reopen a supervision order."))
     text = clean_text(instructions, field="instructions", max_length=2000, multiline=True, required=True)
     due = _reply_due(reply_due, today=timezone.localdate())

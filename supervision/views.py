@@ -129,7 +129,7 @@ def _order_page(request, order, errors=None, status=200):
     return render(request, "supervision/order_detail.html", {
         "title": order.number, "order": order, "errors": errors or {}, "today": timezone.localdate(),
         "may_reply": order.status == OrderStatus.OPEN and has_perm(user, Perm.CASE_ACT, order.case),
-        "may_decide": order.status == OrderStatus.REPLIED and services._may_decide(user, order),
+        "may_decide": order.status == OrderStatus.REPLIED and services.may_decide(user, order),
         "escalations": order.escalations.prefetch_related("recipients"),
         "petitions": order.petitions.all(), "data": request.POST,
         "default_due": (timezone.localdate() + timedelta(days=7)).isoformat()}, status=status)
