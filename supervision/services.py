@@ -234,10 +234,10 @@ def orders_escalate(*, today: date | None = None) -> int:
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute(
                     "INSERT INTO supervision_supervisionescalation (order_id, round, level, escalated_at) "
-                    "SELECT id, round, %s, now() FROM supervision_supervisionorder "
+                    "SELECT id, round, %s, %s FROM supervision_supervisionorder "
                     "WHERE id = %s AND status = 'open' AND round = %s "
                     "ON CONFLICT (order_id, round, level) DO NOTHING RETURNING id",
-                    [level, order.pk, order.round])
+                    [level, timezone.now(), order.pk, order.round])
                 row = cur.fetchone()
                 if row is None:
                     continue
