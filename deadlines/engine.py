@@ -541,6 +541,28 @@ def _credit_sources() -> list[str]:
                    {q('corrected_on')}
             {join} {_rule_join('r', "'credit_correction_fix'")}
             WHERE {q('status')} IN ('well_founded', 'corrected') AND {q('reviewed_on')} IS NOT NULL""")
+def _supervision_sources() -> list[str]:
+    """The supervision app (h7): a supervision order's reply and a reception visit's follow-up, each due on the date
+    the order or visit sets (no rolling: the date is the one the orderer wrote); met when answered / followed up."""
+    parts = []
+    order = _model("supervision.SupervisionOrder", "case", "opened_at", "reply_due", "status", "replied_on")
+    if order is not None:
+        o = lambda f: f"o.{_c(order, f)}"  # noqa: E731
+        parts.append(f"""
+            SELECT 'supervision', o.id, 'supervision_reply', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
+                   ({o('opened_at')} AT TIME ZONE '{LOCAL_TZ}')::date, {o('reply_due')}, 0, 0, false, false, r.warn,
+                   CASE WHEN {o('status')} <> 'open' THEN {o('replied_on')} END
+            FROM _dl_case c JOIN {_t(order)} o ON {o('case')} = c.id {_rule_join('r', "'supervision_reply'")}""")
+    visit = _model("supervision.ReceptionVisit", "case", "day", "followup_due", "responsible", "followup_done_on")
+    day = _model("supervision.ReceptionDay", "held_on")
+    if visit is not None and day is not None:
+        v = lambda f: f"v.{_c(visit, f)}"  # noqa: E731
+        parts.append(f"""
+            SELECT 'reception', v.id, 'reception_followup', 0, c.id, c.court_id, c.team_id,
+                   COALESCE({v('responsible')}, c.resp), c.ck, d.{_c(day, 'held_on')}, {v('followup_due')}, 0, 0,
+                   false, false, r.warn, {v('followup_done_on')}
+            FROM _dl_case c JOIN {_t(visit)} v ON {v('case')} = c.id
+            JOIN {_t(day)} d ON d.id = {v('day')} {_rule_join('r', "'reception_followup'")}""")
     return parts
 
 
@@ -777,6 +799,7 @@ def _computation(*, today: date, filing_all: bool) -> tuple[list[tuple[str, str]
     parts += _credit_sources()
     parts += _review_sources()
     parts += _delegation_sources()
+    parts += _supervision_sources()
     union = "\nUNION ALL\n".join(parts)
     select = f"""
         WITH a AS (

@@ -44,6 +44,8 @@ TRACKED_TABLES = frozenset((
     "credit_creditmeasure", "credit_correctionrequest",
     "review_objection", "review_reconsideration",  # h5: objections and reconsideration
     "delegation_delegation",  # issue 23 (h6): deadlines.engine._delegation_sources
+    # supervision (h7): orders and reception visits carry deadlines
+    "supervision_supervisionorder", "supervision_receptionvisit",
 ))
 
 _MAY_WRITE = ("INSERT", "UPDATE", "DELETE", "WITH", "/*", "--")

@@ -183,6 +183,8 @@ def rag_of(d: Deadline, *, today: date, red_days: int) -> str:
 
 def notification_text(note: Notification) -> str:
     """What a notification says: its reminder's threshold, or for a summary the count of the claim's other reminders."""
+    if note.text:
+        return note.text
     if note.more:
         return ngettext("… and %(n)s more deadline reminder, less urgent than those listed. See all of them on the "
                         "deadlines page.",

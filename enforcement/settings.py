@@ -453,6 +453,9 @@ SPECTACULAR_SETTINGS = {
                             "ObjectionRulingOutcomeEnum": "review.models.RulingOutcome",
                             "ReconsiderationOutcomeEnum": "review.models.ReconsiderationOutcome"},
                             "DelegationKindEnum": "delegation.models.Kind"},
+                            "DispatchKindEnum": "supervision.models.DispatchKind",
+                            "DispatchStatusEnum": "supervision.models.TicketStatus",
+                            "SupervisionOrderStatusEnum": "supervision.models.OrderStatus"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.add_error_responses"],
 }
 

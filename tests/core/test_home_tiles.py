@@ -100,6 +100,10 @@ def _page_count(client, key: str, url: str) -> int:
         return ctx["count"]
     if key.startswith("delegation_"):  # delegation/todo.py: the list page's total
         return ctx["total"]
+    if key in ("supervision_answer", "supervision_overdue", "reception_overdue", "dispatch_ack"):  # supervision (h7)
+        return ctx["page"].paginator.count
+    if key == "dispatch_escalated":
+        return ctx["count"]
     raise AssertionError(f"no page count known for tile {key}")
 
 
@@ -157,6 +161,10 @@ ROLE_TILES = {
     "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer"},
     "chief": {"closures", "bureau_overdue", "resumptions_chief", "payouts", "role_changes", "unidentified_escalated",
               "credit_removals_overdue", "credit_approvals"},  # h2 (credit/todo.py)
+    "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer",
+                "supervision_answer", "dispatch_ack"},
+    "chief": {"closures", "bureau_overdue", "resumptions_chief", "payouts", "role_changes", "unidentified_escalated",
+              "supervision_overdue", "dispatch_escalated", "reception_overdue"},
     "clerk": {"notices"},
     "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer", *DELEGATION_TILES["officer"]},
     "chief": {"closures", "bureau_overdue", "resumptions_chief", "payouts", "role_changes", "unidentified_escalated",
@@ -178,6 +186,8 @@ def test_each_tile_is_the_count_of_the_page_it_links_to(client, org, todo, role,
     # 15: the chief's signing tile asks whether the court has a signing certificate (cached after the first view)
     # +1: the delegation tiles (one query for the three, delegation.selectors.delegation_counts)
     with django_assert_max_num_queries(15):
+    # +4: the supervision tiles (h7: one count each; the chief's three share the court tree's ids)
+    with django_assert_max_num_queries(18):
         r = client.get("/")
     tiles = {t.key: t for t in r.context["tiles"]}
     assert set(tiles) == ROLE_TILES[role]

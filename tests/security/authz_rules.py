@@ -309,6 +309,42 @@ def _review_higher(user, objection, world, placement):
             and has_perm(user, Perm.REVIEW_RULE, Target(court_id=objection.reconsideration.higher_court_id)))
 
 
+
+# Supervision (h7). An order is seen by those who see its case and belong to the case's court or to the ordering
+# court (supervision.selectors.order_list_for_user); closed/reopened only by the orderer or a chief of the ordering
+# court (services.may_decide). A dispatch is the court's command centre's (DISPATCH) and its officer's; only the
+# officer confirms and reports back. A reception day is the court's (RECEPTION_RECORD); a visit also its responsible
+# officer's, who may record the follow-up.
+def _sv_order_see(user, order, world, placement):
+    return has_perm(user, Perm.CASE_VIEW, order.case) and user.court_id in (order.case.court_id, order.court_id)
+
+
+def _sv_order_reply(user, order, world, placement):
+    return _sv_order_see(user, order, world, placement) and has_perm(user, Perm.CASE_ACT, order.case)
+
+
+def _sv_order_decide(user, order, world, placement):
+    from supervision.services import may_decide
+
+    return _sv_order_see(user, order, world, placement) and may_decide(user, order)
+
+
+def _sv_ticket_see(user, ticket, world, placement):
+    return ticket.dispatched_to_id == user.pk or has_perm(user, Perm.DISPATCH, Target(court_id=ticket.court_id))
+
+
+def _sv_ticket_officer(user, ticket, world, placement):
+    return ticket.dispatched_to_id == user.pk
+
+
+def _sv_day(user, day, world, placement):
+    return has_perm(user, Perm.RECEPTION_RECORD, Target(court_id=day.court_id))
+
+
+def _sv_visit(user, visit, world, placement):
+    return visit.responsible_id == user.pk or has_perm(user, Perm.RECEPTION_RECORD,
+                                                       Target(court_id=visit.day.court_id))
+
 RULES: dict[str, dict[str, Check]] = {
     # --- shell, sign-in, i18n, health, schema ---
     "core:home": {"GET": LOGIN},
@@ -744,6 +780,41 @@ RULES: dict[str, dict[str, Check]] = {
     "delegation-refuse": {"POST": custom(_delegation_assign, "delegation")},
     "delegation-start": {"POST": custom(_delegation_receive, "delegation")},
     "delegation-reply": {"POST": custom(_delegation_receive, "delegation")},
+    # Supervision and command (h7): supervision orders, command-centre dispatch, reception days.
+    "supervision:orders": {"GET": LOGIN},
+    "supervision:order_new": same(needs(Perm.SUPERVISION_ORDER), *GP),
+    "supervision:order_detail": {"GET": custom(_sv_order_see, "sv_order")},
+    "supervision:order_reply": {"POST": custom(_sv_order_reply, "sv_order")},
+    "supervision:order_close": {"POST": custom(_sv_order_decide, "sv_order")},
+    "supervision:order_reopen": {"POST": custom(_sv_order_decide, "sv_order")},
+    "supervision:board": {"GET": needs(Perm.DISPATCH)},
+    "supervision:ticket_new": same(needs(Perm.DISPATCH), *GP),
+    "supervision:my_tickets": {"GET": needs(Perm.CASE_ACT)},
+    "supervision:stats": {"GET": needs(Perm.DISPATCH)},
+    "supervision:ticket_detail": {"GET": custom(_sv_ticket_see, "sv_ticket")},
+    "supervision:ticket_ack": {"POST": custom(_sv_ticket_officer, "sv_ticket")},
+    "supervision:ticket_report": {"POST": custom(_sv_ticket_officer, "sv_ticket")},
+    "supervision:roster": same(needs(Perm.DISPATCH), *GP),
+    "supervision:reception": same(needs(Perm.RECEPTION_RECORD), *GP),
+    "supervision:reception_day": same(custom(_sv_day, "sv_day"), *GP),
+    "supervision:followups": {"GET": LOGIN},
+    "supervision:visit_detail": same(custom(_sv_visit, "sv_visit"), *GP),
+    "supervision-order-list": {"GET": LOGIN, "POST": needs(Perm.SUPERVISION_ORDER)},
+    "supervision-order-detail": {"GET": custom(_sv_order_see, "sv_order")},
+    "supervision-order-reply": {"POST": custom(_sv_order_reply, "sv_order")},
+    "supervision-order-close": {"POST": custom(_sv_order_decide, "sv_order")},
+    "supervision-order-reopen": {"POST": custom(_sv_order_decide, "sv_order")},
+    "dispatch-ticket-list": {"GET": LOGIN, "POST": needs(Perm.DISPATCH)},
+    "dispatch-ticket-detail": {"GET": custom(_sv_ticket_see, "sv_ticket")},
+    "dispatch-ticket-acknowledge": {"POST": custom(_sv_ticket_officer, "sv_ticket")},
+    "dispatch-ticket-report-back": {"POST": custom(_sv_ticket_officer, "sv_ticket")},
+    "duty-shift-list": {"GET": LOGIN, "POST": needs(Perm.DISPATCH)},
+    "dispatch-stats": {"GET": needs(Perm.DISPATCH)},
+    "reception-day-list": {"GET": LOGIN, "POST": needs(Perm.RECEPTION_RECORD)},
+    "reception-day-detail": {"GET": custom(_sv_day, "sv_day")},
+    "reception-visit-list": {"GET": LOGIN, "POST": needs(Perm.RECEPTION_RECORD)},
+    "reception-visit-detail": {"GET": custom(_sv_visit, "sv_visit")},
+    "reception-visit-follow-up": {"POST": custom(_sv_visit, "sv_visit")},
 }
 
 # URL names the audit does not probe, with the reason. The Django admin is Django's own (staff only; its index is

@@ -401,6 +401,29 @@ def build_world() -> World:
         relative, digest = efile_storage.write(b"%PDF-1.4\n%%EOF\n", folder="volumes")
         world.objects[placement]["efile_volume"] = ArchiveVolume.objects.create(
             case=case, status="done", path=relative, sha256=digest, page_count=1, built_by=org.clerk)
+    # Supervision (h7): per placement an order opened by its court's chief, a dispatch to its officer, a reception
+    # day (a day apart, same chief allowed) with a visit its officer follows up.
+    from supervision import services as sv
+
+    for i, (placement, chief, dispatcher) in enumerate((("own", org.chief, org.clerk),
+                                                        ("team", org.chief, org.clerk),
+                                                        ("court", org.other_chief, other_clerk))):
+        objs = world.objects[placement]
+        case = objs["case"]
+        objs["sv_order"] = sv.order_open(actor=chief, case=case, instructions="请报告进展",
+                                         reply_due=timezone.localdate() + timedelta(days=5))
+        objs["sv_ticket"] = sv.ticket_dispatch(actor=dispatcher, kind="lead", report="车辆出现", officer_id=case.officer_id,
+                                               off_roster_reason="审计")
+        objs["sv_day"] = sv.reception_day_create(actor=dispatcher, held_on=timezone.localdate() - timedelta(days=i),
+                                                 chief_id=chief.pk)
+        objs["sv_visit"] = sv.visit_add(actor=dispatcher, day=objs["sv_day"], visitor_name="张三", matter="进度",
+                                        promised="答复", followup_due=timezone.localdate() + timedelta(days=5),
+                                        responsible_id=case.officer_id, case=case)
+        from supervision.models import DutyShift
+
+        now = timezone.now()
+        objs["sv_shift"] = DutyShift.objects.create(court=case.court, officer=case.officer, starts_at=now,
+                                                    ends_at=now + timedelta(hours=8), created_by=dispatcher)
     # API tokens belong to one user too, the same ones.
     from accounts.models import ApiToken
 
