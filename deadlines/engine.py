@@ -712,6 +712,7 @@ def _review_sources() -> list[str]:
             WHERE {rc('file_sent_on')} IS NOT NULL""")
     return parts
 
+
 def _delegation_sources() -> list[str]:
     """Delegation between courts (issue 23, ``delegation.Delegation`` read by label): the receiving court starts
     within 15 days and reports within 30 of the request's sending (CPL art 240). The rows belong to the receiving

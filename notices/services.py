@@ -461,6 +461,7 @@ def _issued_insert(*, user, case, kind: DocumentType, addressee: Addressee, para
         serial_started = time.perf_counter()
         document.serial = _serial_take(court_id=case.court_id, year=issue_date.year, doc_type=kind.code)
     document.save(force_insert=True)
+    _seal(user=user, document=document, pdf=pdf)
     _efile(document, kind.title)
     return document, serial_started
 
@@ -473,8 +474,6 @@ def _efile(document: IssuedDocument, title: str) -> None:
                    doc_type=document.doc_type, title=str(title), number=document.number, doc_date=document.issue_date,
                    pages=document.pages, sha256=document.sha256, size=document.size, user_id=document.issued_by_id,
                    supersedes_id=document.supersedes_id)
-    _seal(user=user, document=document, pdf=pdf)
-    return document, serial_started
 
 
 def _seal(*, user, document: IssuedDocument, pdf: bytes) -> None:
@@ -579,8 +578,8 @@ def document_correct(*, user, document: IssuedDocument, reason: str, params: dic
             params=clean, pages=pages, verification_code=code, template_override=used, issued_by=user,
             issue_date=issue_date, batch=None), pdf=pdf)
         _event(case=case, actor=user, document=new, title=kind.title, corrected=True)
-        _efile(new, kind.title)
         _seal(user=user, document=new, pdf=pdf)
+        _efile(new, kind.title)
     return new
 
 
