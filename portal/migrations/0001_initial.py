@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0011_h1_portal_agent_lead_source'),
+        ('cases', '0011_portal_agent_lead_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,6 +14,6 @@ BACKWARD = ("".join(f"DROP TRIGGER IF EXISTS deadlines_dirty_{op} ON {TABLE};" f
 
 class Migration(migrations.Migration):
 
-    dependencies = [("deadlines", "0007_new_kinds_issues_21_23"), ("delegation", "0001_initial")]
+    dependencies = [("deadlines", "0010_review_triggers"), ("delegation", "0001_initial")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -23,7 +23,7 @@ BACKWARD = ("".join(f"DROP TRIGGER IF EXISTS deadlines_dirty_{op} ON {t};" for t
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deadlines', '0007_new_kinds_issues_21_23'),
+        ('deadlines', '0011_delegation_triggers'),
         ('supervision', '0001_initial'),
     ]
 

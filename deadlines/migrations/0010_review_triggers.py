@@ -20,6 +20,6 @@ BACKWARD = ("".join(f"DROP TRIGGER IF EXISTS deadlines_dirty_{op} ON {t};" for t
 
 class Migration(migrations.Migration):
 
-    dependencies = [("deadlines", "0007_new_kinds_issues_21_23"), ("review", "0001_initial")]
+    dependencies = [("deadlines", "0009_portal_question_trigger"), ("review", "0001_initial")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -37,6 +37,6 @@ BACKWARD = ("".join(f"DROP TRIGGER IF EXISTS deadlines_dirty_{op} ON {TABLE};" f
 
 class Migration(migrations.Migration):
 
-    dependencies = [("deadlines", "0008_h2_credit_triggers"), ("portal", "0001_initial")]
+    dependencies = [("deadlines", "0008_credit_triggers"), ("portal", "0001_initial")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
