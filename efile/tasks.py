@@ -40,7 +40,9 @@ def sweep() -> int:
             "pk", flat=True)[:500]:
         index_generated(item_id)
         done += 1
-    for item_id in FileItem.objects.filter(ocr_status=OcrStatus.QUEUED).values_list("pk", flat=True)[:100]:
+    waiting = timezone.now() - timedelta(minutes=30)  # queued at upload; still queued half an hour later: lost
+    for item_id in FileItem.objects.filter(ocr_status=OcrStatus.QUEUED, filed_at__lt=waiting).values_list(
+            "pk", flat=True)[:100]:
         _queue("efile.ocr_item", item_id)
     old = timezone.now() - timedelta(hours=1)
     ArchiveVolume.objects.filter(status=VolumeStatus.BUILDING, requested_at__lt=old).update(

@@ -86,3 +86,24 @@ def test_blanks_between_chinese_characters_are_removed_for_search():
     from efile.services import cjk_compact
 
     assert cjk_compact("执 行 通 知 书\nABC def 被执行人　张三") == "执行通知书\nABC def 被执行人张三"
+
+
+def test_sweep_indexes_what_the_after_commit_step_missed_and_fails_stuck_volumes(org, make_case, notice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from efile.models import ArchiveVolume
+    from efile.tasks import sweep
+
+    case = make_case()
+    notice(case)  # in the test transaction: the after-commit indexing never ran
+    item = FileItem.objects.get(case=case)
+    assert not item.text_indexed
+    stuck = ArchiveVolume.objects.create(case=case, built_by=org.clerk)
+    ArchiveVolume.objects.filter(pk=stuck.pk).update(requested_at=timezone.now() - timedelta(hours=2))
+    assert sweep() == 1
+    item.refresh_from_db()
+    assert item.text_indexed and "执行通知书" in item.text
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
