@@ -107,6 +107,11 @@ def documents_tab_context(request, case, bound: dict | None = None) -> dict:
             if kind is not None and kind.params_form is not None:
                 d.correct_params_form = bound.get(f"correct-params-{d.pk}") or kind.params_form(
                     prefix=f"c{d.pk}p", initial=d.params)
+    from signing.services import seal_states  # the court's seal: signed / awaiting, and a sign button
+
+    seals = seal_states(user=user, case=case, document_ids=[d.pk for d in docs])
+    for d in docs:
+        d.seal, d.may_sign = seals.get(d.pk, ("", False))
     selected = bound.get("doc_type") or request.GET.get("doc_type", "")
     kind = types.get(selected) if can_issue else None
     addressees, unavailable, issue_form, params_form = [], "", None, None

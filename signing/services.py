@@ -338,6 +338,26 @@ def pdf_for_download(*, document_id: int, pdf: bytes) -> bytes:
     return crypto.pdf_stamp_unsigned(pdf)
 
 
+def seal_states(*, user, case, document_ids: list[int]) -> dict[int, tuple[str, bool]]:
+    """{document_id: (status, user may sign it now)} for the case's documents that carry a seal (two queries)."""
+    rows = dict(DocumentSignature.objects.filter(document_id__in=document_ids).values_list("document_id", "status")
+                .order_by())
+    if not rows:
+        return {}
+    policy = court_policy(case.court_id)
+    target = case.policy_target()
+    doc_types = dict(apps.get_model("notices", "IssuedDocument").objects.filter(pk__in=list(rows))
+                     .values_list("pk", "doc_type").order_by()) if any(
+        s == SignatureStatus.AWAITING for s in rows.values()) else {}
+    out = {}
+    for document_id, state in rows.items():
+        sign = state == SignatureStatus.AWAITING and may_sign(
+            user, doc_type=doc_types.get(document_id, ""), target=target,
+            policy=policy.get(doc_types.get(document_id, ""), (False, ())))
+        out[document_id] = (state, sign)
+    return out
+
+
 # --- Queue ---------------------------------------------------------------------------------------------------------
 
 def queue_q(user) -> Q:

@@ -437,3 +437,22 @@ def test_settings_page_revokes_the_certificate(sealing, case, client):
     assert services.certificate_active(sealing.other_court.pk) is not None
     page = client.get(reverse("signing:settings")).content.decode()
     assert "密钥泄露" in page and 'id="signing-problem"' in page
+
+
+def test_case_documents_tab_shows_the_seal_and_signs(sealing, case, client):
+    services.policy_save(user=sealing.court_admin, court=sealing.court,
+                         rows={"enforcement_notice": (True, ["chief"])})
+    doc = issue(sealing.officer, case)
+    tab = reverse("cases:detail", args=[case.pk]) + "?tab=documents"
+    client.force_login(sealing.officer)
+    html = client.get(tab).content.decode()
+    assert 'data-seal="awaiting"' in html and f'data-doc-sign="{doc.pk}"' not in html  # not the officer's to sign
+    client.force_login(sealing.chief)
+    html = client.get(tab).content.decode()
+    assert f'data-doc-sign="{doc.pk}"' in html
+    r = client.post(reverse("signing:sign"), {"document": [doc.pk], "next": tab})
+    assert r.status_code == 302 and r["Location"] == tab
+    html = client.get(tab).content.decode()
+    assert 'data-seal="signed"' in html and f'data-doc-sign="{doc.pk}"' not in html
+    r = client.post(reverse("signing:sign"), {"document": [doc.pk], "next": "https://evil.example/"})
+    assert r["Location"] == reverse("signing:queue")  # an outside address is never followed
