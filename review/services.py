@@ -132,14 +132,26 @@ def objection_register(
     if duplicate is not None:
         raise ValidationError({"objector": _("%(objector)s's objection to this is already registered as %(number)s.")
                                % {"objector": objector, "number": duplicate.case.number}})
-    role = PartyRole.THIRD_PARTY if kind == ObjectionKind.THIRD_PARTY else PartyRole.APPLICANT
+    # The objector in the 执异 case: a party of the enforcement case keeps its record and role (a debtor objecting
+    # is 被执行人 there too); a third party is 案外人; anyone else objecting to an act is the applicant of the review.
+    known = None
+    if kind == ObjectionKind.ACT:
+        known = (case.case_parties.select_related("party").filter(party__name=objector)
+                 .order_by("role", "position").first())
+    if known is not None:
+        objector_party = PartyInput(role=known.role, kind=known.party.kind, name=known.party.name, party=known.party,
+                                    address=known.service_address or known.party.address,
+                                    phones=[objector_phone or known.phone])
+    else:
+        objector_party = PartyInput(
+            role=PartyRole.THIRD_PARTY if kind == ObjectionKind.THIRD_PARTY else PartyRole.APPLICANT,
+            kind=objector_kind, name=objector, phones=[objector_phone] if objector_phone else [])
     review_case = case_register(
         actor=actor, court=case.court, case_type=CaseType.OBJECTION, received_on=received_on, filed_on=accepted_on,
         basis_kind="other", basis_issuer=case.court.name, basis_number=case.number,
         basis_effective_on=min(case.filed_on, received_on), obligation_kind="act", act_description=request,
         cause=_("Enforcement objection")[:100],
-        parties=[PartyInput(role=role, kind=objector_kind, name=objector,
-                            phones=[objector_phone] if objector_phone else [])],
+        parties=[objector_party],
         team=team, officer=officer, origin_case=None)
     try:
         with transaction.atomic():

@@ -142,3 +142,17 @@ def test_kpis_are_one_query_per_grouping(register, org, by, django_assert_max_nu
         register(objector=name)
     with django_assert_max_num_queries(4):
         kpis.objection_kpis(user=org.chief, start=today - timedelta(days=30), end=today, by=by)
+
+
+def test_an_overdue_ruling_is_on_the_chiefs_overdue_page(client, register, org, today):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    objection = register(received_on=today - timedelta(days=30), accepted_on=today - timedelta(days=29))
+    engine.recompute(case_ids=[objection.case_id], today=today)
+    login(client, org.chief)
+    page = client.get(reverse("deadlines:overdue")).content.decode()
+    assert objection.case.number in page
+    login(client, org.other_chief)
+    assert objection.case.number not in client.get(reverse("deadlines:overdue")).content.decode()

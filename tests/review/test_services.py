@@ -30,6 +30,10 @@ def test_registration_makes_a_numbered_objection_case_with_the_adjudication_team
     assert "执异" in review_case.number and review_case.number != case.number
     assert review_case.team == adj_team and review_case.officer == adj_team.judge
     assert review_case.filed_on == objection.accepted_on and review_case.received_on == objection.received_on
+    # the debtor objecting keeps its party record and its role (被执行人) in the 执异 case
+    (objector,) = review_case.case_parties.select_related("party")
+    debtor = case.case_parties.get(role="respondent")
+    assert objector.party_id == debtor.party_id and objector.role == "respondent"
     assert case.events.filter(type="objection_registered").count() == 1
     assert review_case.events.filter(type="objection_registered").count() == 1
 
