@@ -44,6 +44,7 @@ class DelegationSerializer(serializers.ModelSerializer):
     receiving_case_number = serializers.CharField(source="receiving_case.number", default=None, allow_null=True,
                                                   read_only=True)
     papers = DelegationPaperSerializer(many=True, read_only=True)
+    outcome = serializers.CharField(read_only=True, help_text="done, partly or not_done; empty until answered.")
 
     class Meta:
         model = Delegation
