@@ -245,3 +245,13 @@ def test_api_create_reply_close(client, org, case):
     login(client, org.supervisor)
     r = client.post(f"/api/v1/supervision-orders/{oid}/close/", {}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "closed"
+
+
+def test_case_page_tab_lists_the_orders(client, org, case):
+    order = _open(org, case, actor=org.supervisor)
+    login(client, org.chief)
+    html = client.get(f"/cases/{case.pk}/", {"tab": "supervision"}).content.decode()
+    assert order.number in html and 'id="sv-case-order-new"' in html
+    login(client, org.officer)
+    html = client.get(f"/cases/{case.pk}/", {"tab": "supervision"}).content.decode()
+    assert order.number in html and 'id="sv-case-order-new"' not in html
