@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -33,13 +34,21 @@ class OrderSerializer(serializers.ModelSerializer):
     ordering_court = serializers.CharField(source="court.name", read_only=True)
     ordered_by_name = serializers.CharField(source="ordered_by.display_name", read_only=True)
     petitions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField()
 
     class Meta:
         model = SupervisionOrder
         fields = ["id", "number", "case", "case_number", "court", "ordering_court", "ordered_by", "ordered_by_name",
                   "opened_at", "instructions", "reply_due", "status", "round", "reply", "replied_by", "replied_at",
-                  "late", "closed_by", "closed_at", "close_note", "escalation_level", "petitions"]
+                  "late", "closed_by", "closed_at", "close_note", "escalation_level", "petitions", "attachments"]
         read_only_fields = fields
+
+    @extend_schema_field(inline_serializer("SupervisionAttachment", many=True, fields={
+        "id": serializers.IntegerField(), "name": serializers.CharField(), "size": serializers.IntegerField(),
+        "content_type": serializers.CharField(), "url": serializers.CharField()}))
+    def get_attachments(self, obj) -> list:
+        return [{"id": a.pk, "name": a.name, "size": a.size, "content_type": a.content_type,
+                 "url": reverse("supervision:attachment", args=[a.pk])} for a in obj.attachments.all()]
 
 
 class OrderCreateSerializer(serializers.Serializer):
@@ -76,7 +85,7 @@ class SupervisionOrderViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Re
     def get_queryset(self):
         view = self.request.query_params.get("view", "all") if self.action == "list" else "all"
         build = selectors.ORDER_VIEWS.get(view, selectors.ORDER_VIEWS["all"])
-        return build(self.request.user, None).prefetch_related("petitions").order_by("-opened_at", "-id")
+        return build(self.request.user, None).prefetch_related("petitions", "attachments").order_by("-opened_at", "-id")
 
     def get_object(self):
         obj = selectors.order_get_for_user(user=self.request.user, pk=self.kwargs["pk"])

@@ -69,11 +69,20 @@ class SupervisionOrder(BelongsToCase, models.Model):
 
 
 class SupervisionAttachment(models.Model):
+    """A photo or PDF sent with a reply (checked by its content, as the case's action attachments)."""
+
     order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="attachments")
+    round = models.PositiveSmallIntegerField(default=1)
     file = models.FileField(_("file"), upload_to="supervision/%Y/%m/")
     name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
 
     def policy_target(self) -> Target:
         return self.order.case.policy_target()

@@ -24,8 +24,8 @@ from core import court_settings
 from core.text import clean_name, clean_text
 
 from .models import (
-    DispatchKind, DispatchTicket, DutyShift, OrderStatus, ReceptionDay, ReceptionVisit, SupervisionEscalation,
-    SupervisionOrder, TicketStatus,
+    DispatchKind, DispatchTicket, DutyShift, OrderStatus, ReceptionDay, ReceptionVisit, SupervisionAttachment,
+    SupervisionEscalation, SupervisionOrder, TicketStatus,
 )
 
 MAX_REPLY_DAYS = 90
@@ -141,11 +141,50 @@ def order_get_for_update(order_id: int) -> SupervisionOrder:
     return SupervisionOrder.objects.select_for_update(of=("self",)).select_related("case").get(pk=order_id)
 
 
-def order_reply(*, actor: User, order: SupervisionOrder, reply: str) -> SupervisionOrder:
-    """The case's officer (CASE_ACT on the case) answers an open order; late if after the due date."""
+MAX_REPLY_ATTACHMENTS = 5
+
+
+def _attachments_check(uploads) -> list[tuple[str, bytes, str]]:
+    """(name, content, content type) of each upload: photos or PDFs (by their content), not empty, within the
+    attachment size limit, at most MAX_REPLY_ATTACHMENTS; else a ValidationError naming ``attachments``."""
+    from django.conf import settings
+
+    from cases.services.actions import sniff_content_type
+
+    uploads = [u for u in uploads or () if u]
+    if len(uploads) > MAX_REPLY_ATTACHMENTS:
+        raise ValidationError({"attachments": [_("At most %(n)s attachments.") % {"n": MAX_REPLY_ATTACHMENTS}]})
+    limit = settings.ENF_ATTACHMENT_MAX_BYTES
+    checked = []
+    for upload in uploads:
+        name = clean_text(getattr(upload, "name", "") or "file", field="attachments", max_length=200) or "file"
+        upload.seek(0)
+        content = upload.read(limit + 1)
+        if len(content) > limit:
+            raise ValidationError({"attachments": [_("%(name)s is larger than %(mb)s MB.") % {
+                "name": name, "mb": f"{limit / 1024 / 1024:.0f}"}]})
+        if not content:
+            raise ValidationError({"attachments": [_("%(name)s is empty.") % {"name": name}]})
+        content_type = sniff_content_type(content[:16])
+        if content_type is None:
+            raise ValidationError({"attachments": [_("%(name)s is not a photo or a PDF.") % {"name": name}]})
+        checked.append((name, content, content_type))
+    return checked
+
+
+def order_reply(*, actor: User, order: SupervisionOrder, reply: str, attachments=()) -> SupervisionOrder:
+    """The case's officer (CASE_ACT on the case) answers an open order, with photos or PDFs if any; late if after
+    the due date. Files written are removed again if the transaction fails."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from cases.services._common import stored_files_removed_on_error
+
     require(actor, Perm.CASE_ACT, order.case)
     text = clean_text(reply, field="reply", max_length=4000, multiline=True, required=True)
-    with transaction.atomic():
+    files = _attachments_check(attachments)
+    with transaction.atomic(), stored_files_removed_on_error() as stored:
         order = order_get_for_update(order.pk)
         if order.status != OrderStatus.OPEN:
             raise ValidationError({"reply": [_("This order has already been answered.")]})
@@ -155,6 +194,13 @@ def order_reply(*, actor: User, order: SupervisionOrder, reply: str) -> Supervis
         order.replied_on = today
         order.late = today > order.reply_due
         order.save(update_fields=["status", "reply", "replied_by", "replied_at", "replied_on", "late"])
+        for name, content, content_type in files:
+            att = SupervisionAttachment(order=order, round=order.round, name=name, content_type=content_type,
+                                        size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                                        uploaded_by=actor)
+            att.file.save("upload", ContentFile(content), save=False)
+            stored.append((att.file.storage, att.file.name))
+            att.save()
         event_log(case=order.case, type="supervision_replied", actor=actor,
                   summary=(_("Supervision order %(number)s answered late") if order.late
                            else _("Supervision order %(number)s answered")) % {"number": order.number},

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/reply/", views.order_reply, name="order_reply"),
     path("<int:pk>/close/", views.order_close, name="order_close"),
     path("<int:pk>/reopen/", views.order_reopen, name="order_reopen"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("dispatch/", views.board, name="board"),
     path("dispatch/new/", views.ticket_new, name="ticket_new"),
     path("dispatch/mine/", views.my_tickets, name="my_tickets"),

@@ -130,7 +130,7 @@ def _order_page(request, order, errors=None, status=200):
         "title": order.number, "order": order, "errors": errors or {}, "today": timezone.localdate(),
         "may_reply": order.status == OrderStatus.OPEN and has_perm(user, Perm.CASE_ACT, order.case),
         "may_decide": order.status == OrderStatus.REPLIED and services.may_decide(user, order),
-        "escalations": order.escalations.prefetch_related("recipients"),
+        "escalations": order.escalations.prefetch_related("recipients"), "attachments": order.attachments.all(),
         "petitions": order.petitions.all(), "data": request.POST,
         "default_due": (timezone.localdate() + timedelta(days=7)).isoformat()}, status=status)
 
@@ -150,7 +150,8 @@ def _order_action(request, pk: int, perm: Perm, fn):
 @require_POST
 def order_reply(request, pk: int):
     def run(order):
-        services.order_reply(actor=request.user, order=order, reply=request.POST.get("reply"))
+        services.order_reply(actor=request.user, order=order, reply=request.POST.get("reply"),
+                             attachments=request.FILES.getlist("attachments"))
         messages.success(request, _("Your reply has been recorded."))
     return _order_action(request, pk, Perm.CASE_ACT, run)
 
@@ -172,6 +173,24 @@ def order_reopen(request, pk: int):
                               reply_due=request.POST.get("reply_due"))
         messages.success(request, _("The supervision order is reopened."))
     return _order_action(request, pk, Perm.SUPERVISION_ORDER, run)
+
+
+@login_required
+@require_GET
+def attachment(request, pk: int):
+    """A reply's file, for those who see the order."""
+    from django.http import FileResponse, Http404
+
+    from .models import SupervisionAttachment
+
+    att = SupervisionAttachment.objects.select_related("order").filter(pk=pk).first()
+    if att is None or not selectors.order_list_for_user(user=request.user).filter(pk=att.order_id).exists():
+        raise Http404("No such file.")
+    response = FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=False,
+                            filename=att.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'self'; sandbox"
+    return response
 
 
 # --- dispatch ------------------------------------------------------------------------------------------------

@@ -329,6 +329,10 @@ def _sv_order_decide(user, order, world, placement):
     return _sv_order_see(user, order, world, placement) and may_decide(user, order)
 
 
+def _sv_attachment(user, att, world, placement):
+    return _sv_order_see(user, att.order, world, placement)
+
+
 def _sv_ticket_see(user, ticket, world, placement):
     return ticket.dispatched_to_id == user.pk or has_perm(user, Perm.DISPATCH, Target(court_id=ticket.court_id))
 
@@ -787,6 +791,7 @@ RULES: dict[str, dict[str, Check]] = {
     "supervision:order_reply": {"POST": custom(_sv_order_reply, "sv_order")},
     "supervision:order_close": {"POST": custom(_sv_order_decide, "sv_order")},
     "supervision:order_reopen": {"POST": custom(_sv_order_decide, "sv_order")},
+    "supervision:attachment": {"GET": custom(_sv_attachment, "sv_attachment")},
     "supervision:board": {"GET": needs(Perm.DISPATCH)},
     "supervision:ticket_new": same(needs(Perm.DISPATCH), *GP),
     "supervision:my_tickets": {"GET": needs(Perm.CASE_ACT)},

@@ -412,6 +412,11 @@ def build_world() -> World:
         case = objs["case"]
         objs["sv_order"] = sv.order_open(actor=chief, case=case, instructions="请报告进展",
                                          reply_due=timezone.localdate() + timedelta(days=5))
+        replied = sv.order_open(actor=chief, case=case, instructions="请附照片",
+                                reply_due=timezone.localdate() + timedelta(days=5))
+        sv.order_reply(actor=case.officer, order=replied, reply="见照片",
+                       attachments=[SimpleUploadedFile("现场.png", PNG, "image/png")])
+        objs["sv_attachment"] = replied.attachments.get()
         objs["sv_ticket"] = sv.ticket_dispatch(actor=dispatcher, kind="lead", report="车辆出现", officer_id=case.officer_id,
                                                off_roster_reason="审计")
         objs["sv_day"] = sv.reception_day_create(actor=dispatcher, held_on=timezone.localdate() - timedelta(days=i),

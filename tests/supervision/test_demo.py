@@ -39,3 +39,19 @@ def test_demo_seed_tells_a_consistent_story(org, make_case):
     assert selectors.response_stats(user=org.chief)
     assert selectors.followups_overdue(user=org.chief).count() == 1
     assert ReceptionVisit.objects.count() == 3
+
+
+def test_seed_demo_command_includes_the_supervision_story(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--cases", "400", "--seed", "20240101", verbosity=0)
+    orders = SupervisionOrder.objects.select_related("ordered_by")
+    assert orders.count() == 4
+    assert orders.filter(ordered_by__username="zy_chief").count() == 1
+    assert orders.filter(late=True, status="closed").count() == 1
+    assert DispatchTicket.objects.filter(escalated_at__isnull=False).count() == 1
+    from deadlines.models import Deadline
+
+    # the scan that ends the seeding carries the orders' and visits' deadlines
+    assert Deadline.objects.filter(kind="supervision_reply").count() == 4
+    assert Deadline.objects.filter(kind="reception_followup").count() == 2

@@ -245,3 +245,39 @@ def test_api_create_reply_close(client, org, case):
     login(client, org.supervisor)
     r = client.post(f"/api/v1/supervision-orders/{oid}/close/", {}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "closed"
+
+
+def test_case_page_tab_lists_the_orders(client, org, case):
+    order = _open(org, case, actor=org.supervisor)
+    login(client, org.chief)
+    html = client.get(f"/cases/{case.pk}/", {"tab": "supervision"}).content.decode()
+    assert order.number in html and 'id="sv-case-order-new"' in html
+    login(client, org.officer)
+    html = client.get(f"/cases/{case.pk}/", {"tab": "supervision"}).content.decode()
+    assert order.number in html and 'id="sv-case-order-new"' not in html
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_reply_with_a_photo_and_a_bad_file_refused(client, org, case, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    order = _open(org, case)
+    login(client, org.officer)
+    bad = SimpleUploadedFile("报告.exe", b"MZ\x90\x00 not a photo", "image/png")
+    r = client.post(f"/supervision/{order.pk}/reply/", {"reply": "见附件", "attachments": [bad]})
+    assert r.status_code == 400 and "报告.exe不是照片或PDF文件" in r.content.decode()
+    order.refresh_from_db()
+    assert order.status == "open" and not order.attachments.exists()
+    good = SimpleUploadedFile("现场.png", PNG, "image/png")
+    assert client.post(f"/supervision/{order.pk}/reply/", {"reply": "见附件", "attachments": [good]}
+                       ).status_code == 302
+    att = order.attachments.get()
+    assert att.content_type == "image/png" and att.size == len(PNG)
+    r = client.get(f"/supervision/attachments/{att.pk}/")
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PNG
+    login(client, org.other_chief)
+    assert client.get(f"/supervision/attachments/{att.pk}/").status_code == 404
