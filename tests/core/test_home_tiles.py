@@ -104,6 +104,10 @@ def _page_count(client, key: str, url: str) -> int:
         return ctx["page"].paginator.count
     if key == "dispatch_escalated":
         return ctx["count"]
+    if key == "efile_to_archive":  # efile/todo.py: closed cases to archive
+        return ctx["total"]
+    if key == "objections_to_rule":  # review/todo.py: the list's total
+        return ctx["total"]
     raise AssertionError(f"no page count known for tile {key}")
 
 
@@ -159,13 +163,15 @@ DELEGATION_TILES = {  # delegation/todo.py
 }
 ROLE_TILES = {
     "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer",
-                "supervision_answer", "dispatch_ack",  # h7 (supervision/todo.py)
+                "supervision_answer", "dispatch_ack",  # supervision/todo.py
                 *DELEGATION_TILES["officer"]},
     "chief": {"closures", "bureau_overdue", "resumptions_chief", "payouts", "role_changes", "unidentified_escalated",
-              "credit_removals_overdue", "credit_approvals",  # h2 (credit/todo.py)
-              "supervision_overdue", "dispatch_escalated", "reception_overdue",  # h7
+              "credit_removals_overdue", "credit_approvals",  # credit/todo.py
+              "objections_to_rule",  # review/todo.py
+              "efile_to_archive",  # efile/todo.py
+              "supervision_overdue", "dispatch_escalated", "reception_overdue",  # supervision/todo.py
               *DELEGATION_TILES["chief"]},
-    "clerk": {"notices", *DELEGATION_TILES["clerk"]},
+    "clerk": {"notices", "efile_to_archive", *DELEGATION_TILES["clerk"]},
     "finance": {"funds", "payouts"},
     "court_admin": {"role_changes"},
 }
@@ -179,8 +185,9 @@ def test_each_tile_is_the_count_of_the_page_it_links_to(client, org, todo, role,
     # 14: the chief's escalation tile reads the court's holiday calendar and setting (statements.escalation);
     # +2 the credit tiles; +1 the signing tile asks whether the court has a signing certificate (cached after the
     # first view); +1 the delegation tiles (one query for the three, delegation.selectors.delegation_counts); +4 the
-    # supervision tiles (one count each; the chief's three share the court tree's ids)
-    with django_assert_max_num_queries(22):
+    # supervision tiles (one count each; the chief's three share the court tree's ids); +1 the objections awaiting a
+    # ruling (review); +1 the closed cases to archive (efile)
+    with django_assert_max_num_queries(24):
         r = client.get("/")
     tiles = {t.key: t for t in r.context["tiles"]}
     assert set(tiles) == ROLE_TILES[role]
