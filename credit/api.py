@@ -45,6 +45,10 @@ class CreditMeasureSerializer(serializers.ModelSerializer):
     persons = PersonSerializer(many=True, read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
     debtor_name = serializers.CharField(source="case_party.party.name", read_only=True)
+    # blank until set: plain strings ("" or one of DishonestGround / RemovalGround / ServiceMethod)
+    ground = serializers.CharField(read_only=True, help_text="1-6 (a listing), empty for a restriction")
+    removal_ground = serializers.CharField(read_only=True, help_text="empty until a removal ground arose")
+    service_method = serializers.CharField(read_only=True, help_text="empty until served")
 
     class Meta:
         model = CreditMeasure
@@ -330,7 +334,10 @@ class RegisterViewSet(PolicyFirstMixin, viewsets.GenericViewSet):
     def export(self, request):
         since = None
         if request.query_params.get("since"):
-            since = serializers.DateField().to_internal_value(request.query_params["since"])
+            try:
+                since = serializers.DateField().to_internal_value(request.query_params["since"])
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"since": exc.detail}) from None
         rows = selectors.publication_register(user=request.user, court=request.user.court, since=since)
         name, data, _n = exchange.export_zip(rows, court=request.user.court)
         response = HttpResponse(data, content_type="application/zip")

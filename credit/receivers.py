@@ -11,3 +11,12 @@ def on_case_closed(sender, *, case, mode, on, actor, **kwargs) -> None:
 
     proposals_withdraw(case=case, actor=actor)
     removal_grounds_sync(case=case, actor=actor)
+
+
+def on_receipt_recorded(sender, *, case, entry, actor, **kwargs) -> None:
+    """A receipt that pays the claim in full is a removal ground: open it at once, in the receipt's transaction
+    (the hourly scan would find it too, later)."""
+    if case.amount_claimed > 0 and case.amount_recovered >= case.amount_claimed:
+        from .services.removal import removal_grounds_sync
+
+        removal_grounds_sync(case=case, actor=actor)

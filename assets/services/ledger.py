@@ -41,6 +41,7 @@ from ..models import (
     ReversalRequest,
     ReversalStatus,
 )
+from ..signals import receipt_recorded
 from ._common import lock_case, log_event, reserved_locked, stage_advance
 
 
@@ -153,6 +154,7 @@ def receipt_record(
                       "reference": reference, "reason": duplicate_note}, entry_id=entry.pk)
     _record_over_collection(actor=actor, case=case, entry=entry)
     stage_advance(actor=actor, case=case, event=StepEvent.FUNDS, step_label=entry.get_kind_display())
+    receipt_recorded.send(sender=LedgerEntry, case=case, entry=entry, actor=actor)
     return entry
 
 

@@ -73,3 +73,31 @@ def test_public_page_is_rate_limited(client, settings):
 
 def test_sign_in_page_links_the_public_list(client):
     assert reverse("credit:public") in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_public_page_costs_a_fixed_number_of_queries(client, org, make_case, django_assert_max_num_queries,
+                                                     django_capture_on_commit_callbacks):
+    from cases.services import PartyInput
+
+    from .conftest import debtor, resident_id
+
+    for n in range(22):  # more than a page
+        case = make_case(parties=[
+            PartyInput(role="applicant", kind="person", name="张三", id_kind="resident_id",
+                       id_number="11010519491231002X", phones=["13800000001"], address="天水"),
+            PartyInput(role="respondent", kind="person", name=f"欠款人{n:02d}", id_kind="resident_id",
+                       id_number=resident_id("19800101", f"{n:03d}"), address="天水")])
+        m = services.measure_propose(actor=org.officer, case=case, case_party=debtor(case), kind="dishonest",
+                                     ground="1", reasons="拒不履行", conduct="拒不履行")
+        m = services.measure_approve(actor=org.chief, measure=m)
+        m = services.measure_serve(actor=org.clerk, measure=services.measure_decide(actor=org.chief, measure=m),
+                                   method="direct")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.measure_publish(actor=org.clerk, measure=m)
+    url = reverse("credit:public")
+    with django_assert_max_num_queries(4) as miss:  # the page's rows, the count, the courts
+        page = client.get(url).content.decode()
+    assert page.count('class="card mb-2 public-entry"') == 20 and "22名" in page
+    with django_assert_max_num_queries(0):  # cached
+        client.get(url)
+    print(f"public page: {len(miss.captured_queries)} queries on a miss, 0 on a hit")

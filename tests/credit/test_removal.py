@@ -135,3 +135,20 @@ def test_closure_lapses_undecided_proposals(org, listed, credit_case):
     assert proposed.status == MeasureStatus.REJECTED and proposed.rejection_reason
     with pytest.raises(ValidationError):
         services.measure_approve(actor=org.chief, measure=proposed)
+
+
+def test_a_receipt_that_pays_in_full_opens_the_removal_at_once(org, listed, credit_case):
+    from decimal import Decimal
+
+    from assets.services import receipt_record
+
+    m = listed("published")
+    half = Decimal("1000.00")
+    receipt_record(actor=org.finance, case=credit_case, kind="debtor_payment", amount=half,
+                   occurred_on=timezone.localdate(), payer="李四")
+    m.refresh_from_db()
+    assert m.status == MeasureStatus.PUBLISHED  # part-paid: still listed
+    receipt_record(actor=org.finance, case=credit_case, kind="debtor_payment", amount=credit_case.amount_claimed - half,
+                   occurred_on=timezone.localdate(), payer="李四")
+    m.refresh_from_db()
+    assert (m.status, m.removal_ground, m.removal_arose_on) == ("removal_open", "performed", timezone.localdate())
