@@ -94,6 +94,8 @@ def _page_count(client, key: str, url: str) -> int:
         return len(ctx["pending"])
     if key == "notices":
         return ctx["count"]
+    if key == "portal_waiting":  # the party portal's questions and leads (portal app)
+        return ctx["total"]
     if key.startswith("resumptions_"):
         return len(ctx["proposals"])
     raise AssertionError(f"no page count known for tile {key}")
@@ -145,7 +147,7 @@ def todo(org, make_case, mix):
 
 
 ROLE_TILES = {
-    "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer"},
+    "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer", "portal_waiting"},
     "chief": {"closures", "bureau_overdue", "resumptions_chief", "payouts", "role_changes", "unidentified_escalated"},
     "clerk": {"notices"},
     "finance": {"funds", "payouts"},
