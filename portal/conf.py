@@ -16,6 +16,7 @@ DEFAULTS = {
     "PORTAL_SESSION_IDLE_SECONDS": 15 * 60,
     "PORTAL_SESSION_MAX_SECONDS": 2 * 3600,
     "PORTAL_COOKIE_NAME": "enf_portal",
+    "PORTAL_SUBMISSIONS_PER_DAY": 10,        # leads + questions + correction requests per party per day
 }
 
 

@@ -205,6 +205,15 @@ def _check_form_token(form_token: str) -> str:
     return token
 
 
+def _submission_allowed(session: PortalSession, field: str) -> None:
+    """Leads, questions and correction requests of one party: at most PORTAL_SUBMISSIONS_PER_DAY a day (a flood would
+    bury the officer's to-do). Counted when the form is valid; a double submit of the same form is not counted."""
+    if not limits.hit("submit", str(session.case_party_id), limit=conf.get("PORTAL_SUBMISSIONS_PER_DAY"),
+                      window=86400):
+        raise ValidationError({field: [_("You have sent the court many items today. Try again tomorrow, or call "
+                                         "the office.")]})
+
+
 def _read_files(files) -> list[tuple[str, str, bytes]]:
     files = list(files or [])
     if len(files) > FILES_MAX:
@@ -258,6 +267,7 @@ def portal_lead_give(*, session: PortalSession, asset_kind: str, description: st
             return existing
         if not case.is_open:
             raise ValidationError({"description": [_("The case is closed; the court no longer takes leads here.")]})
+        _submission_allowed(session, "description")
         now = timezone.now()
         given = _("Given through the party portal by %(who)s") % {"who": _who(session)}
         text = f"【{asset_kind_label(asset_kind)}】{description}\n（{given}）"
@@ -288,6 +298,7 @@ def portal_question_ask(*, session: PortalSession, text: str, form_token: str) -
             return existing
         if not case.is_open:
             raise ValidationError({"text": [_("The case is closed; call the court's office instead.")]})
+        _submission_allowed(session, "text")
         question = PortalQuestion.objects.create(case=case, case_party_id=session.case_party_id,
                                                  acting_as=session.acting_as, text=text, asked_at=timezone.now(),
                                                  officer=case.officer, form_token=token)
@@ -343,6 +354,7 @@ def portal_correction_submit(*, session: PortalSession, measure_id, grounds: str
     existing = CorrectionRequest.objects.filter(measure=measure, portal_reference=token).first()
     if existing is not None:
         return existing
+    _submission_allowed(session, "grounds")
     agent = session.acting_as == ActingAs.AGENT
     phone = (normalise_mobile(cp.agent_phone) if agent
              else normalise_mobile(cp.phone) or next((m for m in map(normalise_mobile, cp.party.phones) if m), ""))

@@ -234,3 +234,14 @@ def test_staff_api_lists_and_answers(client, signed_in, org):
     assert client.get("/api/v1/portal-questions/").json()["count"] == 0
 
 
+
+
+def test_a_party_may_send_only_so_many_items_a_day(client, signed_in, settings):
+    settings.PORTAL_SUBMISSIONS_PER_DAY = 2
+    for i in range(2):
+        assert client.post("/portal/question/", {"text": f"问题{i}", "form_token": _token(client, "/portal/question/")
+                                                 }).status_code == 302
+    response = client.post("/portal/lead/", {"asset_kind": "bank", "description": "第三条",
+                                             "form_token": _token(client, "/portal/lead/")})
+    assert response.status_code == 400 and "今天向法院提交的内容较多" in response.content.decode()
+    assert PortalQuestion.objects.count() == 2 and not Lead.objects.exists()
