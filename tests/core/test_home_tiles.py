@@ -108,6 +108,8 @@ def _page_count(client, key: str, url: str) -> int:
         return ctx["total"]
     if key == "objections_to_rule":  # review/todo.py: the list's total
         return ctx["total"]
+    if key == "portal_waiting":  # the party portal's questions and leads (portal app)
+        return ctx["total"]
     raise AssertionError(f"no page count known for tile {key}")
 
 
@@ -164,6 +166,7 @@ DELEGATION_TILES = {  # delegation/todo.py
 ROLE_TILES = {
     "officer": {"mine_overdue", "mine_today", "mine_leads", "resumptions_officer",
                 "supervision_answer", "dispatch_ack",  # supervision/todo.py
+                "portal_waiting",  # portal/todo.py
                 *DELEGATION_TILES["officer"]},
     "chief": {"closures", "bureau_overdue", "resumptions_chief", "payouts", "role_changes", "unidentified_escalated",
               "credit_removals_overdue", "credit_approvals",  # credit/todo.py
