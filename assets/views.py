@@ -369,7 +369,7 @@ def disposal_detail(request, pk: int, bound=None, status=200):
         "forms": forms_ctx, "result_form": result_form,
         "can_act": has_perm(request.user, Perm.ASSET_DISPOSE, disposal) and disposal.is_open,
         "can_finish": has_perm(request.user, Perm.ASSET_DISPOSE, disposal),
-        # h5: an objection (执异) suspending this asset's disposal, said before anyone fills a form
+        # an objection (执异) suspending this asset's disposal, said before anyone fills a form
         "review_hold": services.disposal.review_hold(disposal.asset_id) if disposal.is_open else None,
     }, status=status)
 

@@ -74,8 +74,8 @@ NAV: tuple[NavItem, ...] = (
     # signing (issue 22)
     NavItem(_("Awaiting signature"), "signing:queue", (Perm.DOCUMENT_SIGN,), "documents"),
     NavItem(_("Electronic seal"), "signing:settings", (Perm.SIGNING_MANAGE,), "admin"),
-    NavItem(_("Objections"), "review:objection_list", (Perm.REVIEW_HANDLE,), "supervision"),  # h5
-    NavItem(_("Objection KPIs"), "review:kpis", (Perm.REPORT_VIEW,), "reports"),  # h5
+    NavItem(_("Objections"), "review:objection_list", (Perm.REVIEW_HANDLE,), "supervision"),
+    NavItem(_("Objection KPIs"), "review:kpis", (Perm.REPORT_VIEW,), "reports"),
 )
 
 

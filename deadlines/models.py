@@ -274,7 +274,7 @@ class Notification(models.Model):
     # and of the rest with one notification counting them (no reminder, deadline or case of its own), as the
     # e-mail digest does.
     more = models.PositiveIntegerField(_("further reminders"), default=0, db_default=0)
-    # What the notification says when it is not a reminder (supervision escalations, dispatches: h7).
+    # What the notification says when it is not a reminder (supervision escalations, dispatches).
     text = models.CharField(_("text"), max_length=200, blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

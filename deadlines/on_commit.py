@@ -39,12 +39,12 @@ TRACKED_TABLES = frozenset((
     "cases_lead", "cases_petition", "cases_settlement", "cases_settlementinstalment", "notices_issueddocument",
     "assets_asset", "assets_controlmeasure", "assets_disposal", "assets_auctionround", "assets_objection",
     "assets_ledgerentry",
-    "portal_portalquestion",  # h1: the party portal's questions
-    # h2 (credit, issue 21)
+    "portal_portalquestion",  # the party portal's questions
+    # (credit, issue 21)
     "credit_creditmeasure", "credit_correctionrequest",
-    "review_objection", "review_reconsideration",  # h5: objections and reconsideration
-    "delegation_delegation",  # issue 23 (h6): deadlines.engine._delegation_sources
-    # supervision (h7): orders and reception visits carry deadlines
+    "review_objection", "review_reconsideration",  # objections and reconsideration
+    "delegation_delegation",  # issue 23: deadlines.engine._delegation_sources
+    # supervision: orders and reception visits carry deadlines
     "supervision_supervisionorder", "supervision_receptionvisit",
 ))
 

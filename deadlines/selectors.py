@@ -252,7 +252,7 @@ def _source_labels(deadlines: list[Deadline]) -> dict[tuple[str, int], str]:
     if ids.get(SourceType.ASSET_OBJECTION):
         fetch(SourceType.ASSET_OBJECTION, "assets.Objection", ["objector", "asset__description"],
               lambda r: f"{r['objector']}（{r['asset__description']}）")
-    # h2 (credit)
+    # (credit)
     if ids.get(SourceType.CREDIT_MEASURE):
         fetch(SourceType.CREDIT_MEASURE, "credit.CreditMeasure", ["case_party__party__name"],
               lambda r: r["case_party__party__name"])

@@ -438,7 +438,7 @@ SPECTACULAR_SETTINGS = {
                             "MessageChannelEnum": "messaging.models.Channel",
                             "MessagePurposeEnum": "messaging.models.Purpose",
                             "MessageEventEnum": "messaging.models.EventKind",
-                            # h2 (credit)
+                            # (credit)
                             "CreditMeasureKindEnum": "credit.models.MeasureKind",
                             "CreditMeasureStatusEnum": "credit.models.MeasureStatus",
                             "DishonestGroundEnum": "credit.models.DishonestGround",
@@ -447,7 +447,7 @@ SPECTACULAR_SETTINGS = {
                             "CreditPersonRoleEnum": "credit.models.PersonRole",
                             "CreditCorrectionStatusEnum": "credit.models.CorrectionStatus",
                             "CreditCorrectionChannelEnum": "credit.models.CorrectionChannel",
-                            # h5: objections and reconsideration
+                            # objections and reconsideration
                             "ObjectionKindEnum": "review.models.ObjectionKind",
                             "ReviewSessionKindEnum": "review.models.SessionKind",
                             "ObjectionRulingOutcomeEnum": "review.models.RulingOutcome",

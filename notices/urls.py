@@ -15,7 +15,7 @@ urlpatterns = [
     path("templates/<slug:doc_type>/preview.pdf", views.template_preview, name="template_preview"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
-    # delegation between courts (issue 23, h6): the letters from the delegation's page, for both courts
+    # delegation between courts (issue 23): the letters from the delegation's page, for both courts
     path("delegation/<int:pk>/letter.pdf", delegation_views.delegation_letter, name="delegation_letter"),
     path("delegation/<int:pk>/reply.pdf", delegation_views.delegation_reply, name="delegation_reply"),
 ]

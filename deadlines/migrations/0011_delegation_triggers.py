@@ -1,4 +1,4 @@
-"""Delegations (issue 23, h6) list their sending case in ``deadlines_dirtycase`` when they change, as the other
+"""Delegations (issue 23) list their sending case in ``deadlines_dirtycase`` when they change, as the other
 tables the engine reads do (migration 0004's statement-level triggers): ``deadlines.engine._delegation_sources``."""
 
 import importlib

@@ -110,7 +110,7 @@ SAMPLES = {
         listed_parties=[APPLICANT, DEBTOR], ground={"code": "4", "item": "四", "text": "违反财产报告制度"},
         listed_on=D(2026, 11, 23), until=D(2028, 11, 23), term_years="二", president_name="李德胜",
         document_number=f"{CASE_NUMBER}之二"),
-    # h2 (credit)
+    # (credit)
     "dishonest_removal": lambda: base(
         debtor=dict(DEBTOR, dishonest_listed_on=D(2026, 5, 11), dishonest_removed_on=D(2026, 11, 23)),
         listed_parties=[APPLICANT, DEBTOR], listed_on=D(2026, 5, 11), removed_on=D(2026, 11, 23),

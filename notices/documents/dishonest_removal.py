@@ -1,6 +1,6 @@
 """删除失信信息决定书: for each respondent whose 失信 listing in this case was removed (credit app, issue 21; the
 CaseParty's ``dishonest_removed_on``, the ground from ``credit.CreditMeasure.removal_ground``). Signed by the
-president (``president_name``). Template ``notices/docs/dishonest_removal.html``. No params. (h2)"""
+president (``president_name``). Template ``notices/docs/dishonest_removal.html``. No params."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """解除限制消费令: for each respondent whose consumption restriction in this case was lifted (credit app, issue 21;
 the CaseParty's ``restriction_lifted_on``; XGXF-2010 art 9). Signed by the president. Template
-``notices/docs/restriction_lift.html``. No params. (h2)"""
+``notices/docs/restriction_lift.html``. No params."""
 
 from __future__ import annotations
 

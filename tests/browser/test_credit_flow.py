@@ -1,4 +1,4 @@
-"""失信 from decision to removal in a real browser (issue 21 part 3, h2): the officer proposes, the chief approves
+"""失信 from decision to removal in a real browser (issue 21 part 3): the officer proposes, the chief approves
 and issues the decision, the clerk records service and publishes on a phone; the public 曝光台 shows the debtor
 (no login, ID masked); a receipt pays the claim in full, the removal opens with its 3-working-day deadline, the
 chief removes the listing and the public page drops the debtor."""

@@ -57,7 +57,7 @@ def _inquiries_were_answered_and_one_resumption_waits(today):
 
 
 def _credit_listings_tell_their_story(today):
-    """失信/限消 (credit.demo, h2): listings published and some removed, a restriction, a proposal and a correction
+    """失信/限消 (credit.demo): listings published and some removed, a restriction, a proposal and a correction
     waiting; every step between the case's filing and today, in order."""
     from credit.models import CorrectionRequest, CreditMeasure
 

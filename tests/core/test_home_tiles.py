@@ -96,11 +96,11 @@ def _page_count(client, key: str, url: str) -> int:
         return ctx["count"]
     if key.startswith("resumptions_"):
         return len(ctx["proposals"])
-    if key.startswith("credit_"):  # h2: the credit lists' total
+    if key.startswith("credit_"):  # the credit lists' total
         return ctx["count"]
     if key.startswith("delegation_"):  # delegation/todo.py: the list page's total
         return ctx["total"]
-    if key in ("supervision_answer", "supervision_overdue", "reception_overdue", "dispatch_ack"):  # supervision (h7)
+    if key in ("supervision_answer", "supervision_overdue", "reception_overdue", "dispatch_ack"):  # supervision
         return ctx["page"].paginator.count
     if key == "dispatch_escalated":
         return ctx["count"]

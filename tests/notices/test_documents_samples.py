@@ -31,8 +31,8 @@ EXPECTED = {
     "performance_certificate": ["自动履行证明书", "兹证明"],
     "payout_notice": ["案款发放通知书", "余额为人民币10,000.00元"],
     "payout_receipt": ["案款领取收据", "人民币贰万元整"],
-    "dishonest_removal": ["删除失信信息决定书", "删除被执行人", "第十条"],  # h2
-    "restriction_lift": ["解除限制消费令", "第九条", "解除对"],  # h2
+    "dishonest_removal": ["删除失信信息决定书", "删除被执行人", "第十条"],
+    "restriction_lift": ["解除限制消费令", "第九条", "解除对"],
 }
 
 

@@ -310,7 +310,7 @@ def _review_higher(user, objection, world, placement):
 
 
 
-# Supervision (h7). An order is seen by those who see its case and belong to the case's court or to the ordering
+# Supervision. An order is seen by those who see its case and belong to the case's court or to the ordering
 # court (supervision.selectors.order_list_for_user); closed/reopened only by the orderer or a chief of the ordering
 # court (services.may_decide). A dispatch is the court's command centre's (DISPATCH) and its officer's; only the
 # officer confirms and reports back. A reception day is the court's (RECEPTION_RECORD); a visit also its responsible
@@ -641,7 +641,7 @@ RULES: dict[str, dict[str, Check]] = {
     "api-report-campaign-list": {"GET": needs(Perm.REPORT_VIEW), "POST": needs(Perm.REPORT_VIEW)},
     "api-report-campaign-detail": same(on("campaign", Perm.REPORT_VIEW, see=REPORT), "GET", "PUT", "PATCH", "DELETE"),
     # --- API: inquiry (网络查控) ---
-    # credit (h2)
+    # credit
     "api-credit-measure-list": {"GET": LOGIN, "POST": needs(Perm.CREDIT_PROPOSE)},
     "api-credit-measure-detail": {"GET": on("credit_measure")},
     "api-credit-measure-approve": {"POST": on("credit_measure", Perm.CREDIT_DECIDE)},
@@ -684,7 +684,7 @@ RULES: dict[str, dict[str, Check]] = {
     "api-inquiry-result-rows": {"GET": custom(_inquiry_result, "inquiry_result")},
     "api-inquiry-result-accept": {"POST": custom(_inquiry_result, "inquiry_result")},
     "api-inquiry-result-row-accept": {"POST": custom(_inquiry_row_accept, "inquiry_row")},
-    # --- party portal (issue 21, h1): the party's pages are PUBLIC; the portal session (its own cookie, never
+    # --- party portal (issue 21): the party's pages are PUBLIC; the portal session (its own cookie, never
     # django.contrib.auth) is checked inside each view and the case comes from that session, never from the URL.
     # The staff side: the user's own waiting list, answers with CASE_ACT on the question's case.
     "portal:signin": same(PUBLIC, *GP),
@@ -735,7 +735,7 @@ RULES: dict[str, dict[str, Check]] = {
     "api-signature-sign-many": {"POST": needs(Perm.DOCUMENT_SIGN)},
     "api-signing-policy-list": {"GET": LOGIN, "POST": needs(Perm.SIGNING_MANAGE)},
     "api-signing-certificate-list": {"GET": LOGIN},
-    # --- review (执行异议/复议, h5): visible to whoever sees the enforcement case (or the 执异 case); registration
+    # --- review (执行异议/复议): visible to whoever sees the enforcement case (or the 执异 case); registration
     # needs REVIEW_HANDLE and CASE_REGISTER at the case's court; the reconsideration decision is the higher court's ---
     "review:objection_list": {"GET": needs(Perm.CASE_VIEW, Perm.REVIEW_HANDLE)},
     "review:objection_new": same(custom(_review_register, "case"), "GET", "POST"),
@@ -756,7 +756,7 @@ RULES: dict[str, dict[str, Check]] = {
     "api-review-objection-reconsideration-extend": {"POST": custom(_review_higher, "review_objection")},
     "api-review-objection-reconsideration-decide": {"POST": custom(_review_higher, "review_objection")},
     "api-review-objection-kpis": {"GET": needs(Perm.REPORT_VIEW)},
-    # --- delegation between courts (issue 23, h6): two courts see one delegation, each its own part ---
+    # --- delegation between courts (issue 23): two courts see one delegation, each its own part ---
     "delegation:list": {"GET": needs(Perm.DELEGATION_RECEIVE, Perm.CASE_VIEW)},
     "delegation:new": same(on("case", Perm.DELEGATION_SEND, key=lambda case: {"case_pk": case.pk}), *GP),
     "delegation:detail": {"GET": custom(_delegation_sees, "delegation")},
@@ -784,7 +784,7 @@ RULES: dict[str, dict[str, Check]] = {
     "delegation-refuse": {"POST": custom(_delegation_assign, "delegation")},
     "delegation-start": {"POST": custom(_delegation_receive, "delegation")},
     "delegation-reply": {"POST": custom(_delegation_receive, "delegation")},
-    # Supervision and command (h7): supervision orders, command-centre dispatch, reception days.
+    # Supervision and command: supervision orders, command-centre dispatch, reception days.
     "supervision:orders": {"GET": LOGIN},
     "supervision:order_new": same(needs(Perm.SUPERVISION_ORDER), *GP),
     "supervision:order_detail": {"GET": custom(_sv_order_see, "sv_order")},

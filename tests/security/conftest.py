@@ -259,7 +259,7 @@ def _inquiry_result(creator, batch):
 
 def _review_objection(case, clerk, chief, label):
     """An objection (执异, review app) against the placement's case, ruled, served and with a reconsideration applied
-    for, so every step's URL has its record (h5)."""
+    for, so every step's URL has its record."""
     from accounts.models import Team, TeamKind
     from review import services as review_services
 
@@ -322,7 +322,7 @@ def build_world() -> World:
         world.objects[placement]["resumption"] = _resumption(make_case, case)
         (world.objects[placement]["inquiry_result"],
          world.objects[placement]["inquiry_row"]) = _inquiry_result(creator, world.objects[placement]["inquiry_batch"])
-    # h2 (credit): a published 失信 listing of each case's debtor and a correction request from the portal
+    # (credit): a published 失信 listing of each case's debtor and a correction request from the portal
     for placement, proposer, chief, clerk in (("own", org.officer, org.chief, org.clerk),
                                               ("team", org.colleague, org.chief, org.clerk),
                                               ("court", org.outsider, org.other_chief, other_clerk)):
@@ -335,7 +335,7 @@ def build_world() -> World:
     for placement, label in (("own", "1"), ("team", "2"), ("court", "3")):
         court = world.objects[placement]["case"].court
         world.objects[placement].update(_statement(court, org.finance if court == org.court else None, label))
-    # Objections (review app, h5): the own and team placements' at the court under test, the sibling court's own.
+    # Objections (review app): the own and team placements' at the court under test, the sibling court's own.
     for placement, clerk, chief, label in (("own", org.clerk, org.chief, "1"), ("team", org.clerk, org.chief, "2"),
                                            ("court", other_clerk, org.other_chief, "3")):
         world.objects[placement]["review_objection"] = _review_objection(world.objects[placement]["case"], clerk,
@@ -369,7 +369,7 @@ def build_world() -> World:
             court=case.court, event=event, channel="sms", audience="applicants", body="【{法院}】{案号}")
         world.objects[placement]["optout"] = OptOut.objects.create(
             address=f"1370000000{PLACEMENTS.index(placement)}", channel="sms", source="admin", court=case.court)
-    # The party portal (h1): a question and a lead with a file from a party on each case.
+    # The party portal: a question and a lead with a file from a party on each case.
     from django.core.files.base import ContentFile
 
     from cases.models import Lead
@@ -401,7 +401,7 @@ def build_world() -> World:
         relative, digest = efile_storage.write(b"%PDF-1.4\n%%EOF\n", folder="volumes")
         world.objects[placement]["efile_volume"] = ArchiveVolume.objects.create(
             case=case, status="done", path=relative, sha256=digest, page_count=1, built_by=org.clerk)
-    # Supervision (h7): per placement an order opened by its court's chief, a dispatch to its officer, a reception
+    # Supervision: per placement an order opened by its court's chief, a dispatch to its officer, a reception
     # day (a day apart, same chief allowed) with a visit its officer follows up.
     from supervision import services as sv
 
