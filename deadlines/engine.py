@@ -541,6 +541,9 @@ def _credit_sources() -> list[str]:
                    {q('corrected_on')}
             {join} {_rule_join('r', "'credit_correction_fix'")}
             WHERE {q('status')} IN ('well_founded', 'corrected') AND {q('reviewed_on')} IS NOT NULL""")
+    return parts
+
+
 def _supervision_sources() -> list[str]:
     """The supervision app: a supervision order's reply and a reception visit's follow-up, each due on the date
     the order or visit sets (no rolling: the date is the one the orderer wrote); met when answered / followed up."""

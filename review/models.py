@@ -164,7 +164,7 @@ class Reconsideration(models.Model):
                                      related_name="reconsideration")
     higher_court = models.ForeignKey("accounts.Court", verbose_name=_("higher court"), on_delete=models.PROTECT,
                                      related_name="+")
-    applicant = models.CharField(_("applicant"), max_length=200)
+    applicant = models.CharField(_("reconsideration applicant"), max_length=200)
     applied_on = models.DateField(_("applied on"))
     file_sent_on = models.DateField(_("file sent up on"), null=True, blank=True)
     higher_number = models.CharField(_("reconsideration case number"), max_length=40, blank=True)

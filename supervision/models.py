@@ -195,7 +195,7 @@ class ReceptionDay(models.Model):
     """The bureau chief's reception day (局长接待日)."""
 
     court = models.ForeignKey("accounts.Court", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+")
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("reception date"))
     chief = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("receiving chief"), on_delete=models.PROTECT,
                               related_name="+")
     place = models.CharField(_("place"), max_length=100, blank=True)

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
             name='Reconsideration',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('applicant', models.CharField(max_length=200, verbose_name='applicant')),
+                ('applicant', models.CharField(max_length=200, verbose_name='reconsideration applicant')),
                 ('applied_on', models.DateField(verbose_name='applied on')),
                 ('file_sent_on', models.DateField(blank=True, null=True, verbose_name='file sent up on')),
                 ('higher_number', models.CharField(blank=True, max_length=40, verbose_name='reconsideration case number')),

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='ReceptionDay',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
+                ('held_on', models.DateField(verbose_name='reception date')),
                 ('place', models.CharField(blank=True, max_length=100, verbose_name='place')),
                 ('chief', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='receiving chief')),
                 ('court', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.court', verbose_name='court')),
