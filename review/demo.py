@@ -11,13 +11,13 @@ consistent: never before the enforcement case's filing, never in the future, eac
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from assets.models import Asset, Disposal, DisposalStatus
-from cases.models import Case, CaseType
+from cases.models import Case, CaseEvent, CaseType
 
 from . import services
 from .models import Objection
@@ -31,6 +31,34 @@ def _deliberate(objection, actor, on, *, hearing_on=None):
                                 outcome="听证结束，合议庭评议")
     services.session_record(actor=actor, objection=objection, kind="deliberation", held_on=on,
                             participants="审判长韩冰、审判员二人", minutes="合议庭经评议，意见一致。")
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _backdate(objection: Objection) -> None:
+    """The services log each step at the moment they run; the demo's steps happened on their own dates, so their
+    timeline events (on the enforcement case and on the 执异 case) are moved to those dates."""
+    o = Objection.objects.get(pk=objection.pk)
+    recon = getattr(o, "reconsideration", None)
+    days = {"objection_registered": o.accepted_on or o.received_on, "objection_hold": o.received_on,
+            "objection_hold_note": o.received_on, "objection_ruled": o.ruled_on, "objection_served": o.served_on,
+            "objection_suit": o.suit_filed_on, "objection_withdrawn": o.withdrawn_on}
+    if recon is not None:
+        days.update(reconsideration_applied=recon.applied_on, reconsideration_sent_up=recon.file_sent_on,
+                    reconsideration_decided=recon.decided_on)
+    sessions = list(o.sessions.order_by("id").values_list("held_on", flat=True))
+    for case_id in (o.enforcement_case_id, o.case_id):
+        held = iter(sessions)
+        for pk, type_ in (CaseEvent.objects.filter(case_id=case_id, parameters__objection_id=o.pk)
+                          .order_by("id").values_list("pk", "type")):
+            day = next(held, None) if type_ == "objection_session" else days.get(type_)
+            if day is not None:
+                CaseEvent.objects.filter(pk=pk).update(at=_at(day, 10))
+    # the 执异 case's own registration and assignment
+    (CaseEvent.objects.filter(case_id=o.case_id).exclude(parameters__has_key="objection_id")
+     .update(at=_at(o.accepted_on or o.received_on, 9)))
 
 
 @transaction.atomic
@@ -64,8 +92,9 @@ def seed(org, *, seed: int, cases: int) -> str:
         made += 1
 
     # 2.-4. older cases, filed at least 90 days ago
-    older = list(Case.objects.filter(court=court, case_type=CaseType.FIRST, filed_on__lte=today - timedelta(days=90))
-                 .order_by("id")[:40])
+    # open cases (an objection comes while the enforcement goes on, never after the closure)
+    older = list(Case.objects.filter(court=court, case_type=CaseType.FIRST, filed_on__lte=today - timedelta(days=90),
+                                     closed_on__isnull=True).order_by("id")[:40])
     asset = (Asset.objects.filter(case__in=older).exclude(review_objections__isnull=False).select_related("case")
              .order_by("id").first())
     if asset is not None:
@@ -109,4 +138,6 @@ def seed(org, *, seed: int, cases: int) -> str:
                                             decided_on=received + timedelta(days=45),
                                             higher_number=f"（{(received + timedelta(days=45)).year}）甘05执复3号")
         made += 1
+    for objection in Objection.objects.filter(court=court):
+        _backdate(objection)
     return f"{made} objections"

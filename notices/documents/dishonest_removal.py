@@ -44,14 +44,15 @@ def unavailable(case) -> str:
     return ""
 
 
-def _ground(cp) -> str:
+def removal_ground(cp, kind: str) -> str:
+    """The ground (``credit.models.RemovalGround``) of the party's latest removed measure of ``kind`` (dishonest or
+    restriction), read by label (notices sits above credit but needs none of its code), or "" without one."""
     try:
         measure = apps.get_model("credit", "CreditMeasure")
     except LookupError:
         return ""
-    row = (measure.objects.filter(case_party=cp, kind="dishonest", removed_on__isnull=False)
-           .order_by("-removed_on", "-id").values_list("removal_ground", flat=True).first())
-    return row or ""
+    return (measure.objects.filter(case_party=cp, kind=kind, removed_on__isnull=False)
+            .order_by("-removed_on", "-id").values_list("removal_ground", flat=True).first()) or ""
 
 
 def context(case, addressee, params=None) -> dict:
@@ -60,7 +61,7 @@ def context(case, addressee, params=None) -> dict:
     if not (cp.dishonest_listed_on and cp.dishonest_removed_on):
         raise fail("dishonest_removed_on", _("%(name)s has not been removed from the dishonest-debtor list in this "
                                              "case.") % {"name": cp.party.name})
-    ground = _ground(cp)
+    ground = removal_ground(cp, "dishonest")
     ctx = data.base()
     ctx.update({
         "debtor": party_data(cp),

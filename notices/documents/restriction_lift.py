@@ -13,7 +13,7 @@ from . import DocumentType, register
 from ._common import CaseData, fail, party_addressee, party_data
 from ._samples import sample_context
 from .consumption_order import president
-from .dishonest_removal import GROUNDS
+from .dishonest_removal import GROUNDS, removal_ground
 
 
 def _lifted(data: CaseData):
@@ -30,17 +30,6 @@ def unavailable(case) -> str:
     return ""
 
 
-def _ground(cp) -> str:
-    from django.apps import apps
-
-    try:
-        measure = apps.get_model("credit", "CreditMeasure")
-    except LookupError:
-        return ""
-    return (measure.objects.filter(case_party=cp, kind="restriction", removed_on__isnull=False)
-            .order_by("-removed_on", "-id").values_list("removal_ground", flat=True).first()) or ""
-
-
 def context(case, addressee, params=None) -> dict:
     data = CaseData.load(case)
     cp = data.party(addressee, role="respondent")
@@ -53,7 +42,7 @@ def context(case, addressee, params=None) -> dict:
         "applicant": {"name": data.names(data.applicants)},
         "restricted_on": cp.restricted_on,
         "lifted_on": cp.restriction_lifted_on,
-        "ground_text": GROUNDS.get(_ground(cp), "出现依法应当解除限制消费措施的情形"),
+        "ground_text": GROUNDS.get(removal_ground(cp, "restriction"), "出现依法应当解除限制消费措施的情形"),
         "president_name": president(data),
     })
     return ctx

@@ -31,6 +31,29 @@ def test_the_demo_court_tells_a_consistent_story(db, client):
     _bases_read_as_issued()
     _inquiries_were_answered_and_one_resumption_waits(today)
     _credit_listings_tell_their_story(today)
+    _objections_come_while_the_case_is_open_and_on_their_dates(today)
+
+
+def _objections_come_while_the_case_is_open_and_on_their_dates(today):
+    """Objections (review.demo): each received after its enforcement case was filed and not after its closure, and
+    each step's timeline event stands on the step's own date (not on the day the demo was seeded)."""
+    from cases.models import CaseEvent
+    from review.models import Objection
+
+    objections = list(Objection.objects.select_related("enforcement_case"))
+    assert len(objections) >= 3
+    for o in objections:
+        case = o.enforcement_case
+        assert case.filed_on <= o.received_on <= today, o
+        assert case.closed_on is None or o.received_on <= case.closed_on, (o, case.closed_on)
+        events = CaseEvent.objects.filter(case=case, parameters__objection_id=o.pk)
+        assert events.exists()
+        for event in events:
+            on = timezone.localtime(event.at).date()
+            assert o.received_on <= on <= today, (event.type, on, o.received_on)
+        ruled = events.filter(type="objection_ruled").first()
+        if ruled is not None:
+            assert timezone.localtime(ruled.at).date() == o.ruled_on
 
 
 def _inquiries_were_answered_and_one_resumption_waits(today):
