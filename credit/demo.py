@@ -15,12 +15,13 @@ from cases.models import Case, CaseParty, PartyKind, PartyRole, Stage
 
 from . import services
 from .models import CreditMeasure
+from .services.measures import LISTABLE_CASE_TYPES
 
 
 def _candidates(org, rng: random.Random) -> list[CaseParty]:
     cps = list(CaseParty.objects.filter(case__court=org.court, role=PartyRole.RESPONDENT,
                                         case__stage__in=[Stage.INVESTIGATION, Stage.CONTROL, Stage.NOTICE],
-                                        case__officer__isnull=False)
+                                        case__officer__isnull=False, case__case_type__in=LISTABLE_CASE_TYPES)
                .select_related("case", "party", "case__officer").order_by("id")[:300])
     rng.shuffle(cps)
     return cps

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, has_perm, require
-from cases.models import CaseParty, PartyKind, PartyRole
+from cases.models import CaseParty, CaseType, PartyKind, PartyRole
 from cases.services._common import audited, lock_case
 from core.rules.identifiers import IdKind, validate_party_id
 from core.rules.periods import ADULT_AGE, BLACKLIST_EXTENSION_YEARS, BLACKLIST_TERM_YEARS, add_years
@@ -92,12 +92,18 @@ def _persons(persons, *, party) -> list[dict]:
     return out
 
 
+# Only an enforcement of an effective judgment can list or restrict a debtor (BAD-2017 art 1; XGXF-2010 art 1): a
+# first enforcement (执) or a resumed one (执恢), never a preservation (执保), whose debtor has no judgment to perform.
+LISTABLE_CASE_TYPES = (CaseType.FIRST, CaseType.RESUMED)
+
+
 @audited
 def measure_propose(*, actor, case, case_party: CaseParty, kind: str, reasons: str, ground: str = "",
                     extension_years: int = 0, conduct: str = "", obligation: str = "", performance: str = "",
                     persons=(), today: date | None = None) -> CreditMeasure:
     """Propose a listing or a restriction on one debtor of the case. Refused: a party who is not a respondent of
-    this case, a closed case, a minor, a second active measure of the same kind on the same debtor."""
+    this case, a closed case, a preservation case (执保), a minor, a second active measure of the same kind on the same
+    debtor."""
     today = today or timezone.localdate()
     case = lock_case(case)
     require(actor, Perm.CREDIT_PROPOSE, case)
@@ -107,6 +113,9 @@ def measure_propose(*, actor, case, case_party: CaseParty, kind: str, reasons: s
         raise ValidationError({"case_party": [_("Choose a respondent of this case.")]})
     if not case.is_open:
         raise ValidationError({"case_party": [_("The case is closed.")]})
+    if case.case_type not in LISTABLE_CASE_TYPES:
+        raise ValidationError({"case": [_("Only an enforcement case (执 or 执恢) can list or restrict a debtor; a "
+                                          "preservation (执保) cannot.")]})
     party = case_party.party
     if is_minor(party, today):
         raise ValidationError({"case_party": [_("A minor cannot be listed or restricted (born %(born)s).") % {

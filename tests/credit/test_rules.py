@@ -100,6 +100,22 @@ def test_concurrent_proposals_make_one(org_committed):
     assert CreditMeasure.objects.filter(case_party=cp).count() == 1
 
 
+def test_preservation_case_cannot_list_or_restrict(org, credit_case):
+    from cases.models import Case
+
+    Case.objects.filter(pk=credit_case.pk).update(case_type="执保")
+    credit_case.refresh_from_db()
+    for kind in ("dishonest", "restriction"):
+        with pytest.raises(ValidationError) as exc:
+            _propose(org, credit_case, kind=kind, ground="1" if kind == "dishonest" else "",
+                     conduct="x" if kind == "dishonest" else "")
+        assert "case" in exc.value.message_dict
+    assert not CreditMeasure.objects.exists()
+    Case.objects.filter(pk=credit_case.pk).update(case_type="执恢")  # a resumed enforcement can
+    credit_case.refresh_from_db()
+    assert _propose(org, credit_case).status == MeasureStatus.PROPOSED
+
+
 def test_minor_refused(org, credit_case):
     cp = debtor(credit_case)
     born = timezone.localdate() - timedelta(days=365 * 17)
