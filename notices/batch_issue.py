@@ -32,7 +32,6 @@ from datetime import date
 
 from django.db import transaction
 
-from accounts.policy import Perm, require
 from core import court_settings
 from core.memory import release_memory
 
