@@ -32,7 +32,6 @@ from datetime import date
 
 from django.db import transaction
 
-from accounts.policy import Perm, require
 from core import court_settings
 from core.memory import release_memory
 
@@ -78,7 +77,7 @@ def _prepare(*, user, item: IssueItem, code: str | None = None) -> _Prepared:
     prepared = _Prepared(item=item, kind=kind, params=services.params_clean(kind, None),
                          issue_date=services._issue_date_check(None))
     case = item.case
-    require(user, Perm.NOTICE_ISSUE, case)
+    services.issue_require(user, kind, case, item.addressee.key)
     if services.active_override(case.court_id, kind.code) is not None:
         prepared.alone = True  # the court's own template: rendered and checked the ordinary way
         return prepared

@@ -483,6 +483,15 @@ def _seal(*, user, document: IssuedDocument, pdf: bytes) -> None:
     document_issued(user=user, document=document, pdf=pdf)
 
 
+def issue_require(user, kind: DocumentType, case, addressee_key: str, *, target=None) -> None:
+    """PermissionDenied unless ``user`` may issue (or correct) ``kind`` to ``addressee_key`` in ``case``: the type's
+    own ``authorize`` if it has one, else NOTICE_ISSUE on the case (or on ``target``, the document corrected)."""
+    if kind.authorize is not None:
+        kind.authorize(user, case, addressee_key)
+    else:
+        require(user, Perm.NOTICE_ISSUE, case if target is None else target)
+
+
 def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dict | None = None,
                    issue_date: date | None = None, batch=None) -> IssuedDocument:
     """Issue a document of ``doc_type`` from ``case`` to one addressee, or return the identical current one.
@@ -492,10 +501,10 @@ def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dic
     PDF rendered and stored, and a timeline event logged, all in one transaction.
     """
     started = time.perf_counter()
-    require(user, Perm.NOTICE_ISSUE, case)
     kind = documents.get(doc_type)
-    clean = params_clean(kind, params)
     addressee_key = (addressee_key or "").strip()
+    issue_require(user, kind, case, addressee_key)
+    clean = params_clean(kind, params)
     if not addressee_key:
         raise ValidationError({"addressee_key": _("Choose the addressee.")})
     issue_date = _issue_date_check(issue_date)
@@ -547,13 +556,13 @@ def document_correct(*, user, document: IssuedDocument, reason: str, params: dic
                      issue_date: date | None = None) -> IssuedDocument:
     """A corrected version of ``document``: same number, new PDF and verification code, ``supersedes`` the old one.
     Only the current version can be corrected. ``params`` None keeps the old parameters."""
-    require(user, Perm.NOTICE_ISSUE, document)
+    kind = documents.get(document.doc_type)
+    issue_require(user, kind, document.case, document.addressee_key, target=document)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the document is corrected.")})
     if len(reason) > 300:
         raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
-    kind = documents.get(document.doc_type)
     clean = params_clean(kind, params) if params is not None else document.params
     issue_date = _issue_date_check(issue_date)
     with transaction.atomic():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import delegation_views, views
+from . import delegation_views, supervision_views, views
 
 app_name = "notices"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     # delegation between courts (issue 23): the letters from the delegation's page, for both courts
     path("delegation/<int:pk>/letter.pdf", delegation_views.delegation_letter, name="delegation_letter"),
     path("delegation/<int:pk>/reply.pdf", delegation_views.delegation_reply, name="delegation_reply"),
+    # supervision (issue 23): the 督办函 issued from the supervision order's page
+    path("supervision/<int:pk>/letter/", supervision_views.supervision_letter_issue, name="supervision_letter"),
 ]
 
 # Batch printing (notices/batch.py, written separately) adds its pages when present.

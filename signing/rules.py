@@ -1,7 +1,7 @@
 """Which document types carry the court's seal and who signs them, by default (a court changes it per type on the
 signing page; its rows are ``SigningPolicy``). Pure data: no queries.
 
-Rulings and decisions that restrict the debtor (裁定书, 失信决定书, 限制消费令) are signed by the division chief; the
+Rulings and decisions that restrict the debtor (裁定书, 失信决定书, 限制消费令) and the 督办函 are signed by the chief; the
 notices and requests for assistance by the officer or the chief. The 案款领取收据 (payout receipt) is an internal slip
 the payee signs: it carries no seal. Types not listed (a test type, a type added later) carry no seal until the court
 configures them.
@@ -27,6 +27,7 @@ TYPES: dict[str, str] = {
     "performance_certificate": "自动履行证明书",
     "payout_notice": "案款发放通知书",
     "payout_receipt": "案款领取收据",
+    "supervision_letter": "督办函",
 }
 
 ROLES = ("officer", "clerk", "chief")  # the roles holding Perm.DOCUMENT_SIGN (accounts/policy.py)
@@ -34,7 +35,7 @@ ROLES = ("officer", "clerk", "chief")  # the roles holding Perm.DOCUMENT_SIGN (a
 CHIEF_ONLY = ("chief",)
 OFFICER_OR_CHIEF = ("officer", "chief")
 UNSEALED = frozenset({"payout_receipt"})
-CHIEF_TYPES = frozenset({"dishonest_decision", "consumption_order"})
+CHIEF_TYPES = frozenset({"dishonest_decision", "consumption_order", "supervision_letter"})
 
 
 def default(doc_type: str) -> tuple[bool, tuple[str, ...]]:

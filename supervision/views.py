@@ -124,9 +124,23 @@ def order_detail(request, pk: int):
     return _order_page(request, order)
 
 
+def _letters(order) -> list:
+    """The 督办函 issued for the order (notices' register, read by label: notices is a higher floor), one per round."""
+    from django.apps import apps
+
+    return list(apps.get_model("notices", "IssuedDocument").objects.filter(
+        case_id=order.case_id, doc_type="supervision_letter", addressee_key__startswith=f"supervision:{order.pk}:",
+        superseded_by__isnull=True).order_by("id"))
+
+
 def _order_page(request, order, errors=None, status=200):
     user = request.user
+    letters = _letters(order)
+    current_key = f"supervision:{order.pk}:{order.round}"
     return render(request, "supervision/order_detail.html", {
+        "letters": letters, "form_token": idempotency.new_token(),
+        "may_letter": (order.status == OrderStatus.OPEN and not any(d.addressee_key == current_key for d in letters)
+                       and services.may_decide(user, order)),
         "title": order.number, "order": order, "errors": errors or {}, "today": timezone.localdate(),
         "may_reply": order.status == OrderStatus.OPEN and has_perm(user, Perm.CASE_ACT, order.case),
         "may_decide": order.status == OrderStatus.REPLIED and services.may_decide(user, order),

@@ -26,6 +26,8 @@ Contract (used by notices.services, the case page, the batch printer and the API
   ``cleaned_data`` must be JSON-serialisable (it is stored in ``IssuedDocument.params``).
 * A context function raises ``django.core.exceptions.ValidationError`` naming the field when the case lacks data the
   document needs (e.g. no case fund account for a 执行通知书).
+* ``authorize`` (optional) replaces the NOTICE_ISSUE check on the case for issuing and correcting the type
+  (``notices.services.issue_require``).
 * Queries are bounded per call (select_related/prefetch), whatever the case's size: a batch of 500 calls them 500 times.
 """
 
@@ -64,6 +66,9 @@ class DocumentType:
     description: Any = ""
     tags: tuple[str, ...] = field(default=())  # e.g. ("notice_to_debtor",) for the 10-day notice deadline
     sample_context: Callable[[], dict] | None = None  # () -> a realistic plain context (previews, benchmarks)
+    # (user, case, addressee_key) -> None, or PermissionDenied: who may issue (and correct) this type, instead of
+    # NOTICE_ISSUE on the case (a 督办函 is the ordering chief's, who may sit at a superior court).
+    authorize: Callable[..., None] | None = None
 
 
 _REGISTRY: dict[str, DocumentType] = {}

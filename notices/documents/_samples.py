@@ -155,6 +155,12 @@ SAMPLES = {
                                             last_paid_on=D(2026, 11, 20), closed_on=D(2026, 11, 23)),
     "payout_notice": _payout,
     "payout_receipt": lambda: _payout(amount_upper=yuan_upper(Decimal("20000.00"))),
+    "supervision_letter": lambda: base(
+        court_name="甘肃省天水市中级人民法院", document_number="（2026）甘05执督3号", addressee="甘肃省天水市麦积区人民法院执行局",
+        order={"instructions": "申请执行人反映被执行人名下车辆下落不明、案件长期未结。请你院：一、查明被执行人名下车辆的下落并"
+                               "依法扣押；二、对被执行人的银行账户进行全面查询；三、将执行进展书面告知申请执行人。",
+               "reply_due": D(2026, 12, 8), "opened_on": D(2026, 11, 23), "round": 1, "own_court": False,
+               "orderer": "赵国华", "phone": "0938-8210000"}),
 }
 
 

@@ -33,6 +33,7 @@ ALL_CODES = (
     "assist_bank", "assist_registry", "assist_employer", "control_ruling", "release_ruling", "zhongben_ruling",
     "closure_notice", "risk_notice", "performance_certificate", "payout_notice", "payout_receipt",
     "dishonest_removal", "restriction_lift",  # (credit)
+    "supervision_letter",  # (supervision)
 )
 ISSUE_DATE = dt.date(2026, 11, 23)
 RARE_NAME = "龚堃喆"
@@ -579,7 +580,8 @@ QUERY_LIMIT = 10  # measured: at most 7 (enforcement_notice); the count does not
 
 @pytest.mark.parametrize("code", [c for c in ALL_CODES
                                   if c not in ("zhongben_ruling", "performance_certificate", "closure_notice",
-                                               "dishonest_removal", "restriction_lift")])  # tests/credit
+                                               "dishonest_removal", "restriction_lift",
+                                               "supervision_letter")])  # tests/credit, tests/supervision
 def test_context_query_count_is_bounded(code, everything, django_assert_max_num_queries, org):
     case = everything
     doc = documents.get(code)

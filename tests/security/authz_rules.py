@@ -791,6 +791,7 @@ RULES: dict[str, dict[str, Check]] = {
     "supervision:order_reply": {"POST": custom(_sv_order_reply, "sv_order")},
     "supervision:order_close": {"POST": custom(_sv_order_decide, "sv_order")},
     "supervision:order_reopen": {"POST": custom(_sv_order_decide, "sv_order")},
+    "notices:supervision_letter": {"POST": custom(_sv_order_decide, "sv_order")},
     "supervision:attachment": {"GET": custom(_sv_attachment, "sv_attachment")},
     "supervision:board": {"GET": needs(Perm.DISPATCH)},
     "supervision:ticket_new": same(needs(Perm.DISPATCH), *GP),
