@@ -44,14 +44,18 @@ def page_texts(pdf: bytes) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
-def body_chars(text: str, issue_dates: tuple[str, ...]) -> int:
-    count = 0
+def body_lines(text: str, issue_dates: tuple[str, ...]) -> list[str]:
+    out = []
     for line in text.splitlines():
         line = line.strip()
         if not line or CLOSING_LINE.search(line) or line in issue_dates:
             continue
-        count += len(re.sub(r"\s+", "", line))
-    return count
+        out.append(re.sub(r"\s+", "", line))
+    return out
+
+
+def body_chars(text: str, issue_dates: tuple[str, ...]) -> int:
+    return sum(len(line) for line in body_lines(text, issue_dates))
 
 
 def near_empty_pages(pdf: bytes, context: dict) -> list[tuple[int, float]]:
@@ -60,8 +64,13 @@ def near_empty_pages(pdf: bytes, context: dict) -> list[tuple[int, float]]:
     pages = page_texts(pdf)
     if len(pages) == 1:
         return []
-    shares = [(number, body_chars(text, dates) / FULL_PAGE_CHARS) for number, text in enumerate(pages, 1)]
-    return [(number, round(share, 2)) for number, share in shares if share < MIN_SHARE]
+    # A page is near-empty when it holds less than a fifth of a page of body text AND fewer body lines than the
+    # closing's page must hold (fit.MIN_CLOSING_PAGE_LINES, a quarter of the grid): a short decision's last
+    # paragraphs are short lines (决定如下 / 删除… / 本决定一经作出即生效), a well-filled closing page by lines.
+    shares = [(number, body_chars(text, dates) / FULL_PAGE_CHARS, len(body_lines(text, dates)))
+              for number, text in enumerate(pages, 1)]
+    return [(number, round(share, 2)) for number, share, lines in shares
+            if share < MIN_SHARE and lines < fit.MIN_CLOSING_PAGE_LINES]
 
 
 @functools.cache
