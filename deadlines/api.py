@@ -60,7 +60,7 @@ class DeadlineViewSet(viewsets.ReadOnlyModelViewSet):
 class NotificationSerializer(serializers.ModelSerializer):
     text = serializers.SerializerMethodField()
     deadline = DeadlineSerializer(read_only=True, allow_null=True)
-    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+    case_number = serializers.CharField(source="case.number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Notification
