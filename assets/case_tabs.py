@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policy import Perm
 from core.case_tabs import CaseTab
 
 

@@ -1,6 +1,6 @@
 """The Documents tab on the case page (core.case_tabs): issued documents, issue, reprint, correct."""
 
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import Perm
 from core.case_tabs import CaseTab

@@ -97,7 +97,7 @@ def holder_lateral(alias: str, day_sql: str) -> str:
 
 def _holder_cols(alias: str) -> tuple[str, str]:
     # A case with no assignment history counts for its current team/officer.
-    none = f"NOT EXISTS (SELECT 1 FROM cases_assignment a0 WHERE a0.case_id = c.id)"
+    none = "NOT EXISTS (SELECT 1 FROM cases_assignment a0 WHERE a0.case_id = c.id)"
     return (f"(CASE WHEN {none} THEN c.team_id ELSE {alias}_a.team_id END)",
             f"(CASE WHEN {none} THEN c.officer_id ELSE {alias}_a.officer_id END)")
 

@@ -350,8 +350,34 @@ def pdf_sign(pdf: bytes, *, key: SignerKey, reason: str = "", location: str = ""
     out = BytesIO()
     # A fixed reservation for the CMS blob (an EC or RSA-4096 signature with a chain of a few certificates fits in
     # 12 KiB): without it pyHanko signs a dummy first to measure, which doubles the cost.
-    pdf_signer.sign_pdf(writer, output=out, bytes_reserved=BYTES_RESERVED + len(key.chain_pem))
+    outside_loop(lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=BYTES_RESERVED + len(key.chain_pem)))
     return out.getvalue()
+
+
+def outside_loop(call):
+    """Run ``call`` (one of pyHanko's synchronous entry points, which wrap ``asyncio.run``) in this thread, or in a
+    short-lived thread when this thread already runs an event loop (an ASGI view, or Playwright's sync API in a
+    test): ``asyncio.run`` refuses to nest."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    result: dict = {}
+
+    def run():
+        try:
+            result["value"] = call()
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    worker = threading.Thread(target=run, name="pyhanko-sync")
+    worker.start()
+    worker.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
 
 
 def unsigned_png(*, px: int = 400) -> bytes:
@@ -443,7 +469,7 @@ def pdf_validate(pdf: bytes, *, trust_roots_pem: list[str]) -> Validation:
         roots += [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certs_from_pem(pem)]
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(sig, context)
+        status = outside_loop(lambda: validate_pdf_signature(sig, context))
     except Exception as exc:  # a mangled CMS blob or byte range
         return Validation(signed=True, error=f"invalid: {type(exc).__name__}")
     cert = status.signing_cert

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,9 +47,18 @@ def _next_number(prefix: str, model, court: Court) -> str:
     Court.objects.select_for_update().filter(pk=court.pk).first()
     year = timezone.localdate().year
     head = f"{prefix}{year}{court.pk:03d}"
-    last = model.objects.filter(number__startswith=head).order_by("-number").values_list("number", flat=True).first()
+    # the longest number first: serial 10000 sorts after 9999 only by length
+    last = (model.objects.filter(number__startswith=head).order_by(Length("number").desc(), "-number")
+            .values_list("number", flat=True).first())
     serial = int(last[len(head):]) + 1 if last else 1
     return f"{head}{serial:04d}"
+
+
+def number_parts(number: str, court_id: int) -> tuple[str, int]:
+    """(year, serial) of ``<2-letter prefix><year><court id, at least 3 digits><serial>``: the court id's width is
+    read from the court, not assumed (ids past 999 have four digits)."""
+    year = number[2:6]
+    return year, int(number[6 + len(f"{court_id:03d}"):] or 0)
 
 
 def notify(*, recipients, text: str, case=None, deadline_id=None, level: str = "chief",

@@ -91,8 +91,9 @@ def authorize(user, case, addressee_key: str) -> None:
 def letter_number(order) -> str:
     """（2026）甘05执督3号 from the order's number ``DB<year><court id, 3><serial, 4>`` (the ordering court's own
     count of the year); a later round adds 之二, 之三..."""
-    digits = order.number[2:]
-    year, serial = digits[:4], int(digits[7:] or 0)
+    from supervision.services import number_parts  # supervision sits above notices' documents; read it late
+
+    year, serial = number_parts(order.number, order.court_id)
     suffix = ROUND_SUFFIX.get(order.round, f"之{order.round}") if order.round > 1 else ""
     return f"（{year}）{order.court.code}执督{serial}号{suffix}"
 

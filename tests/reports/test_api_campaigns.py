@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from reports import engine, services
-from reports.models import Campaign, ReportRun
+from reports.models import Campaign
 from reports.periods import Period
 from reports.selectors import ReportScope, drilldown, kpi_table
 

@@ -456,3 +456,22 @@ def test_case_documents_tab_shows_the_seal_and_signs(sealing, case, client):
     assert 'data-seal="signed"' in html and f'data-doc-sign="{doc.pk}"' not in html
     r = client.post(reverse("signing:sign"), {"document": [doc.pk], "next": "https://evil.example/"})
     assert r["Location"] == reverse("signing:queue")  # an outside address is never followed
+
+
+def test_signing_and_checking_work_where_an_event_loop_already_runs(sealing, case):
+    """pyHanko's synchronous calls wrap asyncio.run, which refuses to nest: a document issued from a thread that runs
+    an event loop (an ASGI view, Playwright's sync API in the browser tests) must still be signed and checked."""
+    import asyncio
+
+    doc = issue(sealing.officer, case)
+    row = DocumentSignature.objects.get(document_id=doc.pk)
+    key = services._signer_key(row.certificate, sealing.court.name)
+    unsigned = bytes(DocumentFile.objects.get(document=doc).pdf)
+    trusted = roots()
+
+    async def inside_a_loop():
+        signed = crypto.pdf_sign(unsigned, key=key)
+        return signed, crypto.pdf_validate(signed, trust_roots_pem=trusted)
+
+    signed, result = asyncio.run(inside_a_loop())
+    assert signed.startswith(unsigned) and result.valid and result.signer_serial == row.certificate.serial

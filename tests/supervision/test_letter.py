@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from cases.models import CaseEvent
 from efile.models import FileItem
 from notices import documents
-from notices.documents.supervision_letter import authorize
+from notices.documents.supervision_letter import authorize, letter_number
 from notices.models import DocumentFile, IssuedDocument
 from notices.pdf import cn
 from notices.services import document_correct, document_issue
@@ -164,3 +164,26 @@ def test_signed_by_the_chief_by_default():
     from signing import rules
 
     assert rules.default("supervision_letter") == (True, ("chief",))
+
+
+@pytest.mark.parametrize("court_id,number,serial", [(7, "DB20260070003", 3), (1050, "DB202610500001", 1),
+                                                    (12, "DB202601210000", 10000)])
+def test_letter_number_reads_the_serial_whatever_the_court_ids_width(court_id, number, serial):
+    """Court ids past 999 take four digits in the order number: the serial is what follows the court's own id."""
+    from types import SimpleNamespace
+
+    order = SimpleNamespace(number=number, court_id=court_id, round=1, court=SimpleNamespace(code="甘05"))
+    assert services.number_parts(number, court_id) == ("2026", serial)
+    assert letter_number(order) == f"（2026）甘05执督{serial}号"
+    assert letter_number(SimpleNamespace(**{**vars(order), "round": 2})) == f"（2026）甘05执督{serial}号之二"
+
+
+def test_the_next_order_number_follows_serial_10000(org, case):
+    from supervision.models import SupervisionOrder
+
+    first = _open(org, case, org.supervisor)
+    head = first.number[:-4]
+    SupervisionOrder.objects.filter(pk=first.pk).update(number=f"{head}9999")
+    second = _open(org, case, org.supervisor)
+    assert second.number == f"{head}10000"
+    assert _open(org, case, org.supervisor).number == f"{head}10001"  # not 10000 again: "9999" sorts after "10000"
