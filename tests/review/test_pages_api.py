@@ -208,3 +208,30 @@ def test_home_tile_equals_the_list_it_opens(client, org, register, make_case, to
     assert m and int(m.group(1)) == 2
     page = client.get(reverse("review:objection_list") + "?mine=rule").content.decode()
     assert _re.search(r'id="objection-total">2\D', page)
+
+
+def test_missing_papers_notice_from_the_page_and_the_api_once(client, org, register, today):
+    objection = register()
+    login(client, org.clerk)
+    page = client.get(reverse("review:objection_detail", args=[objection.pk])).content.decode()
+    assert 'value="papers"' in page
+    r = client.post(reverse("review:objection_act", args=[objection.pk]),
+                    {"op": "papers", "form_token": "p1", "on": today.isoformat()})
+    assert r.status_code == 302
+    objection.refresh_from_db()
+    assert objection.papers_notice_on == today
+    page = client.get(reverse("review:objection_detail", args=[objection.pk])).content.decode()
+    assert 'value="papers"' not in page  # given once: no second form
+    r = client.post(f"/api/v1/review-objections/{objection.pk}/papers-notice/", {"on": today.isoformat()},
+                    content_type="application/json")
+    assert r.status_code == 400  # already given
+    other = register(objector="李四")
+    r = client.post(f"/api/v1/review-objections/{other.pk}/papers-notice/", {"on": "2026-13-01"},
+                    content_type="application/json")
+    assert r.status_code == 400 and "on" in r.json()
+    r = client.post(f"/api/v1/review-objections/{other.pk}/papers-notice/", {"on": today.isoformat()},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["papers_notice_on"] == today.isoformat()
+    login(client, org.outsider)
+    assert client.post(f"/api/v1/review-objections/{other.pk}/papers-notice/", {"on": today.isoformat()},
+                       content_type="application/json").status_code == 404
