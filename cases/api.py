@@ -68,7 +68,8 @@ class CasePartySerializer(BaseModelSerializer):
 
     class Meta:
         model = CaseParty
-        fields = ["id", "role", "position", "party", "service_address", "phone", "agent", "agent_id_number", "agent_phone", "restricted_on",
+        fields = ["id", "role", "position", "party", "service_address", "phone", "agent", "agent_id_number",
+                  "agent_phone", "email", "restricted_on",
                   "restriction_lifted_on", "dishonest_listed_on", "dishonest_until", "dishonest_ground",
                   "dishonest_removed_on"]
 
@@ -128,6 +129,9 @@ class PartyInputSerializer(serializers.Serializer):
                                                       "party portal.")
     agent_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
                                         help_text="The agent's mobile number (the portal's one-time code).")
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="",
+                                  help_text="The party's e-mail for this case: messages from case events and the "
+                                            "portal's one-time code are sent there as well.")
     resolution = EnumChoiceField(
         choices=[("use_existing", "Use the existing record"), ("update", "Correct the existing record")],
         required=False, allow_blank=True, default="",

@@ -123,6 +123,9 @@ class PartyForm(BootstrapMixin, forms.Form):
     agent = forms.CharField(label=_("Agent ad litem"), max_length=100, required=False)
     agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=40, required=False)
     agent_phone = forms.CharField(label=_("Agent's mobile phone"), max_length=40, required=False)
+    # Checked by the service (naming parties.N.email), so that page and API give the same message.
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     # Shown only when the identifier matches a record that says something else (see the register view).
     resolution = forms.ChoiceField(
         label=_("This identification number is already registered"), required=False, widget=forms.RadioSelect,

@@ -106,7 +106,8 @@ def _party_input(d: dict) -> services.PartyInput:
                                id_number=d["id_number"], phones=[d["phone"]] if d["phone"] else [],
                                address=d["address"], legal_representative=d["legal_representative"],
                                agent=d["agent"], agent_id_number=d.get("agent_id_number") or "",
-                               agent_phone=d.get("agent_phone") or "", resolution=d.get("resolution") or "",
+                               agent_phone=d.get("agent_phone") or "", email=d.get("email") or "",
+                               resolution=d.get("resolution") or "",
                                resolution_reason=d.get("resolution_reason") or "")
 
 

@@ -257,7 +257,8 @@ def case_resume(*, actor, case: Case, reason: str, received_on: date | None = No
         raise ValidationError({"case": [_("An open resumed case already exists.")]})
     parties = [
         PartyInput(role=cp.role, kind=cp.party.kind, name=cp.party.name, address=cp.service_address,
-                   phones=[cp.phone] if cp.phone else [], agent=cp.agent, party=cp.party)
+                   phones=[cp.phone] if cp.phone else [], agent=cp.agent, agent_id_number=cp.agent_id_number,
+                   agent_phone=cp.agent_phone, email=cp.email or "", party=cp.party)
         for cp in case.case_parties.select_related("party").order_by("role", "position")
     ]
     outstanding = max(_outstanding(case), 0)

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +73,8 @@ class PartyInput:
     # The agent's (lawyer's) ID number and mobile: with them the agent signs in to the party portal (portal app).
     agent_id_number: str = ""
     agent_phone: str = ""
+    # The party's e-mail for this case: messages from case events and the portal's one-time code go there as well.
+    email: str = ""
     party: Party | None = None  # an existing party record (resumed cases reuse the original case's parties)
     # When the identifier matches a record whose name, kind or address differ: "use_existing" (attach the record as
     # it is) or "update" (correct the record to what was typed, with ``resolution_reason``, audited).
@@ -128,6 +131,22 @@ class _CleanParty:
     reason: str = ""
     agent_id_number: str = ""
     agent_phone: str = ""
+    email: str = ""
+
+
+def _email(value: str, field: str) -> str:
+    """An e-mail address as typed (trimmed, domain lower-cased), or "" when none; anything else names the field."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        if len(value) > 254:
+            raise ValidationError("too long")
+        validate_email(value)
+    except ValidationError:
+        raise ValidationError({field: _("Enter a valid e-mail address.")}) from None
+    local, _at, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
 
 
 def _agent_contact(data: PartyInput, prefix: str, *, agent: str) -> tuple[str, str]:
@@ -161,6 +180,7 @@ def _party_clean(*, data: PartyInput, index: int) -> _CleanParty:
         phones=clean_phone_list(data.phones, field=f"{prefix}.phones"),
     )
     cleaned.agent_id_number, cleaned.agent_phone = _agent_contact(data, prefix, agent=cleaned.agent)
+    cleaned.email = _email(data.email, f"{prefix}.email")
     if data.resolution and data.resolution not in RESOLUTIONS:
         raise ValidationError({f"{prefix}.resolution": _("Choose use_existing or update.")})
     number = (data.id_number or "").strip()
@@ -512,15 +532,17 @@ def case_register(
         if c is None:  # an existing record given as such (a resumed case)
             address, phone, agent = data.address, next((p for p in data.phones if p), ""), data.agent
             agent_id_number, agent_phone = data.agent_id_number, data.agent_phone
+            email = _email(data.email, "email")
         else:
             kept = c.conflict is not None and data.resolution == RESOLUTION_USE_EXISTING
             address = party.address if kept else c.address
             phone, agent = next(iter(c.phones), ""), c.agent
-            agent_id_number, agent_phone = c.agent_id_number, c.agent_phone
+            agent_id_number, agent_phone, email = c.agent_id_number, c.agent_phone, c.email
         CaseParty.objects.get_or_create(
             case=case, party=party, role=data.role,
             defaults={"position": positions[data.role], "service_address": address, "phone": phone,
-                      "agent": agent, "agent_id_number": agent_id_number, "agent_phone": agent_phone},
+                      "agent": agent, "agent_id_number": agent_id_number, "agent_phone": agent_phone,
+                      "email": email or None},
         )
         if correction is not None:
             corrections.append(correction)

@@ -50,3 +50,84 @@ def test_api_takes_the_agent_contact(client, org):
     assert response.status_code == 201, response.content[:400]
     parties = response.json()["parties"]
     assert parties[0]["agent_phone"] == "13900000009" or any(p["agent_phone"] == "13900000009" for p in parties)
+
+
+# --- The party's e-mail on the case (messages and the portal's one-time code go there as well) -------------------
+
+def test_party_email_is_stored_with_its_domain_lower_cased(make_case):
+    case = make_case(parties=_parties(email="  Zhang.San@Example.COM "))
+    assert case.case_parties.get(role="applicant").email == "Zhang.San@example.com"
+    assert case.case_parties.get(role="respondent").email is None  # none given: none stored
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "a@b", "zhang\u202e@example.com", "zhang@exa\nmple.com",
+                                   "x" * 250 + "@example.com"])
+def test_bad_party_email_is_refused_naming_the_field_and_nothing_saved(make_case, email):
+    from cases.models import Case
+
+    before = Case.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        make_case(parties=_parties(email=email))
+    assert "parties.0.email" in exc.value.message_dict and Case.objects.count() == before
+
+
+def _page(**extra) -> dict:
+    data = {
+        "case_type": "执", "received_on": "2026-03-02", "filed_on": "2026-03-04", "basis_kind": "judgment",
+        "basis_issuer": "天水市麦积区人民法院", "basis_number": "（2025）甘0503民初456号",
+        "basis_effective_on": "2025-12-01", "obligation_kind": "money", "principal": "1000", "interest_awarded": "0",
+        "litigation_costs": "0", "other_amount": "0",
+        "parties-TOTAL_FORMS": "2", "parties-INITIAL_FORMS": "0", "parties-MIN_NUM_FORMS": "1",
+        "parties-MAX_NUM_FORMS": "1000",
+        "parties-0-role": "applicant", "parties-0-kind": "person", "parties-0-name": "张三",
+        "parties-0-id_kind": "resident_id", "parties-0-id_number": "11010519491231002X",
+        "parties-0-phone": "13800000001",
+        "parties-1-role": "respondent", "parties-1-kind": "legal_person", "parties-1-name": "天水示例建材有限公司",
+        "parties-1-id_kind": "uscc", "parties-1-id_number": "91110108551385082Q"}
+    data.update(extra)
+    return data
+
+
+def test_intake_page_takes_the_email_and_names_a_bad_one(client, org):
+    from cases.models import Case, CaseParty
+
+    client.force_login(org.clerk)
+    page = client.get("/cases/register/").content.decode()
+    assert 'type="email"' in page and "电子邮件" in page
+    response = client.post("/cases/register/", _page(**{"parties-0-email": "zhang@@example.com"}))
+    assert response.status_code == 200 and Case.objects.count() == 0
+    assert "email" in response.context["formset"].forms[0].errors
+    response = client.post("/cases/register/", _page(**{"parties-0-email": "zhang@example.com"}))
+    assert response.status_code == 302
+    assert CaseParty.objects.get(role="applicant").email == "zhang@example.com"
+
+
+def test_api_takes_the_email_and_names_a_bad_one(client, org):
+    client.force_login(org.clerk)
+    body = {"case_type": "执", "received_on": "2026-03-02", "filed_on": "2026-03-04", "basis_kind": "judgment",
+            "basis_issuer": "天水市麦积区人民法院", "basis_number": "（2025）甘0503民初456号",
+            "basis_effective_on": "2025-12-01", "principal": "1000.00",
+            "parties": [{"role": "applicant", "kind": "person", "name": "张三", "id_kind": "resident_id",
+                         "id_number": "11010519491231002X", "email": "zhang@"},
+                        {"role": "respondent", "kind": "legal_person", "name": "天水示例建材有限公司",
+                         "id_kind": "uscc", "id_number": "91110108551385082Q"}]}
+    response = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert response.status_code == 400 and "parties.0.email" in str(response.json())
+    body["parties"][0]["email"] = "zhang@example.com"
+    response = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert response.status_code == 201
+    [applicant] = [p for p in response.json()["parties"] if p["role"] == "applicant"]
+    assert applicant["email"] == "zhang@example.com"
+
+
+def test_resumed_case_keeps_the_email_and_the_agents_contact(make_case, org):
+    case = make_case(parties=_parties(email="zhang@example.com", agent="李律师", agent_id_number="620503198001010011",
+                                      agent_phone="13900000009"))
+    from cases.services import case_resume
+
+    case.stage, case.closure_mode, case.closed_on = "closed", "terminated_round", case.filed_on  # closed by 终本
+    case.save(update_fields=["stage", "closure_mode", "closed_on"])
+    new = case_resume(actor=org.clerk, case=case, reason="发现新的财产线索")
+    cp = new.case_parties.get(role="applicant")
+    assert (cp.email, cp.agent_id_number, cp.agent_phone) == ("zhang@example.com", "620503198001010011",
+                                                             "13900000009")

@@ -235,3 +235,20 @@ def test_half_width_brackets_and_lower_case_x_are_accepted(client, settings, por
     sign_in(client, settings, portal_case) if False else None
     request_code(client, typed, APPLICANT_ID.lower())
     assert client.post("/portal/code/", {"code": last_code(settings)}).status_code == 302
+
+
+def test_the_code_also_goes_to_the_email_on_the_case(client, settings, portal_case, django_capture_on_commit_callbacks,
+                                                      mailoutbox):
+    portal_case.case_parties.filter(role="applicant").update(email="zhang@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        request_code(client, portal_case.number)
+    [mail] = mailoutbox
+    assert mail.to == ["zhang@example.com"] and mail.subject == "执行案件进度查询验证码"
+    code = re.search(r"验证码为(\d{6})", mail.body).group(1)
+    assert code == last_code(settings)  # the same code as the SMS
+    assert client.post("/portal/code/", {"code": code}).status_code == 302
+    # a wrong pair sends no e-mail (and answers the same)
+    client.cookies.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_code(client, portal_case.number, "110105194912310088")
+    assert len(mailoutbox) == 1
