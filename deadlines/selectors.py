@@ -166,6 +166,15 @@ class Item:
     def days_overdue(self) -> int:
         return -self.days_left
 
+    @property
+    def href(self) -> str:
+        """Where the row leads: the delegation's own page for a delegated task (the receiving court cannot open the
+        sending case: its deadline would lead to a 404), else the case's deadlines tab."""
+        d = self.deadline
+        if d.source_type == SourceType.DELEGATION:
+            return reverse("delegation:detail", args=[d.source_id])
+        return reverse("cases:detail", args=[d.case_id]) + "?tab=deadlines"
+
 
 def red_days_for(user) -> int:
     return court_settings.get(getattr(user, "court_id", None), "deadline_red_days")
@@ -259,6 +268,10 @@ def _source_labels(deadlines: list[Deadline]) -> dict[tuple[str, int], str]:
     if ids.get(SourceType.CREDIT_CORRECTION):
         fetch(SourceType.CREDIT_CORRECTION, "credit.CorrectionRequest", ["requester_name"],
               lambda r: r["requester_name"])
+    if ids.get(SourceType.DELEGATION):
+        kinds = dict(apps.get_model("delegation.Delegation")._meta.get_field("kind").flatchoices)
+        fetch(SourceType.DELEGATION, "delegation.Delegation", ["number", "kind"],
+              lambda r: " ".join(str(x) for x in (kinds.get(r["kind"], r["kind"]), r["number"]) if x))
     return labels
 
 

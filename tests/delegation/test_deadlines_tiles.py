@@ -133,3 +133,24 @@ def test_overdue_list_lists_exactly_the_late_one(client, org, overdue):
     login(client, org.officer)
     html = client.get(reverse("delegation:list"), {"box": "outgoing", "show": "overdue"}).content.decode()
     assert re.findall(r'id="delegation-(\d+)"', html) == [str(overdue.pk)]
+
+
+def test_the_receiving_officers_deadline_rows_lead_to_the_delegation_not_the_unseen_case(client, org, case, send,
+                                                                                          other_clerk):
+    """The receiving court cannot open the sending case (404): its deadline rows link the delegation's page, which it
+    can open, and name the delegated step."""
+    d = send()
+    services.delegation_accept(actor=other_clerk, delegation=d, team=org.foreign_team, officer=org.outsider)
+    engine.recompute(case_ids=[case.pk])
+    login(client, org.outsider)
+    page = client.get(reverse("deadlines:mine") + "?view=list").content.decode()
+    target = reverse("delegation:detail", args=[d.pk])
+    assert f'href="{target}"' in page and case.number in page
+    assert reverse("cases:detail", args=[case.pk]) not in page
+    assert d.get_kind_display() in page
+    assert client.get(target).status_code == 200
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    # the calendar view of the month the report is due links the same way
+    due = _rows(d)["delegation_report"].due_on
+    page = client.get(reverse("deadlines:mine") + f"?view=calendar&month={due:%Y-%m}").content.decode()
+    assert f'href="{target}"' in page and reverse("cases:detail", args=[case.pk]) not in page
