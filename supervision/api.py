@@ -229,14 +229,21 @@ class ShiftSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DutyShift
-        fields = ["id", "court", "officer", "officer_name", "starts_at", "ends_at"]
-        read_only_fields = ["id", "court", "officer_name"]
+        fields = ["id", "court", "officer", "officer_name", "starts_at", "ends_at", "void", "cancelled_at",
+                  "cancelled_by", "cancel_reason"]
+        read_only_fields = ["id", "court", "officer_name", "void", "cancelled_at", "cancelled_by", "cancel_reason"]
+
+    void = serializers.BooleanField(read_only=True, help_text="Cancelled before it started: it never counted.")
 
 
 class ShiftCreateSerializer(serializers.Serializer):
     officer = serializers.IntegerField(min_value=1)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
+
+
+class ShiftCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
 
 
 class DutyShiftViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -246,7 +253,7 @@ class DutyShiftViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.CreateMod
     pagination_class = Pagination
     serializer_class = ShiftSerializer
     queryset = DutyShift.objects.none()
-    action_perms = {"create": Perm.DISPATCH}
+    action_perms = {"create": Perm.DISPATCH, "cancel": Perm.DISPATCH}
 
     def get_queryset(self):
         return selectors.shift_list_for_user(user=self.request.user)
@@ -258,6 +265,17 @@ class DutyShiftViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.CreateMod
         shift = services.shift_add(actor=request.user, officer_id=s.validated_data["officer"],
                                    starts_at=s.validated_data["starts_at"], ends_at=s.validated_data["ends_at"])
         return Response(ShiftSerializer(shift).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ShiftCancelSerializer, responses={200: ShiftSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Take the shift off the roster with a reason: void before it starts, ended now while it runs; 400 when it
+        has already ended or been taken off."""
+        shift = self.get_object()
+        s = ShiftCancelSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        shift = services.shift_cancel(actor=request.user, shift=shift, reason=s.validated_data["reason"])
+        return Response(ShiftSerializer(shift).data)
 
 
 StatRow = inline_serializer("DispatchStatRow", many=True, fields={

@@ -111,6 +111,12 @@ class DutyShift(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Taken off the roster (shift_cancel): before it started, the shift never counts (kept as the record of the
+    # change); while it ran, it ends at that instant (``ends_at`` is set to it).
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    cancel_reason = models.CharField(_("reason for the change"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("duty shift")
@@ -121,6 +127,15 @@ class DutyShift(models.Model):
 
     def policy_target(self) -> Target:
         return Target(court_id=self.court_id)
+
+    @property
+    def void(self) -> bool:
+        """Cancelled before it started: it never put anyone on duty."""
+        return self.cancelled_at is not None and self.cancelled_at <= self.starts_at
+
+
+# The shifts that put someone on duty: all but those cancelled before they started.
+SHIFT_COUNTS = Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=F("starts_at"))
 
 
 class DispatchKind(models.TextChoices):

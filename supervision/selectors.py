@@ -104,7 +104,7 @@ TICKET_VIEWS = {
 
 def shift_list_for_user(*, user):
     return (DutyShift.objects.filter(scope_q(user, Perm.DISPATCH, team=None, officer=None))
-            .select_related("officer").order_by("-starts_at", "id"))
+            .select_related("officer", "cancelled_by").order_by("-starts_at", "id"))
 
 
 def response_stats(*, user, since=None) -> list[dict]:

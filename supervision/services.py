@@ -25,8 +25,8 @@ from core import court_settings
 from core.text import clean_name, clean_text
 
 from .models import (
-    DispatchKind, DispatchTicket, DutyShift, OrderStatus, ReceptionDay, ReceptionVisit, SupervisionAttachment,
-    SupervisionEscalation, SupervisionOrder, TicketStatus,
+    SHIFT_COUNTS, DispatchKind, DispatchTicket, DutyShift, OrderStatus, ReceptionDay, ReceptionVisit,
+    SupervisionAttachment, SupervisionEscalation, SupervisionOrder, TicketStatus,
 )
 
 MAX_REPLY_DAYS = 90
@@ -336,15 +336,36 @@ def shift_add(*, actor: User, officer_id, starts_at: datetime, ends_at: datetime
     if ends_at - starts_at > timedelta(hours=48):
         raise ValidationError({"ends_at": [_("A shift lasts at most 48 hours.")]})
     with transaction.atomic():
-        if DutyShift.objects.filter(court_id=actor.court_id, officer=officer, starts_at__lt=ends_at,
+        if DutyShift.objects.filter(SHIFT_COUNTS, court_id=actor.court_id, officer=officer, starts_at__lt=ends_at,
                                     ends_at__gt=starts_at).exists():
             raise ValidationError({"starts_at": [_("This officer already has a shift at that time.")]})
         return DutyShift.objects.create(court_id=actor.court_id, officer=officer, starts_at=starts_at,
                                         ends_at=ends_at, created_by=actor)
 
 
+def shift_cancel(*, actor: User, shift: DutyShift, reason: str) -> DutyShift:
+    """Take a shift off the roster (the officer is ill, the roster was typed wrong): a shift not yet begun is void, a
+    running one ends now; an ended one stays as the record of who was on duty. Once: a second click is refused."""
+    require(actor, Perm.DISPATCH, shift)
+    reason = clean_text(reason, field="reason", max_length=200, required=True,
+                        required_message=_("Give the reason for the change."))
+    with transaction.atomic():
+        shift = DutyShift.objects.select_for_update().get(pk=shift.pk)
+        now = timezone.now()
+        if shift.cancelled_at is not None or shift.ends_at <= now:
+            raise ValidationError({"shift": [_("This shift has already ended or been taken off the roster.")]})
+        shift.cancelled_at, shift.cancelled_by, shift.cancel_reason = now, actor, reason
+        fields = ["cancelled_at", "cancelled_by", "cancel_reason"]
+        if shift.starts_at < now:
+            shift.ends_at = now
+            fields.append("ends_at")
+        shift.save(update_fields=fields)
+    return shift
+
+
 def on_duty(court_id: int, at: datetime) -> list[User]:
-    ids = DutyShift.objects.filter(court_id=court_id, starts_at__lte=at, ends_at__gt=at).values("officer_id")
+    ids = DutyShift.objects.filter(SHIFT_COUNTS, court_id=court_id, starts_at__lte=at, ends_at__gt=at).values(
+        "officer_id")
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("id"))
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("dispatch/<int:pk>/ack/", views.ticket_ack, name="ticket_ack"),
     path("dispatch/<int:pk>/report/", views.ticket_report, name="ticket_report"),
     path("roster/", views.roster, name="roster"),
+    path("roster/<int:pk>/cancel/", views.shift_cancel, name="shift_cancel"),
     path("reception/", views.reception_list, name="reception"),
     path("reception/<int:pk>/", views.reception_day, name="reception_day"),
     path("reception/followups/", views.followups, name="followups"),

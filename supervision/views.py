@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -346,6 +346,24 @@ def roster(request):
     return render(request, "supervision/roster.html", {
         "title": _("Duty roster"), "shifts": shifts[:200], "officers": _officers(request.user.court_id),
         "errors": errors, "data": data, "now": timezone.now()}, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def shift_cancel(request, pk):
+    """Take a shift off the roster (void before it starts, ended now while it runs), with a reason."""
+    _require_dispatch(request.user)
+    shift = get_object_or_404(selectors.shift_list_for_user(user=request.user), pk=pk)
+    try:
+        shift = services.shift_cancel(actor=request.user, shift=shift, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for messages_ in _errors(exc).values():
+            for message in messages_:
+                messages.error(request, message)
+        return redirect("supervision:roster")
+    messages.success(request, _("The shift has been taken off the roster.") if shift.void
+                     else _("The shift has been ended now."))
+    return redirect("supervision:roster")
 
 
 # --- reception day -------------------------------------------------------------------------------------------

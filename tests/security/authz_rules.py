@@ -345,6 +345,10 @@ def _sv_day(user, day, world, placement):
     return has_perm(user, Perm.RECEPTION_RECORD, Target(court_id=day.court_id))
 
 
+def _sv_shift(user, shift, world, placement):
+    return has_perm(user, Perm.DISPATCH, Target(court_id=shift.court_id))
+
+
 def _sv_visit(user, visit, world, placement):
     return visit.responsible_id == user.pk or has_perm(user, Perm.RECEPTION_RECORD,
                                                        Target(court_id=visit.day.court_id))
@@ -801,6 +805,7 @@ RULES: dict[str, dict[str, Check]] = {
     "supervision:ticket_ack": {"POST": custom(_sv_ticket_officer, "sv_ticket")},
     "supervision:ticket_report": {"POST": custom(_sv_ticket_officer, "sv_ticket")},
     "supervision:roster": same(needs(Perm.DISPATCH), *GP),
+    "supervision:shift_cancel": {"POST": custom(_sv_shift, "sv_shift")},
     "supervision:reception": same(needs(Perm.RECEPTION_RECORD), *GP),
     "supervision:reception_day": same(custom(_sv_day, "sv_day"), *GP),
     "supervision:followups": {"GET": LOGIN},
@@ -815,6 +820,7 @@ RULES: dict[str, dict[str, Check]] = {
     "dispatch-ticket-acknowledge": {"POST": custom(_sv_ticket_officer, "sv_ticket")},
     "dispatch-ticket-report-back": {"POST": custom(_sv_ticket_officer, "sv_ticket")},
     "duty-shift-list": {"GET": LOGIN, "POST": needs(Perm.DISPATCH)},
+    "duty-shift-cancel": {"POST": custom(_sv_shift, "sv_shift")},
     "dispatch-stats": {"GET": needs(Perm.DISPATCH)},
     "reception-day-list": {"GET": LOGIN, "POST": needs(Perm.RECEPTION_RECORD)},
     "reception-day-detail": {"GET": custom(_sv_day, "sv_day")},
