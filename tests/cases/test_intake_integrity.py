@@ -14,9 +14,7 @@ from accounts.models import Role
 from cases.models import Case, CaseEvent, CaseParty, Party, PartySearch
 from cases.services import PartyConflictError, PartyInput, case_assign, case_transition, lead_register
 from tests.conftest import make_user
-
-ZHANG_ID = "11010519491231002X"
-COMPANY_ID = "91110108551385082Q"
+from tests.intake_data import COMPANY_ID, ZHANG_ID, page_data, register_body
 
 
 def parties(name="张三", kind="person", address="甘肃省天水市麦积区桥南路1号", **extra):
@@ -32,20 +30,6 @@ def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-def register_body(applicant_name="李四", **party_extra) -> dict:
-    return {
-        "case_type": "执", "received_on": "2026-03-02", "filed_on": "2026-03-04", "basis_kind": "judgment",
-        "basis_issuer": "天水市麦积区人民法院", "basis_number": "（2025）甘0503民初456号",
-        "basis_effective_on": "2025-12-01", "principal": "1000.00",
-        "parties": [
-            {"role": "applicant", "kind": "person", "name": applicant_name, "id_kind": "resident_id",
-             "id_number": ZHANG_ID, **party_extra},
-            {"role": "respondent", "kind": "legal_person", "name": "天水示例建材有限公司", "id_kind": "uscc",
-             "id_number": COMPANY_ID},
-        ],
-    }
 
 
 def counts():
@@ -138,28 +122,11 @@ def test_api_answers_409_with_a_conflict_per_party_and_accepts_a_resolution(org,
     assert Party.objects.get(id_number=ZHANG_ID).name == "李四"
 
 
-def _page_data(name: str, **extra) -> dict:
-    data = {
-        "case_type": "执", "received_on": "2026-03-02", "filed_on": "2026-03-04", "basis_kind": "judgment",
-        "basis_issuer": "天水市麦积区人民法院", "basis_number": "（2025）甘0503民初456号",
-        "basis_effective_on": "2025-12-01", "obligation_kind": "money", "principal": "1000", "interest_awarded": "0",
-        "litigation_costs": "0", "other_amount": "0",
-        "parties-TOTAL_FORMS": "2", "parties-INITIAL_FORMS": "0", "parties-MIN_NUM_FORMS": "1",
-        "parties-MAX_NUM_FORMS": "1000",
-        "parties-0-role": "applicant", "parties-0-kind": "person", "parties-0-name": name,
-        "parties-0-id_kind": "resident_id", "parties-0-id_number": ZHANG_ID,
-        "parties-1-role": "respondent", "parties-1-kind": "legal_person", "parties-1-name": "天水示例建材有限公司",
-        "parties-1-id_kind": "uscc", "parties-1-id_number": COMPANY_ID,
-    }
-    data.update(extra)
-    return data
-
-
 def test_register_page_shows_the_existing_record_next_to_what_was_typed(org, make_case, client):
     make_case()
     client.force_login(org.clerk)
     before = counts()
-    response = client.post("/cases/register/", _page_data("李四"))
+    response = client.post("/cases/register/", page_data("李四"))
     assert response.status_code == 200
     assert counts() == before
     row = response.context["formset"].forms[0]
@@ -168,7 +135,7 @@ def test_register_page_shows_the_existing_record_next_to_what_was_typed(org, mak
     assert "张三" in html and "李四" in html and 'name="parties-0-resolution"' in html
     assert response.context["formset"].forms[1].conflict is None
 
-    response = client.post("/cases/register/", _page_data("李四", **{"parties-0-resolution": "use_existing"}))
+    response = client.post("/cases/register/", page_data("李四", **{"parties-0-resolution": "use_existing"}))
     assert response.status_code == 302, response.context and response.context["form"].errors
     assert Party.objects.get(id_number=ZHANG_ID).name == "张三"
 
