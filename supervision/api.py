@@ -11,6 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -60,6 +61,9 @@ class OrderCreateSerializer(serializers.Serializer):
 
 class ReplySerializer(serializers.Serializer):
     reply = serializers.CharField(max_length=4000)
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list,
+        help_text="Photos or PDFs (multipart/form-data, the field repeated): at most 5, checked by content.")
 
 
 class CloseSerializer(serializers.Serializer):
@@ -107,12 +111,15 @@ class SupervisionOrderViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Re
                                     petition_ids=s.validated_data.get("petitions", []))
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReplySerializer, responses={200: OrderSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request={"application/json": ReplySerializer, "multipart/form-data": ReplySerializer},
+                   responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def reply(self, request, pk=None):
+        """The officer's reply: JSON, or multipart/form-data with photos or PDFs (``attachments``, repeated)."""
         s = ReplySerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        order = services.order_reply(actor=request.user, order=self.get_object(), reply=s.validated_data["reply"])
+        order = services.order_reply(actor=request.user, order=self.get_object(), reply=s.validated_data["reply"],
+                                     attachments=s.validated_data["attachments"])
         return Response(OrderSerializer(order).data)
 
     def _decidable(self):

@@ -281,3 +281,26 @@ def test_reply_with_a_photo_and_a_bad_file_refused(client, org, case, settings, 
     assert r.status_code == 200 and b"".join(r.streaming_content) == PNG
     login(client, org.other_chief)
     assert client.get(f"/supervision/attachments/{att.pk}/").status_code == 404
+
+
+def test_api_reply_takes_photos_by_multipart_and_refuses_a_bad_file_whole(client, org, case, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    order = _open(org, case)
+    login(client, org.officer)
+    url = f"/api/v1/supervision-orders/{order.pk}/reply/"
+    good, bad = SimpleUploadedFile("现场.png", PNG, "image/png"), SimpleUploadedFile("报告.exe", b"MZ\x90\x00", "image/png")
+    r = client.post(url, {"reply": "见附件", "attachments": [good, bad]})
+    assert r.status_code == 400 and "报告.exe" in str(r.json())
+    order.refresh_from_db()
+    assert order.status == "open" and not order.attachments.exists() and not list(tmp_path.rglob("*upload*"))
+    r = client.post(url, {"reply": "见附件", "attachments": [SimpleUploadedFile("现场.png", PNG, "image/png")]})
+    assert r.status_code == 200 and r.json()["status"] == "replied"
+    [att] = r.json()["attachments"]
+    assert att["name"] == "现场.png" and order.attachments.get().size == len(PNG)
+    # JSON still works for a text-only reply (another order)
+    other = _open(org, case)
+    r = client.post(f"/api/v1/supervision-orders/{other.pk}/reply/", {"reply": "已查明"},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["attachments"] == []
