@@ -54,7 +54,8 @@ class CreditMeasureSerializer(serializers.ModelSerializer):
         model = CreditMeasure
         fields = ["id", "case", "case_number", "case_party", "debtor_name", "kind", "status", "ground", "term_years",
                   "extension_years", "conduct", "obligation", "performance", "reasons", "warnings", "persons",
-                  "proposed_by", "proposed_at", "approved_by", "approved_at", "rejection_reason", "document_number",
+                  "applied_on", "proposed_by", "proposed_at", "approved_by", "approved_at", "rejection_reason",
+                  "document_number",
                   "decided_on", "until", "served_on", "service_method", "published_on", "removal_ground",
                   "removal_arose_on", "removal_due_on", "removal_note", "removed_on", "removal_document_number"]
         read_only_fields = fields
@@ -77,6 +78,9 @@ class ProposeSerializer(serializers.Serializer):
     obligation = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     performance = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     persons = PersonInputSerializer(many=True, required=False, max_length=10)
+    applied_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                       help_text="The applicant's written application, if the measure answers one: "
+                                                 "the court decides within 15 days of it.")
 
 
 class CreditRejectSerializer(serializers.Serializer):
@@ -143,7 +147,8 @@ class CreditMeasureViewSet(PolicyFirstMixin, mixins.ListModelMixin, mixins.Retri
         m = services.measure_propose(actor=request.user, case=case, case_party=cp, kind=d["kind"],
                                      ground=d["ground"], extension_years=d["extension_years"], conduct=d["conduct"],
                                      reasons=d["reasons"], obligation=d["obligation"],
-                                     performance=d["performance"], persons=d.get("persons") or ())
+                                     performance=d["performance"], persons=d.get("persons") or (),
+                                     applied_on=d["applied_on"])
         return Response(CreditMeasureSerializer(m).data, status=status.HTTP_201_CREATED)
 
     def _done(self, m):

@@ -31,6 +31,10 @@ class ProposeForm(forms.Form):
                                  help_text=_("Left empty: the amount and the basis of the case."))
     performance = forms.CharField(label=_("Performance"), required=False, max_length=200,
                                   help_text=_("Left empty: from the amount recovered."))
+    applied_on = forms.DateField(label=_("Applicant's application received on"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("Only if the applicant applied in writing: the court decides within 15 "
+                                             "days of it."))
     form_token = FormTokenField()
 
     def __init__(self, *args, debtors=(), **kwargs):

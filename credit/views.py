@@ -120,7 +120,8 @@ def propose(request, pk: int):
             m = services.measure_propose(
                 actor=request.user, case=case, case_party=cp, kind=d["kind"], ground=d["ground"],
                 extension_years=d["extension_years"] or 0, conduct=d["conduct"], reasons=d["reasons"],
-                obligation=d["obligation"], performance=d["performance"], persons=form.persons())
+                obligation=d["obligation"], performance=d["performance"], persons=form.persons(),
+                applied_on=d.get("applied_on"))
             return reverse("credit:detail", args=[m.pk])
         try:
             target, _replayed = idempotency.form_once(request, endpoint="credit:propose", token=d["form_token"],

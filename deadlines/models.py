@@ -83,6 +83,8 @@ class DeadlineKind(models.TextChoices):
     DELEGATION_REPORT = "delegation_report", _("Reporting on a delegated task (受托法院回复)")
     SUPERVISION_REPLY = "supervision_reply", _("Reply to a supervision order (督办回复)")
     RECEPTION_FOLLOWUP = "reception_followup", _("Follow-up after the chief's reception day (接待日跟进)")
+    CREDIT_APPLICATION_REVIEW = "credit_application", _("Decision on the applicant's application to list or restrict "
+                                                        "(申请纳入失信/限消审查)")
 
 
 class SourceType(models.TextChoices):

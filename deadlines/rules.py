@@ -59,6 +59,7 @@ RULES: dict[str, RuleSpec] = {r.kind: r for r in [
     RuleSpec(K.DELEGATION_REPORT, days=30, warn_days=(7, 2), source="CPL art 240"),
     RuleSpec(K.SUPERVISION_REPLY, days=10, warn_days=(3, 1), source="court practice (set per order)"),
     RuleSpec(K.RECEPTION_FOLLOWUP, days=15, warn_days=(3,), source="court practice (set per visit)"),
+    RuleSpec(K.CREDIT_APPLICATION_REVIEW, days=15, warn_days=(5, 2), source="BAD-2017 art 5 (15 days UNCONFIRMED)"),
 ]}
 
 assert set(RULES) == set(K.values), "every deadline kind needs a default rule"

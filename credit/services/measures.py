@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from accounts.policy import Perm, has_perm, require
@@ -100,7 +101,7 @@ LISTABLE_CASE_TYPES = (CaseType.FIRST, CaseType.RESUMED)
 @audited
 def measure_propose(*, actor, case, case_party: CaseParty, kind: str, reasons: str, ground: str = "",
                     extension_years: int = 0, conduct: str = "", obligation: str = "", performance: str = "",
-                    persons=(), today: date | None = None) -> CreditMeasure:
+                    persons=(), applied_on: date | str | None = None, today: date | None = None) -> CreditMeasure:
     """Propose a listing or a restriction on one debtor of the case. Refused: a party who is not a respondent of
     this case, a closed case, a preservation case (执保), a minor, a second active measure of the same kind on the same
     debtor."""
@@ -146,12 +147,13 @@ def measure_propose(*, actor, case, case_party: CaseParty, kind: str, reasons: s
             raise ValidationError({"ground": [_("A restriction has no listing ground or term.")]})
         ground = ""
     people = _persons(persons, party=party) if kind == MeasureKind.RESTRICTION else []
+    applied_on = _applied_on(applied_on, case=case, today=today)
     if CreditMeasure.objects.filter(case_party=case_party, kind=kind, status__in=ACTIVE).exists():
         raise ValidationError({"kind": [_("This debtor already has such a measure in progress or in force.")]})
     measure = CreditMeasure(
         case=case, case_party=case_party, kind=kind, ground=ground, term_years=term_years,
         extension_years=extension_years, conduct=conduct, obligation=obligation or _obligation_text(case),
-        performance=performance or _performance_text(case), reasons=reasons, proposed_by=actor,
+        performance=performance or _performance_text(case), reasons=reasons, proposed_by=actor, applied_on=applied_on,
         warnings=listing_warnings(case=case, case_party=case_party, ground=ground) if ground else [])
     try:
         measure.save()
@@ -161,6 +163,27 @@ def measure_propose(*, actor, case, case_party: CaseParty, kind: str, reasons: s
     CreditMeasurePerson.objects.bulk_create([CreditMeasurePerson(measure=measure, **p) for p in people])
     events.measure_step(measure=measure, actor=actor, step="proposed")
     return measure
+
+
+def _applied_on(value, *, case, today: date) -> date | None:
+    """The day the applicant's written application arrived (the 15-day decision runs from it): not in the future,
+    not before the case was received."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            parsed = parse_date(value.strip())
+        except ValueError:  # well formed, not a day (2026-13-40)
+            parsed = None
+        if parsed is None:
+            raise ValidationError({"applied_on": [_("Enter a valid date.")]})
+        value = parsed
+    if value > today:
+        raise ValidationError({"applied_on": [_("The application cannot be received in the future.")]})
+    if case.received_on and value < case.received_on:
+        raise ValidationError({"applied_on": [_("The application cannot precede the case (received on %(date)s).")
+                                              % {"date": case.received_on.isoformat()}]})
+    return value
 
 
 def _obligation_text(case) -> str:
