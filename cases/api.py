@@ -129,7 +129,7 @@ class PartyInputSerializer(serializers.Serializer):
                                                       "party portal.")
     agent_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
                                         help_text="The agent's mobile number (the portal's one-time code).")
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="",
+    email = serializers.CharField(required=False, allow_blank=True, default="",  # length and form: the service
                                   help_text="The party's e-mail for this case: messages from case events and the "
                                             "portal's one-time code are sent there as well.")
     resolution = EnumChoiceField(

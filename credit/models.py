@@ -99,7 +99,7 @@ class CreditMeasure(models.Model):
     reasons = models.TextField(_("reasons"))
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     # The applicant's written application (申请执行人申请纳入/限制消费), if the measure answers one: the court decides
-    # within 15 days of it (deadline credit_application_review, met by the decision or the rejection).
+    # within 15 days of it (deadline credit_application, met by the decision or the rejection).
     applied_on = models.DateField(_("applicant's application received on"), null=True, blank=True)
 
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True,

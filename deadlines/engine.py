@@ -515,12 +515,13 @@ def _credit_sources() -> list[str]:
     the day its ground arose; a correction request's 15-day review and 3-working-day correction."""
     parts = []
     measure = _model("credit.CreditMeasure", "case", "kind", "removal_arose_on", "removed_on")
-    applied = _model("credit.CreditMeasure", "case", "applied_on", "decided_on", "status", "approved_at")
+    applied = _model("credit.CreditMeasure", "case", "applied_on", "decided_on", "status", "updated_at")
     if applied is not None:
         a = lambda f: f"m.{_c(applied, f)}"  # noqa: E731
-        # the decision, or the rejection (a lapse on closure is one), answers the application
+        # the decision, or the rejection (the chief's, or the lapse when the case closes: a rejected measure is never
+        # written again, so its last write is the rejection) answers the application
         answered = (f"COALESCE({a('decided_on')}, CASE WHEN {a('status')} = 'rejected' "
-                    f"THEN ({a('approved_at')} AT TIME ZONE '{LOCAL_TZ}')::date END)")
+                    f"THEN ({a('updated_at')} AT TIME ZONE '{LOCAL_TZ}')::date END)")
         parts.append(f"""
             SELECT 'credit_measure', m.id, 'credit_application', 0, c.id, c.court_id, c.team_id, c.resp, c.ck,
                    {a('applied_on')}, {a('applied_on')}, r.months, r.days, r.working, r.roll, r.warn, {answered}

@@ -269,7 +269,10 @@ def _source_labels(deadlines: list[Deadline]) -> dict[tuple[str, int], str]:
         fetch(SourceType.CREDIT_CORRECTION, "credit.CorrectionRequest", ["requester_name"],
               lambda r: r["requester_name"])
     if ids.get(SourceType.DELEGATION):
-        kinds = dict(apps.get_model("delegation.Delegation")._meta.get_field("kind").flatchoices)
+        try:
+            kinds = dict(apps.get_model("delegation.Delegation")._meta.get_field("kind").flatchoices)
+        except LookupError:
+            kinds = {}
         fetch(SourceType.DELEGATION, "delegation.Delegation", ["number", "kind"],
               lambda r: " ".join(str(x) for x in (kinds.get(r["kind"], r["kind"]), r["number"]) if x))
     return labels

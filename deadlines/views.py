@@ -126,7 +126,9 @@ def notification_read(request, pk: int):
     if note.more:
         target = selectors.notification_summary_url(request.user)
     else:
-        target = note.case_id and reverse("cases:detail", args=[note.case_id]) + "?tab=deadlines"
+        # the deadline's own page (a delegation's, for the receiving court that cannot open the sending case)
+        target = (selectors.deadline_describe_rows([note.deadline])[0].href if note.deadline_id
+                  else note.case_id and reverse("cases:detail", args=[note.case_id]) + "?tab=deadlines")
     if request.POST.get("open") and target:
         return HttpResponseRedirect(target)
     return redirect("deadlines:notifications")

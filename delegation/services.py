@@ -349,7 +349,8 @@ def _entrust(*, actor, d: Delegation, today: date) -> None:
                                               "out before the case moves.")]})
     parties = [
         PartyInput(role=cp.role, kind=cp.party.kind, name=cp.party.name, address=cp.service_address,
-                   phones=[cp.phone] if cp.phone else [], agent=cp.agent, party=cp.party)
+                   phones=[cp.phone] if cp.phone else [], agent=cp.agent, agent_id_number=cp.agent_id_number,
+                   agent_phone=cp.agent_phone, email=cp.email or "", party=cp.party)
         for cp in case.case_parties.select_related("party").order_by("role", "position")
     ]
     outstanding = max(case.amount_claimed - case.amount_recovered, 0)

@@ -48,8 +48,9 @@ def _next_number(prefix: str, model, court: Court) -> str:
     year = timezone.localdate().year
     head = f"{prefix}{year}{court.pk:03d}"
     # the longest number first: serial 10000 sorts after 9999 only by length
-    last = (model.objects.filter(number__startswith=head).order_by(Length("number").desc(), "-number")
-            .values_list("number", flat=True).first())
+    # this court's own numbers: court 100's head is also the start of court 1000's numbers
+    last = (model.objects.filter(court_id=court.pk, number__startswith=head)
+            .order_by(Length("number").desc(), "-number").values_list("number", flat=True).first())
     serial = int(last[len(head):]) + 1 if last else 1
     return f"{head}{serial:04d}"
 
@@ -336,6 +337,8 @@ def shift_add(*, actor: User, officer_id, starts_at: datetime, ends_at: datetime
     if ends_at - starts_at > timedelta(hours=48):
         raise ValidationError({"ends_at": [_("A shift lasts at most 48 hours.")]})
     with transaction.atomic():
+        # two dispatchers adding overlapping shifts for one officer at once: the second waits and sees the first
+        User.objects.select_for_update().filter(pk=officer.pk).first()
         if DutyShift.objects.filter(SHIFT_COUNTS, court_id=actor.court_id, officer=officer, starts_at__lt=ends_at,
                                     ends_at__gt=starts_at).exists():
             raise ValidationError({"starts_at": [_("This officer already has a shift at that time.")]})

@@ -527,12 +527,12 @@ def case_register(
     )
     positions: dict[str, int] = {}
     corrections = []
-    for data, c, (party, correction) in zip(parties, checked, written):
+    for index, (data, c, (party, correction)) in enumerate(zip(parties, checked, written)):
         positions[data.role] = positions.get(data.role, 0) + 1
         if c is None:  # an existing record given as such (a resumed case)
             address, phone, agent = data.address, next((p for p in data.phones if p), ""), data.agent
             agent_id_number, agent_phone = data.agent_id_number, data.agent_phone
-            email = _email(data.email, "email")
+            email = _email(data.email, f"parties.{index}.email")
         else:
             kept = c.conflict is not None and data.resolution == RESOLUTION_USE_EXISTING
             address = party.address if kept else c.address

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from credit import services
 from credit.models import CreditMeasure
+from credit.services.measures import proposals_withdraw
 from deadlines import engine
 from deadlines.models import Deadline
 
@@ -97,3 +98,15 @@ def test_page_and_api_take_the_application_date(client, org, credit_case):
     r = client.post("/api/v1/credit-measures/", dict(body, applied_on=applied.isoformat()),
                     content_type="application/json")
     assert r.status_code == 201 and r.json()["applied_on"] == applied.isoformat()
+
+
+@pytest.mark.parametrize("approved_first", [False, True])
+def test_a_lapse_when_the_case_closes_answers_the_application_on_that_day(org, credit_case, approved_first):
+    m = _propose(org, credit_case, applied_on=timezone.localdate() - timedelta(days=20))
+    if approved_first:
+        m = services.measure_approve(actor=org.chief, measure=m)
+        # approved a week ago: the approval is not the answer
+        CreditMeasure.objects.filter(pk=m.pk).update(approved_at=timezone.now() - timedelta(days=7))
+    proposals_withdraw(case=credit_case, actor=org.chief)  # what the closure calls (credit.receivers)
+    d = _deadline(m)
+    assert d.status == "met" and d.met_on == timezone.localdate()

@@ -154,3 +154,17 @@ def test_the_receiving_officers_deadline_rows_lead_to_the_delegation_not_the_uns
     due = _rows(d)["delegation_report"].due_on
     page = client.get(reverse("deadlines:mine") + f"?view=calendar&month={due:%Y-%m}").content.decode()
     assert f'href="{target}"' in page and reverse("cases:detail", args=[case.pk]) not in page
+
+
+def test_opening_a_notification_of_a_delegation_deadline_goes_to_the_delegation(client, org, case, send, other_clerk):
+    from deadlines.models import Notification
+
+    d = send()
+    services.delegation_accept(actor=other_clerk, delegation=d, team=org.foreign_team, officer=org.outsider)
+    engine.recompute(case_ids=[case.pk])
+    deadline = _rows(d)["delegation_report"]
+    note = Notification.objects.create(recipient=org.outsider, case_id=case.pk, deadline=deadline, level="responsible",
+                                       threshold=0, created_at=timezone.now())
+    login(client, org.outsider)
+    r = client.post(reverse("deadlines:notification_read", args=[note.pk]), {"open": "1"})
+    assert r.status_code == 302 and r["Location"] == reverse("delegation:detail", args=[d.pk])

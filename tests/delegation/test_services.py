@@ -202,6 +202,17 @@ def test_whole_case_moves_atomically(org, case, send, other_clerk):
     assert d.status == Status.CLOSED
 
 
+def test_whole_case_keeps_the_parties_email_and_agent_contact(org, case, send, other_clerk):
+    """Messages and the portal keep working on the moved case: the e-mail and the agent's ID and mobile go along."""
+    case.case_parties.filter(role="applicant").update(email="zhang@example.com", agent="李律师",
+                                                      agent_id_number="620503198001010011", agent_phone="13900000009")
+    d = send(kind="whole_case", actor=org.chief)
+    d = services.delegation_accept(actor=other_clerk, delegation=d, team=org.foreign_team, officer=org.outsider)
+    cp = d.receiving_case.case_parties.get(role="applicant")
+    assert (cp.email, cp.agent, cp.agent_id_number, cp.agent_phone) == (
+        "zhang@example.com", "李律师", "620503198001010011", "13900000009")
+
+
 def test_whole_case_move_rolls_back_entirely_when_registration_fails(org, case, other_clerk, monkeypatch):
     from cases.services import registration
 

@@ -187,3 +187,16 @@ def test_the_next_order_number_follows_serial_10000(org, case):
     second = _open(org, case, org.supervisor)
     assert second.number == f"{head}10000"
     assert _open(org, case, org.supervisor).number == f"{head}10001"  # not 10000 again: "9999" sorts after "10000"
+
+
+def test_the_next_order_number_reads_only_this_courts_numbers(org, case):
+    """Court 100's head DB2026100 is also the start of court 1000's numbers: they must not be read as its own."""
+    from supervision.models import SupervisionOrder
+
+    first = _open(org, case, org.supervisor)
+    head = first.number[:-4]
+    other = _open(org, case, org.supervisor)
+    assert other.court_id != org.court.pk
+    # as a court with a longer id would number it
+    SupervisionOrder.objects.filter(pk=other.pk).update(number=f"{head}00099", court_id=org.court.pk)
+    assert _open(org, case, org.supervisor).number == f"{head}0002"

@@ -108,3 +108,34 @@ def test_api_cancel(client, org):
     assert listed[shift.pk]["cancel_reason"] == "病假"
     login(client, org.officer)  # the roster is not the officer's to see: 404, as for any record out of sight
     assert client.post(url, {"reason": "x"}, content_type="application/json").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_adding_overlapping_shifts_at_once_make_one(org_committed):
+    """The officer's row is locked for the overlap check: the second add waits, then sees the first."""
+    import threading
+
+    from django.db import connection
+
+    org = org_committed
+    now = timezone.now()
+    results, barrier = [], threading.Barrier(2)
+
+    def add(hours):
+        try:
+            barrier.wait()
+            services.shift_add(actor=org.clerk, officer_id=org.officer.pk, starts_at=now + timedelta(hours=hours),
+                               ends_at=now + timedelta(hours=hours + 8))
+            results.append("added")
+        except ValidationError as exc:
+            results.append(next(iter(exc.message_dict)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(h,)) for h in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["added", "starts_at"]
+    assert DutyShift.objects.filter(officer=org.officer).count() == 1
