@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import BootstrapMixin, bootstrap
 from core.idempotency import FormTokenField
 
 from .models import DishonestGround, MeasureKind, PersonRole, RemovalGround, ServiceMethod
@@ -12,7 +13,7 @@ from .models import DishonestGround, MeasureKind, PersonRole, RemovalGround, Ser
 PERSON_ROWS = 3
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Measure"), choices=MeasureKind.choices)
     case_party = forms.TypedChoiceField(label=_("Debtor"), coerce=int)
     ground = forms.ChoiceField(label=_("Ground of the listing"), required=False,
@@ -50,6 +51,7 @@ class ProposeForm(forms.Form):
                                                                    max_length=40)
             self.fields[f"person_{i}_role"] = forms.ChoiceField(label=_("Position"), required=False,
                                                                 choices=[("", "—"), *PersonRole.choices])
+        bootstrap(self)  # the person rows added above (the mixin styled the declared fields only)
 
     def persons(self) -> list[dict]:
         d = self.cleaned_data
@@ -75,7 +77,7 @@ class MultiFileField(forms.FileField):
         return super().clean(data, initial)
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(BootstrapMixin, forms.Form):
     """A request received at the counter."""
 
     name = forms.CharField(label=_("Requester"), max_length=100)

@@ -81,3 +81,23 @@ def test_lists_render(client, org, listed):
     client.force_login(org.chief)
     for name in ("credit:list", "credit:approvals", "credit:removals", "credit:corrections", "credit:register"):
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def _unstyled_controls(html: str) -> list[str]:
+    import re
+
+    controls = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+    return [c for c in controls if 'type="hidden"' not in c and not re.search(r'class="[^"]*form-', c)]
+
+
+def test_the_forms_fit_a_phone_every_control_styled(client, org, listed, credit_case):
+    """Bootstrap's form classes make each control as wide as the screen: an unstyled select with long choices
+    pushed the proposal page past a phone's width (519 px at 390)."""
+    client.force_login(org.officer)
+    page = client.get(reverse("credit:propose", args=[credit_case.pk]) + "?kind=restriction").content.decode()
+    assert 'name="person_1_role"' in page and _unstyled_controls(page) == []
+    m = listed("published")
+    client.force_login(org.clerk)
+    page = client.get(reverse("credit:correction_new", args=[m.pk])).content.decode()
+    assert 'name="grounds"' in page or "<textarea" in page
+    assert _unstyled_controls(page) == []
