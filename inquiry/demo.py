@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import random
 
 from django.utils import timezone
@@ -16,6 +17,8 @@ from cases.models import Case, CaseParty, PartyRole, Stage
 
 from .models import AccessAction, BatchStatus, InquiryBatch, Purpose, ResumptionProposal
 from .simulator import read_batch, simulate
+
+logger = logging.getLogger(__name__)
 
 KINDS = ["bank", "real_estate", "vehicle"]
 
@@ -52,6 +55,7 @@ def _regular(org, rng: random.Random, seed: int) -> tuple[int, int]:
     from .services.accept import result_row_accept
 
     made = accepted = 0
+    refused: list[str] = []
     for n, username in enumerate(("officer1", "officer3", "officer5")):
         officer = org.staff.get(username)
         if officer is None:
@@ -75,8 +79,11 @@ def _regular(org, rng: random.Random, seed: int) -> tuple[int, int]:
                 try:
                     result_row_accept(actor=officer, row=row)
                     accepted += 1
-                except Exception:  # noqa: BLE001 - a row the register refuses stays waiting in the demo
+                except Exception as exc:  # noqa: BLE001 - a row the register refuses stays waiting in the demo
+                    refused.append(f"{type(exc).__name__}: {exc}"[:200])
                     continue
+    if refused:  # said in the seed's summary, so that a demo with no accepted row tells why
+        logger.warning("inquiry demo: %s row(s) refused, first: %s", len(refused), refused[0])
     return made, accepted
 
 

@@ -81,7 +81,9 @@ def test_parallel_issues_take_serials_without_gaps_or_duplicates(org_committed, 
     issue_ms = sorted(total for total, _lock in timings)
     lock_ms = sorted(lock for _total, lock in timings)
     print(f"issue ms {issue_ms}; serial lock ms {lock_ms}")
-    assert lock_ms[N // 2] < issue_ms[N // 2] / 3
+    # a structural check, not a speed target: under a loaded CI the median lock was 34 % of the median issue, so the
+    # bound is half (held through the whole rendering it would be ~100 %)
+    assert lock_ms[N // 2] < issue_ms[N // 2] / 2
 
 
 @pytest.mark.django_db(transaction=True)
