@@ -326,7 +326,7 @@ def delegation_accept(*, actor, delegation: Delegation, team: Team | None = None
 
 def _entrust(*, actor, d: Delegation, today: date) -> None:
     from cases.services.closures import _close_case  # the one way a case is closed (stage, pauses, timeline)
-    from cases.services.registration import PartyInput, case_register
+    from cases.services.registration import case_register, party_input_from
 
     case = d.case
     if not has_perm(actor, Perm.CASE_REGISTER, Target(court_id=d.receiving_court_id)):
@@ -347,12 +347,7 @@ def _entrust(*, actor, d: Delegation, today: date) -> None:
         if held:
             raise ValidationError({"case": [_("Money is still held on the sending case's account; it must be paid "
                                               "out before the case moves.")]})
-    parties = [
-        PartyInput(role=cp.role, kind=cp.party.kind, name=cp.party.name, address=cp.service_address,
-                   phones=[cp.phone] if cp.phone else [], agent=cp.agent, agent_id_number=cp.agent_id_number,
-                   agent_phone=cp.agent_phone, email=cp.email or "", party=cp.party)
-        for cp in case.case_parties.select_related("party").order_by("role", "position")
-    ]
+    parties = [party_input_from(cp) for cp in case.case_parties.select_related("party").order_by("role", "position")]
     outstanding = max(case.amount_claimed - case.amount_recovered, 0)
     new = case_register(
         actor=actor, court=d.receiving_court, case_type=case.case_type if case.case_type == "执恢" else "执",

@@ -239,7 +239,7 @@ def closure_return(*, actor, request: ClosureRequest, return_reason: str) -> Clo
 def case_resume(*, actor, case: Case, reason: str, received_on: date | None = None) -> Case:
     """Resume enforcement of a 终本 case (or of a case closed on a settlement that was then breached) as a new,
     linked 执恢 case (§2.4; no time limit, no new fee)."""
-    from .registration import PartyInput, case_register
+    from .registration import case_register, party_input_from
 
     case = lock_case(case)
     require(actor, Perm.CASE_REGISTER, case)
@@ -255,12 +255,7 @@ def case_resume(*, actor, case: Case, reason: str, received_on: date | None = No
     if Case.objects.filter(origin_case=case, stage__in=[s for s in Stage.values if s not in ("closed", "archived")]
                            ).exists():
         raise ValidationError({"case": [_("An open resumed case already exists.")]})
-    parties = [
-        PartyInput(role=cp.role, kind=cp.party.kind, name=cp.party.name, address=cp.service_address,
-                   phones=[cp.phone] if cp.phone else [], agent=cp.agent, agent_id_number=cp.agent_id_number,
-                   agent_phone=cp.agent_phone, email=cp.email or "", party=cp.party)
-        for cp in case.case_parties.select_related("party").order_by("role", "position")
-    ]
+    parties = [party_input_from(cp) for cp in case.case_parties.select_related("party").order_by("role", "position")]
     outstanding = max(_outstanding(case), 0)
     new = case_register(
         actor=actor, court=case.court, case_type=CaseType.RESUMED, received_on=received_on or timezone.localdate(),

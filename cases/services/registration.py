@@ -134,6 +134,14 @@ class _CleanParty:
     email: str = ""
 
 
+def party_input_from(cp: CaseParty) -> PartyInput:
+    """A party of an existing case as the input of a new one (a resumed case, a case entrusted to another court): the
+    same party record, its address, phone, agent and the agent's contact, and the e-mail for the case."""
+    return PartyInput(role=cp.role, kind=cp.party.kind, name=cp.party.name, address=cp.service_address,
+                      phones=[cp.phone] if cp.phone else [], agent=cp.agent, agent_id_number=cp.agent_id_number,
+                      agent_phone=cp.agent_phone, email=cp.email or "", party=cp.party)
+
+
 def _email(value: str, field: str) -> str:
     """An e-mail address as typed (trimmed, domain lower-cased), or "" when none; anything else names the field."""
     value = (value or "").strip()
