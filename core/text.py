@@ -128,6 +128,19 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
 _PLAIN_NUMBER = re.compile(r"-?\d[\d,]*(\.\d+)?")
 
 
+def email_normalise(value: str) -> str:
+    """An e-mail address trimmed, its domain lower-cased (the local part is kept as typed), or "" when empty.
+    Raises ValidationError (Django's validator) when it is not an address."""
+    from django.core.validators import validate_email
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    validate_email(value)
+    local, _at, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
 def spreadsheet_safe(value):
     """A cell value a spreadsheet will not run (CSV/formula injection, OWASP): text starting with ``=``, ``+``,
     ``-``, ``@``, a tab or a carriage return (and ``|``, ``%``, as defusedcsv also escapes) gets a leading single

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+
+from core.text import email_normalise
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -22,15 +23,11 @@ def normalise_mobile(value: str) -> str:
 
 
 def normalise_email(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
+    """The address as stored (``core.text.email_normalise``), or "" when it is not one."""
     try:
-        validate_email(value)
+        return email_normalise(value)
     except ValidationError:
         return ""
-    local, _, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
 
 
 def normalise(address: str) -> str:

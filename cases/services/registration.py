@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from core import court_settings
 from core.rules.case_numbers import format_case_number
 from core.rules.identifiers import IdKind, validate_party_id
 from core.rules.payment_ref import payment_reference
-from core.text import clean_name, clean_phone_list, clean_text, clean_text_list
+from core.text import clean_name, clean_phone_list, clean_text, clean_text_list, email_normalise
 
 from .. import events
 from ._common import audited
@@ -143,18 +142,14 @@ def party_input_from(cp: CaseParty) -> PartyInput:
 
 
 def _email(value: str, field: str) -> str:
-    """An e-mail address as typed (trimmed, domain lower-cased), or "" when none; anything else names the field."""
-    value = (value or "").strip()
-    if not value:
-        return ""
+    """The party's e-mail as stored (``core.text.email_normalise``), or "" when none; anything else, or longer than
+    the column's 254 characters, names the field."""
     try:
-        if len(value) > 254:
+        if len((value or "").strip()) > 254:
             raise ValidationError("too long")
-        validate_email(value)
+        return email_normalise(value)
     except ValidationError:
         raise ValidationError({field: _("Enter a valid e-mail address.")}) from None
-    local, _at, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
 
 
 def _agent_contact(data: PartyInput, prefix: str, *, agent: str) -> tuple[str, str]:
