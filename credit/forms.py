@@ -13,7 +13,7 @@ from .models import DishonestGround, MeasureKind, PersonRole, RemovalGround, Ser
 PERSON_ROWS = 3
 
 
-class ProposeForm(BootstrapMixin, forms.Form):
+class ProposeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Measure"), choices=MeasureKind.choices)
     case_party = forms.TypedChoiceField(label=_("Debtor"), coerce=int)
     ground = forms.ChoiceField(label=_("Ground of the listing"), required=False,
@@ -51,7 +51,7 @@ class ProposeForm(BootstrapMixin, forms.Form):
                                                                    max_length=40)
             self.fields[f"person_{i}_role"] = forms.ChoiceField(label=_("Position"), required=False,
                                                                 choices=[("", "—"), *PersonRole.choices])
-        bootstrap(self)  # the person rows added above (the mixin styled the declared fields only)
+        bootstrap(self)  # after the person rows, so that they are styled too
 
     def persons(self) -> list[dict]:
         d = self.cleaned_data

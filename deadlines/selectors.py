@@ -168,12 +168,15 @@ class Item:
 
     @property
     def href(self) -> str:
-        """Where the row leads: the delegation's own page for a delegated task (the receiving court cannot open the
-        sending case: its deadline would lead to a 404), else the case's deadlines tab."""
-        d = self.deadline
-        if d.source_type == SourceType.DELEGATION:
-            return reverse("delegation:detail", args=[d.source_id])
-        return reverse("cases:detail", args=[d.case_id]) + "?tab=deadlines"
+        return deadline_href(self.deadline)
+
+
+def deadline_href(d: Deadline) -> str:
+    """Where a deadline leads: the delegation's own page for a delegated task (the receiving court cannot open the
+    sending case: its deadline would lead to a 404), else the case's deadlines tab."""
+    if d.source_type == SourceType.DELEGATION:
+        return reverse("delegation:detail", args=[d.source_id])
+    return reverse("cases:detail", args=[d.case_id]) + "?tab=deadlines"
 
 
 def red_days_for(user) -> int:

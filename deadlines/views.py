@@ -127,7 +127,7 @@ def notification_read(request, pk: int):
         target = selectors.notification_summary_url(request.user)
     else:
         # the deadline's own page (a delegation's, for the receiving court that cannot open the sending case)
-        target = (selectors.deadline_describe_rows([note.deadline])[0].href if note.deadline_id
+        target = (selectors.deadline_href(note.deadline) if note.deadline_id
                   else note.case_id and reverse("cases:detail", args=[note.case_id]) + "?tab=deadlines")
     if request.POST.get("open") and target:
         return HttpResponseRedirect(target)
