@@ -71,9 +71,11 @@ def _regular(org, rng: random.Random, seed: int) -> tuple[int, int]:
         batch = batch_create(actor=officer, kinds=KINDS, case_ids=chosen, note="集中查控")
         content = _export_quietly(batch, officer)
         # the third batch waits for the vehicle registry's answer
-        files = _import(batch, content, actor=officer, seed=seed + n, kinds=None if n < 2 else ["bank", "real_estate"])
+        files = _import(batch, content, actor=officer, seed=seed + n,
+                        kinds=None if made < 2 else ["bank", "real_estate"])
         made += 1
-        if n == 0:  # the first officer accepted half of what was found; the rest waits for review
+        if made == 1:  # the first batch made (not the first officer: officer1 may have no case to ask about) accepted
+            # half of what was found; the rest waits for review
             rows = [r for f in files for r in f.rows.filter(status="found").order_by("id")]
             for row in rows[: len(rows) // 2]:
                 try:
