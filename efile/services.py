@@ -113,7 +113,7 @@ def file_generated(*, case_id: int, court_id: int, document_id: int, doc_type: s
     Once per document (a unique constraint on the source). A corrected version takes the place of the version it
     corrects, which stays in the file marked superseded (kept out of the catalogue and the volume). A case already
     archived keeps its volume as it was: the document is filed outside the volume (``volume`` stays empty) and the
-    file page lists it under "filed after archiving". Its text is extracted right after the commit."""
+    file page lists it under "filed after archiving". Its text is extracted by a worker after the commit."""
     section = _section(court_id, DOC_TYPE_SECTIONS.get(doc_type, "notices"))
     position = None
     if supersedes_id is not None:
@@ -129,7 +129,9 @@ def file_generated(*, case_id: int, court_id: int, document_id: int, doc_type: s
         title=str(title)[:TITLE_MAX], kind=ItemKind.GENERATED, source_key=key, register_number=number[:80],
         doc_date=doc_date, sha256=sha256, size=size, page_count=pages, original_mime=storage.PDF,
         filed_by_id=user_id)
-    transaction.on_commit(lambda: index_generated(item.pk))
+    # Extracting the text (pdftotext, ~90 ms) is the worker's job: an issue, or a batch of hundreds, does not wait
+    # for it; an item whose task was lost (broker down) is indexed by the sweep.
+    transaction.on_commit(lambda: _queue("efile.index_item", item.pk), robust=True)
     return item
 
 

@@ -1,4 +1,5 @@
-"""Celery tasks of the electronic case file: OCR of a scan, the archive volume, the indexing sweep."""
+"""Celery tasks of the electronic case file: a generated document's text, OCR of a scan, the archive volume, the
+indexing sweep."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ def ocr_item(item_id: int) -> bool:
     from .ocr import ocr_item as run
 
     return run(item_id)
+
+
+@shared_task(name="efile.index_item")
+def index_item(item_id: int) -> None:
+    """The text of a generated document, put in the index after its issue committed (never raises)."""
+    from .services import index_generated
+
+    index_generated(item_id)
 
 
 @shared_task(name="efile.volume_build")

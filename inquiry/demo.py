@@ -74,8 +74,8 @@ def _regular(org, rng: random.Random, seed: int) -> tuple[int, int]:
         files = _import(batch, content, actor=officer, seed=seed + n,
                         kinds=None if made < 2 else ["bank", "real_estate"])
         made += 1
-        if made == 1:  # the first batch made (not the first officer: officer1 may have no case to ask about) accepted
-            # half of what was found; the rest waits for review
+        if not accepted:  # the first batch with a find (an officer may have no case to ask about, a batch may find
+            # nothing on the day the demo is seeded) has half of what it found accepted; the rest waits for review
             rows = [r for f in files for r in f.rows.filter(status="found").order_by("id")]
             for row in rows[: len(rows) // 2]:
                 try:
@@ -83,7 +83,6 @@ def _regular(org, rng: random.Random, seed: int) -> tuple[int, int]:
                     accepted += 1
                 except Exception as exc:  # noqa: BLE001 - a row the register refuses stays waiting in the demo
                     refused.append(f"{type(exc).__name__}: {exc}"[:200])
-                    continue
     if refused:  # said in the seed's summary, so that a demo with no accepted row tells why
         logger.warning("inquiry demo: %s row(s) refused, first: %s", len(refused), refused[0])
     return made, accepted

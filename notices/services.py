@@ -445,24 +445,25 @@ def _issued_insert(*, user, case, kind: DocumentType, addressee: Addressee, para
                    batch=None) -> tuple[IssuedDocument, float | None]:
     """Write a new document (first version) with its rendered PDF, under the case lock of the caller's transaction:
     the stored PDF, the timeline event, the register serial (unless taken already because the number prints it)
-    and the register row. Returns the document and when the serial was taken (None if taken before)."""
+    and the register row. Returns the document and when the serial's lock was obtained (None if taken before)."""
     document = IssuedDocument(
         id=_document_id_next(), court_id=case.court_id, case=case, doc_type=kind.code, year=issue_date.year,
         serial=serial, number=number, version=1, addressee_key=addressee.key, addressee_name=addressee.name[:200],
         addressee_address=(addressee.address or "")[:300], addressee_postcode=(addressee.postcode or "")[:10],
         params=params, pages=pages, verification_code=code, template_override=override, issued_by=user,
         issue_date=issue_date, batch=batch, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
-    # The PDF and the timeline event go in before the serial is taken (the foreign keys are checked at commit),
-    # so that the serial's row lock covers one INSERT and the COMMIT only.
+    # The PDF, the timeline event, the seal (signing can take tens of milliseconds) and the case-file entry go in
+    # before the serial is taken (the foreign keys are checked at commit; none of them reads the serial), so that
+    # the serial's row lock covers one INSERT and the COMMIT only.
     _file_insert(document.id, pdf)
     _event(case=case, actor=user, document=document, title=kind.title, corrected=False)
-    serial_started = None
-    if serial is None:
-        serial_started = time.perf_counter()
-        document.serial = _serial_take(court_id=case.court_id, year=issue_date.year, doc_type=kind.code)
-    document.save(force_insert=True)
     _seal(user=user, document=document, pdf=pdf)
     _efile(document, kind.title)
+    serial_started = None
+    if serial is None:
+        document.serial = _serial_take(court_id=case.court_id, year=issue_date.year, doc_type=kind.code)
+        serial_started = time.perf_counter()  # the lock is held from here (the wait for it is not holding it)
+    document.save(force_insert=True)
     return document, serial_started
 
 
@@ -509,7 +510,11 @@ def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dic
         raise ValidationError({"addressee_key": _("Choose the addressee.")})
     issue_date = _issue_date_check(issue_date)
     lock_started = None
+    committed: list[float] = []
     with transaction.atomic():
+        # registered first, so that it runs first, right after COMMIT (before the e-file's queueing and the deadline
+        # recompute registered later in the transaction): the serial's lock window ends there
+        transaction.on_commit(lambda: committed.append(time.perf_counter()))
         _lock_case(case.pk)
         existing = document_current(case=case, doc_type=doc_type, addressee_key=addressee_key, params=clean)
         if existing is not None:
@@ -524,8 +529,8 @@ def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dic
         serial_printed = not preset and "{serial" in court_settings.get(case.court, "document_number_format")
         serial = None
         if serial_printed:
-            lock_started = time.perf_counter()
             serial = _serial_take(court_id=case.court_id, year=year, doc_type=doc_type)
+            lock_started = time.perf_counter()
         number = preset or _number_compose(case=case, doc_type=doc_type, year=year,
                                            serial=serial if serial_printed else "")
         pdf, pages, used = _render_document(doc_type=kind, case=case, context=context, issue_date=issue_date,
@@ -534,8 +539,6 @@ def document_issue(*, user, case, doc_type: str, addressee_key: str, params: dic
             user=user, case=case, kind=kind, addressee=addressee, params=clean, issue_date=issue_date, number=number,
             serial=serial, code=code, pdf=pdf, pages=pages, override=used, batch=batch)
         lock_started = lock_started or serial_started
-        committed: list[float] = []
-        transaction.on_commit(lambda: committed.append(time.perf_counter()))  # runs first, right after COMMIT
         if batch is None and (doc_type in _deadline_types() or "notice_to_debtor" in kind.tags):
             from deadlines.on_commit import recompute_after_commit
 

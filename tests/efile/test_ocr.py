@@ -35,6 +35,7 @@ def _scan_pdf() -> bytes:
 def test_scanned_pdf_becomes_searchable(org_committed, tmp_path, broker):
     import pikepdf
 
+    from accounts.models import Court
     from tests.conftest import make_case
 
     org = org_committed
@@ -43,9 +44,21 @@ def test_scanned_pdf_becomes_searchable(org_committed, tmp_path, broker):
                                 upload=upload("scan.pdf", _scan_pdf()))
     assert item.ocr_status == OcrStatus.QUEUED and item.text == ""
     assert selectors.search(org.officer, "依法查封") == []
+    # a notice issued on the same case: its text is indexed by the same worker (efile.index_item), after the commit
+    from notices import documents
+    from notices import services as notice_services
+
+    Court.objects.filter(pk=org.court.pk).update(phone="0938-2731234")  # the notice prints the court's phone
+    key = documents.get("enforcement_notice").addressees(case)[0].key
+    issued = notice_services.document_issue(user=org.clerk, case=case, doc_type="enforcement_notice",
+                                            addressee_key=key)
+    generated = FileItem.objects.get(source_key=f"notices.IssuedDocument:{issued.pk}")
+    assert not generated.text_indexed  # the issue did not wait for the extraction
     with celery_worker(tmp_path, "efile-ocr", broker=broker, ready_timeout=90):
         wait_for(lambda: FileItem.objects.get(pk=item.pk).ocr_status in (OcrStatus.DONE, OcrStatus.FAILED), 240,
                  "OCR did not finish")
+        wait_for(lambda: FileItem.objects.get(pk=generated.pk).text_indexed, 60, "the notice was not indexed")
+    assert "执行通知书" in FileItem.objects.get(pk=generated.pk).text.replace(" ", "")
     item.refresh_from_db()
     assert item.ocr_status == OcrStatus.DONE, item.ocr_error
     assert item.ocr_progress == 100

@@ -81,9 +81,10 @@ def test_parallel_issues_take_serials_without_gaps_or_duplicates(org_committed, 
     issue_ms = sorted(total for total, _lock in timings)
     lock_ms = sorted(lock for _total, lock in timings)
     print(f"issue ms {issue_ms}; serial lock ms {lock_ms}")
-    # a structural check, not a speed target: under a loaded CI the median lock was 34 % of the median issue, so the
-    # bound is half (held through the whole rendering it would be ~100 %)
-    assert lock_ms[N // 2] < issue_ms[N // 2] / 2
+    # a structural check, not a speed target: the window runs from obtaining the serial's lock (the wait for it is
+    # not holding it) to COMMIT, and is well under 1 % of an issue here (held through the whole rendering it would
+    # be ~100 %; it once took in the after-commit callbacks too, 34-50 % under a loaded CI), so the bound is a tenth
+    assert lock_ms[N // 2] < issue_ms[N // 2] / 10
 
 
 @pytest.mark.django_db(transaction=True)
