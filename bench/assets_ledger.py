@@ -89,13 +89,13 @@ def build(n: int) -> tuple[float, dict]:
             FROM (SELECT g, (%(today)s::date - (g %% 300))::date AS d FROM generate_series(1, %(n)s) g) s"""),
         ("parties", """
             INSERT INTO cases_party (id, kind, name, id_kind, id_number, id_flagged, sex, legal_representative, phones,
-                                     address, created_at, updated_at)
-            SELECT g, 'person', '当事人' || g, '', '', false, '', '', '{}', '', now(), now()
+                                     address, postcode, created_at, updated_at)
+            SELECT g, 'person', '当事人' || g, '', '', false, '', '', '{}', '', '', now(), now()
             FROM generate_series(1, 2 * %(n)s) g"""),
         ("case parties", """
-            INSERT INTO cases_caseparty (id, role, position, service_address, phone, agent, dishonest_ground, case_id,
-                                         party_id)
-            SELECT g, CASE WHEN g %% 2 = 0 THEN 'applicant' ELSE 'respondent' END, 1, '', '', '', '',
+            INSERT INTO cases_caseparty (id, role, position, service_address, phone, agent, agent_id_number,
+                                         agent_phone, dishonest_ground, case_id, party_id)
+            SELECT g, CASE WHEN g %% 2 = 0 THEN 'applicant' ELSE 'respondent' END, 1, '', '', '', '', '', '',
                    (g + 1) / 2, g
             FROM generate_series(1, 2 * %(n)s) g"""),
         ("assets", f"""
@@ -128,10 +128,12 @@ def build(n: int) -> tuple[float, dict]:
         # Per case: 5 groups of (4 receipts + 1 disbursement of their sum); for every 10th case the last
         # disbursement is a 21st receipt instead, so its last 5 receipts await payout.
         ("payouts", """
-            INSERT INTO assets_payout (id, amount, payee_account_name, payee_bank, payee_account_number, note, status,
-                prepared_at, approved_at, executed_at, returned_reason, idempotency_key, execution_key, approved_by_id,
-                case_id, court_id, executed_by_id, payee_id, prepared_by_id)
-            SELECT (c - 1) * 5 + j, 4000, '当事人', '银行', '6217', '', 'executed', now(), now(), now(), '', NULL, NULL,
+            INSERT INTO assets_payout (id, kind, amount, payee_account_name, payee_bank, payee_account_number, note,
+                status, name_override, name_override_reason, prepared_at, approved_at, executed_at, returned_reason,
+                idempotency_key, execution_key, approved_by_id, case_id, court_id, executed_by_id, payee_id,
+                prepared_by_id)
+            SELECT (c - 1) * 5 + j, 'applicant', 4000, '当事人', '银行', '6217', '', 'executed', false, '', now(), now(),
+                   now(), '', NULL, NULL,
                    %(actor)s, c, %(court)s, %(actor)s, 2 * c, (%(officers)s::bigint[])[1 + c %% %(k)s]
             FROM generate_series(1, %(n)s) c CROSS JOIN generate_series(1, 5) j
             WHERE NOT (c %% 10 = 0 AND j = 5)"""),

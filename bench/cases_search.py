@@ -111,8 +111,8 @@ def build(n_cases: int, n_parties: int) -> None:
             FROM generate_series(1, %s) g
         """, [COURTS])
         conn.execute("""
-            INSERT INTO accounts_team (court_id, name, kind, is_active)
-            SELECT c.id, '执行实施' || t || '组', 'implementation', true
+            INSERT INTO accounts_team (court_id, name, kind, is_active, is_disposal_team)
+            SELECT c.id, '执行实施' || t || '组', 'implementation', true, false
             FROM accounts_court c, generate_series(1, 4) t
         """)
         conn.execute("""
@@ -137,7 +137,7 @@ def build(n_cases: int, n_parties: int) -> None:
         print(f"  organisation: {time.perf_counter() - t0:.1f}s", flush=True)
         conn.execute("""
             INSERT INTO cases_party (kind, name, id_kind, id_number, id_flagged, sex, legal_representative, phones,
-                                     address, created_at, updated_at)
+                                     address, postcode, created_at, updated_at)
             SELECT CASE WHEN g %% 10 = 0 THEN 'legal_person' ELSE 'person' END,
                    CASE WHEN g %% 10 = 0
                         THEN '天水' || substr(%(s)s::text, (1 + (g / 7) %% 100)::int, 1) || substr(%(n)s::text, (1 + g %% 50)::int, 1)
@@ -146,7 +146,8 @@ def build(n_cases: int, n_parties: int) -> None:
                    CASE WHEN g %% 10 = 0 THEN 'uscc' ELSE 'resident_id' END,
                    CASE WHEN g %% 10 = 0 THEN '9162' || lpad(g::text, 14, '0')
                         ELSE '62' || lpad(g::text, 16, '0') END,
-                   false, '', '', ARRAY['13' || lpad((g %% 1000000000)::text, 9, '0')], '甘肃省天水市', now(), now()
+                   false, '', '', ARRAY['13' || lpad((g %% 1000000000)::text, 9, '0')], '甘肃省天水市', '', now(),
+                   now()
             FROM generate_series(1::bigint, %(n_parties)s) g
         """.replace("{PERSON_NAME}", PERSON_NAME), {"s": SURNAMES, "n": GIVEN, "n_parties": n_parties})
         print(f"  parties: {time.perf_counter() - t0:.1f}s", flush=True)
@@ -197,8 +198,8 @@ def build_links(n_parties: int, t0: float) -> None:
         """)
         conn.execute("""
             INSERT INTO cases_caseparty (case_id, party_id, role, position, service_address, phone, agent,
-                                         dishonest_ground)
-            SELECT c.id, p.id, r.role, 1, '', '', '', ''
+                                         agent_id_number, agent_phone, dishonest_ground)
+            SELECT c.id, p.id, r.role, 1, '', '', '', '', '', ''
             FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM cases_case) c
             CROSS JOIN (VALUES ('applicant', 0), ('respondent', 1)) r(role, off)
             JOIN cases_party p ON p.id = (SELECT min(id) FROM cases_party)

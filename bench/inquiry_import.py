@@ -39,6 +39,7 @@ os.environ.update({
     "DJANGO_ALLOWED_HOSTS": "testserver,localhost",
 })
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-a-secret")  # DEBUG off, as in production
 os.environ.pop("REDIS_URL", None)
 
 
@@ -87,9 +88,9 @@ def build(n: int) -> float:
                    '{}', '', '', now(), now()
             FROM generate_series(1, 2 * %(n)s) g"""),
         ("case parties", """
-            INSERT INTO cases_caseparty (id, role, position, service_address, phone, agent, dishonest_ground, case_id,
-                                         party_id)
-            SELECT g, CASE WHEN g %% 2 = 0 THEN 'applicant' ELSE 'respondent' END, 1, '', '', '', '',
+            INSERT INTO cases_caseparty (id, role, position, service_address, phone, agent, agent_id_number,
+                                         agent_phone, dishonest_ground, case_id, party_id)
+            SELECT g, CASE WHEN g %% 2 = 0 THEN 'applicant' ELSE 'respondent' END, 1, '', '', '', '', '', '',
                    (g + 1) / 2, g
             FROM generate_series(1, 2 * %(n)s) g"""),
         ("register assets", """

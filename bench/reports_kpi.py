@@ -130,9 +130,8 @@ def build(n: int, years: int) -> None:
                                                full_name=f"承办人{i:02d}") for i in range(40)])
         for i, u in enumerate(users):
             u.teams.set([teams[i // 8]])
-        chief = User.objects.create_user(username="bench_chief", password="Bench-password-1", court=court,
-                                         roles=[Role.CHIEF], full_name="局长", email="chief@bench.invalid")
-        del chief
+        User.objects.create_user(username="bench_chief", password="Bench-password-1", court=court,
+                                 roles=[Role.CHIEF], full_name="局长", email="chief@bench.invalid")
     teams = list(Team.objects.filter(court=court).order_by("pk"))
     officers = list(User.objects.filter(username__startswith="bench_officer").order_by("pk"))
     assert [t.pk for t in teams] == list(range(teams[0].pk, teams[0].pk + 5)), "team ids must be consecutive"

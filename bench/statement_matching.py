@@ -28,6 +28,7 @@ os.environ.update({
     "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "DJANGO_LOG_LEVEL": "WARNING",
 })
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-a-secret")  # DEBUG off, as in production
 os.environ.pop("REDIS_URL", None)
 
 # Case g's payment reference: an 18-digit body and its two ISO 7064 MOD 97-10 check digits (core.rules.payment_ref:
@@ -73,9 +74,10 @@ def build_cases(n: int, court) -> None:
                    '', '', false, '', '', '{}', '', '', now(), now()
             FROM (SELECT p, (p + 1) / 2 AS c FROM generate_series(1, 2 * %(n)s) p) s"""),
         ("case parties", """
-            INSERT INTO cases_caseparty (id, role, position, service_address, phone, agent, dishonest_ground, case_id,
-                                         party_id)
-            SELECT p, CASE WHEN p %% 2 = 0 THEN 'applicant' ELSE 'respondent' END, 1, '', '', '', '', (p + 1) / 2, p
+            INSERT INTO cases_caseparty (id, role, position, service_address, phone, agent, agent_id_number,
+                                         agent_phone, dishonest_ground, case_id, party_id)
+            SELECT p, CASE WHEN p %% 2 = 0 THEN 'applicant' ELSE 'respondent' END, 1, '', '', '', '', '', '',
+                   (p + 1) / 2, p
             FROM generate_series(1, 2 * %(n)s) p"""),
         ("party search", """
             INSERT INTO cases_partysearch (case_party_id, court_id, case_id, name)
