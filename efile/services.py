@@ -64,12 +64,16 @@ TITLE_MAX = 200
 def sections_for(court_id: int) -> list[Section]:
     """The court's active sections in order; the default set is created the first time (concurrent-safe)."""
     sections = list(Section.objects.filter(court_id=court_id, active=True).order_by("position", "id"))
-    if sections or Section.objects.filter(court_id=court_id).exists():
+    if sections:
         return sections
-    Section.objects.bulk_create(
-        [Section(court_id=court_id, code=code, title=title, position=(i + 1) * 10)
-         for i, (code, title) in enumerate(DEFAULT_SECTIONS)],
-        ignore_conflicts=True)
+    # None seen. Another transaction may have committed the set since that read (two first issues at once): read
+    # again after the check rather than answer "no section"; a concurrent uncommitted set makes the insert wait
+    # for it and then insert nothing.
+    if not Section.objects.filter(court_id=court_id).exists():
+        Section.objects.bulk_create(
+            [Section(court_id=court_id, code=code, title=title, position=(i + 1) * 10)
+             for i, (code, title) in enumerate(DEFAULT_SECTIONS)],
+            ignore_conflicts=True)
     return list(Section.objects.filter(court_id=court_id, active=True).order_by("position", "id"))
 
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from efile import selectors, services
@@ -155,3 +156,48 @@ def test_home_tile_counts_the_closed_cases_its_page_lists(client, org, make_case
     assert not any(t.key == "efile_to_archive" for t in tiles_for(org.officer))
     login(client, org.officer)
     assert client.get(reverse("efile:to_archive")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_filing_racing_another_finds_the_sections_the_other_just_committed(org_committed):
+    """Two first issues of a court at once: the first reads no section, the other commits the default set, then the
+    first checks whether any exists. It used to answer "no section" (请选择卷宗目录分类) and fail the issue: the
+    notices concurrency check did, in CI, once the filing ran outside the serial's lock. The pause between the two
+    reads is made with an execute wrapper on the first thread's own connection."""
+    import threading
+
+    from django.db import connection
+
+    from efile.models import Section
+    from efile.services import sections_for
+
+    court_id = org_committed.court.pk
+    Section.objects.filter(court_id=court_id).delete()
+    first_read, other_committed = threading.Event(), threading.Event()
+    result: dict = {}
+
+    def pause_after_the_first_read(execute, sql, params, many, context):
+        out = execute(sql, params, many, context)
+        if "efile_section" in sql and not first_read.is_set():
+            first_read.set()
+            assert other_committed.wait(30)
+        return out
+
+    def first():
+        try:
+            with connection.execute_wrapper(pause_after_the_first_read), transaction.atomic():
+                result["sections"] = [s.code for s in sections_for(court_id)]
+        except Exception as exc:  # noqa: BLE001 - reported below
+            result["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert first_read.wait(30)
+    sections_for(court_id)  # the other issue: creates the set and commits (autocommit here)
+    other_committed.set()
+    thread.join(60)
+    assert "error" not in result, result
+    assert "notices" in result["sections"]
+    assert Section.objects.filter(court_id=court_id).count() == len(result["sections"])
