@@ -83,7 +83,7 @@ def _regular(org, rng: random.Random, seed: int) -> tuple[int, int]:
                     accepted += 1
                 except Exception as exc:  # noqa: BLE001 - a row the register refuses stays waiting in the demo
                     refused.append(f"{type(exc).__name__}: {exc}"[:200])
-    if refused:  # said in the seed's summary, so that a demo with no accepted row tells why
+    if refused:  # logged (the seed's summary counts only the rows accepted), so that a demo with none tells why
         logger.warning("inquiry demo: %s row(s) refused, first: %s", len(refused), refused[0])
     return made, accepted
 
